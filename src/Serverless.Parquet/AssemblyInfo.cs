@@ -1,0 +1,5 @@
+using System.Runtime.CompilerServices;
+
+[assembly: InternalsVisibleTo("Serverless.Parquet.Tests")]
+[assembly: InternalsVisibleTo("Serverless.Parquet.IntegrationTests")]
+[assembly: InternalsVisibleTo("Serverless.Bench")]

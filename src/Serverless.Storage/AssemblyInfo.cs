@@ -1,0 +1,5 @@
+using System.Runtime.CompilerServices;
+
+[assembly: InternalsVisibleTo("Serverless.Storage.Tests")]
+[assembly: InternalsVisibleTo("Serverless.Storage.IntegrationTests")]
+[assembly: InternalsVisibleTo("Serverless.Bench")]
