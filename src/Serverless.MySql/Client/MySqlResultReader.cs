@@ -1,0 +1,629 @@
+using System.Buffers.Binary;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Serverless.MySql.Protocol;
+
+namespace Serverless.MySql.Client;
+
+/// <summary>
+/// Streams the results of one COM_QUERY. Each <see cref="ReadAsync"/> moves to the next row; values are parsed
+/// on request straight from the packet bytes (the row stays in the connection's receive buffer and is replaced by the
+/// next read). Nothing is allocated per row unless a getter returns a new object (strings, byte arrays).
+/// Several results (multi-statement, CALL) are walked with <see cref="NextResultAsync"/>.
+/// </summary>
+public sealed class MySqlResultReader : IAsyncDisposable
+{
+    private static readonly MySqlColumn[] NoColumns = [];
+
+    private readonly MySqlConnection connection;
+    private readonly PacketChannel channel;
+    private readonly CancellationToken queryToken;
+    private readonly bool deprecateEof;
+    private MySqlColumn[] columns = NoColumns;
+    private int[] fieldStart = new int[16];
+    private int[] fieldLength = new int[16];
+    private ReadOnlyMemory<byte> row;
+    private State state;
+    private bool moreResults;
+    private int cancelStarted;
+    private Task? killTask;
+
+    internal MySqlResultReader(MySqlConnection connection, CancellationToken queryToken)
+    {
+        this.connection = connection;
+        channel = connection.Channel;
+        this.queryToken = queryToken;
+        deprecateEof = (connection.Capabilities & CapabilityFlags.DeprecateEof) != 0;
+    }
+
+    private enum State
+    {
+        Rows,
+        ResultEnd,
+        Finished,
+    }
+
+    /// <summary>Columns of the current result; empty for a statement without a result set (INSERT, UPDATE...).</summary>
+    public IReadOnlyList<MySqlColumn> Columns => columns;
+
+    public int FieldCount => columns.Length;
+
+    /// <summary>Rows affected by the current statement (valid once its OK packet arrived: after the last row).</summary>
+    public ulong AffectedRows { get; private set; }
+
+    public ulong LastInsertId { get; private set; }
+
+    public int WarningCount { get; private set; }
+
+    public ServerStatusFlags ServerStatus { get; private set; }
+
+    /// <summary>Rows read so far in the current result.</summary>
+    public long RowsRead { get; private set; }
+
+    internal async Task ReadFirstResultAsync()
+    {
+        await ReadResultHeaderAsync().ConfigureAwait(false);
+    }
+
+    private async Task ReadResultHeaderAsync()
+    {
+        RowsRead = 0;
+        columns = NoColumns;
+        var payload = await NextPayloadAsync(CancellationToken.None).ConfigureAwait(false);
+        var first = payload.Span[0];
+        if (first == 0x00)
+        {
+            ApplyOk(OkPacket.Parse(payload.Span));
+            return;
+        }
+
+        if (first == ErrorPacket.Header)
+        {
+            Finish();
+            throw ErrorPacket.ToException(payload.Span);
+        }
+
+        if (first == 0xFB)
+        {
+            // LOCAL INFILE request: this client never enables it; an empty packet declines and the server answers with ERR/OK.
+            var w = new PayloadWriter(8);
+            await channel.WritePayloadAsync(w, CancellationToken.None).ConfigureAwait(false);
+            var answer = await NextPayloadAsync(CancellationToken.None).ConfigureAwait(false);
+            Finish();
+            throw answer.Span[0] == ErrorPacket.Header
+                ? ErrorPacket.ToException(answer.Span)
+                : MySqlException.Protocol("the server requested LOAD DATA LOCAL INFILE, which this client does not allow");
+        }
+
+        var r = new PayloadReader(payload.Span, "result set header");
+        var count = r.ReadLengthEncodedInteger();
+        if (count is 0 or > 4096)
+        {
+            Finish();
+            throw MySqlException.Protocol($"result set declares {count} columns");
+        }
+
+        var defs = new MySqlColumn[(int)count];
+        for (var i = 0; i < defs.Length; i++)
+        {
+            var def = await NextPayloadAsync(CancellationToken.None).ConfigureAwait(false);
+            defs[i] = MySqlColumn.Parse(def.Span);
+        }
+
+        if (!deprecateEof)
+        {
+            await NextPayloadAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+
+        columns = defs;
+        if (fieldStart.Length < defs.Length)
+        {
+            fieldStart = new int[defs.Length];
+            fieldLength = new int[defs.Length];
+        }
+
+        state = State.Rows;
+    }
+
+    private void ApplyOk(OkPacket ok)
+    {
+        AffectedRows = ok.AffectedRows;
+        LastInsertId = ok.LastInsertId;
+        WarningCount = ok.Warnings;
+        ServerStatus = ok.Status;
+        moreResults = (ok.Status & ServerStatusFlags.MoreResultsExist) != 0;
+        state = State.ResultEnd;
+        if (!moreResults)
+        {
+            Finish();
+        }
+    }
+
+    private void Finish()
+    {
+        state = State.Finished;
+        connection.ReaderFinished(this);
+    }
+
+    /// <summary>Moves to the next row of the current result; false at its end.</summary>
+    public ValueTask<bool> ReadAsync(CancellationToken cancellationToken = default)
+    {
+        if (state != State.Rows)
+        {
+            return new ValueTask<bool>(false);
+        }
+
+        if (cancellationToken.IsCancellationRequested || queryToken.IsCancellationRequested || cancelStarted != 0)
+        {
+            return CancelAndDrainAsync(cancellationToken.IsCancellationRequested ? cancellationToken : queryToken);
+        }
+
+        if (channel.TryReadBuffered(out var payload))
+        {
+            return payload.IsEmpty
+                ? ValueTask.FromException<bool>(MySqlException.Protocol("empty packet in a result set"))
+                : new ValueTask<bool>(AcceptRow(payload));
+        }
+
+        return ReadSlowAsync(cancellationToken);
+    }
+
+    private async ValueTask<bool> ReadSlowAsync(CancellationToken cancellationToken)
+    {
+        ReadOnlyMemory<byte> payload;
+        try
+        {
+            payload = await NextPayloadAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (MySqlException) when (cancelStarted != 0)
+        {
+            throw new OperationCanceledException("The query was cancelled; the connection was closed because the server did not stop in time.", cancellationToken.IsCancellationRequested ? cancellationToken : queryToken);
+        }
+
+        if (cancelStarted != 0)
+        {
+            return await CancelAndDrainAsync(cancellationToken.IsCancellationRequested ? cancellationToken : queryToken, payload).ConfigureAwait(false);
+        }
+
+        return AcceptRow(payload);
+    }
+
+    /// <summary>Reads a payload; while waiting on the network, a cancellation of either token triggers KILL QUERY.</summary>
+    private async ValueTask<ReadOnlyMemory<byte>> NextPayloadAsync(CancellationToken cancellationToken)
+    {
+        if (channel.TryReadBuffered(out var buffered))
+        {
+            return buffered.IsEmpty ? throw MySqlException.Protocol("empty packet in a query response") : buffered;
+        }
+
+        using var a = queryToken.CanBeCanceled ? queryToken.UnsafeRegister(static s => ((MySqlResultReader)s!).StartCancel(), this) : default;
+        using var b = cancellationToken.CanBeCanceled ? cancellationToken.UnsafeRegister(static s => ((MySqlResultReader)s!).StartCancel(), this) : default;
+        try
+        {
+            var payload = await channel.ReadPayloadAsync(CancellationToken.None).ConfigureAwait(false);
+            if (payload.IsEmpty)
+            {
+                throw MySqlException.Protocol("empty packet in a query response");
+            }
+
+            return payload;
+        }
+        catch (MySqlException e) when (e.ConnectionBroken)
+        {
+            Finish();
+            throw;
+        }
+    }
+
+    private bool AcceptRow(ReadOnlyMemory<byte> payload)
+    {
+        var span = payload.Span;
+        var first = span[0];
+        if (first == 0xFE && span.Length < PacketChannel.MaxPacketPayload)
+        {
+            ApplyOk(deprecateEof ? OkPacket.Parse(span) : OkPacket.ParseEof(span));
+            return false;
+        }
+
+        if (first == ErrorPacket.Header)
+        {
+            Finish();
+            throw ErrorPacket.ToException(span);
+        }
+
+        var pos = 0;
+        var starts = fieldStart;
+        var lengths = fieldLength;
+        for (var i = 0; i < columns.Length; i++)
+        {
+            if ((uint)pos >= (uint)span.Length)
+            {
+                throw RowTruncated(i, span.Length);
+            }
+
+            var b = span[pos];
+            if (b < 0xFB)
+            {
+                starts[i] = pos + 1;
+                lengths[i] = b;
+                pos += 1 + b;
+            }
+            else if (b == LengthEncoding.NullMarker)
+            {
+                starts[i] = pos + 1;
+                lengths[i] = -1;
+                pos++;
+            }
+            else
+            {
+                var consumed = LengthEncoding.ReadInteger(span[pos..], out var length);
+                if (consumed <= 0 || length > int.MaxValue)
+                {
+                    throw RowTruncated(i, span.Length);
+                }
+
+                starts[i] = pos + consumed;
+                lengths[i] = (int)length;
+                pos += consumed + (int)length;
+            }
+        }
+
+        if (pos != span.Length)
+        {
+            throw RowTruncated(columns.Length, span.Length);
+        }
+
+        row = payload;
+        RowsRead++;
+        return true;
+    }
+
+    private MySqlException RowTruncated(int column, int length)
+    {
+        Finish();
+        channel.Abort();
+        return MySqlException.Protocol($"row {RowsRead + 1} ({length} bytes) does not match its {columns.Length} columns (at column {column})");
+    }
+
+    /// <summary>Skips the rest of the current result and moves to the next one; false when there is none.</summary>
+    public async ValueTask<bool> NextResultAsync(CancellationToken cancellationToken = default)
+    {
+        while (state == State.Rows)
+        {
+            await ReadAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        if (state == State.ResultEnd && moreResults)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            await ReadResultHeaderAsync().ConfigureAwait(false);
+            return true;
+        }
+
+        Finish();
+        return false;
+    }
+
+    private void StartCancel()
+    {
+        if (Interlocked.Exchange(ref cancelStarted, 1) != 0)
+        {
+            return;
+        }
+
+        killTask = Task.Run(async () =>
+        {
+            try
+            {
+                await connection.KillRunningQueryAsync().ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is MySqlException or OperationCanceledException or IOException)
+            {
+                connection.Logger.LogWarning(e, "KILL QUERY for connection {ConnectionId} to {Source} failed; closing the connection instead", connection.ConnectionId, connection.Options.Name);
+                channel.Abort();
+            }
+        });
+    }
+
+    private async ValueTask<bool> CancelAndDrainAsync(CancellationToken token, ReadOnlyMemory<byte>? pending = null)
+    {
+        StartCancel();
+        try
+        {
+            var payload = pending;
+            while (state != State.Finished)
+            {
+                payload ??= await NextPayloadAsync(CancellationToken.None).ConfigureAwait(false);
+                var span = payload.Value.Span;
+                payload = null;
+                if (state == State.Rows)
+                {
+                    if (span[0] == ErrorPacket.Header)
+                    {
+                        Finish();
+                    }
+                    else if (span[0] == 0xFE && span.Length < PacketChannel.MaxPacketPayload)
+                    {
+                        ApplyOk(deprecateEof ? OkPacket.Parse(span) : OkPacket.ParseEof(span));
+                    }
+                }
+                else if (state == State.ResultEnd && moreResults)
+                {
+                    // Another result follows: read its header (columns) and keep skipping.
+                    await ReadNextHeaderWhileCancellingAsync(span.ToArray()).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (MySqlException)
+        {
+            // Cancelled: errors while draining (the interruption itself, or a broken connection) are the expected outcome.
+        }
+
+        if (killTask is not null)
+        {
+            await killTask.ConfigureAwait(false);
+        }
+
+        throw new OperationCanceledException("The query was cancelled (KILL QUERY sent to the server).", token);
+    }
+
+    private Task ReadNextHeaderWhileCancellingAsync(byte[] header)
+    {
+        // The header packet was already consumed; interpret it without another read.
+        var first = header[0];
+        if (first == 0x00)
+        {
+            ApplyOk(OkPacket.Parse(header));
+            return Task.CompletedTask;
+        }
+
+        if (first == ErrorPacket.Header)
+        {
+            Finish();
+            return Task.CompletedTask;
+        }
+
+        return SkipColumnsAsync(header);
+    }
+
+    private async Task SkipColumnsAsync(byte[] header)
+    {
+        var count = LengthEncoding.ReadInteger(header, out var columnCount) > 0 ? columnCount : 0;
+        for (ulong i = 0; i < count + (deprecateEof ? 0UL : 1UL); i++)
+        {
+            await NextPayloadAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+
+        state = State.Rows;
+    }
+
+    // ---- values of the current row ----
+
+    public bool IsDBNull(int ordinal) => fieldLength[CheckOrdinal(ordinal)] < 0;
+
+    /// <summary>The field's bytes as sent (text rendering, or raw bytes for binary columns). Valid until the next read.</summary>
+    public ReadOnlySpan<byte> GetRawBytes(int ordinal)
+    {
+        var length = fieldLength[CheckOrdinal(ordinal)];
+        if (length < 0)
+        {
+            throw NullValue(ordinal);
+        }
+
+        return row.Span.Slice(fieldStart[ordinal], length);
+    }
+
+    /// <summary>The field's bytes as memory (same lifetime as <see cref="GetRawBytes"/>), or empty for NULL.</summary>
+    public ReadOnlyMemory<byte> GetRawMemory(int ordinal)
+    {
+        var length = fieldLength[CheckOrdinal(ordinal)];
+        return length < 0 ? ReadOnlyMemory<byte>.Empty : row.Slice(fieldStart[ordinal], length);
+    }
+
+    public long GetInt64(int ordinal)
+    {
+        var text = GetRawBytes(ordinal);
+        if (columns[ordinal].Type == ColumnType.Bit)
+        {
+            return TextValueParser.TryParseBit(text, out var bits) ? (long)bits : throw Invalid(ordinal, "a 64-bit BIT value");
+        }
+
+        return TextValueParser.TryParseInt64(text, out var v) ? v : throw Invalid(ordinal, "a signed 64-bit integer");
+    }
+
+    public ulong GetUInt64(int ordinal)
+    {
+        var text = GetRawBytes(ordinal);
+        if (columns[ordinal].Type == ColumnType.Bit)
+        {
+            return TextValueParser.TryParseBit(text, out var bits) ? bits : throw Invalid(ordinal, "a 64-bit BIT value");
+        }
+
+        return TextValueParser.TryParseUInt64(text, out var v) ? v : throw Invalid(ordinal, "an unsigned 64-bit integer");
+    }
+
+    public int GetInt32(int ordinal)
+    {
+        var v = GetInt64(ordinal);
+        return v is >= int.MinValue and <= int.MaxValue ? (int)v : throw Invalid(ordinal, "a 32-bit integer");
+    }
+
+    public uint GetUInt32(int ordinal)
+    {
+        var v = GetUInt64(ordinal);
+        return v <= uint.MaxValue ? (uint)v : throw Invalid(ordinal, "an unsigned 32-bit integer");
+    }
+
+    public short GetInt16(int ordinal)
+    {
+        var v = GetInt64(ordinal);
+        return v is >= short.MinValue and <= short.MaxValue ? (short)v : throw Invalid(ordinal, "a 16-bit integer");
+    }
+
+    public ushort GetUInt16(int ordinal)
+    {
+        var v = GetUInt64(ordinal);
+        return v <= ushort.MaxValue ? (ushort)v : throw Invalid(ordinal, "an unsigned 16-bit integer");
+    }
+
+    public sbyte GetSByte(int ordinal)
+    {
+        var v = GetInt64(ordinal);
+        return v is >= sbyte.MinValue and <= sbyte.MaxValue ? (sbyte)v : throw Invalid(ordinal, "an 8-bit integer");
+    }
+
+    public byte GetByte(int ordinal)
+    {
+        var v = GetUInt64(ordinal);
+        return v <= byte.MaxValue ? (byte)v : throw Invalid(ordinal, "an unsigned 8-bit integer");
+    }
+
+    public bool GetBoolean(int ordinal) => GetInt64(ordinal) != 0;
+
+    /// <summary>BIT(n) as an unsigned integer (bit 0 = least significant).</summary>
+    public ulong GetBit(int ordinal) =>
+        TextValueParser.TryParseBit(GetRawBytes(ordinal), out var v) ? v : throw Invalid(ordinal, "a BIT value of at most 64 bits");
+
+    /// <summary>YEAR (0 for the zero year '0000').</summary>
+    public int GetYear(int ordinal) => GetInt32(ordinal);
+
+    public double GetDouble(int ordinal) =>
+        TextValueParser.TryParseDouble(GetRawBytes(ordinal), out var v) ? v : throw Invalid(ordinal, "a double");
+
+    public float GetFloat(int ordinal) =>
+        TextValueParser.TryParseSingle(GetRawBytes(ordinal), out var v) ? v : throw Invalid(ordinal, "a float");
+
+    /// <summary>DECIMAL as System.Decimal; throws when the value has more digits than System.Decimal holds (use <see cref="GetMySqlDecimal"/>).</summary>
+    public decimal GetDecimal(int ordinal) =>
+        TextValueParser.TryParseDecimal(GetRawBytes(ordinal), out var v) ? v : throw Invalid(ordinal, "a System.Decimal (at most 28-29 significant digits; use GetMySqlDecimal for up to 65)");
+
+    /// <summary>DECIMAL of up to 65 digits, exactly.</summary>
+    public MySqlDecimal GetMySqlDecimal(int ordinal)
+    {
+        try
+        {
+            return MySqlDecimal.Parse(GetRawBytes(ordinal));
+        }
+        catch (FormatException e)
+        {
+            throw Invalid(ordinal, "a DECIMAL", e);
+        }
+    }
+
+    /// <summary>DECIMAL of up to 38 digits as unscaled 128-bit integer and scale, without allocating (Parquet DECIMAL).</summary>
+    public bool TryGetUnscaledDecimal(int ordinal, out Int128 unscaled, out int scale) =>
+        TextValueParser.TryParseUnscaled(GetRawBytes(ordinal), out unscaled, out scale);
+
+    /// <summary>DATE, DATETIME or TIMESTAMP, zero dates included.</summary>
+    public MySqlDateTime GetMySqlDateTime(int ordinal) =>
+        TextValueParser.TryParseDateTime(GetRawBytes(ordinal), out var v) ? v : throw Invalid(ordinal, "a DATE/DATETIME");
+
+    /// <summary>DATETIME/TIMESTAMP/DATE as System.DateTime (Unspecified kind); throws for zero dates.</summary>
+    public DateTime GetDateTime(int ordinal) => GetMySqlDateTime(ordinal).ToDateTime();
+
+    /// <summary>TIME as a TimeSpan (may be negative or exceed 24 hours: -838:59:59 to 838:59:59).</summary>
+    public TimeSpan GetTimeSpan(int ordinal) =>
+        TextValueParser.TryParseTime(GetRawBytes(ordinal), out var v) ? v : throw Invalid(ordinal, "a TIME");
+
+    /// <summary>Text decoded with the column's character set (ENUM, SET and JSON are text too).</summary>
+    public string GetString(int ordinal) => columns[ordinal].Encoding.GetString(GetRawBytes(ordinal));
+
+    /// <summary>Decodes text into <paramref name="destination"/>; returns chars written (see <see cref="GetMaxCharCount"/>).</summary>
+    public int GetChars(int ordinal, Span<char> destination) => columns[ordinal].Encoding.GetChars(GetRawBytes(ordinal), destination);
+
+    public int GetMaxCharCount(int ordinal) => columns[ordinal].Encoding.GetMaxCharCount(Math.Max(0, fieldLength[CheckOrdinal(ordinal)]));
+
+    /// <summary>The value's bytes as a new array (BINARY, BLOB...).</summary>
+    public byte[] GetBytes(int ordinal) => GetRawBytes(ordinal).ToArray();
+
+    /// <summary>GEOMETRY: SRID and WKB (copied).</summary>
+    public MySqlGeometry GetGeometry(int ordinal) => MySqlGeometry.FromInternal(GetRawBytes(ordinal));
+
+    /// <summary>GEOMETRY's WKB without copying; <paramref name="srid"/> receives the SRID.</summary>
+    public ReadOnlySpan<byte> GetGeometryWkb(int ordinal, out uint srid)
+    {
+        var raw = GetRawBytes(ordinal);
+        if (raw.Length < 4)
+        {
+            throw Invalid(ordinal, "a GEOMETRY (SRID + WKB)");
+        }
+
+        srid = BinaryPrimitives.ReadUInt32LittleEndian(raw);
+        return raw[4..];
+    }
+
+    /// <summary>The value as a natural .NET object (boxing; for tools and tests, not hot paths). NULL → null.</summary>
+    public object? GetValue(int ordinal)
+    {
+        if (IsDBNull(ordinal))
+        {
+            return null;
+        }
+
+        var c = columns[ordinal];
+        return c.Type switch
+        {
+            ColumnType.Tiny or ColumnType.Short or ColumnType.Int24 or ColumnType.Long or ColumnType.LongLong =>
+                c.IsUnsigned ? GetUInt64(ordinal) : GetInt64(ordinal),
+            ColumnType.Year => GetInt32(ordinal),
+            ColumnType.Bit => GetBit(ordinal),
+            ColumnType.Float => GetFloat(ordinal),
+            ColumnType.Double => GetDouble(ordinal),
+            ColumnType.Decimal or ColumnType.NewDecimal => GetMySqlDecimal(ordinal),
+            ColumnType.Date or ColumnType.NewDate or ColumnType.DateTime or ColumnType.DateTime2 or ColumnType.Timestamp or ColumnType.Timestamp2 =>
+                GetMySqlDateTime(ordinal),
+            ColumnType.Time or ColumnType.Time2 => GetTimeSpan(ordinal),
+            ColumnType.Geometry => GetGeometry(ordinal),
+            _ => c.IsBinary ? GetBytes(ordinal) : GetString(ordinal),
+        };
+    }
+
+    private int CheckOrdinal(int ordinal)
+    {
+        if ((uint)ordinal >= (uint)columns.Length)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ordinal), ordinal, $"The result has {columns.Length} columns.");
+        }
+
+        if (state != State.Rows || row.IsEmpty)
+        {
+            throw new InvalidOperationException("No current row: call ReadAsync first and check that it returned true.");
+        }
+
+        return ordinal;
+    }
+
+    private InvalidCastException NullValue(int ordinal) =>
+        new($"Column {ordinal} '{columns[ordinal].Name}' is NULL in row {RowsRead}; check IsDBNull first.");
+
+    private MySqlException Invalid(int ordinal, string what, Exception? inner = null)
+    {
+        var raw = GetRawBytes(ordinal);
+        var shown = Encoding.UTF8.GetString(raw[..Math.Min(raw.Length, 64)]);
+        return new MySqlException(
+            MySqlErrorKind.InvalidCast,
+            $"Column {ordinal} '{columns[ordinal].Name}' ({columns[ordinal].Type}) in row {RowsRead} holds '{shown}', which is not {what}.",
+            inner);
+    }
+
+    /// <summary>Skips any unread rows and results so the connection can run the next command.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (state == State.Finished || channel.IsBroken)
+        {
+            Finish();
+            return;
+        }
+
+        try
+        {
+            while (await NextResultAsync().ConfigureAwait(false))
+            {
+            }
+        }
+        finally
+        {
+            Finish();
+        }
+    }
+}

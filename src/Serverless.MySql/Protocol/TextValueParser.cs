@@ -1,0 +1,232 @@
+using System.Buffers.Text;
+using System.Globalization;
+using Serverless.MySql.Client;
+
+namespace Serverless.MySql.Protocol;
+
+/// <summary>
+/// Parses values of the text protocol (ASCII renderings of numbers and temporals) straight from row bytes,
+/// without allocating.
+/// </summary>
+public static class TextValueParser
+{
+    private static readonly UInt128 MaxDecimalMantissa = ((UInt128)1 << 96) - 1;
+
+    public static bool TryParseInt64(ReadOnlySpan<byte> text, out long value) =>
+        Utf8Parser.TryParse(text, out value, out var consumed) && consumed == text.Length;
+
+    public static bool TryParseUInt64(ReadOnlySpan<byte> text, out ulong value) =>
+        Utf8Parser.TryParse(text, out value, out var consumed) && consumed == text.Length;
+
+    public static bool TryParseDouble(ReadOnlySpan<byte> text, out double value) =>
+        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
+
+    public static bool TryParseSingle(ReadOnlySpan<byte> text, out float value) =>
+        float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
+
+    /// <summary>BIT(n) values arrive as (n+7)/8 big-endian bytes.</summary>
+    public static bool TryParseBit(ReadOnlySpan<byte> bytes, out ulong value)
+    {
+        value = 0;
+        if (bytes.Length > 8)
+        {
+            return false;
+        }
+
+        foreach (var b in bytes)
+        {
+            value = (value << 8) | b;
+        }
+
+        return true;
+    }
+
+    /// <summary>Parses a DECIMAL's digits into an unscaled 128-bit integer (up to 38 digits) and its scale.</summary>
+    public static bool TryParseUnscaled(ReadOnlySpan<byte> text, out Int128 unscaled, out int scale)
+    {
+        unscaled = 0;
+        scale = 0;
+        var i = 0;
+        var negative = false;
+        if (text.Length > 0 && (text[0] == '-' || text[0] == '+'))
+        {
+            negative = text[0] == '-';
+            i = 1;
+        }
+
+        if (i == text.Length)
+        {
+            return false;
+        }
+
+        UInt128 magnitude = 0;
+        var significant = 0;
+        var seenPoint = false;
+        for (; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (c == '.' && !seenPoint)
+            {
+                seenPoint = true;
+                continue;
+            }
+
+            var d = (uint)(c - '0');
+            if (d > 9)
+            {
+                return false;
+            }
+
+            if (magnitude != 0 || d != 0)
+            {
+                if (++significant > 38)
+                {
+                    return false;
+                }
+            }
+
+            magnitude = (magnitude * 10) + d;
+            if (seenPoint)
+            {
+                scale++;
+            }
+        }
+
+        unscaled = negative ? -(Int128)magnitude : (Int128)magnitude;
+        return true;
+    }
+
+    public static bool TryParseDecimal(ReadOnlySpan<byte> text, out decimal value)
+    {
+        value = 0;
+        if (!TryParseUnscaled(text, out var unscaled, out var scale))
+        {
+            return false;
+        }
+
+        var negative = unscaled < 0;
+        var magnitude = (UInt128)(negative ? -unscaled : unscaled);
+        while (scale > 28 && magnitude % 10 == 0 && magnitude != 0)
+        {
+            magnitude /= 10;
+            scale--;
+        }
+
+        if (magnitude == 0)
+        {
+            return true;
+        }
+
+        if (scale > 28 || magnitude > MaxDecimalMantissa)
+        {
+            return false;
+        }
+
+        value = new decimal((int)(uint)magnitude, (int)(uint)(magnitude >> 32), (int)(uint)(magnitude >> 64), negative, (byte)scale);
+        return true;
+    }
+
+    /// <summary>Parses 'YYYY-MM-DD' or 'YYYY-MM-DD HH:MM:SS[.ffffff]' (zero dates included).</summary>
+    public static bool TryParseDateTime(ReadOnlySpan<byte> text, out MySqlDateTime value)
+    {
+        value = default;
+        if (text.Length < 10 || text[4] != '-' || text[7] != '-')
+        {
+            return false;
+        }
+
+        if (!Digits(text[..4], out var year) || !Digits(text.Slice(5, 2), out var month) || !Digits(text.Slice(8, 2), out var day))
+        {
+            return false;
+        }
+
+        int hour = 0, minute = 0, second = 0, micro = 0;
+        if (text.Length > 10)
+        {
+            if (text.Length < 19 || text[10] != ' ' || text[13] != ':' || text[16] != ':' ||
+                !Digits(text.Slice(11, 2), out hour) || !Digits(text.Slice(14, 2), out minute) || !Digits(text.Slice(17, 2), out second))
+            {
+                return false;
+            }
+
+            if (text.Length > 19 && !TryFraction(text[19..], out micro))
+            {
+                return false;
+            }
+        }
+
+        value = new MySqlDateTime(year, month, day, hour, minute, second, micro);
+        return true;
+    }
+
+    /// <summary>Parses TIME: '[-]H...H:MM:SS[.ffffff]', from -838:59:59 to 838:59:59.</summary>
+    public static bool TryParseTime(ReadOnlySpan<byte> text, out TimeSpan value)
+    {
+        value = default;
+        var negative = text.Length > 0 && text[0] == '-';
+        if (negative)
+        {
+            text = text[1..];
+        }
+
+        var colon = text.IndexOf((byte)':');
+        if (colon < 1 || text.Length < colon + 6 || text[colon + 3] != ':' ||
+            !Digits(text[..colon], out var hours) || !Digits(text.Slice(colon + 1, 2), out var minutes) || !Digits(text.Slice(colon + 4, 2), out var seconds))
+        {
+            return false;
+        }
+
+        var micro = 0;
+        if (text.Length > colon + 6 && !TryFraction(text[(colon + 6)..], out micro))
+        {
+            return false;
+        }
+
+        var ticks = (((((long)hours * 60) + minutes) * 60) + seconds) * TimeSpan.TicksPerSecond + (micro * 10L);
+        value = TimeSpan.FromTicks(negative ? -ticks : ticks);
+        return true;
+    }
+
+    private static bool TryFraction(ReadOnlySpan<byte> text, out int micro)
+    {
+        micro = 0;
+        if (text.Length < 2 || text.Length > 7 || text[0] != '.')
+        {
+            return false;
+        }
+
+        if (!Digits(text[1..], out micro))
+        {
+            return false;
+        }
+
+        for (var pad = text.Length - 1; pad < 6; pad++)
+        {
+            micro *= 10;
+        }
+
+        return true;
+    }
+
+    private static bool Digits(ReadOnlySpan<byte> text, out int value)
+    {
+        value = 0;
+        if (text.IsEmpty || text.Length > 9)
+        {
+            return false;
+        }
+
+        foreach (var c in text)
+        {
+            var d = (uint)(c - '0');
+            if (d > 9)
+            {
+                return false;
+            }
+
+            value = (value * 10) + (int)d;
+        }
+
+        return true;
+    }
+}
