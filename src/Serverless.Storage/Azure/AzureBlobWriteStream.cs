@@ -1,0 +1,254 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Text;
+using Azure.Core;
+
+namespace Serverless.Storage.Azure;
+
+/// <summary>
+/// Buffers up to one block; an object that fits is uploaded with one Put Blob on <see cref="CompleteAsync"/>.
+/// Larger objects are staged as uncommitted blocks (Put Block, a few in flight) and become visible only with the
+/// Put Block List on completion. Uncommitted blocks of an abandoned upload are invisible and expire on the service.
+/// </summary>
+internal sealed class AzureBlobWriteStream : ObjectWriteStream
+{
+    private readonly AzureBlobObjectStore store;
+    private readonly string path;
+    private readonly bool overwrite;
+    private readonly int blockSize;
+    private readonly byte[] uploadId = Guid.NewGuid().ToByteArray();
+    private readonly List<string> blockIds = [];
+    private readonly Queue<(Task Upload, byte[] Buffer)> inFlight = new();
+    private readonly CancellationTokenSource abandon = new();
+    private byte[]? buffer;
+    private int buffered;
+    private long bytesWritten;
+    private bool finished;
+
+    public AzureBlobWriteStream(AzureBlobObjectStore store, string path, bool overwrite)
+    {
+        this.store = store;
+        this.path = path;
+        this.overwrite = overwrite;
+        blockSize = store.Options.BlockSize;
+    }
+
+    public override long BytesWritten => bytesWritten;
+
+    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+    public override void Write(ReadOnlySpan<byte> source)
+    {
+        EnsureWritable();
+        while (!source.IsEmpty)
+        {
+            var taken = Append(source);
+            source = source[taken..];
+            if (buffered == blockSize)
+            {
+                DispatchBlockAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult();
+            }
+        }
+    }
+
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> source, CancellationToken cancellationToken = default)
+    {
+        EnsureWritable();
+        while (!source.IsEmpty)
+        {
+            var taken = Append(source.Span);
+            source = source[taken..];
+            if (buffered == blockSize)
+            {
+                await DispatchBlockAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    public override void Flush()
+    {
+        // Blocks go out as they fill; nothing is visible before CompleteAsync, so an early flush has no meaning.
+    }
+
+    public override async Task<ObjectInfo> CompleteAsync(CancellationToken cancellationToken = default)
+    {
+        EnsureWritable();
+        finished = true;
+        try
+        {
+            if (blockIds.Count == 0)
+            {
+                return await PutWholeAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            if (buffered > 0)
+            {
+                await DispatchBlockAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            while (inFlight.Count > 0)
+            {
+                await AwaitOldestAsync().ConfigureAwait(false);
+            }
+
+            return await CommitBlockListAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await ReleaseAsync().ConfigureAwait(false);
+        }
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing && !finished)
+        {
+            finished = true;
+            ReleaseAsync().AsTask().GetAwaiter().GetResult();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        if (!finished)
+        {
+            finished = true;
+            await ReleaseAsync().ConfigureAwait(false);
+        }
+
+        await base.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private int Append(ReadOnlySpan<byte> source)
+    {
+        buffer ??= ArrayPool<byte>.Shared.Rent(blockSize);
+        var taken = Math.Min(source.Length, blockSize - buffered);
+        source[..taken].CopyTo(buffer.AsSpan(buffered));
+        buffered += taken;
+        bytesWritten += taken;
+        return taken;
+    }
+
+    private async ValueTask DispatchBlockAsync(CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        while (inFlight.Count >= store.Options.MaxConcurrentBlockUploads)
+        {
+            await AwaitOldestAsync().ConfigureAwait(false);
+        }
+
+        var blockBuffer = buffer!;
+        var length = buffered;
+        buffer = null;
+        buffered = 0;
+        var index = blockIds.Count;
+        var blockId = NextBlockId();
+
+        // The upload outlives this call, so only abandoning the stream cancels it.
+        inFlight.Enqueue((PutBlockAsync(index, blockId, blockBuffer.AsMemory(0, length), abandon.Token), blockBuffer));
+    }
+
+    private async Task AwaitOldestAsync()
+    {
+        var (upload, blockBuffer) = inFlight.Dequeue();
+        try
+        {
+            await upload.ConfigureAwait(false);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(blockBuffer);
+        }
+    }
+
+    private string NextBlockId()
+    {
+        // Every block id of a blob must have the same length: 16 bytes of upload id and a 4-byte index, 28 base64 characters.
+        Span<byte> raw = stackalloc byte[20];
+        uploadId.CopyTo(raw);
+        BinaryPrimitives.WriteInt32BigEndian(raw[16..], blockIds.Count);
+        var id = Convert.ToBase64String(raw);
+        blockIds.Add(id);
+        return id;
+    }
+
+    private async Task PutBlockAsync(int index, string blockId, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        using var message = store.CreateMessage(RequestMethod.Put, $"{store.BlobUrl(path)}?comp=block&blockid={Uri.EscapeDataString(blockId)}");
+        message.Request.Content = RequestContent.Create(content);
+        var response = await store.SendAsync(message, cancellationToken).ConfigureAwait(false);
+        store.EnsureSuccess(response, $"Put Block {index}", store.DescribeTarget(path));
+    }
+
+    private async Task<ObjectInfo> PutWholeAsync(CancellationToken cancellationToken)
+    {
+        var content = buffer is null ? ReadOnlyMemory<byte>.Empty : buffer.AsMemory(0, buffered);
+        return overwrite
+            ? await store.PutAsync(path, content, cancellationToken).ConfigureAwait(false)
+            : await store.PutIfAbsentAsync(path, content, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<ObjectInfo> CommitBlockListAsync(CancellationToken cancellationToken)
+    {
+        var xml = new StringBuilder(64 + (blockIds.Count * 40)).Append("<?xml version=\"1.0\" encoding=\"utf-8\"?><BlockList>");
+        foreach (var id in blockIds)
+        {
+            xml.Append("<Latest>").Append(id).Append("</Latest>");
+        }
+
+        xml.Append("</BlockList>");
+        var writerId = Guid.NewGuid().ToString("N");
+        using var message = store.CreateMessage(RequestMethod.Put, store.BlobUrl(path) + "?comp=blocklist");
+        message.Request.Headers.Add("Content-Type", "application/xml");
+        message.Request.Headers.Add(AzureBlobObjectStore.WriterIdHeader, writerId);
+        if (!overwrite)
+        {
+            message.Request.Headers.Add("If-None-Match", "*");
+        }
+
+        message.Request.Content = RequestContent.Create(Encoding.UTF8.GetBytes(xml.ToString()));
+        var response = await store.SendAsync(message, cancellationToken).ConfigureAwait(false);
+        if (!overwrite && AzureBlobObjectStore.IsAlreadyExists(response))
+        {
+            return await store.ClaimOwnWriteOrThrowAsync(path, writerId, cancellationToken).ConfigureAwait(false);
+        }
+
+        store.EnsureSuccess(response, "Put Block List", store.DescribeTarget(path));
+        return AzureBlobObjectStore.InfoFrom(path, bytesWritten, response);
+    }
+
+    private async ValueTask ReleaseAsync()
+    {
+        await abandon.CancelAsync().ConfigureAwait(false);
+        while (inFlight.Count > 0)
+        {
+            try
+            {
+                await AwaitOldestAsync().ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is OperationCanceledException or IOException)
+            {
+                // The upload is being abandoned or has already failed; its blocks stay uncommitted and invisible.
+            }
+        }
+
+        if (buffer is not null)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            buffer = null;
+        }
+
+        abandon.Dispose();
+    }
+
+    private void EnsureWritable()
+    {
+        ObjectDisposedException.ThrowIf(finished, this);
+    }
+}
