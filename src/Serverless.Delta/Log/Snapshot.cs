@@ -1,0 +1,162 @@
+using Serverless.Delta.Actions;
+using Serverless.Delta.Schema;
+
+namespace Serverless.Delta.Log;
+
+/// <summary>Column mapping modes (delta.columnMapping.mode).</summary>
+public enum ColumnMappingMode
+{
+    None,
+    Id,
+    Name,
+}
+
+/// <summary>
+/// The state of a table at one version: protocol, metadata, the live logical files, tombstones and the
+/// application transaction versions. Immutable; writers derive the next snapshot from it.
+/// </summary>
+public sealed class Snapshot
+{
+    internal Snapshot(TableLocation table, long version, SnapshotState state, long timestamp)
+    {
+        Table = table;
+        Version = version;
+        Protocol = state.Protocol ?? throw new DeltaLogException($"Table {table.Store.Location}/{table.RootPath} has no protocol action at version {version}; the log is incomplete.");
+        Metadata = state.Metadata ?? throw new DeltaLogException($"Table {table.Store.Location}/{table.RootPath} has no metaData action at version {version}; the log is incomplete.");
+        State = state;
+        Timestamp = timestamp;
+        Schema = SchemaJson.Parse(Metadata.SchemaString);
+        ColumnMapping = Metadata.GetConfiguration("delta.columnMapping.mode") switch
+        {
+            "name" => ColumnMappingMode.Name,
+            "id" => ColumnMappingMode.Id,
+            _ => ColumnMappingMode.None,
+        };
+    }
+
+    public TableLocation Table { get; }
+
+    public long Version { get; }
+
+    public ProtocolAction Protocol { get; }
+
+    public MetadataAction Metadata { get; }
+
+    public StructType Schema { get; }
+
+    public ColumnMappingMode ColumnMapping { get; }
+
+    /// <summary>Commit time of this version in Unix milliseconds (inCommitTimestamp, else the commit file's modification time).</summary>
+    public long Timestamp { get; }
+
+    /// <summary>The live logical files.</summary>
+    public IReadOnlyCollection<AddFile> Files => State.Files.Values;
+
+    /// <summary>Removed files still remembered as tombstones (for vacuum and checkpoints).</summary>
+    public IReadOnlyCollection<RemoveFile> Tombstones => State.Tombstones.Values;
+
+    public IReadOnlyDictionary<string, TransactionAction> AppTransactions => State.AppTransactions;
+
+    public IReadOnlyDictionary<string, DomainMetadataAction> DomainMetadata => State.DomainMetadata;
+
+    internal SnapshotState State { get; }
+
+    /// <summary>The version the application last committed, or null when it never did.</summary>
+    public long? GetAppTransactionVersion(string appId) =>
+        State.AppTransactions.TryGetValue(appId, out var t) ? t.Version : null;
+
+    /// <summary>The live file with this decoded path, if any (a path is live at most once).</summary>
+    public AddFile? FindFile(string path)
+    {
+        foreach (var kv in State.Files)
+        {
+            if (kv.Key.Path == path)
+            {
+                return kv.Value;
+            }
+        }
+
+        return null;
+    }
+
+    public string Describe() => $"{Table.Store.Location}/{Table.RootPath}";
+}
+
+/// <summary>Mutable replay state: the reconciliation rules of PROTOCOL.md applied action by action.</summary>
+internal sealed class SnapshotState
+{
+    public ProtocolAction? Protocol { get; set; }
+
+    public MetadataAction? Metadata { get; set; }
+
+    public Dictionary<FileKey, AddFile> Files { get; } = [];
+
+    public Dictionary<FileKey, RemoveFile> Tombstones { get; } = [];
+
+    public Dictionary<string, TransactionAction> AppTransactions { get; } = new(StringComparer.Ordinal);
+
+    public Dictionary<string, DomainMetadataAction> DomainMetadata { get; } = new(StringComparer.Ordinal);
+
+    public SnapshotState Clone()
+    {
+        var c = new SnapshotState { Protocol = Protocol, Metadata = Metadata };
+        foreach (var kv in Files)
+        {
+            c.Files.Add(kv.Key, kv.Value);
+        }
+
+        foreach (var kv in Tombstones)
+        {
+            c.Tombstones.Add(kv.Key, kv.Value);
+        }
+
+        foreach (var kv in AppTransactions)
+        {
+            c.AppTransactions.Add(kv.Key, kv.Value);
+        }
+
+        foreach (var kv in DomainMetadata)
+        {
+            c.DomainMetadata.Add(kv.Key, kv.Value);
+        }
+
+        return c;
+    }
+
+    public void Apply(DeltaAction action)
+    {
+        switch (action)
+        {
+            case AddFile a:
+                var key = a.Key;
+                Files[key] = a;
+                Tombstones.Remove(key);
+                break;
+            case RemoveFile r:
+                var rk = r.Key;
+                Files.Remove(rk);
+                Tombstones[rk] = r;
+                break;
+            case MetadataAction m:
+                Metadata = m;
+                break;
+            case ProtocolAction p:
+                Protocol = p;
+                break;
+            case TransactionAction t:
+                AppTransactions[t.AppId] = t;
+                break;
+            case DomainMetadataAction d:
+                if (d.Removed)
+                {
+                    DomainMetadata.Remove(d.Domain);
+                }
+                else
+                {
+                    DomainMetadata[d.Domain] = d;
+                }
+
+                break;
+        }
+    }
+}
