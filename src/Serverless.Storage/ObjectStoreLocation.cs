@@ -1,6 +1,6 @@
 using Azure.Core;
 using Azure.Identity;
-using Serverless.Storage.Azure;
+using Serverless.Storage.AzureStorage;
 using Serverless.Storage.Local;
 
 namespace Serverless.Storage;

@@ -1,4 +1,4 @@
-using Serverless.Storage.Azure;
+using Serverless.Storage.AzureStorage;
 using Serverless.Testing;
 
 namespace Serverless.Storage.IntegrationTests;

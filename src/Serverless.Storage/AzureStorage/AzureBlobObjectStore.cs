@@ -5,7 +5,7 @@ using Azure;
 using Azure.Core;
 using Azure.Core.Pipeline;
 
-namespace Serverless.Storage.Azure;
+namespace Serverless.Storage.AzureStorage;
 
 /// <summary>
 /// An object store in one Blob storage container (optionally under a folder prefix), spoken to through the Blob
@@ -24,8 +24,11 @@ public sealed class AzureBlobObjectStore : IObjectStore
     private readonly string containerUrl;
     private readonly string rootPrefix;
 
-    private AzureBlobObjectStore(Uri containerUri, string rootPrefix, HttpPipelinePolicy authentication, AzureBlobObjectStoreOptions? options)
+    private readonly StorageCredentialKind credentialKind;
+
+    private AzureBlobObjectStore(Uri containerUri, string rootPrefix, HttpPipelinePolicy authentication, StorageCredentialKind credentialKind, AzureBlobObjectStoreOptions? options)
     {
+        this.credentialKind = credentialKind;
         ArgumentNullException.ThrowIfNull(containerUri);
         Options = options ?? new AzureBlobObjectStoreOptions();
         Options.Validate();
@@ -46,11 +49,11 @@ public sealed class AzureBlobObjectStore : IObjectStore
 
     /// <summary>A store that signs requests with the storage account key (Azurite, or accounts with Shared Key enabled).</summary>
     public static AzureBlobObjectStore WithAccountKey(Uri containerUri, string accountName, string accountKey, string rootPrefix = "", AzureBlobObjectStoreOptions? options = null) =>
-        new(containerUri, rootPrefix, new SharedKeyAuthenticationPolicy(accountName, accountKey, SharedKeyScheme.BlobQueueFile), options);
+        new(containerUri, rootPrefix, new SharedKeyAuthenticationPolicy(accountName, accountKey, SharedKeyScheme.BlobQueueFile), StorageCredentialKind.AccountKey, options);
 
     /// <summary>A store that authenticates with Entra ID tokens, e.g. ManagedIdentityCredential or DefaultAzureCredential.</summary>
     public static AzureBlobObjectStore WithTokenCredential(Uri containerUri, TokenCredential credential, string rootPrefix = "", AzureBlobObjectStoreOptions? options = null) =>
-        new(containerUri, rootPrefix, new BearerTokenAuthenticationPolicy(credential, StorageScope), options);
+        new(containerUri, rootPrefix, new BearerTokenAuthenticationPolicy(credential, StorageScope), StorageCredentialKind.Token, options);
 
     /// <summary>Creates the container; false when it already existed.</summary>
     public async Task<bool> CreateContainerAsync(CancellationToken cancellationToken = default)
@@ -293,7 +296,7 @@ public sealed class AzureBlobObjectStore : IObjectStore
             return;
         }
 
-        throw AzureStorageErrors.Create(response, operation, target);
+        throw AzureStorageErrors.Create(response, operation, target, credentialKind);
     }
 
     /// <summary>

@@ -1,6 +1,6 @@
 using Azure.Core;
 
-namespace Serverless.Storage.Azure;
+namespace Serverless.Storage.AzureStorage;
 
 /// <summary>Tuning for <see cref="AzureBlobObjectStore"/>; retries, timeouts and diagnostics come from <see cref="ClientOptions"/>.</summary>
 public sealed class AzureBlobObjectStoreOptions : ClientOptions

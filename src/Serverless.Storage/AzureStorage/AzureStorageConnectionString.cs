@@ -1,4 +1,4 @@
-namespace Serverless.Storage.Azure;
+namespace Serverless.Storage.AzureStorage;
 
 /// <summary>
 /// The parts of an Azure Storage connection string this project uses: account name and key and the service

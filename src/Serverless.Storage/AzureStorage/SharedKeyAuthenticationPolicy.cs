@@ -4,7 +4,7 @@ using System.Text;
 using Azure.Core;
 using Azure.Core.Pipeline;
 
-namespace Serverless.Storage.Azure;
+namespace Serverless.Storage.AzureStorage;
 
 /// <summary>Which of the Shared Key string-to-sign layouts a service expects.</summary>
 internal enum SharedKeyScheme

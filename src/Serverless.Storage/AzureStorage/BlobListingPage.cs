@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Xml;
 
-namespace Serverless.Storage.Azure;
+namespace Serverless.Storage.AzureStorage;
 
 /// <summary>One page of a List Blobs answer (an EnumerationResults document): the blobs and the marker of the next page.</summary>
 internal sealed class BlobListingPage

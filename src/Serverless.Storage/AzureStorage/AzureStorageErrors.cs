@@ -3,7 +3,14 @@ using System.Text.Json;
 using System.Xml;
 using Azure;
 
-namespace Serverless.Storage.Azure;
+namespace Serverless.Storage.AzureStorage;
+
+/// <summary>How requests are authorised, which decides what a 403 most likely means.</summary>
+internal enum StorageCredentialKind
+{
+    AccountKey,
+    Token,
+}
 
 /// <summary>Turns an error response from Blob or Table storage into an exception that says what to fix.</summary>
 internal static class AzureStorageErrors
@@ -13,11 +20,11 @@ internal static class AzureStorageErrors
     public static string? ErrorCodeOf(Response response) =>
         response.Headers.TryGetValue("x-ms-error-code", out var code) ? code : null;
 
-    public static StorageRequestException Create(Response response, string operation, string target)
+    public static StorageRequestException Create(Response response, string operation, string target, StorageCredentialKind credential)
     {
         var (bodyCode, serviceMessage) = ReadBody(response);
         var code = ErrorCodeOf(response) ?? bodyCode;
-        var advice = AdviceFor(response.Status, code);
+        var advice = AdviceFor(response.Status, code, credential);
         var text = new StringBuilder()
             .Append(operation).Append(" of ").Append(target).Append(" failed: HTTP ").Append(response.Status)
             .Append(code is null ? string.Empty : " " + code);
@@ -34,11 +41,14 @@ internal static class AzureStorageErrors
         return new StorageRequestException(text.ToString(), response.Status, code);
     }
 
-    private static string? AdviceFor(int status, string? code) => code switch
+    private static string? AdviceFor(int status, string? code, StorageCredentialKind credential) => code switch
     {
+        "AuthenticationFailed" or "AuthorizationFailure" when credential == StorageCredentialKind.AccountKey =>
+            "The service rejected the Shared Key signature: check the account name and account key in the connection string "
+            + "(UseDevelopmentStorage=true uses Azurite's well-known key), that the key was not rotated, that Shared Key access is enabled on the account, "
+            + "and that this machine's clock is correct.",
         "AuthenticationFailed" =>
-            "The service rejected the request signature or token: check the account name and key in the connection string "
-            + "(UseDevelopmentStorage=true uses Azurite's well-known key), that the key was not rotated, and that this machine's clock is correct.",
+            "The service rejected the access token: check that the identity belongs to the storage account's tenant and that this machine's clock is correct.",
         "AuthorizationPermissionMismatch" or "AuthorizationFailure" or "AuthorizationResourceTypeMismatch" =>
             "The identity is not allowed to do this: assign it the 'Storage Blob Data Contributor' role (for tables 'Storage Table Data Contributor') "
             + "on the storage account or container (assignments take a few minutes to apply), and check the account's firewall allows this network.",

@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 using System.Text;
 using Azure.Core;
 
-namespace Serverless.Storage.Azure;
+namespace Serverless.Storage.AzureStorage;
 
 /// <summary>
 /// Buffers up to one block; an object that fits is uploaded with one Put Blob on <see cref="CompleteAsync"/>.

@@ -1,0 +1,66 @@
+using Serverless.Storage.AzureStorage;
+using Serverless.Storage.Local;
+using Serverless.Testing;
+
+namespace Serverless.Storage.Tests;
+
+public sealed class ObjectStoreLocationTests
+{
+    [Fact]
+    public void AFolderPathAndAFileUriOpenALocalFolderStore()
+    {
+        using var folder = new TempDirectory("location");
+        var byPath = Assert.IsType<LocalFolderObjectStore>(ObjectStoreLocation.Open(Path.Combine(folder.Path, "lake")));
+        var byUri = Assert.IsType<LocalFolderObjectStore>(ObjectStoreLocation.Open(new Uri(Path.Combine(folder.Path, "lake2")).AbsoluteUri));
+        Assert.Equal(Path.Combine(folder.Path, "lake"), byPath.RootPath);
+        Assert.Equal(Path.Combine(folder.Path, "lake2"), byUri.RootPath);
+        Assert.True(Directory.Exists(byUri.RootPath));
+    }
+
+    [Fact]
+    public void AnAccountBlobUrlOpensAContainerRootedAtThePrefix()
+    {
+        var store = Assert.IsType<AzureBlobObjectStore>(ObjectStoreLocation.Open(
+            "https://acct.blob.core.windows.net/lake/sales/orders", new global::Azure.Identity.ManagedIdentityCredential(global::Azure.Identity.ManagedIdentityId.SystemAssigned)));
+        Assert.Equal("https://acct.blob.core.windows.net/lake/sales/orders", store.Location);
+        Assert.Equal("https://acct.blob.core.windows.net/lake/sales/orders/x%20y.json", store.BlobUrl("x y.json"));
+    }
+
+    [Fact]
+    public void PathStyleUrlsCarryTheAccountBeforeTheContainer()
+    {
+        var (container, prefix) = ObjectStoreLocation.SplitContainerUrl(new Uri("http://127.0.0.1:10000/devstoreaccount1/lake/a/b"));
+        Assert.Equal("http://127.0.0.1:10000/devstoreaccount1/lake", container.AbsoluteUri);
+        Assert.Equal("a/b", prefix);
+    }
+
+    [Fact]
+    public void DevelopmentStorageNeedsAContainerAndSaysHowToAddIt()
+    {
+        var error = Assert.Throws<FormatException>(() => ObjectStoreLocation.Open("UseDevelopmentStorage=true"));
+        Assert.Contains("Container=", error.Message, StringComparison.Ordinal);
+
+        var store = Assert.IsType<AzureBlobObjectStore>(ObjectStoreLocation.Open("UseDevelopmentStorage=true;Container=lake;Prefix=/jobs/"));
+        Assert.Equal("http://127.0.0.1:10000/devstoreaccount1/lake/jobs", store.Location);
+    }
+
+    [Fact]
+    public void AnAccountConnectionStringBuildsTheEndpointsFromTheSuffix()
+    {
+        var parsed = AzureStorageConnectionString.Parse("DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=a2V5;EndpointSuffix=core.chinacloudapi.cn");
+        Assert.Equal(new Uri("https://acct.blob.core.chinacloudapi.cn"), parsed.BlobEndpoint);
+        Assert.Equal(new Uri("https://acct.table.core.chinacloudapi.cn"), parsed.TableEndpoint);
+        Assert.Equal("a2V5", parsed.AccountKey);
+        Assert.DoesNotContain("a2V5", parsed.ToString(), StringComparison.Ordinal);
+
+        var noKey = Assert.Throws<FormatException>(() => AzureStorageConnectionString.Parse("AccountName=acct"));
+        Assert.Contains("AccountKey", noKey.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void PlainHttpWithTokensAndUnknownSchemesAreRefusedWithTheAlternatives()
+    {
+        Assert.Contains("https", Assert.Throws<ArgumentException>(() => ObjectStoreLocation.Open("http://acct.blob.core.windows.net/lake")).Message, StringComparison.Ordinal);
+        Assert.Contains("connection string", Assert.Throws<ArgumentException>(() => ObjectStoreLocation.Open("s3://bucket/x")).Message, StringComparison.Ordinal);
+    }
+}
