@@ -1,0 +1,8 @@
+namespace Serverless.MySql.Binlog.Events;
+
+public enum RowsEventKind : byte
+{
+    Write,
+    Update,
+    Delete,
+}
