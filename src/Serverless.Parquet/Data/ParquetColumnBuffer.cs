@@ -1,0 +1,370 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+
+namespace Serverless.Parquet;
+
+/// <summary>
+/// The values of one column for a run of rows, stored by physical type without boxing: a dense array of
+/// bool/int/long/float/double (one slot per row, the slot of a null row holds 0), or for byte arrays (BYTE_ARRAY,
+/// FIXED_LEN_BYTE_ARRAY, INT96) one contiguous byte array plus row offsets. Nulls are a per-row flag.
+/// Representation by logical type: DATE = int days since 1970-01-01; TIMESTAMP/TIME = long in the column's unit
+/// (MICROS when written by us); DECIMAL = the unscaled integer (int, long, or big-endian two's complement bytes);
+/// STRING/JSON = UTF-8 bytes.
+/// </summary>
+public sealed class ParquetColumnBuffer
+{
+    private bool[]? _nulls;
+    private bool[] _bools = [];
+    private int[] _ints = [];
+    private long[] _longs = [];
+    private float[] _floats = [];
+    private double[] _doubles = [];
+    private byte[] _bytes = [];
+    private int[] _offsets = [0];
+    private int _byteLength;
+
+    public ParquetColumnBuffer(ParquetColumn column, int capacity = 1024)
+    {
+        ArgumentNullException.ThrowIfNull(column);
+        Column = column;
+        EnsureCapacity(Math.Max(1, capacity));
+    }
+
+    public ParquetColumn Column { get; }
+
+    public int Count { get; private set; }
+
+    public int NullCount { get; private set; }
+
+    public ReadOnlySpan<bool> BooleanValues => _bools.AsSpan(0, Count);
+
+    public ReadOnlySpan<int> Int32Values => _ints.AsSpan(0, Count);
+
+    public ReadOnlySpan<long> Int64Values => _longs.AsSpan(0, Count);
+
+    public ReadOnlySpan<float> FloatValues => _floats.AsSpan(0, Count);
+
+    public ReadOnlySpan<double> DoubleValues => _doubles.AsSpan(0, Count);
+
+    /// <summary>All byte-array values back to back; value i is <c>ByteData[ByteOffsets[i]..ByteOffsets[i + 1]]</c>.</summary>
+    public ReadOnlySpan<byte> ByteData => _bytes.AsSpan(0, _byteLength);
+
+    /// <summary>Count + 1 offsets into <see cref="ByteData"/>.</summary>
+    public ReadOnlySpan<int> ByteOffsets => _offsets.AsSpan(0, Count + 1);
+
+    /// <summary>Per-row null flags, or an empty span when no value is null.</summary>
+    public ReadOnlySpan<bool> Nulls => _nulls is null || NullCount == 0 ? default : _nulls.AsSpan(0, Count);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool IsNull(int index) => _nulls is not null && _nulls[index];
+
+    public ReadOnlySpan<byte> GetBytes(int index) => _bytes.AsSpan(_offsets[index], _offsets[index + 1] - _offsets[index]);
+
+    public string GetString(int index) => Encoding.UTF8.GetString(GetBytes(index));
+
+    public ParquetDecimal GetDecimal(int index)
+    {
+        var scale = Column.LogicalType?.Scale ?? 0;
+        return Column.PhysicalType switch
+        {
+            ParquetPhysicalType.Int32 => new ParquetDecimal(_ints[index], scale),
+            ParquetPhysicalType.Int64 => new ParquetDecimal(_longs[index], scale),
+            _ => new ParquetDecimal(ParquetDecimal.ReadBigEndian(GetBytes(index)), scale),
+        };
+    }
+
+    /// <summary>The value of row <paramref name="index"/> as a CLR object (see <see cref="ParquetValues"/>); boxes.</summary>
+    public object? GetValue(int index) => ParquetValues.ToClr(this, index);
+
+    public void Clear()
+    {
+        Count = 0;
+        NullCount = 0;
+        _byteLength = 0;
+        if (_nulls is not null)
+        {
+            Array.Clear(_nulls);
+        }
+    }
+
+    public void AppendNull()
+    {
+        if (Column.IsRequired)
+        {
+            throw new ArgumentException($"Column '{Column.Name}' is required and cannot hold null.");
+        }
+
+        EnsureCapacity(Count + 1);
+        _nulls ??= new bool[_offsets.Length - 1];
+        _nulls[Count] = true;
+        NullCount++;
+        switch (Column.PhysicalType)
+        {
+            case ParquetPhysicalType.Boolean: _bools[Count] = false; break;
+            case ParquetPhysicalType.Int32: _ints[Count] = 0; break;
+            case ParquetPhysicalType.Int64: _longs[Count] = 0; break;
+            case ParquetPhysicalType.Float: _floats[Count] = 0; break;
+            case ParquetPhysicalType.Double: _doubles[Count] = 0; break;
+            default: _offsets[Count + 1] = _byteLength; break;
+        }
+
+        Count++;
+    }
+
+    public void Append(bool value)
+    {
+        Expect(ParquetPhysicalType.Boolean);
+        EnsureCapacity(Count + 1);
+        _bools[Count++] = value;
+    }
+
+    public void Append(int value)
+    {
+        if (Column.PhysicalType == ParquetPhysicalType.Int64)
+        {
+            Append((long)value);
+            return;
+        }
+
+        Expect(ParquetPhysicalType.Int32);
+        EnsureCapacity(Count + 1);
+        _ints[Count++] = value;
+    }
+
+    public void Append(long value)
+    {
+        Expect(ParquetPhysicalType.Int64);
+        EnsureCapacity(Count + 1);
+        _longs[Count++] = value;
+    }
+
+    public void Append(float value)
+    {
+        Expect(ParquetPhysicalType.Float);
+        EnsureCapacity(Count + 1);
+        _floats[Count++] = value;
+    }
+
+    public void Append(double value)
+    {
+        Expect(ParquetPhysicalType.Double);
+        EnsureCapacity(Count + 1);
+        _doubles[Count++] = value;
+    }
+
+    public void Append(ReadOnlySpan<byte> value)
+    {
+        if (Column.PhysicalType is not (ParquetPhysicalType.ByteArray or ParquetPhysicalType.FixedLenByteArray or ParquetPhysicalType.Int96))
+        {
+            Expect(ParquetPhysicalType.ByteArray);
+        }
+
+        if (Column.PhysicalType != ParquetPhysicalType.ByteArray && value.Length != FixedLength)
+        {
+            throw new ArgumentException($"Column '{Column.Name}' holds {FixedLength}-byte values, got {value.Length} bytes.");
+        }
+
+        EnsureCapacity(Count + 1);
+        EnsureBytes(value.Length);
+        value.CopyTo(_bytes.AsSpan(_byteLength));
+        _byteLength += value.Length;
+        _offsets[++Count] = _byteLength;
+    }
+
+    /// <summary>Appends text as UTF-8 (STRING, JSON and ENUM columns).</summary>
+    public void Append(ReadOnlySpan<char> value)
+    {
+        Expect(ParquetPhysicalType.ByteArray);
+        EnsureCapacity(Count + 1);
+        var max = Encoding.UTF8.GetMaxByteCount(value.Length);
+        EnsureBytes(max);
+        _byteLength += Encoding.UTF8.GetBytes(value, _bytes.AsSpan(_byteLength));
+        _offsets[++Count] = _byteLength;
+    }
+
+    public void Append(string? value)
+    {
+        if (value is null)
+        {
+            AppendNull();
+        }
+        else
+        {
+            Append(value.AsSpan());
+        }
+    }
+
+    /// <summary>Appends a decimal, rescaled to the column's scale (throws if digits would be lost).</summary>
+    public void Append(ParquetDecimal value)
+    {
+        if (!Column.IsDecimal)
+        {
+            throw new ArgumentException($"Column '{Column.Name}' ({Column}) is not a DECIMAL column.");
+        }
+
+        var unscaled = value.Rescale(Column.LogicalType!.Scale).Unscaled;
+        var limit = Pow10(Column.LogicalType.Precision);
+        if (unscaled >= limit || unscaled <= -limit)
+        {
+            throw new ArgumentOutOfRangeException(nameof(value), $"{value} does not fit column '{Column.Name}' {Column.LogicalType}.");
+        }
+
+        switch (Column.PhysicalType)
+        {
+            case ParquetPhysicalType.Int32: Append((int)unscaled); break;
+            case ParquetPhysicalType.Int64: Append((long)unscaled); break;
+            default:
+                {
+                    Span<byte> tmp = stackalloc byte[FixedLength > 0 ? FixedLength : 16];
+                    ParquetDecimal.WriteBigEndian(unscaled, tmp);
+                    Append((ReadOnlySpan<byte>)tmp);
+                    break;
+                }
+        }
+    }
+
+    public void AppendRange(ReadOnlySpan<int> values)
+    {
+        Expect(ParquetPhysicalType.Int32);
+        EnsureCapacity(Count + values.Length);
+        values.CopyTo(_ints.AsSpan(Count));
+        Count += values.Length;
+    }
+
+    public void AppendRange(ReadOnlySpan<long> values)
+    {
+        Expect(ParquetPhysicalType.Int64);
+        EnsureCapacity(Count + values.Length);
+        values.CopyTo(_longs.AsSpan(Count));
+        Count += values.Length;
+    }
+
+    public void AppendRange(ReadOnlySpan<double> values)
+    {
+        Expect(ParquetPhysicalType.Double);
+        EnsureCapacity(Count + values.Length);
+        values.CopyTo(_doubles.AsSpan(Count));
+        Count += values.Length;
+    }
+
+    public void AppendRange(ReadOnlySpan<float> values)
+    {
+        Expect(ParquetPhysicalType.Float);
+        EnsureCapacity(Count + values.Length);
+        values.CopyTo(_floats.AsSpan(Count));
+        Count += values.Length;
+    }
+
+    public void AppendRange(ReadOnlySpan<bool> values)
+    {
+        Expect(ParquetPhysicalType.Boolean);
+        EnsureCapacity(Count + values.Length);
+        values.CopyTo(_bools.AsSpan(Count));
+        Count += values.Length;
+    }
+
+    /// <summary>Appends a CLR value (see <see cref="ParquetValues"/> for the accepted types); boxes, for convenience paths.</summary>
+    public void AppendValue(object? value) => ParquetValues.AppendClr(this, value);
+
+    internal int FixedLength => Column.PhysicalType == ParquetPhysicalType.Int96 ? 12 : Column.TypeLength;
+
+    internal int[] Int32Array => _ints;
+
+    internal long[] Int64Array => _longs;
+
+    internal float[] FloatArray => _floats;
+
+    internal double[] DoubleArray => _doubles;
+
+    internal bool[] BooleanArray => _bools;
+
+    internal bool[]? NullArray => _nulls;
+
+    /// <summary>Reader fast path: reserves <paramref name="count"/> slots and returns the start index.</summary>
+    internal int ReserveSlots(int count)
+    {
+        EnsureCapacity(Count + count);
+        var start = Count;
+        Count += count;
+        return start;
+    }
+
+    /// <summary>Reader fast path: marks a reserved slot null.</summary>
+    internal void MarkNull(int index)
+    {
+        _nulls ??= new bool[_offsets.Length - 1];
+        _nulls[index] = true;
+        NullCount++;
+        if (Column.PhysicalType is ParquetPhysicalType.ByteArray or ParquetPhysicalType.FixedLenByteArray or ParquetPhysicalType.Int96)
+        {
+            _offsets[index + 1] = _byteLength;
+        }
+    }
+
+    /// <summary>Reader fast path: appends bytes for the next reserved byte-array slot <paramref name="index"/>.</summary>
+    internal void SetBytes(int index, ReadOnlySpan<byte> value)
+    {
+        EnsureBytes(value.Length);
+        value.CopyTo(_bytes.AsSpan(_byteLength));
+        _byteLength += value.Length;
+        _offsets[index + 1] = _byteLength;
+    }
+
+    internal void EnsureBytes(int additional)
+    {
+        var needed = (long)_byteLength + additional;
+        if (needed > _bytes.Length)
+        {
+            if (needed > Array.MaxLength)
+            {
+                throw new InvalidOperationException($"Column '{Column.Name}': more than {Array.MaxLength} bytes in one buffer; use smaller batches.");
+            }
+
+            Array.Resize(ref _bytes, (int)Math.Min(Array.MaxLength, Math.Max(needed, Math.Max(256, (long)_bytes.Length * 2))));
+        }
+    }
+
+    internal void EnsureCapacity(int count)
+    {
+        if (count + 1 <= _offsets.Length)
+        {
+            return;
+        }
+
+        var size = Math.Max(count, (_offsets.Length - 1) * 2);
+        switch (Column.PhysicalType)
+        {
+            case ParquetPhysicalType.Boolean: Array.Resize(ref _bools, size); break;
+            case ParquetPhysicalType.Int32: Array.Resize(ref _ints, size); break;
+            case ParquetPhysicalType.Int64: Array.Resize(ref _longs, size); break;
+            case ParquetPhysicalType.Float: Array.Resize(ref _floats, size); break;
+            case ParquetPhysicalType.Double: Array.Resize(ref _doubles, size); break;
+            default: break;
+        }
+
+        Array.Resize(ref _offsets, size + 1);
+        if (_nulls is not null)
+        {
+            Array.Resize(ref _nulls, size);
+        }
+    }
+
+    private static Int128 Pow10(int n)
+    {
+        Int128 v = 1;
+        for (var i = 0; i < n; i++)
+        {
+            v *= 10;
+        }
+
+        return v;
+    }
+
+    private void Expect(ParquetPhysicalType type)
+    {
+        if (Column.PhysicalType != type)
+        {
+            throw new ArgumentException($"Column '{Column.Name}' is {Column.PhysicalType}; a {type} value cannot be appended.");
+        }
+    }
+}

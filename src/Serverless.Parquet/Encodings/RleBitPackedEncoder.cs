@@ -1,0 +1,84 @@
+namespace Serverless.Parquet.Encodings;
+
+/// <summary>
+/// Encodes the RLE / bit-packing hybrid (Encodings.md): runs of 8 or more equal values become RLE runs, everything
+/// else is bit-packed in groups of 8 (LSB first). Used for definition levels, dictionary indices and booleans.
+/// </summary>
+internal static class RleBitPackedEncoder
+{
+    public static int BitWidth(int maxValue) => maxValue == 0 ? 0 : 32 - System.Numerics.BitOperations.LeadingZeroCount((uint)maxValue);
+
+    public static void Encode(ReadOnlySpan<int> values, int bitWidth, ByteBuffer output)
+    {
+        var n = values.Length;
+        var byteWidth = (bitWidth + 7) / 8;
+        var i = 0;
+        while (i < n)
+        {
+            var run = RunLength(values, i);
+            if (run >= 8 || bitWidth == 0)
+            {
+                output.WriteUleb128((ulong)run << 1);
+                var v = values[i];
+                for (var b = 0; b < byteWidth; b++)
+                {
+                    output.WriteByte((byte)(v >> (8 * b)));
+                }
+
+                i += run;
+                continue;
+            }
+
+            // Bit-pack groups of 8 until a long run starts at a group boundary (or the input ends).
+            var start = i;
+            var groups = 0;
+            do
+            {
+                i += 8;
+                groups++;
+            }
+            while (i < n && groups < 1 << 20 && RunLength(values, i) < 8);
+
+            output.WriteUleb128(((ulong)groups << 1) | 1);
+            Pack(values, start, groups * 8, bitWidth, output);
+        }
+    }
+
+    private static int RunLength(ReadOnlySpan<int> values, int start)
+    {
+        var v = values[start];
+        var j = start + 1;
+        while (j < values.Length && values[j] == v)
+        {
+            j++;
+        }
+
+        return j - start;
+    }
+
+    private static void Pack(ReadOnlySpan<int> values, int start, int count, int bitWidth, ByteBuffer output)
+    {
+        var byteCount = count * bitWidth / 8;
+        var span = output.GetSpan(byteCount);
+        span.Clear();
+        ulong acc = 0;
+        var accBits = 0;
+        var o = 0;
+        var mask = bitWidth == 32 ? 0xFFFFFFFFUL : (1UL << bitWidth) - 1;
+        for (var k = 0; k < count; k++)
+        {
+            var idx = start + k;
+            var v = idx < values.Length ? (ulong)(uint)values[idx] & mask : 0UL;
+            acc |= v << accBits;
+            accBits += bitWidth;
+            while (accBits >= 8)
+            {
+                span[o++] = (byte)acc;
+                acc >>= 8;
+                accBits -= 8;
+            }
+        }
+
+        output.Advance(byteCount);
+    }
+}

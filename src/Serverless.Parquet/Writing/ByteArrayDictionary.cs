@@ -1,0 +1,122 @@
+using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
+using Serverless.Parquet.Encodings;
+
+namespace Serverless.Parquet.Writing;
+
+/// <summary>
+/// Distinct byte-array values of a column chunk in an open-addressing hash table; the entries are kept directly as
+/// the PLAIN-encoded dictionary page body, so no value is allocated separately.
+/// </summary>
+internal sealed class ByteArrayDictionary
+{
+    private readonly bool _lengthPrefixed;
+    private int[] _slots = new int[1024];
+    private int[] _hashes = new int[1024];
+    private int[] _starts = new int[512];
+    private int[] _lengths = new int[512];
+
+    public ByteArrayDictionary(bool lengthPrefixed)
+    {
+        _lengthPrefixed = lengthPrefixed;
+        Array.Fill(_slots, -1);
+    }
+
+    public ByteBuffer Plain { get; } = new(4096);
+
+    public int Count { get; private set; }
+
+    public void Clear()
+    {
+        Array.Fill(_slots, -1);
+        Count = 0;
+        Plain.Clear();
+    }
+
+    /// <summary>Returns the index of <paramref name="value"/>, adding it when new.</summary>
+    public int GetOrAdd(ReadOnlySpan<byte> value)
+    {
+        var hash = Hash(value);
+        var mask = _slots.Length - 1;
+        var slot = hash & mask;
+        while (true)
+        {
+            var entry = _slots[slot];
+            if (entry < 0)
+            {
+                break;
+            }
+
+            if (_hashes[entry] == hash && Plain.Array.AsSpan(_starts[entry], _lengths[entry]).SequenceEqual(value))
+            {
+                return entry;
+            }
+
+            slot = (slot + 1) & mask;
+        }
+
+        var index = Count++;
+        if (index == _starts.Length)
+        {
+            Array.Resize(ref _starts, index * 2);
+            Array.Resize(ref _lengths, index * 2);
+            Array.Resize(ref _hashes, index * 2);
+        }
+
+        if (_lengthPrefixed)
+        {
+            Plain.WriteInt32LittleEndian(value.Length);
+        }
+
+        _starts[index] = Plain.Length;
+        _lengths[index] = value.Length;
+        _hashes[index] = hash;
+        Plain.Write(value);
+        _slots[slot] = index;
+        if (Count * 2 > _slots.Length)
+        {
+            Rehash();
+        }
+
+        return index;
+    }
+
+    private void Rehash()
+    {
+        _slots = new int[_slots.Length * 2];
+        Array.Fill(_slots, -1);
+        var mask = _slots.Length - 1;
+        for (var i = 0; i < Count; i++)
+        {
+            var slot = _hashes[i] & mask;
+            while (_slots[slot] >= 0)
+            {
+                slot = (slot + 1) & mask;
+            }
+
+            _slots[slot] = i;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Hash(ReadOnlySpan<byte> value)
+    {
+        ulong h = 0x9E3779B97F4A7C15UL ^ (ulong)value.Length;
+        var i = 0;
+        for (; i + 8 <= value.Length; i += 8)
+        {
+            h = (h ^ BinaryPrimitives.ReadUInt64LittleEndian(value[i..])) * 0xFF51AFD7ED558CCDUL;
+            h ^= h >> 29;
+        }
+
+        ulong tail = 0;
+        for (var shift = 0; i < value.Length; i++, shift += 8)
+        {
+            tail |= (ulong)value[i] << shift;
+        }
+
+        h = (h ^ tail) * 0xC4CEB9FE1A85EC53UL;
+        h ^= h >> 32;
+        return (int)(h & 0x7FFFFFFF);
+    }
+}

@@ -1,0 +1,418 @@
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+using Serverless.Parquet.Encodings;
+using Serverless.Parquet.Format;
+using Serverless.Parquet.Statistics;
+using Serverless.Parquet.Thrift;
+
+namespace Serverless.Parquet.Writing;
+
+/// <summary>
+/// Encodes one column of the current row group into compressed DATA_PAGE v1 pages held in memory, with a dictionary
+/// (RLE_DICTIONARY) until it grows past the limit or proves not to pay off, then PLAIN.
+/// </summary>
+internal sealed class ColumnChunkWriter : IDisposable
+{
+    private readonly ParquetColumn _column;
+    private readonly ParquetWriterOptions _options;
+    private readonly bool _optional;
+    private readonly ByteBuffer _pages = new(64 * 1024);
+    private readonly ByteBuffer _plain = new(64 * 1024);
+    private readonly ByteBuffer _body = new(64 * 1024);
+    private readonly ByteBuffer _compressed = new(64 * 1024);
+    private readonly CompactWriter _header = new();
+    private readonly Dictionary<int, int>? _intDictionary;
+    private readonly Dictionary<long, int>? _longDictionary;
+    private readonly ByteArrayDictionary? _bytesDictionary;
+    private readonly ByteBuffer? _numericDictionaryPlain;
+    private int[] _defLevels = new int[1024];
+    private int[] _indices = new int[1024];
+    private bool[] _bools = new bool[1024];
+    private int _pageValues;
+    private int _pageNonNull;
+    private bool _dictionaryMode;
+    private bool _usedDictionary;
+    private bool _usedPlain;
+    private bool _pendingFallback;
+    private int _dataPages;
+    private long _uncompressedTotal;
+
+    public ColumnChunkWriter(ParquetColumn column, ParquetWriterOptions options)
+    {
+        _column = column;
+        _options = options;
+        _optional = !column.IsRequired;
+        Statistics = new StatisticsAccumulator(column);
+        var dictionaryAllowed = options.EnableDictionary && column.PhysicalType != ParquetPhysicalType.Boolean;
+        if (dictionaryAllowed)
+        {
+            switch (column.PhysicalType)
+            {
+                case ParquetPhysicalType.Int32 or ParquetPhysicalType.Float:
+                    _intDictionary = [];
+                    _numericDictionaryPlain = new ByteBuffer(4096);
+                    break;
+                case ParquetPhysicalType.Int64 or ParquetPhysicalType.Double:
+                    _longDictionary = [];
+                    _numericDictionaryPlain = new ByteBuffer(4096);
+                    break;
+                default:
+                    _bytesDictionary = new ByteArrayDictionary(column.PhysicalType == ParquetPhysicalType.ByteArray);
+                    break;
+            }
+        }
+
+        _dictionaryMode = dictionaryAllowed;
+    }
+
+    public StatisticsAccumulator Statistics { get; }
+
+    /// <summary>Bytes this chunk will occupy so far (pages written plus the open page and dictionary).</summary>
+    public long EstimatedSize => _pages.Length + _plain.Length + (_pageNonNull * 2L) + DictionaryBytes;
+
+    private int DictionaryCount => _intDictionary?.Count ?? _longDictionary?.Count ?? _bytesDictionary?.Count ?? 0;
+
+    private long DictionaryBytes => _numericDictionaryPlain?.Length ?? _bytesDictionary?.Plain.Length ?? 0;
+
+    public void Write(ParquetColumnBuffer source, int start, int count)
+    {
+        var nulls = source.NullArray;
+        var hasNulls = source.NullCount > 0 && nulls is not null;
+        if (hasNulls && !_optional)
+        {
+            throw new ArgumentException($"Column '{_column.Name}' is required but the batch holds nulls.");
+        }
+
+        var end = start + count;
+        var i = start;
+        while (i < end)
+        {
+            var room = _options.MaxRowsPerPage - _pageValues;
+            var n = Math.Min(room, end - i);
+            EnsurePageCapacity(_pageValues + n);
+            for (var k = 0; k < n; k++)
+            {
+                var row = i + k;
+                var isNull = hasNulls && nulls![row];
+                if (_optional)
+                {
+                    _defLevels[_pageValues] = isNull ? 0 : 1;
+                }
+
+                _pageValues++;
+                if (isNull)
+                {
+                    Statistics.AddNulls(1);
+                    continue;
+                }
+
+                AddValue(source, row);
+            }
+
+            i += n;
+            if (_pageValues >= _options.MaxRowsPerPage || _pendingFallback || PageBytes() >= _options.PageSizeBytes)
+            {
+                FlushPage();
+            }
+        }
+    }
+
+    /// <summary>Ends the row group for this column: writes the dictionary page and the pages; returns the metadata.</summary>
+    public ColumnMetaData Finish(Stream output, ref long position, ParquetCompression codec)
+    {
+        if (_pageValues > 0 || _dataPages == 0)
+        {
+            FlushPage();
+        }
+
+        var meta = new ColumnMetaData
+        {
+            Type = _column.PhysicalType,
+            PathInSchema = [_column.Name],
+            Codec = codec,
+            NumValues = Statistics.ValueCount,
+            Statistics = Statistics.ToThrift(),
+        };
+
+        var chunkStart = position;
+        long compressedTotal = 0;
+        if (_usedDictionary)
+        {
+            var dictPlain = _numericDictionaryPlain ?? _bytesDictionary!.Plain;
+            _compressed.Clear();
+            PageCompression.Compress(codec, dictPlain.WrittenSpan, _compressed);
+            var header = new PageHeader
+            {
+                Type = PageType.DictionaryPage,
+                UncompressedPageSize = dictPlain.Length,
+                CompressedPageSize = _compressed.Length,
+                NumValues = DictionaryCount,
+                Encoding = PageEncoding.Plain,
+            };
+            _header.Clear();
+            header.Write(_header);
+            output.Write(_header.WrittenSpan);
+            output.Write(_compressed.WrittenSpan);
+            meta.DictionaryPageOffset = position;
+            var written = _header.Length + _compressed.Length;
+            position += written;
+            compressedTotal += written;
+            _uncompressedTotal += _header.Length + dictPlain.Length;
+        }
+
+        meta.DataPageOffset = position;
+        output.Write(_pages.WrittenSpan);
+        position += _pages.Length;
+        compressedTotal += _pages.Length;
+        meta.TotalCompressedSize = compressedTotal;
+        meta.TotalUncompressedSize = _uncompressedTotal;
+        meta.FileOffset = chunkStart;
+        var encodings = new List<PageEncoding>(3);
+        if (_usedDictionary || _usedPlain)
+        {
+            encodings.Add(PageEncoding.Plain);
+        }
+
+        encodings.Add(PageEncoding.Rle);
+        if (_usedDictionary)
+        {
+            encodings.Add(PageEncoding.RleDictionary);
+        }
+
+        meta.Encodings = encodings;
+        return meta;
+    }
+
+    /// <summary>Prepares for the next row group (fresh dictionary and statistics).</summary>
+    public void Reset()
+    {
+        _pages.Clear();
+        _plain.Clear();
+        _intDictionary?.Clear();
+        _longDictionary?.Clear();
+        _bytesDictionary?.Clear();
+        _numericDictionaryPlain?.Clear();
+        _dictionaryMode = _intDictionary is not null || _longDictionary is not null || _bytesDictionary is not null;
+        _usedDictionary = _usedPlain = _pendingFallback = false;
+        _pageValues = _pageNonNull = _dataPages = 0;
+        _uncompressedTotal = 0;
+        Statistics.Reset();
+    }
+
+    public void Dispose()
+    {
+        _pages.Dispose();
+        _plain.Dispose();
+        _body.Dispose();
+        _compressed.Dispose();
+        _numericDictionaryPlain?.Dispose();
+        _bytesDictionary?.Plain.Dispose();
+    }
+
+    private long PageBytes() => _dictionaryMode ? _pageNonNull * 2L : _plain.Length;
+
+    private void AddValue(ParquetColumnBuffer source, int row)
+    {
+        switch (_column.PhysicalType)
+        {
+            case ParquetPhysicalType.Boolean:
+                {
+                    var v = source.BooleanArray[row];
+                    Statistics.Add(v ? 1L : 0L);
+                    _bools[_pageNonNull++] = v;
+                    return;
+                }
+
+            case ParquetPhysicalType.Int32:
+                {
+                    var v = source.Int32Array[row];
+                    Statistics.Add(v);
+                    AddInt(v);
+                    return;
+                }
+
+            case ParquetPhysicalType.Float:
+                {
+                    var v = source.FloatArray[row];
+                    Statistics.Add((double)v);
+                    AddInt(BitConverter.SingleToInt32Bits(v));
+                    return;
+                }
+
+            case ParquetPhysicalType.Int64:
+                {
+                    var v = source.Int64Array[row];
+                    Statistics.Add(v);
+                    AddLong(v);
+                    return;
+                }
+
+            case ParquetPhysicalType.Double:
+                {
+                    var v = source.DoubleArray[row];
+                    Statistics.Add(v);
+                    AddLong(BitConverter.DoubleToInt64Bits(v));
+                    return;
+                }
+
+            default:
+                {
+                    var v = source.GetBytes(row);
+                    Statistics.Add(v);
+                    if (_dictionaryMode)
+                    {
+                        _indices[_pageNonNull++] = _bytesDictionary!.GetOrAdd(v);
+                        if (_bytesDictionary.Plain.Length > _options.DictionaryPageSizeLimit)
+                        {
+                            _pendingFallback = true;
+                        }
+
+                        return;
+                    }
+
+                    _pageNonNull++;
+                    if (_column.PhysicalType == ParquetPhysicalType.ByteArray)
+                    {
+                        _plain.WriteInt32LittleEndian(v.Length);
+                    }
+
+                    _plain.Write(v);
+                    return;
+                }
+        }
+    }
+
+    private void AddInt(int bits)
+    {
+        if (_dictionaryMode)
+        {
+            ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_intDictionary!, bits, out var exists);
+            if (!exists)
+            {
+                slot = _intDictionary!.Count - 1;
+                _numericDictionaryPlain!.WriteInt32LittleEndian(bits);
+                if (_numericDictionaryPlain.Length > _options.DictionaryPageSizeLimit)
+                {
+                    _pendingFallback = true;
+                }
+            }
+
+            _indices[_pageNonNull++] = slot;
+            return;
+        }
+
+        _pageNonNull++;
+        _plain.WriteInt32LittleEndian(bits);
+    }
+
+    private void AddLong(long bits)
+    {
+        if (_dictionaryMode)
+        {
+            ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_longDictionary!, bits, out var exists);
+            if (!exists)
+            {
+                slot = _longDictionary!.Count - 1;
+                BinaryPrimitives.WriteInt64LittleEndian(_numericDictionaryPlain!.GetSpan(8), bits);
+                _numericDictionaryPlain.Advance(8);
+                if (_numericDictionaryPlain.Length > _options.DictionaryPageSizeLimit)
+                {
+                    _pendingFallback = true;
+                }
+            }
+
+            _indices[_pageNonNull++] = slot;
+            return;
+        }
+
+        _pageNonNull++;
+        BinaryPrimitives.WriteInt64LittleEndian(_plain.GetSpan(8), bits);
+        _plain.Advance(8);
+    }
+
+    private void EnsurePageCapacity(int count)
+    {
+        if (_defLevels.Length < count)
+        {
+            var size = Math.Max(count, _defLevels.Length * 2);
+            Array.Resize(ref _defLevels, size);
+            Array.Resize(ref _indices, size);
+            Array.Resize(ref _bools, size);
+        }
+    }
+
+    private void FlushPage()
+    {
+        _body.Clear();
+        if (_optional)
+        {
+            var lengthAt = _body.Length;
+            _body.WriteInt32LittleEndian(0);
+            RleBitPackedEncoder.Encode(_defLevels.AsSpan(0, _pageValues), 1, _body);
+            BinaryPrimitives.WriteInt32LittleEndian(_body.Array.AsSpan(lengthAt), _body.Length - lengthAt - 4);
+        }
+
+        PageEncoding encoding;
+        if (_dictionaryMode)
+        {
+            var bitWidth = Math.Max(1, RleBitPackedEncoder.BitWidth(Math.Max(0, DictionaryCount - 1)));
+            _body.WriteByte((byte)bitWidth);
+            RleBitPackedEncoder.Encode(_indices.AsSpan(0, _pageNonNull), bitWidth, _body);
+            encoding = PageEncoding.RleDictionary;
+            _usedDictionary = true;
+        }
+        else if (_column.PhysicalType == ParquetPhysicalType.Boolean)
+        {
+            var bytes = (_pageNonNull + 7) / 8;
+            var span = _body.GetSpan(bytes);
+            span.Clear();
+            for (var i = 0; i < _pageNonNull; i++)
+            {
+                if (_bools[i])
+                {
+                    span[i >> 3] |= (byte)(1 << (i & 7));
+                }
+            }
+
+            _body.Advance(bytes);
+            encoding = PageEncoding.Plain;
+            _usedPlain = true;
+        }
+        else
+        {
+            _body.Write(_plain.WrittenSpan);
+            encoding = PageEncoding.Plain;
+            _usedPlain = true;
+        }
+
+        _compressed.Clear();
+        PageCompression.Compress(_options.Compression, _body.WrittenSpan, _compressed);
+        var header = new PageHeader
+        {
+            Type = PageType.DataPage,
+            UncompressedPageSize = _body.Length,
+            CompressedPageSize = _compressed.Length,
+            NumValues = _pageValues,
+            Encoding = encoding,
+            DefinitionLevelEncoding = PageEncoding.Rle,
+            RepetitionLevelEncoding = PageEncoding.Rle,
+        };
+        _header.Clear();
+        header.Write(_header);
+        _pages.Write(_header.WrittenSpan);
+        _pages.Write(_compressed.WrittenSpan);
+        _uncompressedTotal += _header.Length + _body.Length;
+        _dataPages++;
+
+        // After the first page, give up on the dictionary when most values are distinct: it would cost more than it saves.
+        if (_dictionaryMode && (_pendingFallback || (_dataPages == 1 && _pageNonNull > 1000 && DictionaryCount > _pageNonNull * 3L / 4)))
+        {
+            _dictionaryMode = false;
+        }
+
+        _pendingFallback = false;
+        _pageValues = 0;
+        _pageNonNull = 0;
+        _plain.Clear();
+    }
+}
