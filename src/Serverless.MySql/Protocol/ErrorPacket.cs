@@ -31,7 +31,8 @@ public static class ErrorPacket
         {
             1045 or 1698 => (MySqlErrorKind.AccessDenied, "Check the user name and password, and that the user has a grant for the host this client connects from."),
             1049 => (MySqlErrorKind.UnknownDatabase, "Create the database or fix the database name in the connection options."),
-            1040 or 1203 => (MySqlErrorKind.TooManyConnections, "Close idle connections or raise the server's max_connections (or the user's MAX_USER_CONNECTIONS)."),
+            1040 => (MySqlErrorKind.TooManyConnections, "Close idle connections or raise the server's max_connections."),
+            1203 or 1226 => (MySqlErrorKind.TooManyConnections, "The account's connection or resource limit is reached: close idle connections or raise max_user_connections / MAX_USER_CONNECTIONS."),
             1317 or 1927 or 3024 or 1969 => (MySqlErrorKind.QueryInterrupted, "The statement was killed or exceeded max_execution_time/max_statement_time."),
             1129 => (MySqlErrorKind.Server, "The host is blocked after too many connection errors; run FLUSH HOSTS on the server."),
             1130 => (MySqlErrorKind.AccessDenied, "The server has no user entry for the host this client connects from; add a grant for it."),

@@ -41,7 +41,11 @@ public static class TextValueParser
         return true;
     }
 
-    /// <summary>Parses a DECIMAL's digits into an unscaled 128-bit integer (up to 38 digits) and its scale.</summary>
+    /// <summary>
+    /// Parses a DECIMAL's text into an unscaled 128-bit integer and scale (value = unscaled × 10^-scale), for up to
+    /// 38 significant digits. Trailing fractional zeros are kept when they fit (scale = the column's scale) and dropped
+    /// otherwise (scale then smaller than the column's).
+    /// </summary>
     public static bool TryParseUnscaled(ReadOnlySpan<byte> text, out Int128 unscaled, out int scale)
     {
         unscaled = 0;
@@ -61,6 +65,7 @@ public static class TextValueParser
 
         UInt128 magnitude = 0;
         var significant = 0;
+        var pendingZeros = 0;
         var seenPoint = false;
         for (; i < text.Length; i++)
         {
@@ -77,6 +82,18 @@ public static class TextValueParser
                 return false;
             }
 
+            if (seenPoint && d == 0)
+            {
+                pendingZeros++;
+                continue;
+            }
+
+            if (!Append(ref magnitude, ref significant, ref scale, pendingZeros, seenPoint))
+            {
+                return false;
+            }
+
+            pendingZeros = 0;
             if (magnitude != 0 || d != 0)
             {
                 if (++significant > 38)
@@ -92,7 +109,31 @@ public static class TextValueParser
             }
         }
 
+        if (pendingZeros > 0 && (magnitude == 0 || significant + pendingZeros <= 38))
+        {
+            Append(ref magnitude, ref significant, ref scale, pendingZeros, seenPoint: true);
+        }
+
         unscaled = negative ? -(Int128)magnitude : (Int128)magnitude;
+        return true;
+    }
+
+    private static bool Append(ref UInt128 magnitude, ref int significant, ref int scale, int zeros, bool seenPoint)
+    {
+        for (var z = 0; z < zeros; z++)
+        {
+            if (magnitude != 0 && ++significant > 38)
+            {
+                return false;
+            }
+
+            magnitude *= 10;
+            if (seenPoint)
+            {
+                scale++;
+            }
+        }
+
         return true;
     }
 
@@ -106,7 +147,7 @@ public static class TextValueParser
 
         var negative = unscaled < 0;
         var magnitude = (UInt128)(negative ? -unscaled : unscaled);
-        while (scale > 28 && magnitude % 10 == 0 && magnitude != 0)
+        while (scale > 0 && (scale > 28 || magnitude > MaxDecimalMantissa) && magnitude % 10 == 0)
         {
             magnitude /= 10;
             scale--;
