@@ -1,0 +1,43 @@
+using Serverless.Storage.AzureStorage;
+using Serverless.Testing;
+
+namespace Serverless.Storage.IntegrationTests;
+
+/// <summary>Behaviour specific to the Table adapter, against Azurite.</summary>
+public sealed class AzureTableStateStoreTests
+{
+    [Fact]
+    public async Task AWrongAccountKeyFailsWithAnAuthenticationErrorThatSaysToCheckTheKey()
+    {
+        await LocalDependencies.EnsureAzuriteAsync();
+        var store = AzureTableStateStore.WithAccountKey(
+            LocalDependencies.AzuriteTableEndpoint, "jobs", LocalDependencies.AzuriteAccount.Name, Convert.ToBase64String(new byte[64]));
+
+        var error = await Assert.ThrowsAsync<StorageRequestException>(() => store.GetAsync("p", "r"));
+        Assert.Equal(403, error.Status);
+        Assert.Contains("account key", error.Message, StringComparison.Ordinal);
+        Assert.Contains("(p, r)", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CreatingAnExistingTableReportsItAndDeletingItTwiceIsHarmless()
+    {
+        await LocalDependencies.EnsureAzuriteAsync();
+        var store = AzureTableStateStore.WithAccountKey(
+            LocalDependencies.AzuriteTableEndpoint, $"t{Guid.NewGuid():N}", LocalDependencies.AzuriteAccount.Name, LocalDependencies.AzuriteAccount.Key);
+
+        Assert.True(await store.CreateTableAsync());
+        Assert.False(await store.CreateTableAsync());
+        await store.UpsertAsync("p", "r", "{}");
+        Assert.True(await store.DeleteTableAsync());
+        Assert.False(await store.DeleteTableAsync());
+    }
+
+    [Fact]
+    public void AnInvalidTableNameIsRejectedWithTheRule()
+    {
+        var error = Assert.Throws<ArgumentException>(() => AzureTableStateStore.WithAccountKey(
+            LocalDependencies.AzuriteTableEndpoint, "job-state", "a", Convert.ToBase64String(new byte[8])));
+        Assert.Contains("letters and digits", error.Message, StringComparison.Ordinal);
+    }
+}
