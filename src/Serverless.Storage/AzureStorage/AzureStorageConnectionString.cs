@@ -2,10 +2,10 @@ namespace Serverless.Storage.AzureStorage;
 
 /// <summary>
 /// The parts of an Azure Storage connection string this project uses: account name and key and the service
-/// endpoints, including the UseDevelopmentStorage=true shorthand for Azurite. Container and Prefix are our own
-/// additions so one string can name a place in a container.
+/// endpoints, including the UseDevelopmentStorage=true shorthand for Azurite. Container, Prefix and Table are our
+/// own additions so one string can name a place in a container or a table.
 /// </summary>
-internal sealed record AzureStorageConnectionString(string AccountName, string AccountKey, Uri BlobEndpoint, Uri TableEndpoint, string? Container, string Prefix)
+internal sealed record AzureStorageConnectionString(string AccountName, string AccountKey, Uri BlobEndpoint, Uri TableEndpoint, string? Container, string Prefix, string? Table)
 {
     /// <summary>Azurite's published development account.</summary>
     public const string DevelopmentAccountName = "devstoreaccount1";
@@ -34,6 +34,7 @@ internal sealed record AzureStorageConnectionString(string AccountName, string A
 
         parts.TryGetValue("Container", out var container);
         var prefix = parts.TryGetValue("Prefix", out var p) ? p.Trim('/') : string.Empty;
+        parts.TryGetValue("Table", out var table);
 
         if (parts.TryGetValue("UseDevelopmentStorage", out var dev) && dev.Equals("true", StringComparison.OrdinalIgnoreCase))
         {
@@ -44,7 +45,8 @@ internal sealed record AzureStorageConnectionString(string AccountName, string A
                 new Uri($"{proxy.Scheme}://{proxy.Host}:10000/{DevelopmentAccountName}"),
                 new Uri($"{proxy.Scheme}://{proxy.Host}:10002/{DevelopmentAccountName}"),
                 container,
-                prefix);
+                prefix,
+                table);
         }
 
         if (!parts.TryGetValue("AccountName", out var account) || account.Length == 0)
@@ -60,8 +62,8 @@ internal sealed record AzureStorageConnectionString(string AccountName, string A
         var protocol = parts.TryGetValue("DefaultEndpointsProtocol", out var proto) ? proto : "https";
         var suffix = parts.TryGetValue("EndpointSuffix", out var s) ? s : "core.windows.net";
         var blob = parts.TryGetValue("BlobEndpoint", out var blobText) ? new Uri(blobText.TrimEnd('/')) : new Uri($"{protocol}://{account}.blob.{suffix}");
-        var table = parts.TryGetValue("TableEndpoint", out var tableText) ? new Uri(tableText.TrimEnd('/')) : new Uri($"{protocol}://{account}.table.{suffix}");
-        return new AzureStorageConnectionString(account, key, blob, table, container, prefix);
+        var tableEndpoint = parts.TryGetValue("TableEndpoint", out var tableText) ? new Uri(tableText.TrimEnd('/')) : new Uri($"{protocol}://{account}.table.{suffix}");
+        return new AzureStorageConnectionString(account, key, blob, tableEndpoint, container, prefix, table);
     }
 
     public override string ToString() => $"AccountName={AccountName};BlobEndpoint={BlobEndpoint};TableEndpoint={TableEndpoint}";
