@@ -1,0 +1,59 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Serverless.Durable.History;
+using Serverless.Durable.Sdk;
+
+namespace Serverless.Durable.Replay;
+
+/// <summary>
+/// The deterministic replay engine shared by both runtimes: runs an orchestrator's code against its past
+/// events (replaying) and new events, and returns the actions it decided on. Pure with respect to its inputs:
+/// the same orchestrator code and history always give the same actions.
+/// </summary>
+public sealed class OrchestrationExecutor
+{
+    private readonly DurableDataConverter converter;
+    private readonly ILoggerFactory loggerFactory;
+
+    public OrchestrationExecutor(DurableDataConverter? converter = null, ILoggerFactory? loggerFactory = null)
+    {
+        this.converter = converter ?? DurableDataConverter.Default;
+        this.loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
+    }
+
+    /// <summary>
+    /// Replays <paramref name="pastEvents"/>, then applies <paramref name="newEvents"/>, and returns the actions
+    /// not yet recorded in history. Non-determinism and orchestrator exceptions come back as a failed
+    /// <see cref="CompleteOrchestrationAction"/>, never as a thrown exception.
+    /// </summary>
+    /// <param name="orchestrator">A fresh orchestrator object (its fields are rebuilt by replay).</param>
+    /// <param name="orchestratorName">The registered name, used in messages.</param>
+    /// <param name="pastEvents">Events already processed by earlier episodes.</param>
+    /// <param name="newEvents">Events this episode delivers (an OrchestratorStarted first, for "now").</param>
+    public OrchestratorResult Execute(
+        ITaskOrchestrator orchestrator,
+        string orchestratorName,
+        IReadOnlyList<HistoryEvent> pastEvents,
+        IReadOnlyList<HistoryEvent> newEvents)
+    {
+        ArgumentNullException.ThrowIfNull(orchestrator);
+        ArgumentNullException.ThrowIfNull(pastEvents);
+        ArgumentNullException.ThrowIfNull(newEvents);
+
+        var previous = SynchronizationContext.Current;
+        var syncContext = new ReplaySynchronizationContext();
+        var context = new ReplayOrchestrationContext(orchestrator, orchestratorName, converter, loggerFactory, syncContext);
+        SynchronizationContext.SetSynchronizationContext(syncContext);
+        try
+        {
+            context.Run(pastEvents, newEvents);
+        }
+        finally
+        {
+            syncContext.Close();
+            SynchronizationContext.SetSynchronizationContext(previous);
+        }
+
+        return context.BuildResult();
+    }
+}

@@ -1,0 +1,494 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Serverless.Durable.History;
+using Serverless.Durable.Sdk;
+
+namespace Serverless.Durable.Replay;
+
+/// <summary>
+/// The context orchestrator code sees during one replay. Each scheduling call takes the next sequence number
+/// and becomes a pending action; history events then either confirm a pending action (TaskScheduled,
+/// TimerCreated — which is where non-determinism is detected) or complete an open task (TaskCompleted,
+/// TaskFailed, TimerFired, EventRaised), after which the queued continuations run before the next event.
+/// </summary>
+internal sealed class ReplayOrchestrationContext : TaskOrchestrationContext
+{
+    private static readonly Guid GuidNamespace = new("6f1c3d2a-8a4e-4f5b-9a51-2b7d0c9e4a10");
+
+    private readonly ITaskOrchestrator orchestrator;
+    private readonly string orchestratorName;
+    private readonly DurableDataConverter converter;
+    private readonly ILoggerFactory loggerFactory;
+    private readonly ReplaySynchronizationContext syncContext;
+
+    private readonly SortedDictionary<int, OrchestratorAction> pendingActions = [];
+    private readonly Dictionary<int, OpenTask> openTasks = [];
+    private readonly Dictionary<string, List<TaskCompletionSource<string?>>> eventWaiters = new(StringComparer.OrdinalIgnoreCase);
+    private readonly List<EventRaisedEvent> bufferedEvents = [];
+
+    private string instanceId = string.Empty;
+    private string executionId = string.Empty;
+    private string? serializedInput;
+    private bool executionStarted;
+    private bool episodeStarted;
+    private DateTime currentUtcDateTime;
+    private bool isReplaying = true;
+    private int nextSequenceNumber;
+    private int newGuidCounter;
+    private string? customStatus;
+    private Task<object?>? orchestratorTask;
+    private CompleteOrchestrationAction? completion;
+    private bool failedByNonDeterminism;
+    private bool continueAsNewRequested;
+    private string? continueAsNewInput;
+    private bool preserveUnprocessedEvents;
+
+    public ReplayOrchestrationContext(
+        ITaskOrchestrator orchestrator,
+        string orchestratorName,
+        DurableDataConverter converter,
+        ILoggerFactory loggerFactory,
+        ReplaySynchronizationContext syncContext)
+    {
+        this.orchestrator = orchestrator;
+        this.orchestratorName = orchestratorName;
+        this.converter = converter;
+        this.loggerFactory = loggerFactory;
+        this.syncContext = syncContext;
+    }
+
+    public override string Name => orchestratorName;
+
+    public override string InstanceId => instanceId;
+
+    public override string ExecutionId => executionId;
+
+    public override DateTime CurrentUtcDateTime => currentUtcDateTime;
+
+    public override bool IsReplaying => isReplaying;
+
+    public void Run(IReadOnlyList<HistoryEvent> pastEvents, IReadOnlyList<HistoryEvent> newEvents)
+    {
+        try
+        {
+            isReplaying = true;
+            for (var i = 0; i < pastEvents.Count && completion is null; i++)
+            {
+                Apply(pastEvents[i]);
+            }
+
+            isReplaying = false;
+            for (var i = 0; i < newEvents.Count && completion is null; i++)
+            {
+                Apply(newEvents[i]);
+            }
+
+            DetectForeignAwaits();
+        }
+        catch (NonDeterministicOrchestrationException ex)
+        {
+            failedByNonDeterminism = true;
+            completion = Complete(OrchestrationStatus.Failed, null, FailureDetails.FromException(ex));
+        }
+    }
+
+    public OrchestratorResult BuildResult()
+    {
+        var actions = new List<OrchestratorAction>(pendingActions.Count + 1);
+        if (completion is null || completion.Status is OrchestrationStatus.Completed or OrchestrationStatus.ContinuedAsNew)
+        {
+            // Fire-and-forget work scheduled before a normal return still runs; a failed, terminated or
+            // non-deterministic execution schedules nothing more.
+            actions.AddRange(pendingActions.Values);
+        }
+
+        if (completion is not null)
+        {
+            actions.Add(completion);
+        }
+
+        return new OrchestratorResult(actions, failedByNonDeterminism ? null : customStatus);
+    }
+
+    public override Task<TResult> CallActivityAsync<TResult>(string name, object? input = null, TaskOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        var inputJson = converter.Serialize(input);
+        return options?.Retry is { } retry
+            ? CallWithRetryAsync<TResult>(name, inputJson, retry)
+            : DeserializeAsync<TResult>(ScheduleActivity(name, inputJson));
+    }
+
+    public override Task CreateTimer(DateTime fireAt, CancellationToken cancellationToken = default)
+    {
+        var fireAtUtc = fireAt.Kind == DateTimeKind.Local ? fireAt.ToUniversalTime() : DateTime.SpecifyKind(fireAt, DateTimeKind.Utc);
+        var id = nextSequenceNumber++;
+        var timer = new OpenTask($"timer at {fireAtUtc:O}", IsTimer: true);
+        pendingActions.Add(id, new CreateTimerAction(id, fireAtUtc));
+        openTasks.Add(id, timer);
+        if (cancellationToken.CanBeCanceled)
+        {
+            cancellationToken.Register(() => timer.Completion.TrySetCanceled(cancellationToken));
+        }
+
+        return timer.Completion.Task;
+    }
+
+    public override async Task<T> WaitForExternalEvent<T>(string eventName, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(eventName);
+        var bufferedIndex = bufferedEvents.FindIndex(e => string.Equals(e.Name, eventName, StringComparison.OrdinalIgnoreCase));
+        if (bufferedIndex >= 0)
+        {
+            var buffered = bufferedEvents[bufferedIndex];
+            bufferedEvents.RemoveAt(bufferedIndex);
+            return converter.Deserialize<T>(buffered.Input)!;
+        }
+
+        var waiter = new TaskCompletionSource<string?>();
+        if (!eventWaiters.TryGetValue(eventName, out var waiters))
+        {
+            eventWaiters[eventName] = waiters = [];
+        }
+
+        waiters.Add(waiter);
+        if (timeout is null)
+        {
+            if (cancellationToken.CanBeCanceled)
+            {
+                cancellationToken.Register(() =>
+                {
+                    waiters.Remove(waiter);
+                    waiter.TrySetCanceled(cancellationToken);
+                });
+            }
+
+            return converter.Deserialize<T>(await waiter.Task.ConfigureAwait(true))!;
+        }
+
+        using var timerCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var timer = CreateTimer(currentUtcDateTime + timeout.Value, timerCancellation.Token);
+        var first = await Task.WhenAny(waiter.Task, timer).ConfigureAwait(true);
+        if (first != waiter.Task)
+        {
+            waiters.Remove(waiter);
+            cancellationToken.ThrowIfCancellationRequested();
+            throw new TimeoutException($"External event '{eventName}' was not raised within {timeout.Value} (instance {instanceId}).");
+        }
+
+        // Synchronous on purpose: CancelAsync would complete on a pool thread, outside the orchestrator's logical thread.
+#pragma warning disable CA1849
+        timerCancellation.Cancel();
+#pragma warning restore CA1849
+        return converter.Deserialize<T>(await waiter.Task.ConfigureAwait(true))!;
+    }
+
+    public override void ContinueAsNew(object? newInput = null, bool preserveUnprocessedEvents = false)
+    {
+        continueAsNewRequested = true;
+        continueAsNewInput = converter.Serialize(newInput);
+        this.preserveUnprocessedEvents = preserveUnprocessedEvents;
+    }
+
+    public override void SetCustomStatus(object? customStatus) => this.customStatus = converter.Serialize(customStatus);
+
+    public override Guid NewGuid()
+    {
+        // Name-based (RFC 9562 version 8, SHA-256) over values that are identical on every replay.
+        var name = string.Create(
+            CultureInfo.InvariantCulture,
+            $"{instanceId}_{executionId}_{currentUtcDateTime:O}_{newGuidCounter++}");
+        Span<byte> input = stackalloc byte[16 + Encoding.UTF8.GetByteCount(name)];
+        GuidNamespace.TryWriteBytes(input[..16], bigEndian: true, out _);
+        Encoding.UTF8.GetBytes(name, input[16..]);
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(input, hash);
+        hash[6] = (byte)((hash[6] & 0x0F) | 0x80);
+        hash[8] = (byte)((hash[8] & 0x3F) | 0x80);
+        return new Guid(hash[..16], bigEndian: true);
+    }
+
+    public override ILogger CreateReplaySafeLogger(ILogger logger) => new ReplaySafeLogger(this, logger);
+
+    public override ILogger CreateReplaySafeLogger(string categoryName) =>
+        new ReplaySafeLogger(this, loggerFactory.CreateLogger(categoryName));
+
+    private void Apply(HistoryEvent historyEvent)
+    {
+        switch (historyEvent)
+        {
+            case OrchestratorStartedEvent:
+                currentUtcDateTime = historyEvent.Timestamp;
+                episodeStarted = true;
+                StartIfReady();
+                break;
+            case ExecutionStartedEvent started:
+                instanceId = started.InstanceId;
+                executionId = started.ExecutionId;
+                serializedInput = started.Input;
+                executionStarted = true;
+                if (currentUtcDateTime == default)
+                {
+                    currentUtcDateTime = started.Timestamp;
+                }
+
+                StartIfReady();
+                break;
+            case TaskScheduledEvent scheduled:
+                Confirm(scheduled.EventId, scheduled, pending => pending is ScheduleTaskAction task && task.Name == scheduled.Name);
+                break;
+            case TimerCreatedEvent created:
+                Confirm(created.EventId, created, pending => pending is CreateTimerAction);
+                break;
+            case TaskCompletedEvent completed:
+                TakeOpenTask(completed.TaskScheduledId, completed, isTimer: false)?.Completion.TrySetResult(completed.Result);
+                break;
+            case TaskFailedEvent failed:
+                if (TakeOpenTask(failed.TaskScheduledId, failed, isTimer: false) is { } failedTask)
+                {
+                    failedTask.Completion.TrySetException(new TaskFailedException(failedTask.Name, failed.TaskScheduledId, failed.FailureDetails));
+                }
+
+                break;
+            case TimerFiredEvent fired:
+                TakeOpenTask(fired.TimerId, fired, isTimer: true)?.Completion.TrySetResult(null);
+                break;
+            case EventRaisedEvent raised:
+                DeliverEvent(raised);
+                break;
+            case ExecutionTerminatedEvent terminated:
+                completion = Complete(OrchestrationStatus.Terminated, terminated.Reason, null);
+                return;
+            default:
+                // OrchestratorCompleted, ExecutionCompleted and ContinueAsNew carry nothing the code reacts to.
+                break;
+        }
+
+        syncContext.RunPending(OnUnhandledException);
+        CheckOrchestratorFinished();
+    }
+
+    private void StartIfReady()
+    {
+        // durabletask delivers OrchestratorStarted before ExecutionStarted; the embedded runtime records
+        // ExecutionStarted at creation and OrchestratorStarted when the first episode runs. Either way the
+        // code starts once both are known, so its first "now" is the first episode's time.
+        if (orchestratorTask is not null || !executionStarted || !episodeStarted)
+        {
+            return;
+        }
+
+        object? input;
+        try
+        {
+            input = converter.Deserialize(serializedInput, orchestrator.InputType);
+        }
+#pragma warning disable CA1031 // Bad input fails the orchestration with the reason rather than crashing the runtime.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            completion = Complete(
+                OrchestrationStatus.Failed,
+                null,
+                new FailureDetails(
+                    ex.GetType().FullName ?? ex.GetType().Name,
+                    $"The input of orchestrator '{orchestratorName}' could not be read as {orchestrator.InputType.Name}: {ex.Message}",
+                    ex.StackTrace));
+            return;
+        }
+
+        syncContext.Post(_ => orchestratorTask = InvokeOrchestrator(input), null);
+    }
+
+    private Task<object?> InvokeOrchestrator(object? input)
+    {
+        try
+        {
+            return orchestrator.RunAsync(this, input);
+        }
+#pragma warning disable CA1031 // A synchronous throw is an orchestrator failure like any other.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            return Task.FromException<object?>(ex);
+        }
+    }
+
+    private void Confirm(int eventId, HistoryEvent recorded, Func<OrchestratorAction, bool> matches)
+    {
+        if (!pendingActions.Remove(eventId, out var pending))
+        {
+            throw new NonDeterministicOrchestrationException(
+                orchestratorName,
+                eventId,
+                $"history records {Describe(recorded)} but the replayed code {(eventId < nextSequenceNumber ? "already had that id confirmed" : $"scheduled only {nextSequenceNumber} task(s) and timer(s) so far")} and did not schedule it");
+        }
+
+        if (!matches(pending))
+        {
+            throw new NonDeterministicOrchestrationException(
+                orchestratorName,
+                eventId,
+                $"history records {Describe(recorded)} but the replayed code scheduled {Describe(pending)}");
+        }
+    }
+
+    private OpenTask? TakeOpenTask(int id, HistoryEvent recorded, bool isTimer)
+    {
+        if (openTasks.Remove(id, out var open))
+        {
+            if (open.IsTimer != isTimer)
+            {
+                throw new NonDeterministicOrchestrationException(
+                    orchestratorName,
+                    id,
+                    $"history records {Describe(recorded)} but the replayed code created {open.Name} with that id");
+            }
+
+            return open;
+        }
+
+        if (id >= nextSequenceNumber)
+        {
+            throw new NonDeterministicOrchestrationException(
+                orchestratorName,
+                id,
+                $"history records {Describe(recorded)} for an id the replayed code never scheduled (it scheduled {nextSequenceNumber} task(s) and timer(s))");
+        }
+
+        // A duplicate delivery of an already completed task; the first one won.
+        return null;
+    }
+
+    private void DeliverEvent(EventRaisedEvent raised)
+    {
+        if (eventWaiters.TryGetValue(raised.Name, out var waiters) && waiters.Count > 0)
+        {
+            var waiter = waiters[0];
+            waiters.RemoveAt(0);
+            waiter.TrySetResult(raised.Input);
+            return;
+        }
+
+        bufferedEvents.Add(raised);
+    }
+
+    private void CheckOrchestratorFinished()
+    {
+        if (completion is not null || orchestratorTask is not { IsCompleted: true } task)
+        {
+            return;
+        }
+
+        if (task.IsFaulted)
+        {
+            var exception = task.Exception!.InnerExceptions.Count == 1 ? task.Exception.InnerException! : task.Exception;
+            if (exception is NonDeterministicOrchestrationException nonDeterministic)
+            {
+                throw nonDeterministic;
+            }
+
+            completion = Complete(OrchestrationStatus.Failed, null, FailureDetails.FromException(exception));
+        }
+        else if (task.IsCanceled)
+        {
+            completion = Complete(
+                OrchestrationStatus.Failed,
+                null,
+                new FailureDetails(typeof(TaskCanceledException).FullName!, $"Orchestrator '{orchestratorName}' was canceled."));
+        }
+        else if (continueAsNewRequested)
+        {
+            var carryover = preserveUnprocessedEvents ? bufferedEvents.ToArray() : [];
+            completion = new CompleteOrchestrationAction(nextSequenceNumber, OrchestrationStatus.ContinuedAsNew, continueAsNewInput, null, carryover);
+        }
+        else
+        {
+            completion = Complete(OrchestrationStatus.Completed, converter.Serialize(task.Result, orchestrator.OutputType), null);
+        }
+    }
+
+    private void DetectForeignAwaits()
+    {
+        if (completion is not null || orchestratorTask is null || orchestratorTask.IsCompleted)
+        {
+            return;
+        }
+
+        var waitingOnHistory = openTasks.Values.Any(t => !t.Completion.Task.IsCompleted) || eventWaiters.Values.Any(w => w.Count > 0);
+        if (syncContext.ForeignContinuationPosted || !waitingOnHistory)
+        {
+            completion = Complete(
+                OrchestrationStatus.Failed,
+                null,
+                new FailureDetails(
+                    typeof(InvalidOperationException).FullName!,
+                    $"Orchestrator '{orchestratorName}' awaited something that is not a durable task (Task.Delay, Task.Run, I/O, "
+                    + "ConfigureAwait(false)); its completion is not recorded in history, so replay cannot be deterministic. "
+                    + "Await only the context's activities, timers and external events, and do I/O in activities."));
+        }
+    }
+
+    private void OnUnhandledException(Exception exception) =>
+        completion ??= Complete(OrchestrationStatus.Failed, null, FailureDetails.FromException(exception));
+
+    private CompleteOrchestrationAction Complete(OrchestrationStatus status, string? result, FailureDetails? failure) =>
+        new(nextSequenceNumber, status, result, failure, []);
+
+    private Task<string?> ScheduleActivity(string name, string? inputJson)
+    {
+        var id = nextSequenceNumber++;
+        var task = new OpenTask(name, IsTimer: false);
+        pendingActions.Add(id, new ScheduleTaskAction(id, name, inputJson));
+        openTasks.Add(id, task);
+        return task.Completion.Task;
+    }
+
+    private async Task<TResult> DeserializeAsync<TResult>(Task<string?> resultJson) =>
+        converter.Deserialize<TResult>(await resultJson.ConfigureAwait(true))!;
+
+    private async Task<TResult> CallWithRetryAsync<TResult>(string name, string? inputJson, RetryPolicy retry)
+    {
+        var firstAttemptAt = currentUtcDateTime;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return converter.Deserialize<TResult>(await ScheduleActivity(name, inputJson).ConfigureAwait(true))!;
+            }
+            catch (TaskFailedException failed)
+            {
+                if (!retry.ShouldRetry(failed.FailureDetails, attempt, currentUtcDateTime - firstAttemptAt))
+                {
+                    throw attempt == 1 ? failed : new TaskFailedException(name, failed.TaskId, failed.FailureDetails, attempt);
+                }
+
+                await CreateTimer(currentUtcDateTime + retry.GetRetryDelay(attempt)).ConfigureAwait(true);
+            }
+        }
+    }
+
+    private static string Describe(HistoryEvent recorded) => recorded switch
+    {
+        TaskScheduledEvent s => $"TaskScheduled '{s.Name}' (id {s.EventId})",
+        TimerCreatedEvent t => $"TimerCreated firing at {t.FireAt:O} (id {t.EventId})",
+        TaskCompletedEvent c => $"TaskCompleted for task {c.TaskScheduledId}",
+        TaskFailedEvent f => $"TaskFailed for task {f.TaskScheduledId}",
+        TimerFiredEvent f => $"TimerFired for timer {f.TimerId}",
+        _ => recorded.GetType().Name,
+    };
+
+    private static string Describe(OrchestratorAction action) => action switch
+    {
+        ScheduleTaskAction s => $"activity '{s.Name}' (id {s.Id})",
+        CreateTimerAction t => $"a timer firing at {t.FireAt:O} (id {t.Id})",
+        _ => action.GetType().Name,
+    };
+
+    private sealed record OpenTask(string Name, bool IsTimer)
+    {
+        public TaskCompletionSource<string?> Completion { get; } = new();
+    }
+}

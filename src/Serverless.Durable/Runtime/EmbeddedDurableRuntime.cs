@@ -1,0 +1,554 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Serverless.Durable.History;
+using Serverless.Durable.Replay;
+using Serverless.Durable.Runtime.Storage;
+using Serverless.Durable.Sdk;
+using Serverless.Storage;
+
+namespace Serverless.Durable.Runtime;
+
+/// <summary>
+/// Runs orchestrations in this process with history in an object store (a local folder by default).
+/// Every episode replays the orchestrator over its history with <see cref="OrchestrationExecutor"/> and
+/// appends one put-if-absent batch before acting on the result, so a process killed at any point resumes
+/// from history: completed activities (result recorded) never run again; activities that were scheduled but
+/// whose result was not recorded are run again (at-least-once, so activities must be idempotent); timers are
+/// re-armed from their recorded fire times. Activities run on a bounded worker pool.
+/// </summary>
+public sealed partial class EmbeddedDurableRuntime : IAsyncDisposable
+{
+    private readonly DurableTaskRegistry registry;
+    private readonly InstanceStore store;
+    private readonly EmbeddedRuntimeOptions options;
+    private readonly IServiceProvider services;
+    private readonly ILoggerFactory loggerFactory;
+    private readonly ILogger logger;
+    private readonly OrchestrationExecutor executor;
+    private readonly ConcurrentDictionary<string, InstanceWorkState> instances = new(StringComparer.Ordinal);
+    private readonly Channel<InstanceWorkState> readyInstances = Channel.CreateUnbounded<InstanceWorkState>();
+    private readonly Channel<ActivityWorkItem> activityQueue = Channel.CreateUnbounded<ActivityWorkItem>();
+    private readonly CancellationTokenSource stopping = new();
+    private readonly List<Task> workers = [];
+    private TaskCompletionSource changed = NewChangeSignal();
+    private int activitiesInFlight;
+    private bool started;
+
+    public EmbeddedDurableRuntime(
+        DurableTaskRegistry registry,
+        IObjectStore store,
+        EmbeddedRuntimeOptions? options = null,
+        IServiceProvider? services = null,
+        ILoggerFactory? loggerFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        ArgumentNullException.ThrowIfNull(store);
+        this.registry = registry;
+        this.options = options ?? new EmbeddedRuntimeOptions();
+        this.options.Validate();
+        this.store = new InstanceStore(store, this.options.HubName);
+        this.services = services ?? new ServiceCollection().BuildServiceProvider();
+        this.loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
+        logger = this.loggerFactory.CreateLogger<EmbeddedDurableRuntime>();
+        executor = new OrchestrationExecutor(this.options.DataConverter, this.loggerFactory);
+        Client = new EmbeddedDurableTaskClient(this);
+    }
+
+    /// <summary>A client bound to this runtime's store; usable before <see cref="StartAsync"/> (requests wait for it).</summary>
+    public DurableTaskClient Client { get; }
+
+    /// <summary>Activities executing right now (for tests and metrics).</summary>
+    public int ActivitiesInFlight => Volatile.Read(ref activitiesInFlight);
+
+    internal InstanceStore Store => store;
+
+    internal EmbeddedRuntimeOptions Options => options;
+
+    internal DurableTaskRegistry Registry => registry;
+
+    internal Task ChangeSignal => Volatile.Read(ref changed).Task;
+
+    /// <summary>A runtime over a local folder (created if missing).</summary>
+    public static EmbeddedDurableRuntime ForLocalFolder(
+        string folder,
+        DurableTaskRegistry registry,
+        EmbeddedRuntimeOptions? options = null,
+        IServiceProvider? services = null,
+        ILoggerFactory? loggerFactory = null)
+    {
+        Directory.CreateDirectory(folder);
+        return new EmbeddedDurableRuntime(registry, new Serverless.Storage.Local.LocalFolderObjectStore(folder), options, services, loggerFactory);
+    }
+
+    /// <summary>Starts the workers and resumes every unfinished instance found in the store.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        if (started)
+        {
+            throw new InvalidOperationException("The runtime is already started.");
+        }
+
+        started = true;
+        for (var i = 0; i < options.MaxConcurrentOrchestrations; i++)
+        {
+            workers.Add(Task.Run(RunOrchestrationWorkerAsync, CancellationToken.None));
+        }
+
+        for (var i = 0; i < options.MaxConcurrentActivities; i++)
+        {
+            workers.Add(Task.Run(RunActivityWorkerAsync, CancellationToken.None));
+        }
+
+        var ids = await store.ListInstanceIdsAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var id in ids)
+        {
+            Signal(id);
+        }
+
+        LogStarted(logger, store.Location, ids.Count, options.MaxConcurrentActivities);
+    }
+
+    /// <summary>Stops the workers; in-flight activities are cancelled and their results dropped (they run again next start).</summary>
+    public async Task StopAsync()
+    {
+        if (stopping.IsCancellationRequested)
+        {
+            return;
+        }
+
+        await stopping.CancelAsync().ConfigureAwait(false);
+        readyInstances.Writer.TryComplete();
+        activityQueue.Writer.TryComplete();
+        try
+        {
+            await Task.WhenAll(workers).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync().ConfigureAwait(false);
+        stopping.Dispose();
+        if (services is IAsyncDisposable disposable)
+        {
+            await disposable.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    internal void Signal(string instanceId)
+    {
+        var state = instances.GetOrAdd(instanceId, id => new InstanceWorkState(id));
+        Signal(state);
+    }
+
+    internal void SignalInbox(string instanceId)
+    {
+        var state = instances.GetOrAdd(instanceId, id => new InstanceWorkState(id));
+        state.MarkInboxDirty();
+        Signal(state);
+    }
+
+    internal void Forget(string instanceId) => instances.TryRemove(instanceId, out _);
+
+    private static TaskCompletionSource NewChangeSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private void Signal(InstanceWorkState state)
+    {
+        if (state.TryMarkQueued())
+        {
+            readyInstances.Writer.TryWrite(state);
+        }
+    }
+
+    private void NotifyChanged() => Interlocked.Exchange(ref changed, NewChangeSignal()).TrySetResult();
+
+    private async Task RunOrchestrationWorkerAsync()
+    {
+        var token = stopping.Token;
+        try
+        {
+            await foreach (var state in readyInstances.Reader.ReadAllAsync(token).ConfigureAwait(false))
+            {
+                state.ClearQueued();
+                await state.EpisodeLock.WaitAsync(token).ConfigureAwait(false);
+                try
+                {
+                    await RunEpisodeAsync(state, token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (token.IsCancellationRequested)
+                {
+                    return;
+                }
+#pragma warning disable CA1031 // A store outage must not kill the worker; the instance is retried later.
+                catch (Exception ex)
+#pragma warning restore CA1031
+                {
+                    LogEpisodeFailed(logger, ex, state.InstanceId, options.StoreRetryDelay);
+                    state.CachedHistory = null;
+                    state.MarkInboxDirty();
+                    _ = RetryLaterAsync(state, token);
+                }
+                finally
+                {
+                    state.EpisodeLock.Release();
+                }
+            }
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task RetryLaterAsync(InstanceWorkState state, CancellationToken token)
+    {
+        try
+        {
+            await Task.Delay(options.StoreRetryDelay, options.TimeProvider, token).ConfigureAwait(false);
+            Signal(state);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private async Task RunEpisodeAsync(InstanceWorkState state, CancellationToken token)
+    {
+        const int MaxAppendRaces = 10;
+        for (var race = 0; race < MaxAppendRaces; race++)
+        {
+            var history = state.CachedHistory ??= await store.LoadAsync(state.InstanceId, token).ConfigureAwait(false);
+            if (history is null)
+            {
+                // Purged, or signalled before creation became visible.
+                state.RemoveFromMailbox(state.PeekMailbox().Count);
+                return;
+            }
+
+            if (history.ContinueAsNew is { } continued)
+            {
+                await StartNextExecutionAsync(state, history, continued, token).ConfigureAwait(false);
+                continue;
+            }
+
+            var mailbox = state.PeekMailbox();
+            if (history.IsFinished)
+            {
+                state.RemoveFromMailbox(mailbox.Count);
+                NotifyChanged();
+                return;
+            }
+
+            if (state.DispatchGeneration != history.Generation)
+            {
+                state.ResetDispatch(history.Generation);
+            }
+
+            var now = options.TimeProvider.GetUtcNow().UtcDateTime;
+            var newEvents = new List<HistoryEvent> { new OrchestratorStartedEvent(now) };
+            CollectResults(history, mailbox, newEvents);
+            foreach (var (timerId, timer) in history.OpenTimers)
+            {
+                if (timer.FireAt <= now)
+                {
+                    newEvents.Add(new TimerFiredEvent(now, timerId, timer.FireAt));
+                }
+            }
+
+            var consumed = new List<string>();
+            if (state.TakeInboxDirty())
+            {
+                foreach (var message in await store.ReadInboxAsync(state.InstanceId, token).ConfigureAwait(false))
+                {
+                    if (!history.HasConsumed(message.Id))
+                    {
+                        consumed.Add(message.Id);
+                        newEvents.Add(message.Kind == InboxMessageKind.Terminate
+                            ? new ExecutionTerminatedEvent(now, message.Payload)
+                            : new EventRaisedEvent(now, message.EventName ?? string.Empty, message.Payload));
+                    }
+                }
+            }
+
+            if (newEvents.Count == 1 && history.HasRunEpisode)
+            {
+                // Nothing to deliver: only make sure this process is working on what history says is outstanding
+                // (after a restart nothing is, yet).
+                state.RemoveFromMailbox(mailbox.Count);
+                DispatchOutstandingWork(state, history, token);
+                return;
+            }
+
+            var result = Replay(history, newEvents);
+            var batchEvents = new List<HistoryEvent>(newEvents.Count + result.Actions.Count + 1);
+            batchEvents.AddRange(newEvents);
+            AppendActionEvents(result.Actions, now, batchEvents);
+            batchEvents.Add(new OrchestratorCompletedEvent(now));
+            var batch = new HistoryBatch(batchEvents, result.CustomStatus, consumed);
+            if (!await store.TryAppendAsync(state.InstanceId, history.Generation, history.BatchCount, batch, token).ConfigureAwait(false))
+            {
+                // Another runtime recorded this episode first: reload its history and derive what is still new.
+                LogAppendRace(logger, state.InstanceId, history.BatchCount);
+                state.CachedHistory = null;
+                state.MarkInboxDirty();
+                continue;
+            }
+
+            history.Append(batch);
+            state.RemoveFromMailbox(mailbox.Count);
+            foreach (var id in consumed)
+            {
+                await store.DeleteInboxMessageAsync(state.InstanceId, id, token).ConfigureAwait(false);
+            }
+
+            if (result.Completion is { } completion)
+            {
+                LogCompleted(logger, state.InstanceId, history.ExecutionStarted?.Name, completion.Status);
+                if (history.ContinueAsNew is { } next)
+                {
+                    await StartNextExecutionAsync(state, history, next, token).ConfigureAwait(false);
+                    continue;
+                }
+
+                instances.TryRemove(state.InstanceId, out _);
+            }
+            else
+            {
+                DispatchOutstandingWork(state, history, token);
+            }
+
+            NotifyChanged();
+            return;
+        }
+
+        throw new IOException($"Instance '{state.InstanceId}' lost {MaxAppendRaces} history append races in a row in {store.Location}; another runtime is writing it continuously.");
+    }
+
+    private static void CollectResults(InstanceHistory history, List<(int Generation, HistoryEvent Event)> mailbox, List<HistoryEvent> newEvents)
+    {
+        var taken = new HashSet<int>();
+        foreach (var (generation, result) in mailbox)
+        {
+            var taskId = result switch
+            {
+                TaskCompletedEvent c => c.TaskScheduledId,
+                TaskFailedEvent f => f.TaskScheduledId,
+                _ => -1,
+            };
+
+            // Results of an earlier execution, or duplicates of results already recorded (by us before a
+            // reload, or by a racing runtime), are dropped.
+            if (generation == history.Generation && history.IsAwaitingResult(taskId) && taken.Add(taskId))
+            {
+                newEvents.Add(result);
+            }
+        }
+    }
+
+    private OrchestratorResult Replay(InstanceHistory history, List<HistoryEvent> newEvents)
+    {
+        var name = history.ExecutionStarted?.Name ?? string.Empty;
+        if (!registry.TryGetOrchestrator(name, out var factory))
+        {
+            var registered = string.Join(", ", registry.OrchestratorNames.Order(StringComparer.Ordinal));
+            return new OrchestratorResult(
+                [
+                    new CompleteOrchestrationAction(
+                        0,
+                        OrchestrationStatus.Failed,
+                        null,
+                        new FailureDetails(
+                            "OrchestratorNotFound",
+                            $"No orchestrator named '{name}' is registered in this runtime (registered: {(registered.Length == 0 ? "none" : registered)}). "
+                            + "Register it with DurableTaskRegistry.AddOrchestrator."),
+                        []),
+                ],
+                null);
+        }
+
+        using var scope = services.CreateScope();
+        ITaskOrchestrator orchestrator;
+        try
+        {
+            orchestrator = factory(scope.ServiceProvider);
+        }
+#pragma warning disable CA1031 // A constructor that throws fails the instance with the reason.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            return new OrchestratorResult([new CompleteOrchestrationAction(0, OrchestrationStatus.Failed, null, FailureDetails.FromException(ex), [])], null);
+        }
+
+        return executor.Execute(orchestrator, name, history.Events, newEvents);
+    }
+
+    private static void AppendActionEvents(IReadOnlyList<OrchestratorAction> actions, DateTime now, List<HistoryEvent> events)
+    {
+        foreach (var action in actions)
+        {
+            switch (action)
+            {
+                case ScheduleTaskAction task:
+                    events.Add(new TaskScheduledEvent(task.Id, now, task.Name, task.Input));
+                    break;
+                case CreateTimerAction timer:
+                    events.Add(new TimerCreatedEvent(timer.Id, now, timer.FireAt));
+                    break;
+                case CompleteOrchestrationAction { Status: OrchestrationStatus.ContinuedAsNew } continued:
+                    events.Add(new ContinueAsNewEvent(now, continued.Result, continued.CarryoverEvents));
+                    break;
+                case CompleteOrchestrationAction complete:
+                    events.Add(new ExecutionCompletedEvent(now, complete.Status, complete.Result, complete.FailureDetails));
+                    break;
+                default:
+                    throw new NotSupportedException($"The embedded runtime does not support orchestrator action {action.GetType().Name}.");
+            }
+        }
+    }
+
+    private async Task StartNextExecutionAsync(InstanceWorkState state, InstanceHistory history, ContinueAsNewEvent continued, CancellationToken token)
+    {
+        var now = options.TimeProvider.GetUtcNow().UtcDateTime;
+        var name = history.ExecutionStarted?.Name ?? string.Empty;
+        var events = new List<HistoryEvent>(1 + continued.CarryoverEvents.Count)
+        {
+            new ExecutionStartedEvent(now, name, state.InstanceId, Guid.NewGuid().ToString("N"), continued.Input),
+        };
+        events.AddRange(continued.CarryoverEvents);
+        var nextGeneration = history.Generation + 1;
+
+        // Losing this race means another runtime already started the next execution: same outcome.
+        await store.TryAppendAsync(state.InstanceId, nextGeneration, 0, new HistoryBatch(events, history.CustomStatus, []), token).ConfigureAwait(false);
+        await store.DeleteGenerationsBelowAsync(state.InstanceId, nextGeneration, token).ConfigureAwait(false);
+        state.CachedHistory = null;
+        state.ResetDispatch(nextGeneration);
+    }
+
+    private void DispatchOutstandingWork(InstanceWorkState state, InstanceHistory history, CancellationToken token)
+    {
+        var executionId = history.ExecutionStarted?.ExecutionId ?? string.Empty;
+        foreach (var (taskId, scheduled) in history.OutstandingActivities)
+        {
+            if (state.DispatchedActivities.Add(taskId))
+            {
+                activityQueue.Writer.TryWrite(new ActivityWorkItem(state, history.Generation, executionId, taskId, scheduled.Name, scheduled.Input));
+            }
+        }
+
+        foreach (var (timerId, timer) in history.OpenTimers)
+        {
+            if (state.ArmedTimers.Add(timerId))
+            {
+                _ = WakeAtAsync(state, timer.FireAt, token);
+            }
+        }
+    }
+
+    private async Task WakeAtAsync(InstanceWorkState state, DateTime fireAt, CancellationToken token)
+    {
+        try
+        {
+            // Task.Delay runs on a different clock than UtcNow and may wake a little early; the episode only
+            // fires timers that are due by the clock it records, so wait until that clock agrees.
+            for (var remaining = fireAt - options.TimeProvider.GetUtcNow().UtcDateTime;
+                 remaining > TimeSpan.Zero;
+                 remaining = fireAt - options.TimeProvider.GetUtcNow().UtcDateTime)
+            {
+                await Task.Delay(remaining + TimeSpan.FromMilliseconds(1), options.TimeProvider, token).ConfigureAwait(false);
+            }
+
+            Signal(state);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private async Task RunActivityWorkerAsync()
+    {
+        var token = stopping.Token;
+        try
+        {
+            await foreach (var item in activityQueue.Reader.ReadAllAsync(token).ConfigureAwait(false))
+            {
+                Interlocked.Increment(ref activitiesInFlight);
+                HistoryEvent outcome;
+                try
+                {
+                    outcome = await RunActivityAsync(item, token).ConfigureAwait(false);
+                }
+                finally
+                {
+                    Interlocked.Decrement(ref activitiesInFlight);
+                }
+
+                if (token.IsCancellationRequested)
+                {
+                    // Not recorded: history still shows the task as outstanding and the next start runs it again.
+                    return;
+                }
+
+                item.Instance.Post(item.Generation, outcome);
+                Signal(item.Instance);
+            }
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task<HistoryEvent> RunActivityAsync(ActivityWorkItem item, CancellationToken token)
+    {
+        if (!registry.TryGetActivity(item.Name, out var factory))
+        {
+            var registered = string.Join(", ", registry.ActivityNames.Order(StringComparer.Ordinal));
+            return new TaskFailedEvent(
+                options.TimeProvider.GetUtcNow().UtcDateTime,
+                item.TaskId,
+                new FailureDetails(
+                    "ActivityNotFound",
+                    $"No activity named '{item.Name}' is registered in this runtime (registered: {(registered.Length == 0 ? "none" : registered)}). "
+                    + "Register it with DurableTaskRegistry.AddActivity.",
+                    IsNonRetriable: true));
+        }
+
+        try
+        {
+            var scope = services.CreateAsyncScope();
+            await using (scope.ConfigureAwait(false))
+            {
+                var activity = factory(scope.ServiceProvider);
+                var input = options.DataConverter.Deserialize(item.Input, activity.InputType);
+                var context = new TaskActivityContext(item.Name, item.Instance.InstanceId, item.ExecutionId, item.TaskId, token);
+                var output = await activity.RunAsync(context, input).ConfigureAwait(false);
+                return new TaskCompletedEvent(
+                    options.TimeProvider.GetUtcNow().UtcDateTime,
+                    item.TaskId,
+                    options.DataConverter.Serialize(output, activity.OutputType));
+            }
+        }
+#pragma warning disable CA1031 // Every activity exception becomes a recorded failure the orchestrator can handle.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            return new TaskFailedEvent(options.TimeProvider.GetUtcNow().UtcDateTime, item.TaskId, FailureDetails.FromException(ex));
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Durable runtime started on {Location}: {InstanceCount} instance(s) found, {ActivityWorkers} activity worker(s)")]
+    private static partial void LogStarted(ILogger logger, string location, int instanceCount, int activityWorkers);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Orchestration {InstanceId} ({Name}) finished as {Status}")]
+    private static partial void LogCompleted(ILogger logger, string instanceId, string? name, OrchestrationStatus status);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Episode of orchestration {InstanceId} failed; retrying in {Delay}")]
+    private static partial void LogEpisodeFailed(ILogger logger, Exception exception, string instanceId, TimeSpan delay);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Orchestration {InstanceId}: history batch {BatchIndex} was written by another runtime; reloading")]
+    private static partial void LogAppendRace(ILogger logger, string instanceId, int batchIndex);
+}

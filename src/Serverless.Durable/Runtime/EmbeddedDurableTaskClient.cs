@@ -1,0 +1,153 @@
+using System.Globalization;
+using Serverless.Durable.History;
+using Serverless.Durable.Runtime.Storage;
+
+namespace Serverless.Durable.Runtime;
+
+/// <summary>The client of <see cref="EmbeddedDurableRuntime"/>: every request is persisted in the store before it returns.</summary>
+internal sealed class EmbeddedDurableTaskClient : DurableTaskClient
+{
+    private readonly EmbeddedDurableRuntime runtime;
+
+    public EmbeddedDurableTaskClient(EmbeddedDurableRuntime runtime)
+    {
+        this.runtime = runtime;
+    }
+
+    public override async Task<string> ScheduleNewOrchestrationInstanceAsync(
+        string orchestratorName,
+        object? input = null,
+        string? instanceId = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(orchestratorName);
+        if (!runtime.Registry.TryGetOrchestrator(orchestratorName, out _))
+        {
+            var registered = string.Join(", ", runtime.Registry.OrchestratorNames.Order(StringComparer.Ordinal));
+            throw new ArgumentException(
+                $"No orchestrator named '{orchestratorName}' is registered (registered: {(registered.Length == 0 ? "none" : registered)}).",
+                nameof(orchestratorName));
+        }
+
+        instanceId ??= Guid.NewGuid().ToString("N");
+        InstanceStore.ValidateInstanceId(instanceId);
+        if (await runtime.Store.LoadAsync(instanceId, cancellationToken).ConfigureAwait(false) is { } existing)
+        {
+            throw AlreadyExists(instanceId, existing.RuntimeStatus);
+        }
+
+        var now = runtime.Options.TimeProvider.GetUtcNow().UtcDateTime;
+        var started = new ExecutionStartedEvent(now, orchestratorName, instanceId, Guid.NewGuid().ToString("N"), runtime.Options.DataConverter.Serialize(input));
+        if (!await runtime.Store.TryAppendAsync(instanceId, 0, 0, new HistoryBatch([started], null, []), cancellationToken).ConfigureAwait(false))
+        {
+            throw AlreadyExists(instanceId, OrchestrationStatus.Pending);
+        }
+
+        runtime.Signal(instanceId);
+        return instanceId;
+    }
+
+    public override async Task<OrchestrationMetadata?> GetInstanceAsync(string instanceId, CancellationToken cancellationToken = default)
+    {
+        InstanceStore.ValidateInstanceId(instanceId);
+        var history = await runtime.Store.LoadAsync(instanceId, cancellationToken).ConfigureAwait(false);
+        if (history?.ExecutionStarted is not { } started)
+        {
+            return null;
+        }
+
+        var completed = history.ExecutionCompleted;
+        return new OrchestrationMetadata(
+            instanceId,
+            started.Name,
+            started.ExecutionId,
+            history.RuntimeStatus,
+            started.Timestamp,
+            history.Events[^1].Timestamp,
+            started.Input,
+            completed?.Result,
+            history.CustomStatus,
+            completed?.FailureDetails)
+        {
+            Converter = runtime.Options.DataConverter,
+        };
+    }
+
+    public override async Task<OrchestrationMetadata> WaitForCompletionAsync(string instanceId, CancellationToken cancellationToken = default)
+    {
+        while (true)
+        {
+            // Take the change signal before reading, so a change between the read and the wait is not missed.
+            var change = runtime.ChangeSignal;
+            var metadata = await GetInstanceAsync(instanceId, cancellationToken).ConfigureAwait(false)
+                ?? throw new InvalidOperationException($"No orchestration instance '{instanceId}' exists in {runtime.Store.Location}.");
+            if (metadata.IsTerminal)
+            {
+                return metadata;
+            }
+
+            await Task.WhenAny(change, Task.Delay(runtime.Options.ClientPollInterval, runtime.Options.TimeProvider, cancellationToken)).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+    }
+
+    public override async Task RaiseEventAsync(string instanceId, string eventName, object? eventData = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(eventName);
+        await RequireInstanceAsync(instanceId, cancellationToken).ConfigureAwait(false);
+        await runtime.Store.AddInboxMessageAsync(
+            instanceId,
+            new InboxMessage(NewMessageId(), InboxMessageKind.RaiseEvent, eventName, runtime.Options.DataConverter.Serialize(eventData)),
+            cancellationToken).ConfigureAwait(false);
+        runtime.SignalInbox(instanceId);
+    }
+
+    public override async Task TerminateAsync(string instanceId, object? reason = null, CancellationToken cancellationToken = default)
+    {
+        await RequireInstanceAsync(instanceId, cancellationToken).ConfigureAwait(false);
+        await runtime.Store.AddInboxMessageAsync(
+            instanceId,
+            new InboxMessage(NewMessageId(), InboxMessageKind.Terminate, null, runtime.Options.DataConverter.Serialize(reason)),
+            cancellationToken).ConfigureAwait(false);
+        runtime.SignalInbox(instanceId);
+    }
+
+    public override async Task<bool> PurgeAsync(string instanceId, CancellationToken cancellationToken = default)
+    {
+        var metadata = await GetInstanceAsync(instanceId, cancellationToken).ConfigureAwait(false);
+        if (metadata is null)
+        {
+            return false;
+        }
+
+        if (!metadata.IsTerminal)
+        {
+            throw new InvalidOperationException(
+                $"Instance '{instanceId}' is {metadata.RuntimeStatus}; terminate it and wait for completion before purging.");
+        }
+
+        runtime.Forget(instanceId);
+        return await runtime.Store.DeleteInstanceAsync(instanceId, cancellationToken).ConfigureAwait(false);
+    }
+
+    public override async Task<IReadOnlyList<HistoryEvent>> GetHistoryAsync(string instanceId, CancellationToken cancellationToken = default)
+    {
+        InstanceStore.ValidateInstanceId(instanceId);
+        var history = await runtime.Store.LoadAsync(instanceId, cancellationToken).ConfigureAwait(false);
+        return history?.Events ?? [];
+    }
+
+    private static InvalidOperationException AlreadyExists(string instanceId, OrchestrationStatus status) =>
+        new($"An orchestration instance '{instanceId}' already exists ({status}); purge it first or choose another instance id.");
+
+    private static string NewMessageId() =>
+        string.Create(CultureInfo.InvariantCulture, $"{DateTime.UtcNow.Ticks:D19}-{Guid.NewGuid():N}");
+
+    private async Task RequireInstanceAsync(string instanceId, CancellationToken cancellationToken)
+    {
+        if (await GetInstanceAsync(instanceId, cancellationToken).ConfigureAwait(false) is null)
+        {
+            throw new InvalidOperationException($"No orchestration instance '{instanceId}' exists in {runtime.Store.Location}.");
+        }
+    }
+}

@@ -1,0 +1,43 @@
+using Serverless.Durable.Sdk;
+
+namespace Serverless.Durable.Runtime;
+
+/// <summary>Settings of <see cref="EmbeddedDurableRuntime"/>.</summary>
+public sealed class EmbeddedRuntimeOptions
+{
+    /// <summary>Activities running at once across all instances (the worker pool size).</summary>
+    public int MaxConcurrentActivities { get; init; } = Math.Max(4, Environment.ProcessorCount * 2);
+
+    /// <summary>Orchestrator episodes (replays) running at once; each instance runs one episode at a time.</summary>
+    public int MaxConcurrentOrchestrations { get; init; } = Math.Max(2, Environment.ProcessorCount);
+
+    /// <summary>Top folder of this runtime's state in the store; runtimes with different hubs do not see each other.</summary>
+    public string HubName { get; init; } = "durable";
+
+    /// <summary>JSON for inputs, outputs, event payloads and custom status.</summary>
+    public DurableDataConverter DataConverter { get; init; } = DurableDataConverter.Default;
+
+    /// <summary>Clock for episode timestamps and timers.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>How often a waiting client re-reads the store (changes made by this runtime wake it at once).</summary>
+    public TimeSpan ClientPollInterval { get; init; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Wait before retrying an episode whose store access failed.</summary>
+    public TimeSpan StoreRetryDelay { get; init; } = TimeSpan.FromSeconds(1);
+
+    internal void Validate()
+    {
+        if (MaxConcurrentActivities < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxConcurrentActivities), MaxConcurrentActivities, "At least one activity worker is needed.");
+        }
+
+        if (MaxConcurrentOrchestrations < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxConcurrentOrchestrations), MaxConcurrentOrchestrations, "At least one orchestration worker is needed.");
+        }
+
+        Storage.InstanceStore.ValidateInstanceId(HubName);
+    }
+}

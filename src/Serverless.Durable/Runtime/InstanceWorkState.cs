@@ -1,0 +1,78 @@
+using Serverless.Durable.History;
+using Serverless.Durable.Runtime.Storage;
+
+namespace Serverless.Durable.Runtime;
+
+/// <summary>
+/// The runtime's in-memory bookkeeping for one instance: results waiting for the next episode, the cached
+/// history, and which outstanding activities and timers this process has already dispatched or armed.
+/// None of it is needed for correctness after a restart; it is rebuilt from history.
+/// </summary>
+internal sealed class InstanceWorkState
+{
+    private readonly Lock gate = new();
+    private readonly List<(int Generation, HistoryEvent Event)> mailbox = [];
+    private int queued;
+    private int inboxDirty = 1;
+
+    public InstanceWorkState(string instanceId)
+    {
+        InstanceId = instanceId;
+    }
+
+    public string InstanceId { get; }
+
+    /// <summary>Held while an episode runs: one episode per instance at a time.</summary>
+    public SemaphoreSlim EpisodeLock { get; } = new(1, 1);
+
+    /// <summary>The history as of the last successful load or append (null forces a reload).</summary>
+    public InstanceHistory? CachedHistory { get; set; }
+
+    public int DispatchGeneration { get; set; } = -1;
+
+    public HashSet<int> DispatchedActivities { get; } = [];
+
+    public HashSet<int> ArmedTimers { get; } = [];
+
+    /// <summary>Marks the instance as queued for an episode; false when it already was.</summary>
+    public bool TryMarkQueued() => Interlocked.Exchange(ref queued, 1) == 0;
+
+    public void ClearQueued() => Volatile.Write(ref queued, 0);
+
+    public void MarkInboxDirty() => Volatile.Write(ref inboxDirty, 1);
+
+    /// <summary>True once per change to the inbox: the episode reads it then.</summary>
+    public bool TakeInboxDirty() => Interlocked.Exchange(ref inboxDirty, 0) == 1;
+
+    public void Post(int generation, HistoryEvent result)
+    {
+        lock (gate)
+        {
+            mailbox.Add((generation, result));
+        }
+    }
+
+    public List<(int Generation, HistoryEvent Event)> PeekMailbox()
+    {
+        lock (gate)
+        {
+            return [.. mailbox];
+        }
+    }
+
+    /// <summary>Removes the first <paramref name="count"/> items, which an episode has recorded or discarded.</summary>
+    public void RemoveFromMailbox(int count)
+    {
+        lock (gate)
+        {
+            mailbox.RemoveRange(0, count);
+        }
+    }
+
+    public void ResetDispatch(int generation)
+    {
+        DispatchGeneration = generation;
+        DispatchedActivities.Clear();
+        ArmedTimers.Clear();
+    }
+}

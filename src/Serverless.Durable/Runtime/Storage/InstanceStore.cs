@@ -1,0 +1,233 @@
+using System.Globalization;
+using System.Text.Json;
+using Serverless.Storage;
+
+namespace Serverless.Durable.Runtime.Storage;
+
+/// <summary>
+/// Lays instances out in an object store:
+/// <c>{hub}/instances/{instanceId}/g{generation:D6}/{batch:D8}.json</c> for history batches (put-if-absent,
+/// never rewritten) and <c>{hub}/instances/{instanceId}/inbox/{messageId}.json</c> for pending client requests.
+/// A continue-as-new writes generation n+1 before deleting generation n, so the highest generation present
+/// is always the current execution.
+/// </summary>
+internal sealed class InstanceStore
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private readonly IObjectStore store;
+    private readonly string instancesPrefix;
+
+    public InstanceStore(IObjectStore store, string hubName)
+    {
+        this.store = store;
+        instancesPrefix = hubName + "/instances/";
+    }
+
+    public string Location => store.Location;
+
+    public static void ValidateInstanceId(string instanceId)
+    {
+        ArgumentNullException.ThrowIfNull(instanceId);
+        if (instanceId.Length is 0 or > 200)
+        {
+            throw new ArgumentException($"Instance id '{instanceId}' must be 1 to 200 characters long.", nameof(instanceId));
+        }
+
+        foreach (var c in instanceId)
+        {
+            if (!(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
+            {
+                throw new ArgumentException(
+                    $"Instance id '{instanceId}' contains '{c}'; use only ASCII letters, digits, '-', '_' and '.' (ids name folders and blobs).",
+                    nameof(instanceId));
+            }
+        }
+
+        if (instanceId[0] == '.')
+        {
+            throw new ArgumentException($"Instance id '{instanceId}' must not start with '.'.", nameof(instanceId));
+        }
+    }
+
+    /// <summary>The current execution's history, or null when the instance does not exist.</summary>
+    public async Task<InstanceHistory?> LoadAsync(string instanceId, CancellationToken cancellationToken)
+    {
+        var prefix = InstancePrefix(instanceId);
+        var batchesByGeneration = new SortedDictionary<int, List<(int Index, string Path)>>();
+        await foreach (var info in store.ListAsync(prefix + "g", cancellationToken).ConfigureAwait(false))
+        {
+            if (TryParseBatchPath(info.Path.AsSpan(prefix.Length), out var generation, out var index))
+            {
+                if (!batchesByGeneration.TryGetValue(generation, out var list))
+                {
+                    batchesByGeneration[generation] = list = [];
+                }
+
+                list.Add((index, info.Path));
+            }
+        }
+
+        if (batchesByGeneration.Count == 0)
+        {
+            return null;
+        }
+
+        var (currentGeneration, batches) = batchesByGeneration.Last();
+        batches.Sort((a, b) => a.Index.CompareTo(b.Index));
+        var history = new InstanceHistory(instanceId, currentGeneration);
+        for (var i = 0; i < batches.Count; i++)
+        {
+            if (batches[i].Index != i)
+            {
+                throw new InvalidDataException(
+                    $"History of instance '{instanceId}' in {store.Location} is missing batch {i} (found {batches[i].Path} next); "
+                    + "batches are written in order and never deleted singly, so the folder was edited by hand. Restore the batch or purge the instance.");
+            }
+
+            var bytes = await store.GetAsync(batches[i].Path, cancellationToken).ConfigureAwait(false);
+            history.Append(ReadBatch(bytes, batches[i].Path));
+        }
+
+        return history;
+    }
+
+    /// <summary>Writes the next batch; false when another writer already created it (the caller must reload).</summary>
+    public async Task<bool> TryAppendAsync(string instanceId, int generation, int batchIndex, HistoryBatch batch, CancellationToken cancellationToken)
+    {
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(batch, Json);
+        try
+        {
+            await store.PutIfAbsentAsync(BatchPath(instanceId, generation, batchIndex), bytes, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (ObjectAlreadyExistsException)
+        {
+            return false;
+        }
+    }
+
+    public async Task DeleteGenerationsBelowAsync(string instanceId, int generation, CancellationToken cancellationToken)
+    {
+        var prefix = InstancePrefix(instanceId);
+        var doomed = new List<string>();
+        await foreach (var info in store.ListAsync(prefix + "g", cancellationToken).ConfigureAwait(false))
+        {
+            if (TryParseBatchPath(info.Path.AsSpan(prefix.Length), out var g, out _) && g < generation)
+            {
+                doomed.Add(info.Path);
+            }
+        }
+
+        foreach (var path in doomed)
+        {
+            await store.DeleteAsync(path, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public async Task AddInboxMessageAsync(string instanceId, InboxMessage message, CancellationToken cancellationToken)
+    {
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(message, Json);
+        await store.PutIfAbsentAsync(InboxPath(instanceId, message.Id), bytes, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<InboxMessage>> ReadInboxAsync(string instanceId, CancellationToken cancellationToken)
+    {
+        var messages = new List<InboxMessage>();
+        await foreach (var info in store.ListAsync(InstancePrefix(instanceId) + "inbox/", cancellationToken).ConfigureAwait(false))
+        {
+            if (!info.Path.EndsWith(".json", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            try
+            {
+                var bytes = await store.GetAsync(info.Path, cancellationToken).ConfigureAwait(false);
+                messages.Add(JsonSerializer.Deserialize<InboxMessage>(bytes, Json)
+                    ?? throw new InvalidDataException($"Inbox message {info.Path} in {store.Location} is empty JSON."));
+            }
+            catch (ObjectNotFoundException)
+            {
+                // Consumed and deleted by an episode between listing and reading.
+            }
+        }
+
+        // Ids are time-ordered, so this is arrival order.
+        messages.Sort((a, b) => string.CompareOrdinal(a.Id, b.Id));
+        return messages;
+    }
+
+    public Task DeleteInboxMessageAsync(string instanceId, string messageId, CancellationToken cancellationToken) =>
+        store.DeleteAsync(InboxPath(instanceId, messageId), cancellationToken);
+
+    /// <summary>Deletes history and inbox; true when anything existed.</summary>
+    public async Task<bool> DeleteInstanceAsync(string instanceId, CancellationToken cancellationToken)
+    {
+        var paths = new List<string>();
+        await foreach (var info in store.ListAsync(InstancePrefix(instanceId), cancellationToken).ConfigureAwait(false))
+        {
+            paths.Add(info.Path);
+        }
+
+        // Newest generation last, so a purge interrupted halfway never leaves an older execution looking current.
+        paths.Sort(StringComparer.Ordinal);
+        foreach (var path in paths)
+        {
+            await store.DeleteAsync(path, cancellationToken).ConfigureAwait(false);
+        }
+
+        return paths.Count > 0;
+    }
+
+    public async Task<IReadOnlyList<string>> ListInstanceIdsAsync(CancellationToken cancellationToken)
+    {
+        var ids = new SortedSet<string>(StringComparer.Ordinal);
+        await foreach (var info in store.ListAsync(instancesPrefix, cancellationToken).ConfigureAwait(false))
+        {
+            var rest = info.Path.AsSpan(instancesPrefix.Length);
+            var slash = rest.IndexOf('/');
+            if (slash > 0)
+            {
+                ids.Add(rest[..slash].ToString());
+            }
+        }
+
+        return [.. ids];
+    }
+
+    private static bool TryParseBatchPath(ReadOnlySpan<char> relative, out int generation, out int index)
+    {
+        // g000001/00000042.json
+        generation = index = 0;
+        return relative.Length == 7 + 1 + 8 + 5
+            && relative[0] == 'g'
+            && relative[7] == '/'
+            && relative.EndsWith(".json", StringComparison.Ordinal)
+            && int.TryParse(relative[1..7], NumberStyles.None, CultureInfo.InvariantCulture, out generation)
+            && int.TryParse(relative[8..16], NumberStyles.None, CultureInfo.InvariantCulture, out index);
+    }
+
+    private HistoryBatch ReadBatch(byte[] bytes, string path)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<HistoryBatch>(bytes, Json)
+                ?? throw new InvalidDataException($"History batch {path} in {store.Location} is empty JSON.");
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidDataException(
+                $"History batch {path} in {store.Location} is not valid history JSON ({ex.Message}, line {ex.LineNumber}, byte {ex.BytePositionInLine}). "
+                + "Batches are published atomically, so the file was edited or damaged; restore it or purge the instance.",
+                ex);
+        }
+    }
+
+    private string InstancePrefix(string instanceId) => instancesPrefix + instanceId + "/";
+
+    private string BatchPath(string instanceId, int generation, int batchIndex) =>
+        string.Create(CultureInfo.InvariantCulture, $"{InstancePrefix(instanceId)}g{generation:D6}/{batchIndex:D8}.json");
+
+    private string InboxPath(string instanceId, string messageId) => $"{InstancePrefix(instanceId)}inbox/{messageId}.json";
+}

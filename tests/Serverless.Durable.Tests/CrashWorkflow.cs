@@ -1,0 +1,47 @@
+using Serverless.Durable.Runtime;
+using Serverless.Durable.Sdk;
+
+namespace Serverless.Durable.Tests;
+
+/// <summary>
+/// The orchestration the crash test kills mid-way: a bounded fan-out of slow steps. Each step appends
+/// "start N" and "done N" lines to a ledger file, so the test can count how often each step really ran.
+/// </summary>
+internal static class CrashWorkflow
+{
+    public const string OrchestratorName = "CrashWorkflow";
+    public const string ActivityName = "SlowStep";
+    public const int Steps = 12;
+    public const int StepMilliseconds = 150;
+
+    public static DurableTaskRegistry Register(DurableTaskRegistry registry, string ledgerPath) => registry
+        .AddActivityFunc<int, int>(ActivityName, async (_, step) =>
+        {
+            AppendLine(ledgerPath, $"start {step}");
+            await Task.Delay(StepMilliseconds);
+            AppendLine(ledgerPath, $"done {step}");
+            return step * step;
+        })
+        .AddOrchestratorFunc<int, int>(OrchestratorName, async (ctx, steps) =>
+        {
+            var items = Enumerable.Range(0, steps).ToArray();
+            var results = await ctx.RunBoundedAsync(items, 2, (step, _) => ctx.CallActivityAsync<int>(ActivityName, step));
+            return results.Sum();
+        });
+
+    public static EmbeddedRuntimeOptions Options() => new()
+    {
+        MaxConcurrentActivities = 4,
+        MaxConcurrentOrchestrations = 1,
+        ClientPollInterval = TimeSpan.FromMilliseconds(50),
+    };
+
+    private static void AppendLine(string path, string line)
+    {
+        // One O_APPEND write per line, so lines from a killed process are whole or absent.
+        using var stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite);
+        var bytes = System.Text.Encoding.UTF8.GetBytes(line + "\n");
+        stream.Write(bytes);
+        stream.Flush(flushToDisk: true);
+    }
+}
