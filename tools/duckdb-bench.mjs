@@ -1,7 +1,8 @@
 // Times SQL statements in one in-memory DuckDB session, for benchmarks that put our figure beside
 // DuckDB's. Input (stdin, JSON): {"threads": 1, "setup": ["SQL", ...], "timed": {"name": "SQL", ...},
 // "repeat": 3}. Setup runs untimed; each timed statement runs `repeat` times and the best wall time
-// in milliseconds is printed as JSON {"name": ms, ...}, so node's own start-up is never counted.
+// in milliseconds is printed as JSON {"name": ms, ..., "peak_rss_bytes": N}, so node's own start-up is
+// never counted; peak_rss_bytes is the process's peak resident set.
 import { DuckDBInstance } from '@duckdb/node-api';
 import { readFileSync } from 'node:fs';
 
@@ -21,6 +22,7 @@ try {
     }
     out[name] = best;
   }
+  out.peak_rss_bytes = process.resourceUsage().maxRSS * 1024;
   process.stdout.write(JSON.stringify(out));
 } catch (e) {
   process.stderr.write(String(e?.message ?? e));

@@ -5,6 +5,7 @@ public static class Program
 {
     private static readonly Dictionary<string, Func<string[], Task<int>>> Benchmarks = new(StringComparer.OrdinalIgnoreCase)
     {
+        ["parquet"] = ParquetBenchmark.RunAsync,
     };
 
     public static async Task<int> Main(string[] args)
