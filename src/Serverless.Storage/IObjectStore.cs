@@ -19,8 +19,8 @@ public interface IObjectStore
 
     /// <summary>
     /// Opens a write-only, non-seekable stream that uploads while it is written (blocks above 4 MiB on
-    /// Blob storage) and makes the object visible only when disposed after a successful write; an
-    /// abandoned stream (disposed after an exception, or never completed) leaves nothing visible.
+    /// Blob storage) and makes the object visible only on <see cref="ObjectWriteStream.CompleteAsync"/>;
+    /// a stream disposed without completing (after an exception, say) leaves nothing visible.
     /// </summary>
     Task<ObjectWriteStream> OpenWriteAsync(string path, bool overwrite = true, CancellationToken cancellationToken = default);
 
