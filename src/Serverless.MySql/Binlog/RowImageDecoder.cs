@@ -209,7 +209,16 @@ internal static class RowImageDecoder
 
                     _ = data[(prefix + length - 1)..];
                     var kind = column.Collation == MySqlCharsets.BinaryCollation ? ColumnValueKind.Binary : ColumnValueKind.String;
-                    value = ColumnValue.FromBytes(kind, memory.Slice(offset + prefix, length), column.Collation);
+                    var bytes = memory.Slice(offset + prefix, length);
+                    if (kind == ColumnValueKind.Binary && column.Type == BinlogColumnType.String && length < column.Length)
+                    {
+                        // BINARY(n) is logged without its trailing zero bytes; the column value has them.
+                        var padded = new byte[column.Length];
+                        bytes.Span.CopyTo(padded);
+                        bytes = padded;
+                    }
+
+                    value = ColumnValue.FromBytes(kind, bytes, column.Collation);
                     return offset + prefix + length;
                 }
 

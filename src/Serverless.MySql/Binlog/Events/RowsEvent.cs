@@ -102,7 +102,8 @@ public sealed class RowsEvent : BinlogEvent
             reader.Skip(extraLength - 2);
         }
 
-        var columnCount = reader.ReadPackedLength();
+        var declaredColumns = reader.ReadPackedInteger();
+        var columnCount = declaredColumns > 65535 ? int.MaxValue : (int)declaredColumns;
         var table = findTable(tableId) ?? throw new BinlogFormatException(
             $"{header.EventType} event at offset {header.EventOffset} refers to table id {tableId} with no TABLE_MAP before it in this stream.");
         if (columnCount != table.Columns.Count)

@@ -1,0 +1,8 @@
+namespace Serverless.MySql.Replication;
+
+public enum RowChangeKind : byte
+{
+    Insert,
+    Update,
+    Delete,
+}
