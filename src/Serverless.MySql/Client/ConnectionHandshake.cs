@@ -24,6 +24,7 @@ internal static class ConnectionHandshake
     private const string CachingSha2 = "caching_sha2_password";
     private const string Sha256 = "sha256_password";
     private const string ClearPassword = "mysql_clear_password";
+    private const string Ed25519Plugin = "client_ed25519";
 
     public sealed record Result(InitialHandshake Handshake, CapabilityFlags Capabilities, bool IsTls);
 
@@ -155,13 +156,9 @@ internal static class ConnectionHandshake
                     var r = new PayloadReader(span, "auth switch request");
                     r.Skip(1);
                     plugin = r.ReadNullTerminatedString();
-                    var data = r.ReadRest();
-                    if (data.Length > 0 && data[^1] == 0)
-                    {
-                        data = data[..^1];
-                    }
-
-                    authData = data.ToArray();
+                    // Kept as sent: password scrambles carry a trailing NUL (each method takes its first 20 bytes),
+                    // client_ed25519's 32-byte nonce does not and may end in a zero byte.
+                    authData = r.ReadRest().ToArray();
                     if (!IsSupported(plugin))
                     {
                         throw Unsupported(options, plugin);
@@ -172,7 +169,7 @@ internal static class ConnectionHandshake
                     break;
                 case 0x01 when awaitingPublicKey:
                     var pem = Encoding.ASCII.GetString(span[1..]);
-                    reply = AuthScramble.RsaEncryptedPassword(options.Password, authData, pem);
+                    reply = AuthScramble.RsaEncryptedPassword(options.Password, authData.AsSpan(0, Math.Min(20, authData.Length)), pem);
                     awaitingPublicKey = false;
                     break;
                 case 0x01 when plugin == CachingSha2 && span.Length == 2 && span[1] == 3:
@@ -210,7 +207,7 @@ internal static class ConnectionHandshake
     }
 
     private static bool IsSupported(string plugin) =>
-        plugin is NativePassword or CachingSha2 or Sha256 or ClearPassword;
+        plugin is NativePassword or CachingSha2 or Sha256 or ClearPassword or Ed25519Plugin;
 
     private static byte[] InitialResponse(string plugin, byte[] authData, MySqlConnectionOptions options, bool isTls)
     {
@@ -244,6 +241,9 @@ internal static class ConnectionHandshake
                 }
 
                 return AuthScramble.ClearPassword(options.Password);
+            case Ed25519Plugin:
+                // The 32-byte nonce is signed with the password itself as the Ed25519 seed (MariaDB's client_ed25519).
+                return Ed25519.Sign(Encoding.UTF8.GetBytes(options.Password), authData.AsSpan(0, Math.Min(32, authData.Length)));
             default:
                 throw Unsupported(options, plugin);
         }
@@ -253,7 +253,7 @@ internal static class ConnectionHandshake
         new(
             MySqlErrorKind.AuthenticationMethodNotSupported,
             $"{options.Name} at {options.Endpoint} asks {options.User} to authenticate with {plugin}, which this client does not support. " +
-            "Supported: mysql_native_password, caching_sha2_password, sha256_password, mysql_clear_password (TLS only). " +
+            "Supported: mysql_native_password, caching_sha2_password, sha256_password, client_ed25519, mysql_clear_password (TLS only). " +
             "Change the account, e.g. ALTER USER ... IDENTIFIED WITH mysql_native_password.")
         {
             ConnectionBroken = true,

@@ -39,16 +39,11 @@ public sealed record InitialHandshake(
             r.Skip(10);
             if ((capabilities & CapabilityFlags.SecureConnection) != 0)
             {
-                var part2Length = Math.Max(13, authDataLength - 8);
-                var part2 = r.ReadBytes(Math.Min(part2Length, r.Remaining));
-
-                // The second part is NUL-terminated; the scramble itself is 20 bytes in total.
-                if (part2.Length > 0 && part2[^1] == 0)
-                {
-                    part2 = part2[..^1];
-                }
-
-                scramble = [.. part1, .. part2];
+                // MAX(13, length - 8) bytes follow, the last being the NUL that ends the scramble (20 bytes in all).
+                var part2Length = Math.Min(Math.Max(13, authDataLength - 8), r.Remaining);
+                var part2 = r.ReadBytes(part2Length);
+                var scrambleLength = authDataLength > 8 ? authDataLength - 9 : 12;
+                scramble = [.. part1, .. part2[..Math.Min(scrambleLength, part2.Length)]];
             }
 
             if ((capabilities & CapabilityFlags.PluginAuth) != 0 && !r.AtEnd)
