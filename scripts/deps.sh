@@ -45,7 +45,9 @@ install_node_tools() {
   command -v node >/dev/null || die "Node.js is needed for Azurite and DuckDB: install nodejs (20+) and npm"
   if [ -f "$TOOLS/node_modules/.package-lock.json" ] && [ "$TOOLS/node_modules/.package-lock.json" -nt "$TOOLS/package-lock.json" ]; then return; fi
   log "installing Azurite and @duckdb/node-api from tools/package-lock.json (once)"
-  (cd "$TOOLS" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  # `npm install` rather than `npm ci`: the lockfile pins every version, but npm ci rejects it for
+  # lacking DuckDB's optional bindings for other platforms, which a Linux install never records.
+  (cd "$TOOLS" && npm install --no-audit --no-fund --loglevel=error >/dev/null)
 }
 
 install() { install_mariadb; install_node_tools; }
