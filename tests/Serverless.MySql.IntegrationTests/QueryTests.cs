@@ -127,6 +127,29 @@ public sealed class QueryTests
         watch.Stop();
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"cancellation took {watch.Elapsed}");
         Assert.Equal("4", await c.QueryScalarAsync("SELECT 4"));
+
+        // A statement without a result set is interrupted while waiting for its OK.
+        using var cts2 = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        watch.Restart();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => c.ExecuteAsync("DO SLEEP(30)", cts2.Token));
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"cancellation took {watch.Elapsed}");
+
+        // An UPDATE that waits for a lock is killed with error 1317 before any result.
+        await c.ExecuteAsync("CREATE OR REPLACE TABLE lock_target (id INT PRIMARY KEY, v INT) ENGINE=InnoDB");
+        await c.ExecuteAsync("INSERT INTO lock_target VALUES (1, 0)");
+        await using (var holder = await ConnectionTestServer.OpenAsync(Database))
+        {
+            await holder.ExecuteAsync("START TRANSACTION");
+            await holder.ExecuteAsync("UPDATE lock_target SET v = 1 WHERE id = 1");
+            using var cts3 = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+            watch.Restart();
+            var e = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => c.ExecuteAsync("UPDATE lock_target SET v = 2 WHERE id = 1", cts3.Token));
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"cancellation took {watch.Elapsed}");
+            Assert.Equal(MySqlErrorKind.QueryInterrupted, Assert.IsType<MySqlException>(e.InnerException).Kind);
+            await holder.ExecuteAsync("ROLLBACK");
+        }
+
+        Assert.Equal("4", await c.QueryScalarAsync("SELECT 4"));
     }
 
     [Fact]
@@ -148,6 +171,23 @@ public sealed class QueryTests
         });
         Assert.Equal(1000, rows);
         Assert.Equal("5", await c.QueryScalarAsync("SELECT 5"));
+    }
+
+    [Fact]
+    public async Task CancellingBeforeTheFirstRowKillsALongAggregateAndThrowsCancellation()
+    {
+        await using var c = await ConnectionTestServer.OpenOwnDatabaseAsync(Database);
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        var watch = Stopwatch.StartNew();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+        {
+            // The server sends the column definitions before it starts the join, so the wait is for the first row.
+            await using var r = await c.QueryAsync("SELECT SUM(a.seq * b.seq) FROM seq_1_to_1000000 a, seq_1_to_1000000 b", cts.Token);
+            Assert.Equal(1, r.FieldCount);
+            await r.ReadAsync(cts.Token);
+        });
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"cancellation took {watch.Elapsed}");
+        Assert.Equal("6", await c.QueryScalarAsync("SELECT 6"));
     }
 
     [Fact]

@@ -208,6 +208,7 @@ public sealed class MySqlConnection : IAsyncDisposable
     public async Task<MySqlResultReader> QueryAsync(string sql, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(sql);
+        cancellationToken.ThrowIfCancellationRequested();
         var w = StartCommand(ComQuery);
         w.WriteUtf8(sql);
         await SendCommandAsync(w, cancellationToken).ConfigureAwait(false);

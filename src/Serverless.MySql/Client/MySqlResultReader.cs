@@ -67,6 +67,31 @@ public sealed class MySqlResultReader : IAsyncDisposable
 
     private async Task ReadResultHeaderAsync()
     {
+        try
+        {
+            await ReadResultHeaderCoreAsync().ConfigureAwait(false);
+        }
+        catch (MySqlException e) when (cancelStarted != 0)
+        {
+            // The statement was killed (or the connection aborted) because the caller cancelled: report the cancellation.
+            Finish();
+            if (killTask is not null)
+            {
+                await killTask.ConfigureAwait(false);
+            }
+
+            throw new OperationCanceledException($"The query was cancelled ({e.Message}).", e, queryToken);
+        }
+
+        if (cancelStarted != 0)
+        {
+            // Killed statements may still end normally (SLEEP returns 1): the caller cancelled, so say so.
+            await CancelAndDrainAsync(queryToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task ReadResultHeaderCoreAsync()
+    {
         RowsRead = 0;
         columns = NoColumns;
         var payload = await NextPayloadAsync(CancellationToken.None).ConfigureAwait(false);
