@@ -36,24 +36,18 @@ public sealed class OrchestrationExecutor
         IReadOnlyList<HistoryEvent> pastEvents,
         IReadOnlyList<HistoryEvent> newEvents)
     {
-        ArgumentNullException.ThrowIfNull(orchestrator);
         ArgumentNullException.ThrowIfNull(pastEvents);
         ArgumentNullException.ThrowIfNull(newEvents);
+        using var session = StartSession(orchestrator, orchestratorName, owner: null);
+        return session.RunEpisode(pastEvents, newEvents);
+    }
 
-        var previous = SynchronizationContext.Current;
-        var syncContext = new ReplaySynchronizationContext();
-        var context = new ReplayOrchestrationContext(orchestrator, orchestratorName, converter, loggerFactory, syncContext);
-        SynchronizationContext.SetSynchronizationContext(syncContext);
-        try
-        {
-            context.Run(pastEvents, newEvents);
-        }
-        finally
-        {
-            syncContext.Close();
-            SynchronizationContext.SetSynchronizationContext(previous);
-        }
-
-        return context.BuildResult();
+    /// <summary>A session whose first episode replays history and whose later episodes take only new events.</summary>
+    /// <param name="owner">Disposed with the session (the DI scope the orchestrator came from).</param>
+    internal OrchestrationSession StartSession(ITaskOrchestrator orchestrator, string orchestratorName, IDisposable? owner)
+    {
+        ArgumentNullException.ThrowIfNull(orchestrator);
+        var context = new ReplayOrchestrationContext(orchestrator, orchestratorName, converter, loggerFactory, new ReplaySynchronizationContext());
+        return new OrchestrationSession(context, owner);
     }
 }

@@ -69,7 +69,38 @@ internal sealed class ReplayOrchestrationContext : TaskOrchestrationContext
 
     public override bool IsReplaying => isReplaying;
 
-    public void Run(IReadOnlyList<HistoryEvent> pastEvents, IReadOnlyList<HistoryEvent> newEvents)
+    /// <summary>The orchestration ended (completed, failed, terminated or continued as new); no more episodes.</summary>
+    public bool IsFinished => completion is not null;
+
+    /// <summary>
+    /// Runs one episode on the calling thread. The first episode replays <paramref name="pastEvents"/>; a cached
+    /// session continues with only new events, its earlier actions now being recorded in history.
+    /// </summary>
+    public OrchestratorResult RunEpisode(IReadOnlyList<HistoryEvent> pastEvents, IReadOnlyList<HistoryEvent> newEvents)
+    {
+        if (completion is not null)
+        {
+            throw new InvalidOperationException($"Orchestration '{instanceId}' already finished; it has no further episodes.");
+        }
+
+        pendingActions.Clear();
+        var previous = SynchronizationContext.Current;
+        syncContext.Open();
+        SynchronizationContext.SetSynchronizationContext(syncContext);
+        try
+        {
+            Run(pastEvents, newEvents);
+        }
+        finally
+        {
+            syncContext.Close();
+            SynchronizationContext.SetSynchronizationContext(previous);
+        }
+
+        return BuildResult();
+    }
+
+    private void Run(IReadOnlyList<HistoryEvent> pastEvents, IReadOnlyList<HistoryEvent> newEvents)
     {
         try
         {
@@ -94,7 +125,7 @@ internal sealed class ReplayOrchestrationContext : TaskOrchestrationContext
         }
     }
 
-    public OrchestratorResult BuildResult()
+    private OrchestratorResult BuildResult()
     {
         var actions = new List<OrchestratorAction>(pendingActions.Count + 1);
         if (completion is null || completion.Status is OrchestrationStatus.Completed or OrchestrationStatus.ContinuedAsNew)

@@ -9,8 +9,8 @@ internal sealed class ReplaySynchronizationContext : SynchronizationContext
 {
     private readonly Queue<(SendOrPostCallback Callback, object? State)> queue = new();
     private readonly Lock gate = new();
-    private readonly int ownerThreadId = Environment.CurrentManagedThreadId;
-    private bool closed;
+    private int ownerThreadId = -1;
+    private bool closed = true;
 
     /// <summary>
     /// A continuation arrived from another thread: the orchestrator awaited something that is not a durable
@@ -64,7 +64,17 @@ internal sealed class ReplaySynchronizationContext : SynchronizationContext
         }
     }
 
-    /// <summary>Stops accepting work; the episode is over and anything posted later belongs to no replay.</summary>
+    /// <summary>Starts an episode on the calling thread, which becomes the only thread allowed to post.</summary>
+    public void Open()
+    {
+        lock (gate)
+        {
+            ownerThreadId = Environment.CurrentManagedThreadId;
+            closed = false;
+        }
+    }
+
+    /// <summary>Ends the episode; anything posted before the next one comes from a non-durable await.</summary>
     public void Close()
     {
         lock (gate)

@@ -190,6 +190,7 @@ public sealed partial class EmbeddedDurableRuntime : IAsyncDisposable
 #pragma warning restore CA1031
                 {
                     LogEpisodeFailed(logger, ex, state.InstanceId, options.StoreRetryDelay);
+                    state.DiscardSession();
                     state.CachedHistory = null;
                     state.MarkInboxDirty();
                     _ = RetryLaterAsync(state, token);
@@ -284,7 +285,7 @@ public sealed partial class EmbeddedDurableRuntime : IAsyncDisposable
                 return;
             }
 
-            var result = Replay(history, newEvents);
+            var result = RunOrchestrator(state, history, newEvents);
             var batchEvents = new List<HistoryEvent>(newEvents.Count + result.Actions.Count + 1);
             batchEvents.AddRange(newEvents);
             AppendActionEvents(result.Actions, now, batchEvents);
@@ -294,12 +295,14 @@ public sealed partial class EmbeddedDurableRuntime : IAsyncDisposable
             {
                 // Another runtime recorded this episode first: reload its history and derive what is still new.
                 LogAppendRace(logger, state.InstanceId, history.BatchCount);
+                state.DiscardSession();
                 state.CachedHistory = null;
                 state.MarkInboxDirty();
                 continue;
             }
 
             history.Append(batch);
+            state.SessionRecorded(history);
             state.RemoveFromMailbox(mailbox.Count);
             foreach (var id in consumed)
             {
@@ -308,6 +311,7 @@ public sealed partial class EmbeddedDurableRuntime : IAsyncDisposable
 
             if (result.Completion is { } completion)
             {
+                state.DiscardSession();
                 LogCompleted(logger, state.InstanceId, history.ExecutionStarted?.Name, completion.Status);
                 if (history.ContinueAsNew is { } next)
                 {
@@ -350,8 +354,14 @@ public sealed partial class EmbeddedDurableRuntime : IAsyncDisposable
         }
     }
 
-    private OrchestratorResult Replay(InstanceHistory history, List<HistoryEvent> newEvents)
+    private OrchestratorResult RunOrchestrator(InstanceWorkState state, InstanceHistory history, List<HistoryEvent> newEvents)
     {
+        if (state.SessionMatching(history) is { } live)
+        {
+            return live.RunEpisode([], newEvents);
+        }
+
+        state.DiscardSession();
         var name = history.ExecutionStarted?.Name ?? string.Empty;
         if (!registry.TryGetOrchestrator(name, out var factory))
         {
@@ -371,7 +381,7 @@ public sealed partial class EmbeddedDurableRuntime : IAsyncDisposable
                 null);
         }
 
-        using var scope = services.CreateScope();
+        var scope = services.CreateScope();
         ITaskOrchestrator orchestrator;
         try
         {
@@ -381,10 +391,22 @@ public sealed partial class EmbeddedDurableRuntime : IAsyncDisposable
         catch (Exception ex)
 #pragma warning restore CA1031
         {
+            scope.Dispose();
             return new OrchestratorResult([new CompleteOrchestrationAction(0, OrchestrationStatus.Failed, null, FailureDetails.FromException(ex), [])], null);
         }
 
-        return executor.Execute(orchestrator, name, history.Events, newEvents);
+        var session = executor.StartSession(orchestrator, name, scope);
+        var result = session.RunEpisode(history.Events, newEvents);
+        if (options.ExtendedSessions && !session.IsFinished)
+        {
+            state.KeepSession(session, history.Generation);
+        }
+        else
+        {
+            session.Dispose();
+        }
+
+        return result;
     }
 
     private static void AppendActionEvents(IReadOnlyList<OrchestratorAction> actions, DateTime now, List<HistoryEvent> events)

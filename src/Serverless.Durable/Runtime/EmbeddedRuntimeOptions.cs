@@ -11,6 +11,13 @@ public sealed class EmbeddedRuntimeOptions
     /// <summary>Orchestrator episodes (replays) running at once; each instance runs one episode at a time.</summary>
     public int MaxConcurrentOrchestrations { get; init; } = Math.Max(2, Environment.ProcessorCount);
 
+    /// <summary>
+    /// Keep each running orchestrator alive between episodes and deliver only new events to it, instead of
+    /// replaying the whole history every episode (which costs O(history²) over a long fan-out). History is
+    /// still replayed after a restart, a lost append race, or when this is off.
+    /// </summary>
+    public bool ExtendedSessions { get; init; } = true;
+
     /// <summary>Top folder of this runtime's state in the store; runtimes with different hubs do not see each other.</summary>
     public string HubName { get; init; } = "durable";
 

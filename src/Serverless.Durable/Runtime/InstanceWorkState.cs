@@ -1,4 +1,5 @@
 using Serverless.Durable.History;
+using Serverless.Durable.Replay;
 using Serverless.Durable.Runtime.Storage;
 
 namespace Serverless.Durable.Runtime;
@@ -27,6 +28,14 @@ internal sealed class InstanceWorkState
 
     /// <summary>The history as of the last successful load or append (null forces a reload).</summary>
     public InstanceHistory? CachedHistory { get; set; }
+
+    /// <summary>The live orchestrator, when extended sessions are on.</summary>
+    public OrchestrationSession? Session { get; private set; }
+
+    private int SessionGeneration { get; set; } = -1;
+
+    /// <summary>History length the session has seen, including its own recorded actions; -1 until recorded.</summary>
+    private int SessionEventCount { get; set; } = -1;
 
     public int DispatchGeneration { get; set; } = -1;
 
@@ -67,6 +76,40 @@ internal sealed class InstanceWorkState
         {
             mailbox.RemoveRange(0, count);
         }
+    }
+
+    /// <summary>The session, if it has seen exactly this history (same execution, same length).</summary>
+    public OrchestrationSession? SessionMatching(InstanceHistory history) =>
+        Session is { IsFinished: false } session && SessionGeneration == history.Generation && SessionEventCount == history.Events.Count
+            ? session
+            : null;
+
+    public void KeepSession(OrchestrationSession session, int generation)
+    {
+        if (!ReferenceEquals(Session, session))
+        {
+            DiscardSession();
+        }
+
+        Session = session;
+        SessionGeneration = generation;
+        SessionEventCount = -1;
+    }
+
+    /// <summary>The episode's batch is in history: the session may continue from it.</summary>
+    public void SessionRecorded(InstanceHistory history)
+    {
+        if (Session is not null)
+        {
+            SessionEventCount = Session.IsFinished ? -1 : history.Events.Count;
+        }
+    }
+
+    public void DiscardSession()
+    {
+        Session?.Dispose();
+        Session = null;
+        SessionGeneration = SessionEventCount = -1;
     }
 
     public void ResetDispatch(int generation)
