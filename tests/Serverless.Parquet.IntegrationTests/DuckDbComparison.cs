@@ -14,33 +14,56 @@ internal static class DuckDbComparison
 {
     public static async Task<IReadOnlyList<DuckDb.Column>> DescribeAsync(string path)
     {
-        var describe = await DuckDb.QueryAsync($"DESCRIBE SELECT * FROM read_parquet({DuckDb.Literal(path)})");
+        var describe = await DuckDb.QueryAsync($"DESCRIBE SELECT * FROM read_parquet({DuckDb.Literal(path)}, hive_partitioning = false)");
         return describe.Rows.Select(r => new DuckDb.Column(r[0].GetString()!, r[1].GetString()!)).ToList();
     }
 
-    /// <summary>Asserts our reader returns exactly the rows DuckDB returns, in file order.</summary>
-    public static async Task AssertSameAsDuckDbAsync(string path)
+    /// <summary>
+    /// Asserts our reader returns exactly the rows DuckDB returns, file by file in row order. All files must share
+    /// one schema; they are compared in one DuckDB query to keep the suite fast.
+    /// </summary>
+    public static async Task AssertSameAsDuckDbAsync(params string[] paths)
     {
-        var columns = await DescribeAsync(path);
-        var select = string.Join(", ", columns.Select(c => Expression(c.Name, c.Type)));
-        var duck = await DuckDb.QueryAsync($"SELECT {select} FROM read_parquet({DuckDb.Literal(path)}, file_row_number = true) ORDER BY file_row_number");
-        using var reader = ParquetReader.Open(path);
-        Assert.Equal(columns.Select(c => c.Name), reader.Schema.Columns.Select(c => c.Name));
-        var ours = reader.ReadRows().ToList();
+        var ours = new List<object?[]>();
+        ParquetSchema? schema = null;
+        foreach (var path in paths.Order(StringComparer.Ordinal))
+        {
+            using var reader = ParquetReader.Open(path);
+            schema ??= reader.Schema;
+            Assert.Equal(schema.Columns.Select(c => (c.Name, c.PhysicalType)), reader.Schema.Columns.Select(c => (c.Name, c.PhysicalType)));
+            ours.AddRange(reader.ReadRows());
+        }
+
+        var select = string.Join(", ", schema!.Columns.Select(c => Expression(c.Name, DuckTypeOf(c))));
+        var list = "[" + string.Join(", ", paths.Select(DuckDb.Literal)) + "]";
+        var duck = await DuckDb.QueryAsync($"SELECT {select} FROM read_parquet({list}, filename = true, file_row_number = true, hive_partitioning = false) ORDER BY filename, file_row_number");
         Assert.Equal(duck.Rows.Count, ours.Count);
         for (var r = 0; r < ours.Count; r++)
         {
-            for (var c = 0; c < columns.Count; c++)
+            for (var c = 0; c < schema.Count; c++)
             {
                 var expected = FromDuck(duck.Rows[r][c]);
                 var actual = Canonical(ours[r][c]);
                 if (expected != actual)
                 {
-                    Assert.Fail($"{Path.GetFileName(path)}: row {r}, column '{columns[c].Name}' ({columns[c].Type}): DuckDB reads {expected ?? "NULL"}, we read {actual ?? "NULL"}");
+                    Assert.Fail($"{string.Join(", ", paths.Select(Path.GetFileName))}: row {r}, column '{schema[c].Name}': DuckDB reads {expected ?? "NULL"}, we read {actual ?? "NULL"}");
                 }
             }
         }
     }
+
+    /// <summary>The DuckDB type family our column maps to (enough to pick the canonical expression).</summary>
+    private static string DuckTypeOf(ParquetColumn c) => c.LogicalType?.Kind switch
+    {
+        ParquetLogicalTypeKind.Date => "DATE",
+        ParquetLogicalTypeKind.Timestamp => "TIMESTAMP",
+        ParquetLogicalTypeKind.Time => "TIME",
+        ParquetLogicalTypeKind.Decimal => "DECIMAL",
+        _ when c.PhysicalType == ParquetPhysicalType.Int96 => "TIMESTAMP",
+        _ when c.PhysicalType is ParquetPhysicalType.Float or ParquetPhysicalType.Double => "DOUBLE",
+        _ when c.PhysicalType is ParquetPhysicalType.ByteArray or ParquetPhysicalType.FixedLenByteArray && !c.IsText => "BLOB",
+        _ => "VARCHAR",
+    };
 
     public static string Expression(string name, string duckType)
     {
