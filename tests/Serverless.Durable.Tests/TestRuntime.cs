@@ -27,7 +27,8 @@ internal sealed class TestRuntime : IAsyncDisposable
         int maxConcurrentActivities = 8,
         TempDirectory? sharedFolder = null,
         bool start = true,
-        IServiceProvider? services = null)
+        IServiceProvider? services = null,
+        bool extendedSessions = true)
     {
         var registry = new DurableTaskRegistry();
         register(registry);
@@ -40,6 +41,7 @@ internal sealed class TestRuntime : IAsyncDisposable
                 MaxConcurrentActivities = maxConcurrentActivities,
                 MaxConcurrentOrchestrations = 2,
                 ClientPollInterval = TimeSpan.FromMilliseconds(50),
+                ExtendedSessions = extendedSessions,
             },
             services);
         if (start)

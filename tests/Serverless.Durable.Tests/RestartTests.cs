@@ -1,0 +1,168 @@
+using Serverless.Durable.History;
+using Serverless.Durable.Runtime;
+using Serverless.Durable.Sdk;
+using Serverless.Storage.AzureStorage;
+using Serverless.Testing;
+
+namespace Serverless.Durable.Tests;
+
+public sealed class RestartTests
+{
+    [Fact]
+    public async Task DurableTimerSurvivesARuntimeRestart()
+    {
+        using var folder = new TempDirectory("durable-timer-restart");
+        static void Register(DurableTaskRegistry r) => r
+            .AddOrchestratorFunc<int, string>("Sleeper", async (ctx, ms) =>
+            {
+                await ctx.CreateTimer(TimeSpan.FromMilliseconds(ms));
+                return "woke";
+            });
+
+        string id;
+        await using (var first = await TestRuntime.StartAsync(Register, sharedFolder: folder))
+        {
+            id = await first.Client.ScheduleNewOrchestrationInstanceAsync("Sleeper", 600);
+            await EmbeddedRuntimeTests.WaitForHistoryAsync(first, id, h => h.OfType<TimerCreatedEvent>().Any());
+        }
+
+        await using var second = await TestRuntime.StartAsync(Register, sharedFolder: folder);
+        var result = await second.WaitAsync(id);
+
+        Assert.Equal("woke", result.ReadOutputAs<string>());
+        var history = await second.Client.GetHistoryAsync(id);
+        var fired = Assert.Single(history.OfType<TimerFiredEvent>());
+        Assert.True(fired.Timestamp >= fired.FireAt, $"The timer fired at {fired.Timestamp:O}, before its due time {fired.FireAt:O}.");
+    }
+
+    [Fact]
+    public async Task EventRaisedWhileNoRuntimeRunsIsDeliveredAfterStart()
+    {
+        using var folder = new TempDirectory("durable-inbox-restart");
+        static void Register(DurableTaskRegistry r) => r
+            .AddOrchestratorFunc<int, int>("Adder", async (ctx, n) => n + await ctx.WaitForExternalEvent<int>("Amount"));
+
+        string id;
+        await using (var first = await TestRuntime.StartAsync(Register, sharedFolder: folder))
+        {
+            id = await first.Client.ScheduleNewOrchestrationInstanceAsync("Adder", 40);
+            await EmbeddedRuntimeTests.WaitForStatusAsync(first, id, OrchestrationStatus.Running);
+        }
+
+        // A client of a runtime that is not started persists the event; the next runtime to start delivers it once.
+        await using (var offline = await TestRuntime.StartAsync(Register, sharedFolder: folder, start: false))
+        {
+            await offline.Client.RaiseEventAsync(id, "Amount", 2);
+        }
+
+        await using var second = await TestRuntime.StartAsync(Register, sharedFolder: folder);
+        var result = await second.WaitAsync(id);
+
+        Assert.Equal(42, result.ReadOutputAs<int>());
+        Assert.Single((await second.Client.GetHistoryAsync(id)).OfType<EventRaisedEvent>());
+        Assert.DoesNotContain(Directory.GetFiles(folder.Path, "*.json", SearchOption.AllDirectories), f => f.Contains($"{Path.DirectorySeparatorChar}inbox{Path.DirectorySeparatorChar}", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ReplayingEveryEpisodeAndKeepingSessionsRecordTheSameDecisions()
+    {
+        static void Register(DurableTaskRegistry r) => r
+            .AddActivityFunc<int, int>("Cube", async (_, n) =>
+            {
+                await Task.Delay(n % 3);
+                return n * n * n;
+            })
+            .AddOrchestratorFunc<int, long>("Cubes", async (ctx, count) =>
+            {
+                var items = Enumerable.Range(0, count).ToArray();
+                var cubes = await ctx.RunBoundedAsync(items, 4, (n, _) => ctx.CallActivityAsync<int>("Cube", n));
+                ctx.SetCustomStatus(new { ctx.InstanceId, count });
+                await ctx.CreateTimer(TimeSpan.FromMilliseconds(20));
+                return cubes.Sum(c => (long)c);
+            });
+
+        async Task<(long Output, List<string> Decisions)> RunAsync(bool extendedSessions)
+        {
+            await using var test = await TestRuntime.StartAsync(Register, extendedSessions: extendedSessions);
+            var id = await test.Client.ScheduleNewOrchestrationInstanceAsync("Cubes", 40, "same-instance");
+            var result = await test.WaitAsync(id);
+            var history = await test.Client.GetHistoryAsync(id);
+
+            // Which task ids get which items depends on completion order; the set of decisions does not.
+            var decisions = history
+                .Select(e => e switch
+                {
+                    TaskScheduledEvent s => $"task {s.Name}({s.Input})",
+                    TimerCreatedEvent => "timer",
+                    ExecutionCompletedEvent c => $"completed {c.Status} {c.Result}",
+                    _ => null,
+                })
+                .OfType<string>()
+                .Order(StringComparer.Ordinal)
+                .ToList();
+            return (result.ReadOutputAs<long>(), decisions);
+        }
+
+        var replayed = await RunAsync(extendedSessions: false);
+        var kept = await RunAsync(extendedSessions: true);
+
+        Assert.Equal(Enumerable.Range(0, 40).Sum(n => (long)n * n * n), replayed.Output);
+        Assert.Equal(replayed.Output, kept.Output);
+        Assert.Equal(replayed.Decisions, kept.Decisions);
+    }
+
+    [Fact]
+    public async Task HistoryInAzuriteBlobStorageResumesInANewRuntime()
+    {
+        await LocalDependencies.EnsureAzuriteAsync();
+        var container = new Uri($"{LocalDependencies.AzuriteBlobEndpoint}/durable-{Guid.NewGuid():N}");
+        AzureBlobObjectStore Open() => AzureBlobObjectStore.WithAccountKey(container, LocalDependencies.AzuriteAccount.Name, LocalDependencies.AzuriteAccount.Key);
+        var setup = Open();
+        Assert.True(await setup.CreateContainerAsync());
+        try
+        {
+            var ran = 0;
+            DurableTaskRegistry Registry() => new DurableTaskRegistry()
+                .AddActivityFunc<string, string>("Stamp", (_, s) =>
+                {
+                    Interlocked.Increment(ref ran);
+                    return Task.FromResult($"[{s}]");
+                })
+                .AddOrchestratorFunc<string, string>("StampThenWait", async (ctx, s) =>
+                {
+                    var stamped = await ctx.CallActivityAsync<string>("Stamp", s);
+                    var suffix = await ctx.WaitForExternalEvent<string>("Suffix");
+                    return stamped + suffix;
+                });
+            var options = new EmbeddedRuntimeOptions { ClientPollInterval = TimeSpan.FromMilliseconds(50), MaxConcurrentActivities = 2 };
+
+            string id;
+            await using (var first = new EmbeddedDurableRuntime(Registry(), Open(), options))
+            {
+                await first.StartAsync();
+                id = await first.Client.ScheduleNewOrchestrationInstanceAsync("StampThenWait", "blob");
+                var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+                while (!(await first.Client.GetHistoryAsync(id)).OfType<TaskCompletedEvent>().Any())
+                {
+                    Assert.True(DateTime.UtcNow < deadline, "The activity result never reached blob history.");
+                    await Task.Delay(20);
+                }
+            }
+
+            await using var second = new EmbeddedDurableRuntime(Registry(), Open(), options);
+            await second.StartAsync();
+            await second.Client.RaiseEventAsync(id, "Suffix", "!");
+            using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            var result = await second.Client.WaitForCompletionAsync(id, wait.Token);
+
+            Assert.Equal("[blob]!", result.ReadOutputAs<string>());
+            Assert.Equal(1, ran);
+            Assert.True(await second.Client.PurgeAsync(id));
+            Assert.Null(await second.Client.GetInstanceAsync(id));
+        }
+        finally
+        {
+            await setup.DeleteContainerAsync();
+        }
+    }
+}
