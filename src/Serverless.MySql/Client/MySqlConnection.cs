@@ -67,6 +67,9 @@ public sealed class MySqlConnection : IAsyncDisposable
         set => channel.ReadTimeout = value;
     }
 
+    /// <summary>Bytes received from the server on this connection (for throughput metrics).</summary>
+    public long BytesReceived => channel.BytesReceived;
+
     internal PacketChannel Channel => channel;
 
     internal ILogger Logger => logger;
@@ -103,7 +106,7 @@ public sealed class MySqlConnection : IAsyncDisposable
             throw;
         }
 
-        var channel = new PacketChannel(new NetworkStream(socket, ownsSocket: true), options.Endpoint) { MaxPayloadSize = options.MaxPayloadSize };
+        var channel = new PacketChannel(new NetworkStream(socket, ownsSocket: true), options.Endpoint, options.ReadBufferSize) { MaxPayloadSize = options.MaxPayloadSize };
         try
         {
             var handshake = await ConnectionHandshake.RunAsync(channel, options, timeout.Token).ConfigureAwait(false);

@@ -37,6 +37,9 @@ public sealed record MySqlConnectionOptions
     /// <summary>Largest row or packet payload accepted from the server.</summary>
     public long MaxPayloadSize { get; init; } = 1L << 30;
 
+    /// <summary>Receive buffer size; rows up to this size are parsed in place. Larger values help bulk reads a little.</summary>
+    public int ReadBufferSize { get; init; } = 128 * 1024;
+
     /// <summary>A name for logs and error messages (e.g. the source name of a job).</summary>
     public string Name { get; init; } = "mysql";
 

@@ -193,6 +193,30 @@ public sealed class MySqlResultReader : IAsyncDisposable
         return ReadSlowAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// Moves to the next row when it is already received, without I/O or awaiting: true = on a row; false = call
+    /// <see cref="ReadAsync"/> (which waits for data, or reports the end). A tight loop over this method is the fastest way to stream.
+    /// </summary>
+    public bool TryReadBufferedRow()
+    {
+        if (state != State.Rows || cancelStarted != 0 || queryToken.IsCancellationRequested)
+        {
+            return false;
+        }
+
+        if (!channel.TryReadBuffered(out var payload))
+        {
+            return false;
+        }
+
+        if (payload.IsEmpty)
+        {
+            throw MySqlException.Protocol("empty packet in a result set");
+        }
+
+        return AcceptRow(payload);
+    }
+
     private async ValueTask<bool> ReadSlowAsync(CancellationToken cancellationToken)
     {
         ReadOnlyMemory<byte> payload;

@@ -47,6 +47,9 @@ internal sealed class PacketChannel : IAsyncDisposable
 
     public Stream Stream => stream;
 
+    /// <summary>Bytes received from the transport so far (after TLS decryption).</summary>
+    public long BytesReceived { get; private set; }
+
     /// <summary>Swaps the transport (plain TCP to TLS) keeping the sequence id.</summary>
     public void ReplaceStream(Stream newStream)
     {
@@ -243,6 +246,7 @@ internal sealed class PacketChannel : IAsyncDisposable
             };
         }
 
+        BytesReceived += n;
         if (n == 0)
         {
             IsBroken = true;
