@@ -90,6 +90,22 @@ public sealed class ConnectionTests
     }
 
     [Fact]
+    public async Task ReadTimeoutBreaksAConnectionWhoseServerStaysSilent()
+    {
+        var options = await ConnectionTestServer.OptionsAsync() with { ReadTimeout = TimeSpan.FromMilliseconds(500) };
+        await using var connection = await MySqlConnection.OpenAsync(options);
+        var watch = Stopwatch.StartNew();
+        var e = await Assert.ThrowsAsync<MySqlException>(() => connection.ExecuteAsync("DO SLEEP(5)"));
+        Assert.Equal(MySqlErrorKind.Timeout, e.Kind);
+        Assert.True(e.ConnectionBroken);
+        Assert.Contains("read timeout", e.Message);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(4), $"timeout took {watch.Elapsed}");
+        Assert.False(connection.IsUsable);
+        var next = await Assert.ThrowsAsync<MySqlException>(() => connection.QueryScalarAsync("SELECT 1"));
+        Assert.Contains("broke earlier; open a new one", next.Message);
+    }
+
+    [Fact]
     public async Task ConnectionLimitOfTheAccountIsTooManyConnections()
     {
         await using (var admin = await ConnectionTestServer.OpenAsync())

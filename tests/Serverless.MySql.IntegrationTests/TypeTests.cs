@@ -137,6 +137,7 @@ public sealed class TypeTests
     {
         await using var c = await ConnectionTestServer.OpenOwnDatabaseAsync(Database);
         await c.ExecuteAsync("SET SESSION sql_mode = ''");
+        await c.ExecuteAsync("SET time_zone = '+00:00'");
         await c.ExecuteAsync("""
             CREATE OR REPLACE TABLE temporals (
               id INT PRIMARY KEY, d DATE, dt DATETIME, dt6 DATETIME(6), ts TIMESTAMP(3) NULL, t TIME(6), y YEAR)
@@ -147,7 +148,12 @@ public sealed class TypeTests
               (2, '1000-01-01', '2024-02-29 12:34:56', '1970-01-01 00:00:00.000001', NULL, '838:59:59.999999', 2024),
               (3, '2024-00-15', '2024-06-00 01:02:03', '2000-01-01 00:00:00.5', '1970-01-01 00:00:01', '100:00:00.5', 1970)
             """);
-        await c.ExecuteAsync("SET time_zone = '+00:00'");
+        await using (var tokyo = await MySqlConnection.OpenAsync((await ConnectionTestServer.OptionsAsync(Database)) with { SessionTimeZone = "+09:00" }))
+        {
+            // TIMESTAMP is stored in UTC and rendered in the session time zone.
+            Assert.Equal("1970-01-01 09:00:01.000", await tokyo.QueryScalarAsync("SELECT ts FROM temporals WHERE id = 3"));
+        }
+
         await using var r = await c.QueryAsync("SELECT d, dt, dt6, ts, t, y FROM temporals ORDER BY id");
         Assert.Equal(ColumnType.Date, r.Columns[0].Type);
         Assert.Equal(ColumnType.DateTime, r.Columns[1].Type);

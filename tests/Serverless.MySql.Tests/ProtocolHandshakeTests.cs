@@ -67,6 +67,8 @@ public sealed class ProtocolHandshakeTests
     [InlineData(1049, MySqlErrorKind.UnknownDatabase, "Create the database")]
     [InlineData(1040, MySqlErrorKind.TooManyConnections, "max_connections")]
     [InlineData(1317, MySqlErrorKind.QueryInterrupted, "killed")]
+    [InlineData(3159, MySqlErrorKind.TlsRequiredByServer, "set TlsMode to Required")]
+    [InlineData(1226, MySqlErrorKind.TooManyConnections, "MAX_USER_CONNECTIONS")]
     public void KnownServerErrorsGetAKindAndAFix(int number, MySqlErrorKind kind, string hint)
     {
         var e = ErrorPacket.Create(number, "42000", "server text", "Connecting to src");

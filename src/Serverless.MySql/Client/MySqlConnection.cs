@@ -111,6 +111,11 @@ public sealed class MySqlConnection : IAsyncDisposable
         {
             var handshake = await ConnectionHandshake.RunAsync(channel, options, timeout.Token).ConfigureAwait(false);
             var connection = new MySqlConnection(options, channel, handshake, logger);
+            if (options.SessionTimeZone is not null)
+            {
+                await connection.ExecuteAsync($"SET time_zone = '{options.SessionTimeZone.Replace("'", "''", StringComparison.Ordinal)}'", timeout.Token).ConfigureAwait(false);
+            }
+
             logger.LogDebug(
                 "Connected to {Source} at {Endpoint}: {Flavor} {Version}, connection id {ConnectionId}, TLS {Tls}",
                 options.Name, options.Endpoint, connection.ServerVersion.Flavor, connection.ServerVersion.Text, connection.ConnectionId, connection.IsTls);

@@ -37,6 +37,12 @@ public sealed record MySqlConnectionOptions
     /// <summary>Largest row or packet payload accepted from the server.</summary>
     public long MaxPayloadSize { get; init; } = 1L << 30;
 
+    /// <summary>
+    /// Session time zone set right after connecting (e.g. "+00:00"), or null to keep the server's default. TIMESTAMP
+    /// values are rendered in the session time zone, so readers that need UTC should set "+00:00".
+    /// </summary>
+    public string? SessionTimeZone { get; init; }
+
     /// <summary>Receive buffer size; rows up to this size are parsed in place. Larger values help bulk reads a little.</summary>
     public int ReadBufferSize { get; init; } = 128 * 1024;
 

@@ -27,6 +27,9 @@ public enum MySqlErrorKind
     /// <summary>TLS was required (by us or the server) but one side does not support it.</summary>
     TlsNotSupported,
 
+    /// <summary>Server error 3159: the server accepts only TLS connections (require_secure_transport) and TLS is disabled here.</summary>
+    TlsRequiredByServer,
+
     /// <summary>The TLS handshake or certificate validation failed.</summary>
     TlsFailed,
 

@@ -36,6 +36,7 @@ public static class ErrorPacket
             1317 or 1927 or 3024 or 1969 => (MySqlErrorKind.QueryInterrupted, "The statement was killed or exceeded max_execution_time/max_statement_time."),
             1129 => (MySqlErrorKind.Server, "The host is blocked after too many connection errors; run FLUSH HOSTS on the server."),
             1130 => (MySqlErrorKind.AccessDenied, "The server has no user entry for the host this client connects from; add a grant for it."),
+            3159 => (MySqlErrorKind.TlsRequiredByServer, "The server accepts only TLS connections (require_secure_transport=ON): set TlsMode to Required, VerifyCa or VerifyFull."),
             1251 => (MySqlErrorKind.AuthenticationMethodNotSupported, "The server wants an authentication method this client does not offer."),
             _ => (MySqlErrorKind.Server, string.Empty),
         };
