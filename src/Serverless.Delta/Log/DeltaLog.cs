@@ -16,7 +16,7 @@ public sealed class DeltaLog
     {
         ArgumentNullException.ThrowIfNull(table);
         Table = table;
-        checkpoints = checkpointFormat;
+        checkpoints = checkpointFormat ?? Checkpoints.ParquetCheckpointFormat.Instance;
     }
 
     public TableLocation Table { get; }

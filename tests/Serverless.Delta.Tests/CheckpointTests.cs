@@ -1,0 +1,142 @@
+using System.Text.Json;
+using Serverless.Delta.Actions;
+using Serverless.Delta.Checkpoints;
+using Serverless.Delta.Log;
+using Serverless.Delta.Maintenance;
+using Serverless.Delta.Scanning;
+using Serverless.Delta.Transactions;
+using Serverless.Storage.Local;
+using Serverless.Testing;
+
+namespace Serverless.Delta.Tests;
+
+public sealed class CheckpointTests
+{
+    private static TableLocation Fixture(string name) => new(new LocalFolderObjectStore(Path.Combine(RepoPaths.DeltaFixtures, name)));
+
+    [Fact]
+    public async Task SparkCheckpointGivesTheSameSnapshotAsReplayingEveryCommit()
+    {
+        var fromCheckpoint = await new DeltaLog(Fixture("rs-simple_table_with_checkpoint")).LoadAsync();
+        Assert.Equal(10, fromCheckpoint.Version);
+
+        // The same state by JSON replay alone: copy the log without the checkpoint.
+        using var dir = LogReplayTests.CopyFixture("rs-simple_table_with_checkpoint");
+        File.Delete(Path.Combine(dir.Path, "_delta_log", "00000000000000000010.checkpoint.parquet"));
+        File.Delete(Path.Combine(dir.Path, "_delta_log", "_last_checkpoint"));
+        var replayed = await new DeltaLog(new TableLocation(new LocalFolderObjectStore(dir.Path))).LoadAsync();
+        Assert.Equal(replayed.Files.Select(f => f.Path).Order(), fromCheckpoint.Files.Select(f => f.Path).Order());
+        Assert.Equal(replayed.Metadata.SchemaString, fromCheckpoint.Metadata.SchemaString);
+        Assert.Equal(replayed.Protocol, fromCheckpoint.Protocol);
+        var sizes = replayed.Files.ToDictionary(f => f.Path, f => f.Size);
+        Assert.All(fromCheckpoint.Files, f => Assert.Equal(sizes[f.Path], f.Size));
+    }
+
+    [Fact]
+    public async Task PartitionedCheckpointKeepsPartitionValuesAndStats()
+    {
+        var snapshot = await new DeltaLog(Fixture("rs-checkpoint_with_partitions")).LoadAsync();
+        Assert.Equal(2, snapshot.Version);
+        Assert.NotEmpty(snapshot.Files);
+        Assert.All(snapshot.Files, f => Assert.Equal(snapshot.Metadata.PartitionColumns.Count, f.PartitionValues.Count));
+        Assert.Equal(["red", null], snapshot.Files.OrderBy(f => f.PartitionValues["color"] is null).Select(f => f.PartitionValues["color"]));
+
+        // The fixture ships the log only: a scan must name the first missing data file rather than return nothing.
+        var e = await Assert.ThrowsAsync<DeltaException>(async () =>
+        {
+            await foreach (var unused in new DeltaScan(snapshot).ReadRowsAsync())
+            {
+            }
+        });
+        Assert.Contains(new DeltaScan(snapshot).PlanFiles()[0].Path, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TenthCommitWritesACheckpointThatReadsBackToTheSameState()
+    {
+        using var dir = new TempDirectory();
+        var location = new TableLocation(new LocalFolderObjectStore(dir.Path));
+        var table = await DeltaTable.CreateAsync(location, CommitPipelineTests.KeyValueTable());
+        for (var i = 1; i <= 10; i++)
+        {
+            var tx = table.BeginTransaction().SetAppTransaction("app", i).Add(CommitPipelineTests.DataFile($"f{i}.parquet") with { PartitionValues = new Dictionary<string, string?>(), Tags = new Dictionary<string, string?> { ["k"] = i.ToString(System.Globalization.CultureInfo.InvariantCulture) } });
+            if (i == 5)
+            {
+                tx.Remove(table.Snapshot.Files.First(f => f.Path == "f1.parquet"));
+            }
+
+            if (i == 6)
+            {
+                tx.UpdateDeletionVector(table.Snapshot.Files.First(f => f.Path == "f2.parquet"), DeletionVectors.DeletionVectorStore.Inline(DeletionVectors.RoaringBitmapArray.Of([1, 2])));
+            }
+
+            var result = await table.CommitAsync(tx);
+            Assert.Equal(i == 10, result.CheckpointWritten);
+        }
+
+        var last = await new DeltaLog(location).ReadLastCheckpointAsync();
+        Assert.Equal(10, last!.Version);
+        Assert.True(File.Exists(Path.Combine(dir.Path, "_delta_log", "00000000000000000010.checkpoint.parquet")));
+
+        // Drop the JSON commits the checkpoint covers: the table must still load, from the checkpoint alone.
+        for (var v = 0; v <= 10; v++)
+        {
+            File.Delete(Path.Combine(dir.Path, "_delta_log", $"{v:D20}.json"));
+        }
+
+        var fromCheckpoint = await new DeltaLog(location).LoadAsync();
+        var expected = table.Snapshot;
+        Assert.Equal(10, fromCheckpoint.Version);
+        Assert.Equal(expected.Files.Select(f => ActionJson.ToJsonLine(f with { DataChange = false })).Order(), fromCheckpoint.Files.Select(f => ActionJson.ToJsonLine(f)).Order());
+        Assert.Equal(expected.Protocol, fromCheckpoint.Protocol);
+        Assert.Equal(expected.Metadata.SchemaString, fromCheckpoint.Metadata.SchemaString);
+        Assert.Equal(expected.Metadata.Configuration.OrderBy(kv => kv.Key), fromCheckpoint.Metadata.Configuration.OrderBy(kv => kv.Key));
+        Assert.Equal(10, fromCheckpoint.GetAppTransactionVersion("app"));
+        Assert.Equal(2, fromCheckpoint.Tombstones.Count);
+        Assert.Equal(2, fromCheckpoint.Files.Single(f => f.Path == "f2.parquet").DeletionVector!.Cardinality);
+    }
+
+    [Fact]
+    public async Task DuckDbReadsOurCheckpointsNestedColumns()
+    {
+        using var dir = new TempDirectory();
+        var location = new TableLocation(new LocalFolderObjectStore(dir.Path));
+        var table = await DeltaTable.CreateAsync(location, CommitPipelineTests.KeyValueTable());
+        await table.CommitAsync(table.BeginTransaction().SetAppTransaction("w", 3).Add(CommitPipelineTests.DataFile("a.parquet")).Add(CommitPipelineTests.DataFile("b.parquet") with { DeletionVector = DeletionVectors.DeletionVectorStore.Inline(DeletionVectors.RoaringBitmapArray.Of([4])) }));
+        var (bytes, actions, adds) = ParquetCheckpointFormat.Build(table.Snapshot, DateTimeOffset.UtcNow);
+        Assert.Equal(2, adds);
+        Assert.Equal(5, actions);
+        var path = Path.Combine(dir.Path, "cp.parquet");
+        await File.WriteAllBytesAsync(path, bytes);
+        var result = await DuckDb.QueryAsync($"SELECT add.path, add.deletionVector.cardinality, len(map_keys(add.partitionValues)), txn.appId, txn.version, protocol.readerFeatures, metaData.configuration['delta.columnMapping.mode'] FROM read_parquet({DuckDb.Literal(path)}) ORDER BY add.path NULLS LAST, txn.appId NULLS LAST");
+        var rows = result.Rows;
+        Assert.Equal(5, rows.Count);
+        Assert.Equal("a.parquet", rows[0][0].GetString());
+        Assert.Equal(JsonValueKind.Null, rows[0][1].ValueKind);
+        Assert.Equal("b.parquet", rows[1][0].GetString());
+        Assert.Equal("1", rows[1][1].ToString());
+        Assert.Equal("0", rows[1][2].ToString());
+        Assert.Equal("w", rows[2][3].GetString());
+        Assert.Contains(rows, r => r[5].ValueKind == JsonValueKind.Array && r[5].EnumerateArray().Select(e => e.GetString()).SequenceEqual(["deletionVectors", "columnMapping"]));
+        Assert.Contains(rows, r => r[6].ValueKind == JsonValueKind.String && r[6].GetString() == "name");
+    }
+
+    [Fact]
+    public async Task LogCleanupKeepsTheTableLoadableFromItsCheckpoint()
+    {
+        using var dir = new TempDirectory();
+        var location = new TableLocation(new LocalFolderObjectStore(dir.Path));
+        var table = await DeltaTable.CreateAsync(location, CommitPipelineTests.KeyValueTable());
+        for (var i = 1; i <= 12; i++)
+        {
+            await table.CommitAsync(table.BeginTransaction().Add(CommitPipelineTests.DataFile($"f{i}.parquet")));
+        }
+
+        var cleaned = await TableMaintenance.CleanUpLogAsync(table.Log, TimeSpan.FromDays(1), now: DateTimeOffset.UtcNow.AddDays(2));
+        Assert.Equal(10, cleaned.DeletedPaths.Count);
+        var reloaded = await new DeltaLog(location).LoadAsync();
+        Assert.Equal(12, reloaded.Version);
+        Assert.Equal(12, reloaded.Files.Count);
+        await Assert.ThrowsAsync<DeltaLogException>(() => new DeltaLog(location).LoadAsync(5));
+    }
+}
