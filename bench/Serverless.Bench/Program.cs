@@ -6,6 +6,7 @@ public static class Program
     private static readonly Dictionary<string, Func<string[], Task<int>>> Benchmarks = new(StringComparer.OrdinalIgnoreCase)
     {
         ["parquet"] = ParquetBenchmark.RunAsync,
+        ["mysql"] = MySqlBenchmark.RunAsync,
     };
 
     public static async Task<int> Main(string[] args)
