@@ -191,6 +191,16 @@ public sealed class QueryTests
     }
 
     [Fact]
+    public async Task KillQueryThatArrivesAfterTheStatementEndedDoesNotInterruptTheNextOne()
+    {
+        // Cancellation may lose the race with a statement's natural end; the server must then ignore the late KILL QUERY.
+        await using var c = await ConnectionTestServer.OpenOwnDatabaseAsync(Database);
+        await c.KillRunningQueryAsync();
+        Assert.Equal("7", await c.QueryScalarAsync("SELECT 7"));
+        Assert.Equal("0", await c.QueryScalarAsync("SELECT SLEEP(0.2)"));
+    }
+
+    [Fact]
     public async Task QueryTextRowsReturnsSmallResultsAsStrings()
     {
         await using var c = await ConnectionTestServer.OpenOwnDatabaseAsync(Database);

@@ -290,7 +290,7 @@ public sealed class MySqlConnection : IAsyncDisposable
     /// <summary>Stops the statement running on this connection by sending KILL QUERY from a new, short-lived connection.</summary>
     public async Task KillRunningQueryAsync(CancellationToken cancellationToken = default)
     {
-        var sideOptions = Options with { Database = null, Name = Options.Name + "-kill", ReadTimeout = Options.ConnectTimeout };
+        var sideOptions = Options with { Database = null, SessionTimeZone = null, Name = Options.Name + "-kill", ReadTimeout = Options.ConnectTimeout };
         var side = await OpenAsync(sideOptions, logger, cancellationToken).ConfigureAwait(false);
         await using (side.ConfigureAwait(false))
         {

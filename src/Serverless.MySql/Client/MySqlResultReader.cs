@@ -25,8 +25,7 @@ public sealed class MySqlResultReader : IAsyncDisposable
     private ReadOnlyMemory<byte> row;
     private State state;
     private bool moreResults;
-    private int cancelStarted;
-    private Task? killTask;
+    private TaskCompletionSource? killDone;
 
     internal MySqlResultReader(MySqlConnection connection, CancellationToken queryToken)
     {
@@ -71,19 +70,16 @@ public sealed class MySqlResultReader : IAsyncDisposable
         {
             await ReadResultHeaderCoreAsync().ConfigureAwait(false);
         }
-        catch (MySqlException e) when (cancelStarted != 0)
+        catch (MySqlException e) when (CancelStarted)
         {
             // The statement was killed (or the connection aborted) because the caller cancelled: report the cancellation.
             Finish();
-            if (killTask is not null)
-            {
-                await killTask.ConfigureAwait(false);
-            }
+            await KillCompletion.ConfigureAwait(false);
 
             throw new OperationCanceledException($"The query was cancelled ({e.Message}).", e, queryToken);
         }
 
-        if (cancelStarted != 0)
+        if (CancelStarted)
         {
             // Killed statements may still end normally (SLEEP returns 1): the caller cancelled, so say so.
             await CancelAndDrainAsync(queryToken).ConfigureAwait(false);
@@ -178,7 +174,7 @@ public sealed class MySqlResultReader : IAsyncDisposable
             return new ValueTask<bool>(false);
         }
 
-        if (cancellationToken.IsCancellationRequested || queryToken.IsCancellationRequested || cancelStarted != 0)
+        if (cancellationToken.IsCancellationRequested || queryToken.IsCancellationRequested || CancelStarted)
         {
             return CancelAndDrainAsync(cancellationToken.IsCancellationRequested ? cancellationToken : queryToken);
         }
@@ -199,7 +195,7 @@ public sealed class MySqlResultReader : IAsyncDisposable
     /// </summary>
     public bool TryReadBufferedRow()
     {
-        if (state != State.Rows || cancelStarted != 0 || queryToken.IsCancellationRequested)
+        if (state != State.Rows || CancelStarted || queryToken.IsCancellationRequested)
         {
             return false;
         }
@@ -224,12 +220,12 @@ public sealed class MySqlResultReader : IAsyncDisposable
         {
             payload = await NextPayloadAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (MySqlException) when (cancelStarted != 0)
+        catch (MySqlException) when (CancelStarted)
         {
             throw new OperationCanceledException("The query was cancelled; the connection was closed because the server did not stop in time.", cancellationToken.IsCancellationRequested ? cancellationToken : queryToken);
         }
 
-        if (cancelStarted != 0)
+        if (CancelStarted)
         {
             return await CancelAndDrainAsync(cancellationToken.IsCancellationRequested ? cancellationToken : queryToken, payload).ConfigureAwait(false);
         }
@@ -353,14 +349,19 @@ public sealed class MySqlResultReader : IAsyncDisposable
         return false;
     }
 
+    /// <summary>True once a cancellation sent (or is sending) KILL QUERY; from then on the result is drained, not returned.</summary>
+    private bool CancelStarted => Volatile.Read(ref killDone) is not null;
+
     private void StartCancel()
     {
-        if (Interlocked.Exchange(ref cancelStarted, 1) != 0)
+        // Published before the kill starts, so every reader that sees the cancellation can also wait for the kill.
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (Interlocked.CompareExchange(ref killDone, done, null) is not null)
         {
             return;
         }
 
-        killTask = Task.Run(async () =>
+        _ = Task.Run(async () =>
         {
             try
             {
@@ -371,8 +372,15 @@ public sealed class MySqlResultReader : IAsyncDisposable
                 connection.Logger.LogWarning(e, "KILL QUERY for connection {ConnectionId} to {Source} failed; closing the connection instead", connection.ConnectionId, connection.Options.Name);
                 channel.Abort();
             }
+            finally
+            {
+                done.SetResult();
+            }
         });
     }
+
+    /// <summary>Waits until KILL QUERY was delivered, so that it cannot hit this connection's next statement.</summary>
+    private Task KillCompletion => Volatile.Read(ref killDone)?.Task ?? Task.CompletedTask;
 
     private async ValueTask<bool> CancelAndDrainAsync(CancellationToken token, ReadOnlyMemory<byte>? pending = null)
     {
@@ -408,10 +416,7 @@ public sealed class MySqlResultReader : IAsyncDisposable
             // Cancelled: errors while draining (the interruption itself, or a broken connection) are the expected outcome.
         }
 
-        if (killTask is not null)
-        {
-            await killTask.ConfigureAwait(false);
-        }
+        await KillCompletion.ConfigureAwait(false);
 
         throw new OperationCanceledException("The query was cancelled (KILL QUERY sent to the server).", token);
     }
