@@ -64,6 +64,61 @@ public sealed class RestartTests
     }
 
     [Fact]
+    public async Task RequestsFromAClientInAnotherProcessArePickedUpByTheStorePoll()
+    {
+        using var folder = new TempDirectory("durable-poll");
+        static void Register(DurableTaskRegistry r) => r
+            .AddOrchestratorFunc<int, int>("Adder", async (ctx, n) => n + await ctx.WaitForExternalEvent<int>("Amount"));
+
+        await using var running = await TestRuntime.StartAsync(Register, sharedFolder: folder, storePollInterval: TimeSpan.FromMilliseconds(100));
+
+        // This runtime is never started: it stands for a CLI process that only writes requests to the folder.
+        await using var remote = await TestRuntime.StartAsync(Register, sharedFolder: folder, start: false);
+        var id = await remote.Client.ScheduleNewOrchestrationInstanceAsync("Adder", 1);
+        await EmbeddedRuntimeTests.WaitForStatusAsync(remote, id, OrchestrationStatus.Running);
+        await remote.Client.RaiseEventAsync(id, "Amount", 9);
+        var result = await remote.WaitAsync(id);
+
+        Assert.Equal(10, result.ReadOutputAs<int>());
+    }
+
+    [Fact]
+    public async Task ContinueAsNewCarriesUnconsumedEventsOverWhenAskedTo()
+    {
+        using var folder = new TempDirectory("durable-carryover");
+        static void Register(DurableTaskRegistry r) => r
+            .AddOrchestratorFunc<int, string>("TwoPhase", async (ctx, phase) =>
+            {
+                if (phase == 0)
+                {
+                    var first = await ctx.WaitForExternalEvent<string>("Step");
+                    ctx.ContinueAsNew(1, preserveUnprocessedEvents: true);
+                    return first;
+                }
+
+                return "phase 1 got " + await ctx.WaitForExternalEvent<string>("Step");
+            });
+
+        // Both events wait in the inbox before any runtime runs, so the first episode receives them together:
+        // phase 0 consumes one and the other must survive the restart of the history.
+        string id;
+        await using (var offline = await TestRuntime.StartAsync(Register, sharedFolder: folder, start: false))
+        {
+            id = await offline.Client.ScheduleNewOrchestrationInstanceAsync("TwoPhase", 0);
+            await offline.Client.RaiseEventAsync(id, "Step", "a");
+            await offline.Client.RaiseEventAsync(id, "Step", "b");
+        }
+
+        await using var test = await TestRuntime.StartAsync(Register, sharedFolder: folder);
+        var result = await test.WaitAsync(id);
+
+        Assert.Equal("phase 1 got b", result.ReadOutputAs<string>());
+        var history = await test.Client.GetHistoryAsync(id);
+        Assert.Equal("1", Assert.Single(history.OfType<ExecutionStartedEvent>()).Input);
+        Assert.Equal("\"b\"", Assert.Single(history.OfType<EventRaisedEvent>()).Input);
+    }
+
+    [Fact]
     public async Task ReplayingEveryEpisodeAndKeepingSessionsRecordTheSameDecisions()
     {
         static void Register(DurableTaskRegistry r) => r

@@ -28,7 +28,8 @@ internal sealed class TestRuntime : IAsyncDisposable
         TempDirectory? sharedFolder = null,
         bool start = true,
         IServiceProvider? services = null,
-        bool extendedSessions = true)
+        bool extendedSessions = true,
+        TimeSpan? storePollInterval = null)
     {
         var registry = new DurableTaskRegistry();
         register(registry);
@@ -42,6 +43,7 @@ internal sealed class TestRuntime : IAsyncDisposable
                 MaxConcurrentOrchestrations = 2,
                 ClientPollInterval = TimeSpan.FromMilliseconds(50),
                 ExtendedSessions = extendedSessions,
+                StorePollInterval = storePollInterval ?? TimeSpan.FromSeconds(2),
             },
             services);
         if (start)

@@ -111,10 +111,13 @@ internal sealed class ReplayOrchestrationContext : TaskOrchestrationContext
             }
 
             isReplaying = false;
-            for (var i = 0; i < newEvents.Count && completion is null; i++)
+            var next = 0;
+            while (next < newEvents.Count && completion is null)
             {
-                Apply(newEvents[i]);
+                Apply(newEvents[next++]);
             }
+
+            CarryOverUnprocessedEvents(newEvents, next);
 
             DetectForeignAwaits();
         }
@@ -439,6 +442,27 @@ internal sealed class ReplayOrchestrationContext : TaskOrchestrationContext
         {
             completion = Complete(OrchestrationStatus.Completed, converter.Serialize(task.Result, orchestrator.OutputType), null);
         }
+    }
+
+    private void CarryOverUnprocessedEvents(IReadOnlyList<HistoryEvent> newEvents, int firstUnprocessed)
+    {
+        // Events delivered in the same episode after the orchestrator decided to continue as new were never
+        // seen by its code; they are as unprocessed as buffered ones.
+        if (completion is not { Status: OrchestrationStatus.ContinuedAsNew } continued || !preserveUnprocessedEvents)
+        {
+            return;
+        }
+
+        var carryover = continued.CarryoverEvents.ToList();
+        for (var i = firstUnprocessed; i < newEvents.Count; i++)
+        {
+            if (newEvents[i] is EventRaisedEvent raised)
+            {
+                carryover.Add(raised);
+            }
+        }
+
+        completion = continued with { CarryoverEvents = carryover };
     }
 
     private void DetectForeignAwaits()

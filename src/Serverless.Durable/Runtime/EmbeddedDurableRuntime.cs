@@ -29,6 +29,8 @@ public sealed partial class EmbeddedDurableRuntime : IAsyncDisposable
     private readonly ILogger logger;
     private readonly OrchestrationExecutor executor;
     private readonly ConcurrentDictionary<string, InstanceWorkState> instances = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte> finishedInstances = new(StringComparer.Ordinal);
+    private readonly bool ownsServices;
     private readonly Channel<InstanceWorkState> readyInstances = Channel.CreateUnbounded<InstanceWorkState>();
     private readonly Channel<ActivityWorkItem> activityQueue = Channel.CreateUnbounded<ActivityWorkItem>();
     private readonly CancellationTokenSource stopping = new();
@@ -50,6 +52,7 @@ public sealed partial class EmbeddedDurableRuntime : IAsyncDisposable
         this.options = options ?? new EmbeddedRuntimeOptions();
         this.options.Validate();
         this.store = new InstanceStore(store, this.options.HubName);
+        ownsServices = services is null;
         this.services = services ?? new ServiceCollection().BuildServiceProvider();
         this.loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
         logger = this.loggerFactory.CreateLogger<EmbeddedDurableRuntime>();
@@ -102,13 +105,13 @@ public sealed partial class EmbeddedDurableRuntime : IAsyncDisposable
             workers.Add(Task.Run(RunActivityWorkerAsync, CancellationToken.None));
         }
 
-        var ids = await store.ListInstanceIdsAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var id in ids)
+        var resumed = await ScanStoreAsync(cancellationToken).ConfigureAwait(false);
+        if (options.StorePollInterval is { } interval)
         {
-            Signal(id);
+            workers.Add(Task.Run(() => PollStoreAsync(interval), CancellationToken.None));
         }
 
-        LogStarted(logger, store.Location, ids.Count, options.MaxConcurrentActivities);
+        LogStarted(logger, store.Location, resumed, options.MaxConcurrentActivities);
     }
 
     /// <summary>Stops the workers; in-flight activities are cancelled and their results dropped (they run again next start).</summary>
@@ -135,7 +138,7 @@ public sealed partial class EmbeddedDurableRuntime : IAsyncDisposable
     {
         await StopAsync().ConfigureAwait(false);
         stopping.Dispose();
-        if (services is IAsyncDisposable disposable)
+        if (ownsServices && services is IAsyncDisposable disposable)
         {
             await disposable.DisposeAsync().ConfigureAwait(false);
         }
@@ -154,7 +157,79 @@ public sealed partial class EmbeddedDurableRuntime : IAsyncDisposable
         Signal(state);
     }
 
-    internal void Forget(string instanceId) => instances.TryRemove(instanceId, out _);
+    internal void Forget(string instanceId)
+    {
+        instances.TryRemove(instanceId, out _);
+        finishedInstances.TryRemove(instanceId, out _);
+    }
+
+    /// <summary>
+    /// Finds unfinished instances this runtime is not working on (after a restart, or created by a client in
+    /// another process) and instances with waiting client requests, and queues them. Returns how many were queued.
+    /// </summary>
+    private async Task<int> ScanStoreAsync(CancellationToken cancellationToken)
+    {
+        var (all, withInbox) = await store.ScanInstancesAsync(cancellationToken).ConfigureAwait(false);
+        var queued = 0;
+        foreach (var id in finishedInstances.Keys)
+        {
+            // Purged by another process: forget it, so an instance re-created under the id is picked up.
+            if (!all.Contains(id, StringComparer.Ordinal))
+            {
+                finishedInstances.TryRemove(id, out _);
+            }
+        }
+
+        foreach (var id in withInbox)
+        {
+            SignalInbox(id);
+            queued++;
+        }
+
+        foreach (var id in all)
+        {
+            if (instances.ContainsKey(id) || finishedInstances.ContainsKey(id))
+            {
+                continue;
+            }
+
+            var tail = await store.ReadTailAsync(id, cancellationToken).ConfigureAwait(false);
+            if (tail.IsCompleted)
+            {
+                finishedInstances.TryAdd(id, 0);
+            }
+            else if (tail.Exists)
+            {
+                Signal(id);
+                queued++;
+            }
+        }
+
+        return queued;
+    }
+
+    private async Task PollStoreAsync(TimeSpan interval)
+    {
+        var token = stopping.Token;
+        while (!token.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(interval, options.TimeProvider, token).ConfigureAwait(false);
+                await ScanStoreAsync(token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+                return;
+            }
+#pragma warning disable CA1031 // A failed scan is retried at the next interval.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                LogScanFailed(logger, ex, store.Location);
+            }
+        }
+    }
 
     private static TaskCompletionSource NewChangeSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -240,6 +315,7 @@ public sealed partial class EmbeddedDurableRuntime : IAsyncDisposable
             var mailbox = state.PeekMailbox();
             if (history.IsFinished)
             {
+                finishedInstances.TryAdd(state.InstanceId, 0);
                 state.RemoveFromMailbox(mailbox.Count);
                 NotifyChanged();
                 return;
@@ -320,6 +396,7 @@ public sealed partial class EmbeddedDurableRuntime : IAsyncDisposable
                 }
 
                 instances.TryRemove(state.InstanceId, out _);
+                finishedInstances.TryAdd(state.InstanceId, 0);
             }
             else
             {
@@ -570,6 +647,9 @@ public sealed partial class EmbeddedDurableRuntime : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Episode of orchestration {InstanceId} failed; retrying in {Delay}")]
     private static partial void LogEpisodeFailed(ILogger logger, Exception exception, string instanceId, TimeSpan delay);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Scanning {Location} for durable work failed; retrying at the next interval")]
+    private static partial void LogScanFailed(ILogger logger, Exception exception, string location);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Orchestration {InstanceId}: history batch {BatchIndex} was written by another runtime; reloading")]
     private static partial void LogAppendRace(ILogger logger, string instanceId, int batchIndex);

@@ -7,6 +7,8 @@ namespace Serverless.Durable.Runtime;
 /// <summary>The client of <see cref="EmbeddedDurableRuntime"/>: every request is persisted in the store before it returns.</summary>
 internal sealed class EmbeddedDurableTaskClient : DurableTaskClient
 {
+    private static long lastMessageTicks;
+
     private readonly EmbeddedDurableRuntime runtime;
 
     public EmbeddedDurableTaskClient(EmbeddedDurableRuntime runtime)
@@ -75,13 +77,19 @@ internal sealed class EmbeddedDurableTaskClient : DurableTaskClient
 
     public override async Task<OrchestrationMetadata> WaitForCompletionAsync(string instanceId, CancellationToken cancellationToken = default)
     {
+        InstanceStore.ValidateInstanceId(instanceId);
         while (true)
         {
             // Take the change signal before reading, so a change between the read and the wait is not missed.
+            // Polling reads only the newest batch; the full history is read once, at the end.
             var change = runtime.ChangeSignal;
-            var metadata = await GetInstanceAsync(instanceId, cancellationToken).ConfigureAwait(false)
-                ?? throw new InvalidOperationException($"No orchestration instance '{instanceId}' exists in {runtime.Store.Location}.");
-            if (metadata.IsTerminal)
+            var tail = await runtime.Store.ReadTailAsync(instanceId, cancellationToken).ConfigureAwait(false);
+            if (!tail.Exists)
+            {
+                throw new InvalidOperationException($"No orchestration instance '{instanceId}' exists in {runtime.Store.Location}.");
+            }
+
+            if (tail.IsCompleted && await GetInstanceAsync(instanceId, cancellationToken).ConfigureAwait(false) is { IsTerminal: true } metadata)
             {
                 return metadata;
             }
@@ -140,8 +148,19 @@ internal sealed class EmbeddedDurableTaskClient : DurableTaskClient
     private static InvalidOperationException AlreadyExists(string instanceId, OrchestrationStatus status) =>
         new($"An orchestration instance '{instanceId}' already exists ({status}); purge it first or choose another instance id.");
 
-    private static string NewMessageId() =>
-        string.Create(CultureInfo.InvariantCulture, $"{DateTime.UtcNow.Ticks:D19}-{Guid.NewGuid():N}");
+    private static string NewMessageId()
+    {
+        // Strictly increasing within the process, so two events raised in one clock tick keep their order.
+        long ticks, last;
+        do
+        {
+            last = Volatile.Read(ref lastMessageTicks);
+            ticks = Math.Max(DateTime.UtcNow.Ticks, last + 1);
+        }
+        while (Interlocked.CompareExchange(ref lastMessageTicks, ticks, last) != last);
+
+        return string.Create(CultureInfo.InvariantCulture, $"{ticks:D19}-{Guid.NewGuid():N}");
+    }
 
     private async Task RequireInstanceAsync(string instanceId, CancellationToken cancellationToken)
     {

@@ -30,6 +30,12 @@ public sealed class EmbeddedRuntimeOptions
     /// <summary>How often a waiting client re-reads the store (changes made by this runtime wake it at once).</summary>
     public TimeSpan ClientPollInterval { get; init; } = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>
+    /// How often the runtime lists the store for work written by clients in other processes (new instances,
+    /// raised events, terminations). Requests from this runtime's own client are seen at once. Null turns it off.
+    /// </summary>
+    public TimeSpan? StorePollInterval { get; init; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Wait before retrying an episode whose store access failed.</summary>
     public TimeSpan StoreRetryDelay { get; init; } = TimeSpan.FromSeconds(1);
 
@@ -45,6 +51,11 @@ public sealed class EmbeddedRuntimeOptions
             throw new ArgumentOutOfRangeException(nameof(MaxConcurrentOrchestrations), MaxConcurrentOrchestrations, "At least one orchestration worker is needed.");
         }
 
-        Storage.InstanceStore.ValidateInstanceId(HubName);
+        if (StorePollInterval is { } poll && poll <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(StorePollInterval), poll, "The store poll interval must be positive, or null to turn polling off.");
+        }
+
+        Storage.InstanceStore.ValidateName(HubName, "Hub name", nameof(HubName));
     }
 }

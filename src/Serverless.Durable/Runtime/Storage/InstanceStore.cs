@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Serverless.Durable.History;
 using Serverless.Storage;
 
 namespace Serverless.Durable.Runtime.Storage;
@@ -26,27 +27,30 @@ internal sealed class InstanceStore
 
     public string Location => store.Location;
 
-    public static void ValidateInstanceId(string instanceId)
+    public static void ValidateInstanceId(string instanceId) => ValidateName(instanceId, "Instance id", nameof(instanceId));
+
+    /// <summary>Instance ids and hub names become folder and blob names, so they are kept to a portable set.</summary>
+    public static void ValidateName(string value, string what, string parameterName)
     {
-        ArgumentNullException.ThrowIfNull(instanceId);
-        if (instanceId.Length is 0 or > 200)
+        ArgumentNullException.ThrowIfNull(value, parameterName);
+        if (value.Length is 0 or > 200)
         {
-            throw new ArgumentException($"Instance id '{instanceId}' must be 1 to 200 characters long.", nameof(instanceId));
+            throw new ArgumentException($"{what} '{value}' must be 1 to 200 characters long.", parameterName);
         }
 
-        foreach (var c in instanceId)
+        foreach (var c in value)
         {
             if (!(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
             {
                 throw new ArgumentException(
-                    $"Instance id '{instanceId}' contains '{c}'; use only ASCII letters, digits, '-', '_' and '.' (ids name folders and blobs).",
-                    nameof(instanceId));
+                    $"{what} '{value}' contains '{c}'; use only ASCII letters, digits, '-', '_' and '.' (it names folders and blobs).",
+                    parameterName);
             }
         }
 
-        if (instanceId[0] == '.')
+        if (value[0] == '.')
         {
-            throw new ArgumentException($"Instance id '{instanceId}' must not start with '.'.", nameof(instanceId));
+            throw new ArgumentException($"{what} '{value}' must not start with '.'.", parameterName);
         }
     }
 
@@ -90,6 +94,64 @@ internal sealed class InstanceStore
         }
 
         return history;
+    }
+
+    /// <summary>
+    /// Whether the instance exists and whether its current execution has ended, reading only the newest
+    /// history batch (cheap enough to poll, unlike <see cref="LoadAsync"/> on a long history).
+    /// </summary>
+    public async Task<InstanceTail> ReadTailAsync(string instanceId, CancellationToken cancellationToken)
+    {
+        var prefix = InstancePrefix(instanceId);
+        string? lastPath = null;
+        int lastGeneration = -1, lastIndex = -1;
+        await foreach (var info in store.ListAsync(prefix + "g", cancellationToken).ConfigureAwait(false))
+        {
+            if (TryParseBatchPath(info.Path.AsSpan(prefix.Length), out var generation, out var index)
+                && (generation > lastGeneration || (generation == lastGeneration && index > lastIndex)))
+            {
+                (lastGeneration, lastIndex, lastPath) = (generation, index, info.Path);
+            }
+        }
+
+        if (lastPath is null)
+        {
+            return InstanceTail.Missing;
+        }
+
+        try
+        {
+            var last = ReadBatch(await store.GetAsync(lastPath, cancellationToken).ConfigureAwait(false), lastPath);
+            return new InstanceTail(true, last.Events.Any(e => e is ExecutionCompletedEvent));
+        }
+        catch (ObjectNotFoundException)
+        {
+            // Deleted by a continue-as-new or purge between listing and reading: not finished, or gone.
+            return new InstanceTail(true, false);
+        }
+    }
+
+    /// <summary>Ids of instances with client requests waiting in their inbox.</summary>
+    public async Task<(IReadOnlyList<string> All, IReadOnlyList<string> WithInbox)> ScanInstancesAsync(CancellationToken cancellationToken)
+    {
+        var all = new SortedSet<string>(StringComparer.Ordinal);
+        var withInbox = new SortedSet<string>(StringComparer.Ordinal);
+        await foreach (var info in store.ListAsync(instancesPrefix, cancellationToken).ConfigureAwait(false))
+        {
+            var rest = info.Path.AsSpan(instancesPrefix.Length);
+            var slash = rest.IndexOf('/');
+            if (slash > 0)
+            {
+                var id = rest[..slash].ToString();
+                all.Add(id);
+                if (rest[(slash + 1)..].StartsWith("inbox/", StringComparison.Ordinal))
+                {
+                    withInbox.Add(id);
+                }
+            }
+        }
+
+        return ([.. all], [.. withInbox]);
     }
 
     /// <summary>Writes the next batch; false when another writer already created it (the caller must reload).</summary>
@@ -178,22 +240,6 @@ internal sealed class InstanceStore
         }
 
         return paths.Count > 0;
-    }
-
-    public async Task<IReadOnlyList<string>> ListInstanceIdsAsync(CancellationToken cancellationToken)
-    {
-        var ids = new SortedSet<string>(StringComparer.Ordinal);
-        await foreach (var info in store.ListAsync(instancesPrefix, cancellationToken).ConfigureAwait(false))
-        {
-            var rest = info.Path.AsSpan(instancesPrefix.Length);
-            var slash = rest.IndexOf('/');
-            if (slash > 0)
-            {
-                ids.Add(rest[..slash].ToString());
-            }
-        }
-
-        return [.. ids];
     }
 
     private static bool TryParseBatchPath(ReadOnlySpan<char> relative, out int generation, out int index)
