@@ -1,0 +1,171 @@
+using System.Buffers.Binary;
+using System.Text;
+using Serverless.Cdc.Jobs;
+using Serverless.MySql.Client;
+using Serverless.MySql.Protocol;
+using Serverless.Parquet;
+
+namespace Serverless.Cdc.Schema;
+
+/// <summary>
+/// Appends the current row of a text-protocol result (columns in <see cref="TableMapping.Columns"/> order, as
+/// <see cref="MappedColumn.SelectExpression"/> selects them) to a Parquet batch, straight from the field bytes:
+/// no boxing and no per-value allocation.
+/// </summary>
+public sealed class RowConverter
+{
+    private const int UnixEpochDayNumber = 719_162;
+    private readonly TableMapping mapping;
+    private readonly ValueConversion[] conversions;
+    private readonly int zeroDateDays;
+    private readonly long zeroDateMicros;
+    private readonly bool zeroDateIsNull;
+
+    public RowConverter(TableMapping mapping, TypeMappingOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(mapping);
+        this.mapping = mapping;
+        conversions = mapping.Columns.Select(c => c.Conversion).ToArray();
+        var zero = (options ?? new TypeMappingOptions()).ZeroDateValue;
+        zeroDateIsNull = zero is null;
+        zeroDateDays = zero is { } d ? d.DayNumber - UnixEpochDayNumber : 0;
+        zeroDateMicros = zeroDateDays * 86_400_000_000L;
+    }
+
+    /// <summary>The Parquet form of a position (decimal(38,0) in 16 big-endian bytes), computed once per chunk.</summary>
+    public static byte[] EncodePosition(UInt128 sortKey)
+    {
+        // decimal(38,0) is a 16-byte FIXED_LEN_BYTE_ARRAY: the unscaled value in big-endian two's complement.
+        var bytes = new byte[ParquetColumn.DecimalByteLength(CdcColumns.PositionPrecision)];
+        BinaryPrimitives.WriteInt128BigEndian(bytes, (Int128)sortKey);
+        return bytes;
+    }
+
+    /// <summary>
+    /// Appends one row: the source values, then <paramref name="encodedPosition"/> (see <see cref="EncodePosition"/>),
+    /// <paramref name="timestampMicros"/> and, with soft delete, false.
+    /// </summary>
+    public void AppendRow(MySqlResultReader reader, ParquetRowBatch batch, ReadOnlySpan<byte> encodedPosition, long timestampMicros)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        ArgumentNullException.ThrowIfNull(batch);
+        var n = conversions.Length;
+        for (var i = 0; i < n; i++)
+        {
+            var buffer = batch.Columns[i];
+            if (reader.IsDBNull(i))
+            {
+                buffer.AppendNull();
+                continue;
+            }
+
+            AppendValue(reader, i, buffer);
+        }
+
+        batch.Columns[n].Append(encodedPosition);
+        batch.Columns[n + 1].Append(timestampMicros);
+        if (mapping.SoftDelete)
+        {
+            batch.Columns[n + 2].Append(false);
+        }
+    }
+
+    private void AppendValue(MySqlResultReader reader, int i, ParquetColumnBuffer buffer)
+    {
+        var raw = reader.GetRawBytes(i);
+        switch (conversions[i])
+        {
+            case ValueConversion.Int8:
+            case ValueConversion.Int16:
+            case ValueConversion.Int32:
+                buffer.Append(TextValueParser.TryParseInt64(raw, out var small) && small is >= int.MinValue and <= int.MaxValue ? (int)small : throw Invalid(i, raw, "an integer"));
+                break;
+            case ValueConversion.Int64:
+                buffer.Append(TextValueParser.TryParseInt64(raw, out var big) ? big : throw Invalid(i, raw, "a 64-bit integer"));
+                break;
+            case ValueConversion.UInt64Decimal:
+                buffer.Append(TextValueParser.TryParseUInt64(raw, out var u) ? new ParquetDecimal(u, 0) : throw Invalid(i, raw, "an unsigned 64-bit integer"));
+                break;
+            case ValueConversion.Decimal:
+                buffer.Append(TextValueParser.TryParseUnscaled(raw, out var unscaled, out var scale) ? new ParquetDecimal(unscaled, scale) : throw Invalid(i, raw, "a DECIMAL of at most 38 digits"));
+                break;
+            case ValueConversion.Text:
+            case ValueConversion.Binary:
+                buffer.Append(raw);
+                break;
+            case ValueConversion.Float:
+                buffer.Append(TextValueParser.TryParseDouble(raw, out var f) ? (float)f : throw Invalid(i, raw, "a FLOAT"));
+                break;
+            case ValueConversion.Double:
+                buffer.Append(TextValueParser.TryParseDouble(raw, out var d) ? d : throw Invalid(i, raw, "a DOUBLE"));
+                break;
+            case ValueConversion.Date:
+                {
+                    var v = TextValueParser.TryParseDateTime(raw, out var date) ? date : throw Invalid(i, raw, "a DATE");
+                    if (v.IsValid)
+                    {
+                        buffer.Append(new DateOnly(v.Year, v.Month, v.Day).DayNumber - UnixEpochDayNumber);
+                    }
+                    else if (zeroDateIsNull)
+                    {
+                        buffer.AppendNull();
+                    }
+                    else
+                    {
+                        buffer.Append(zeroDateDays);
+                    }
+
+                    break;
+                }
+
+            case ValueConversion.DateTimeNtz:
+            case ValueConversion.TimestampUtc:
+                {
+                    var v = TextValueParser.TryParseDateTime(raw, out var dt) ? dt : throw Invalid(i, raw, "a DATETIME/TIMESTAMP");
+                    if (v.IsValid)
+                    {
+                        buffer.Append(v.ToUnixMicroseconds());
+                    }
+                    else if (zeroDateIsNull)
+                    {
+                        buffer.AppendNull();
+                    }
+                    else
+                    {
+                        buffer.Append(zeroDateMicros);
+                    }
+
+                    break;
+                }
+
+            case ValueConversion.TimeMicroseconds:
+                buffer.Append(TextValueParser.TryParseTime(raw, out var time) ? time.Ticks / 10 : throw Invalid(i, raw, "a TIME"));
+                break;
+            case ValueConversion.BitBoolean:
+                buffer.Append(TextValueParser.TryParseBit(raw, out var bit) ? bit != 0 : throw Invalid(i, raw, "a BIT"));
+                break;
+            case ValueConversion.BitLong:
+                buffer.Append(TextValueParser.TryParseBit(raw, out var bits) ? unchecked((long)bits) : throw Invalid(i, raw, "a BIT of at most 64 bits"));
+                break;
+            case ValueConversion.GeometryWkb:
+                if (raw.Length < 4)
+                {
+                    throw Invalid(i, raw, "a GEOMETRY (4-byte SRID + WKB)");
+                }
+
+                buffer.Append(raw[4..]);
+                break;
+            default:
+                throw new InvalidOperationException($"Conversion {conversions[i]} of column '{mapping.Columns[i].Source.Name}' is not implemented.");
+        }
+    }
+
+    private InvalidDataException Invalid(int column, ReadOnlySpan<byte> raw, string expected)
+    {
+        var c = mapping.Columns[column].Source;
+        var shown = Encoding.UTF8.GetString(raw[..Math.Min(raw.Length, 64)]);
+        return new InvalidDataException(
+            $"Table {mapping.Table.QualifiedName}, column '{c.Name}' ({c.ColumnType}): the server sent '{shown}', which is not {expected}. " +
+            "Check that the column's definition has not changed since the schema was read (re-run schema migration).");
+    }
+}

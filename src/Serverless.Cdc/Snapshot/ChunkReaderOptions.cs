@@ -1,0 +1,25 @@
+using Serverless.Cdc.Jobs;
+using Serverless.Cdc.Preflight;
+using Serverless.Parquet;
+
+namespace Serverless.Cdc.Snapshot;
+
+/// <summary>Settings of a <see cref="ChunkReader"/>.</summary>
+public sealed record ChunkReaderOptions
+{
+    /// <summary>A file is closed and a new one started once this many bytes are written (it may exceed it by one row group).</summary>
+    public long TargetFileBytes { get; init; } = 128L * 1024 * 1024;
+
+    /// <summary>Largest row group buffered in memory; bounds the reader's memory together with <see cref="BatchRows"/>.</summary>
+    public long RowGroupBytes { get; init; } = 32L * 1024 * 1024;
+
+    /// <summary>Rows converted before they are handed to the Parquet writer.</summary>
+    public int BatchRows { get; init; } = 4096;
+
+    public ParquetCompression Compression { get; init; } = ParquetCompression.Snappy;
+
+    public TypeMappingOptions Types { get; init; } = new();
+
+    /// <summary>How Lc is taken (preflight says which one the source supports).</summary>
+    public SnapshotPositionMethod PositionMethod { get; init; } = SnapshotPositionMethod.ConsistentSnapshotStatus;
+}
