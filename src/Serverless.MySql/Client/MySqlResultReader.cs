@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using Serverless.MySql.Protocol;
@@ -213,6 +214,8 @@ public sealed class MySqlResultReader : IAsyncDisposable
         return AcceptRow(payload);
     }
 
+    // Pooled: this runs once per network read on the streaming path; pooling keeps it allocation-free.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<bool> ReadSlowAsync(CancellationToken cancellationToken)
     {
         ReadOnlyMemory<byte> payload;
@@ -234,6 +237,8 @@ public sealed class MySqlResultReader : IAsyncDisposable
     }
 
     /// <summary>Reads a payload; while waiting on the network, a cancellation of either token triggers KILL QUERY.</summary>
+    // Pooled: this runs once per network read on the streaming path; pooling keeps it allocation-free.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<ReadOnlyMemory<byte>> NextPayloadAsync(CancellationToken cancellationToken)
     {
         if (channel.TryReadBuffered(out var buffered))

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using Serverless.MySql.Client;
 
 namespace Serverless.MySql.Protocol;
@@ -93,6 +94,8 @@ internal sealed class PacketChannel : IAsyncDisposable
         return ReadPayloadSlowAsync(cancellationToken);
     }
 
+    // Pooled: this runs once per network read on the streaming path; pooling keeps it allocation-free.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<ReadOnlyMemory<byte>> ReadPayloadSlowAsync(CancellationToken cancellationToken)
     {
         await EnsureBufferedAsync(4, cancellationToken).ConfigureAwait(false);
@@ -176,6 +179,8 @@ internal sealed class PacketChannel : IAsyncDisposable
         largeBuffer = bigger;
     }
 
+    // Pooled: this runs once per network read on the streaming path; pooling keeps it allocation-free.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask EnsureBufferedAsync(int count, CancellationToken cancellationToken)
     {
         if (readEnd - readStart >= count)
@@ -197,6 +202,8 @@ internal sealed class PacketChannel : IAsyncDisposable
         }
     }
 
+    // Pooled: this runs once per network read on the streaming path; pooling keeps it allocation-free.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<int> ReadSomeAsync(Memory<byte> destination, CancellationToken cancellationToken)
     {
         int n;
