@@ -2,7 +2,7 @@ using System.IO.Compression;
 
 namespace Serverless.Parquet.Encodings;
 
-/// <summary>Compresses and decompresses page bodies (UNCOMPRESSED, SNAPPY through IronSnappy, GZIP).</summary>
+/// <summary>Compresses and decompresses page bodies (UNCOMPRESSED, SNAPPY through our own span-to-span codec, GZIP).</summary>
 internal static class PageCompression
 {
     public static bool CanDecode(ParquetCompression codec) =>
@@ -18,8 +18,8 @@ internal static class PageCompression
                 break;
             case ParquetCompression.Snappy:
                 {
-                    var encoded = IronSnappy.Snappy.Encode(input);
-                    output.Write(encoded);
+                    var written = SnappyCodec.Compress(input, output.GetSpan(SnappyCodec.MaxCompressedLength(input.Length)));
+                    output.Advance(written);
                     break;
                 }
 
@@ -55,22 +55,12 @@ internal static class PageCompression
                 return;
             case ParquetCompression.Snappy:
                 {
-                    byte[] decoded;
-                    try
+                    var error = SnappyCodec.TryDecompress(input, output);
+                    if (error is not null)
                     {
-                        decoded = IronSnappy.Snappy.Decode(input);
-                    }
-                    catch (Exception e) when (e is not ParquetFormatException)
-                    {
-                        throw new ParquetFormatException($"Invalid Parquet data at file offset {fileOffset}: column '{column}': corrupt snappy page ({e.Message})", e);
+                        throw new ParquetFormatException(fileOffset, $"column '{column}': corrupt snappy page ({error})");
                     }
 
-                    if (decoded.Length != output.Length)
-                    {
-                        throw new ParquetFormatException(fileOffset, $"column '{column}': snappy page decompressed to {decoded.Length} bytes but its header says {output.Length}");
-                    }
-
-                    decoded.CopyTo(output);
                     return;
                 }
 

@@ -16,11 +16,11 @@ internal sealed class ColumnChunkWriter : IDisposable
     private readonly ParquetColumn _column;
     private readonly ParquetWriterOptions _options;
     private readonly bool _optional;
-    private readonly ByteBuffer _pages = new(64 * 1024);
+    private readonly SegmentedBuffer _pages;
     private readonly ByteBuffer _plain = new(64 * 1024);
-    private readonly ByteBuffer _body = new(64 * 1024);
-    private readonly ByteBuffer _compressed = new(64 * 1024);
-    private readonly CompactWriter _header = new();
+    private readonly ByteBuffer _body;
+    private readonly ByteBuffer _compressed;
+    private readonly CompactWriter _header;
     private readonly Dictionary<int, int>? _intDictionary;
     private readonly Dictionary<long, int>? _longDictionary;
     private readonly ByteArrayDictionary? _bytesDictionary;
@@ -37,9 +37,13 @@ internal sealed class ColumnChunkWriter : IDisposable
     private int _dataPages;
     private long _uncompressedTotal;
 
-    public ColumnChunkWriter(ParquetColumn column, ParquetWriterOptions options)
+    public ColumnChunkWriter(ParquetColumn column, ParquetWriterOptions options, PageEncodingScratch scratch)
     {
         _column = column;
+        _pages = new SegmentedBuffer(scratch.Segments);
+        _body = scratch.Body;
+        _compressed = scratch.Compressed;
+        _header = scratch.Header;
         _options = options;
         _optional = !column.IsRequired;
         Statistics = new StatisticsAccumulator(column);
@@ -67,8 +71,15 @@ internal sealed class ColumnChunkWriter : IDisposable
 
     public StatisticsAccumulator Statistics { get; }
 
-    /// <summary>Bytes this chunk will occupy so far (pages written plus the open page and dictionary).</summary>
+    /// <summary>
+    /// Bytes this chunk holds so far: its closed, compressed pages, the open page and the dictionary. The row group
+    /// closes on this, so buffered memory (not just output bytes) stays within the target; segment slack adds at most
+    /// one segment per column.
+    /// </summary>
     public long EstimatedSize => _pages.Length + _plain.Length + (_pageNonNull * 2L) + DictionaryBytes;
+
+    /// <summary>Compressed bytes of the closed pages of this chunk.</summary>
+    public long BufferedPageBytes => _pages.Length;
 
     private int DictionaryCount => _intDictionary?.Count ?? _longDictionary?.Count ?? _bytesDictionary?.Count ?? 0;
 
@@ -161,7 +172,7 @@ internal sealed class ColumnChunkWriter : IDisposable
         }
 
         meta.DataPageOffset = position;
-        output.Write(_pages.WrittenSpan);
+        _pages.WriteTo(output);
         position += _pages.Length;
         compressedTotal += _pages.Length;
         meta.TotalCompressedSize = compressedTotal;
@@ -201,10 +212,8 @@ internal sealed class ColumnChunkWriter : IDisposable
 
     public void Dispose()
     {
-        _pages.Dispose();
+        _pages.Clear();
         _plain.Dispose();
-        _body.Dispose();
-        _compressed.Dispose();
         _numericDictionaryPlain?.Dispose();
         _bytesDictionary?.Plain.Dispose();
     }

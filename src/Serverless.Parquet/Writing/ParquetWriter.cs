@@ -8,8 +8,9 @@ namespace Serverless.Parquet;
 
 /// <summary>
 /// Writes a Parquet file in one pass to any stream, seekable or not: magic, row groups, footer, footer length, magic.
-/// Memory is bounded by one row group: the current row group's encoded pages are buffered, then written in column
-/// order when the row group reaches <see cref="ParquetWriterOptions.RowGroupTargetBytes"/>.
+/// Memory is bounded by one row group: the current row group's compressed pages are buffered in fixed-size segments
+/// reused from row group to row group, then written in column order when the buffered bytes reach
+/// <see cref="ParquetWriterOptions.RowGroupTargetBytes"/>.
 /// </summary>
 public sealed class ParquetWriter : IDisposable, IAsyncDisposable
 {
@@ -18,6 +19,7 @@ public sealed class ParquetWriter : IDisposable, IAsyncDisposable
     private readonly Stream _output;
     private readonly bool _leaveOpen;
     private readonly ParquetWriterOptions _options;
+    private readonly PageEncodingScratch _scratch = new();
     private readonly ColumnChunkWriter[] _columns;
     private readonly StatisticsAccumulator[] _fileStatistics;
     private readonly List<RowGroup> _rowGroups = [];
@@ -51,7 +53,7 @@ public sealed class ParquetWriter : IDisposable, IAsyncDisposable
         Schema = schema;
         _output = output;
         _leaveOpen = leaveOpen;
-        _columns = schema.Columns.Select(c => new ColumnChunkWriter(c, _options)).ToArray();
+        _columns = schema.Columns.Select(c => new ColumnChunkWriter(c, _options, _scratch)).ToArray();
         _fileStatistics = schema.Columns.Select(c => new StatisticsAccumulator(c)).ToArray();
         _output.Write(Magic);
         _position = Magic.Length;
@@ -64,6 +66,27 @@ public sealed class ParquetWriter : IDisposable, IAsyncDisposable
 
     /// <summary>Bytes written to the stream so far.</summary>
     public long BytesWritten => _position;
+
+    /// <summary>Bytes held for the current row group (compressed pages, open pages, dictionaries); bounded by the row-group target.</summary>
+    public long BufferedBytes
+    {
+        get
+        {
+            long size = 0;
+            foreach (var c in _columns)
+            {
+                size += c.EstimatedSize;
+            }
+
+            return size;
+        }
+    }
+
+    /// <summary>Row groups written to the stream so far.</summary>
+    internal int RowGroupsWritten => _rowGroups.Count;
+
+    /// <summary>Page segments this writer has allocated (reused across row groups).</summary>
+    internal int SegmentsAllocated => _scratch.Segments.AllocatedSegments;
 
     /// <summary>Writes a batch of rows (the fast, non-boxing path). The batch can be cleared and reused afterwards.</summary>
     public void WriteBatch(ParquetRowBatch batch)
@@ -148,6 +171,7 @@ public sealed class ParquetWriter : IDisposable, IAsyncDisposable
             c.Dispose();
         }
 
+        _scratch.Dispose();
         return _result;
     }
 
@@ -221,13 +245,7 @@ public sealed class ParquetWriter : IDisposable, IAsyncDisposable
             start += n;
             _rowsInGroup += n;
             _rowCount += n;
-            long size = 0;
-            foreach (var c in _columns)
-            {
-                size += c.EstimatedSize;
-            }
-
-            if (size >= _options.RowGroupTargetBytes)
+            if (BufferedBytes >= _options.RowGroupTargetBytes)
             {
                 CloseRowGroup();
             }

@@ -8,7 +8,10 @@ public sealed record ParquetWriterOptions
     /// <summary>Page compression: Snappy (default), Gzip or Uncompressed.</summary>
     public ParquetCompression Compression { get; init; } = ParquetCompression.Snappy;
 
-    /// <summary>A row group is closed once its encoded, compressed size reaches this; the writer buffers one row group.</summary>
+    /// <summary>
+    /// A row group is closed once the bytes it holds in memory (compressed pages, open pages, dictionaries) reach
+    /// this; the writer buffers one row group, so its memory stays near this plus one page per column.
+    /// </summary>
     public long RowGroupTargetBytes { get; init; } = 64L * 1024 * 1024;
 
     /// <summary>A data page is closed once its encoded size reaches this.</summary>
