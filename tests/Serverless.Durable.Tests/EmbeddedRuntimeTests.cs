@@ -373,6 +373,13 @@ public sealed class EmbeddedRuntimeTests
 
         Assert.Equal(OrchestrationStatus.Terminated, result.RuntimeStatus);
         Assert.Equal("operator stopped it", result.ReadOutputAs<string>());
+
+        // Requests to a finished instance are ignored; to a missing one they are refused.
+        await test.Client.RaiseEventAsync(id, "NeverComes", 1);
+        await test.Client.TerminateAsync(id, "again");
+        Assert.Equal("operator stopped it", (await test.Client.GetInstanceAsync(id))!.ReadOutputAs<string>());
+        var missing = await Assert.ThrowsAsync<InvalidOperationException>(() => test.Client.RaiseEventAsync("no-such-instance", "E", 1));
+        Assert.Contains("No orchestration instance 'no-such-instance'", missing.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -19,10 +19,12 @@ public abstract class DurableTaskClient
     /// <summary>Waits until the instance is completed, failed or terminated.</summary>
     public abstract Task<OrchestrationMetadata> WaitForCompletionAsync(string instanceId, CancellationToken cancellationToken = default);
 
-    /// <summary>Delivers an external event; it is persisted before this returns.</summary>
+    /// <summary>Delivers an external event; it is persisted before this returns. Ignored by a finished instance.</summary>
+    /// <exception cref="InvalidOperationException">No such instance.</exception>
     public abstract Task RaiseEventAsync(string instanceId, string eventName, object? eventData = null, CancellationToken cancellationToken = default);
 
-    /// <summary>Asks the instance to stop; <paramref name="reason"/> becomes its output.</summary>
+    /// <summary>Asks the instance to stop; <paramref name="reason"/> becomes its output. Ignored by a finished instance.</summary>
+    /// <exception cref="InvalidOperationException">No such instance.</exception>
     public abstract Task TerminateAsync(string instanceId, object? reason = null, CancellationToken cancellationToken = default);
 
     /// <summary>Deletes a finished instance's history; false when it did not exist.</summary>

@@ -317,6 +317,15 @@ public sealed partial class EmbeddedDurableRuntime : IAsyncDisposable
             {
                 finishedInstances.TryAdd(state.InstanceId, 0);
                 state.RemoveFromMailbox(mailbox.Count);
+                if (state.TakeInboxDirty())
+                {
+                    // Events and terminations sent to a finished instance are ignored, as in Durable Functions.
+                    foreach (var late in await store.ReadInboxAsync(state.InstanceId, token).ConfigureAwait(false))
+                    {
+                        await store.DeleteInboxMessageAsync(state.InstanceId, late.Id, token).ConfigureAwait(false);
+                    }
+                }
+
                 NotifyChanged();
                 return;
             }

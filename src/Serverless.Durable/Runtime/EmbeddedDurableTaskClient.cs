@@ -102,7 +102,10 @@ internal sealed class EmbeddedDurableTaskClient : DurableTaskClient
     public override async Task RaiseEventAsync(string instanceId, string eventName, object? eventData = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(eventName);
-        await RequireInstanceAsync(instanceId, cancellationToken).ConfigureAwait(false);
+        if (await IsFinishedAsync(instanceId, cancellationToken).ConfigureAwait(false))
+        {
+            return;
+        }
         await runtime.Store.AddInboxMessageAsync(
             instanceId,
             new InboxMessage(NewMessageId(), InboxMessageKind.RaiseEvent, eventName, runtime.Options.DataConverter.Serialize(eventData)),
@@ -112,7 +115,10 @@ internal sealed class EmbeddedDurableTaskClient : DurableTaskClient
 
     public override async Task TerminateAsync(string instanceId, object? reason = null, CancellationToken cancellationToken = default)
     {
-        await RequireInstanceAsync(instanceId, cancellationToken).ConfigureAwait(false);
+        if (await IsFinishedAsync(instanceId, cancellationToken).ConfigureAwait(false))
+        {
+            return;
+        }
         await runtime.Store.AddInboxMessageAsync(
             instanceId,
             new InboxMessage(NewMessageId(), InboxMessageKind.Terminate, null, runtime.Options.DataConverter.Serialize(reason)),
@@ -162,11 +168,14 @@ internal sealed class EmbeddedDurableTaskClient : DurableTaskClient
         return string.Create(CultureInfo.InvariantCulture, $"{ticks:D19}-{Guid.NewGuid():N}");
     }
 
-    private async Task RequireInstanceAsync(string instanceId, CancellationToken cancellationToken)
+    /// <summary>True when the instance has finished (requests to it are ignored, as in Durable Functions).</summary>
+    /// <exception cref="InvalidOperationException">No such instance.</exception>
+    private async Task<bool> IsFinishedAsync(string instanceId, CancellationToken cancellationToken)
     {
-        if (await GetInstanceAsync(instanceId, cancellationToken).ConfigureAwait(false) is null)
-        {
-            throw new InvalidOperationException($"No orchestration instance '{instanceId}' exists in {runtime.Store.Location}.");
-        }
+        InstanceStore.ValidateInstanceId(instanceId);
+        var tail = await runtime.Store.ReadTailAsync(instanceId, cancellationToken).ConfigureAwait(false);
+        return tail.Exists
+            ? tail.IsCompleted
+            : throw new InvalidOperationException($"No orchestration instance '{instanceId}' exists in {runtime.Store.Location}.");
     }
 }
