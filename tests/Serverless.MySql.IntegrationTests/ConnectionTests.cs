@@ -160,6 +160,27 @@ public sealed class ConnectionTests
         Assert.Equal("3", await connection.QueryScalarAsync("SELECT 3"));
     }
 
+    [Fact]
+    public async Task AlreadyCancelledTokenLeavesTheConnectionUsable()
+    {
+        await using var connection = await ConnectionTestServer.OpenAsync();
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => connection.QueryAsync("SELECT 1", cancelled.Token));
+        Assert.True(connection.IsUsable);
+        Assert.Equal("8", await connection.QueryScalarAsync("SELECT 8"));
+    }
+
+    [Fact]
+    public async Task OptionsPrintWithoutThePassword()
+    {
+        var options = await ConnectionTestServer.OptionsAsync("shop") with { Password = "top-secret", Name = "orders-source" };
+        var text = options.ToString();
+        Assert.DoesNotContain("top-secret", text);
+        Assert.Contains("orders-source", text);
+        Assert.Contains("serverless@127.0.0.1:", text);
+    }
+
     private static int FreePort()
     {
         using var l = new TcpListener(IPAddress.Loopback, 0);

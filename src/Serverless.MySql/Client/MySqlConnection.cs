@@ -9,7 +9,8 @@ namespace Serverless.MySql.Client;
 /// One connection to a MySQL or MariaDB server. Not thread-safe: one command at a time.
 /// <para>
 /// Queries: <see cref="QueryAsync"/> streams result sets row by row; <see cref="ExecuteAsync"/> runs a statement and
-/// returns affected rows; <see cref="QueryTextRowsAsync"/> reads a small result (SHOW ..., SELECT @@...) as strings.
+/// returns affected rows; <see cref="QueryTextRowsAsync"/> reads a small result (SHOW ..., SELECT @@...) as strings;
+/// <see cref="MySqlTableStream.StreamTableAsync"/> bulk-reads a table through a row callback.
 /// </para>
 /// <para>
 /// Raw packet access for other protocol parts (e.g. the replication stream: COM_REGISTER_SLAVE, COM_BINLOG_DUMP(_GTID)):
@@ -190,6 +191,11 @@ public sealed class MySqlConnection : IAsyncDisposable
     /// <summary>Sends a complete command payload (first byte = command code).</summary>
     public ValueTask SendCommandAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken = default)
     {
+        if (payload.IsEmpty)
+        {
+            throw new ArgumentException("A command payload starts with its command byte; this one is empty.", nameof(payload));
+        }
+
         var w = StartCommand(payload.Span[0]);
         w.WriteBytes(payload.Span[1..]);
         return SendCommandAsync(w, cancellationToken);
@@ -281,9 +287,9 @@ public sealed class MySqlConnection : IAsyncDisposable
     {
         await SendCommandAsync(StartCommand(ComPing), cancellationToken).ConfigureAwait(false);
         var payload = await channel.ReadPayloadAsync(cancellationToken).ConfigureAwait(false);
-        if (payload.Span[0] == ErrorPacket.Header)
+        if (payload.IsEmpty || payload.Span[0] == ErrorPacket.Header)
         {
-            throw ErrorPacket.ToException(payload.Span, $"Ping of {Options.Name}");
+            throw payload.IsEmpty ? MySqlException.Protocol("empty reply to COM_PING") : ErrorPacket.ToException(payload.Span, $"Ping of {Options.Name}");
         }
     }
 
