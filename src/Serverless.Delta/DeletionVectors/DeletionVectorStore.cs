@@ -142,6 +142,21 @@ public static class DeletionVectorStore
         return (content, descriptors);
     }
 
+    /// <summary>
+    /// The rows of <paramref name="file"/> deleted after adding <paramref name="newlyDeleted"/> to its current deletion
+    /// vector (the union), and how many of the new rows were not deleted already.
+    /// </summary>
+    public static async Task<(RoaringBitmapArray Combined, long NewlyDeletedRows)> CombineAsync(
+        TableLocation table, AddFile file, RoaringBitmapArray newlyDeleted, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        ArgumentNullException.ThrowIfNull(newlyDeleted);
+        var combined = file.DeletionVector is null ? new RoaringBitmapArray() : await ReadAsync(table, file.DeletionVector, cancellationToken).ConfigureAwait(false);
+        var before = combined.Cardinality;
+        combined.UnionWith(newlyDeleted);
+        return (combined, combined.Cardinality - before);
+    }
+
     /// <summary>An inline ('i') descriptor: the serialized bitmap as Z85 text in the log; suits a handful of deleted rows.</summary>
     public static DeletionVectorDescriptor Inline(RoaringBitmapArray bitmap)
     {

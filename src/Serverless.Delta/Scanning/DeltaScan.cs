@@ -194,8 +194,10 @@ public sealed class DeltaScan
         return i;
     }
 
-    private bool MayMatch(AddFile file)
+    /// <summary>Whether <paramref name="file"/> may hold rows in the ranges given to <see cref="WhereBetween"/> (stats and partition values); usable as a transaction read predicate.</summary>
+    public bool MayMatch(AddFile file)
     {
+        ArgumentNullException.ThrowIfNull(file);
         if (ranges.Count == 0)
         {
             return true;
