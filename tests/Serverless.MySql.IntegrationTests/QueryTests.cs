@@ -27,6 +27,15 @@ public sealed class QueryTests
             Assert.False(await r.ReadAsync());
         }
 
+        // A first field of 2^24 bytes or more starts the row with 0xFE (an 8-byte length): it is a row, not an EOF/OK packet.
+        await using (var r = await c.QueryAsync($"SELECT REPEAT('c', {size}), 1"))
+        {
+            Assert.True(await r.ReadAsync());
+            Assert.Equal(size, r.GetRawBytes(0).Length);
+            Assert.Equal(1, r.GetInt32(1));
+            Assert.False(await r.ReadAsync());
+        }
+
         // The other direction: a statement longer than one packet is split by the client.
         var literal = new string('z', (16 * 1024 * 1024) + 10);
         Assert.Equal(literal.Length.ToString(), await c.QueryScalarAsync($"SELECT LENGTH('{literal}')"));
