@@ -340,6 +340,26 @@ public sealed class EmbeddedRuntimeTests
     }
 
     [Fact]
+    public async Task ContinueAsNewWithoutAwaitingAnythingRunsThroughManyExecutions()
+    {
+        await using var test = await TestRuntime.StartAsync(r => r
+            .AddOrchestratorFunc<int, int>("Spinner", (ctx, n) =>
+            {
+                if (n < 25)
+                {
+                    ctx.ContinueAsNew(n + 1);
+                }
+
+                return Task.FromResult(n);
+            }));
+
+        var result = await test.WaitAsync(await test.Client.ScheduleNewOrchestrationInstanceAsync("Spinner", 0));
+
+        Assert.Equal(OrchestrationStatus.Completed, result.RuntimeStatus);
+        Assert.Equal(25, result.ReadOutputAs<int>());
+    }
+
+    [Fact]
     public async Task CustomStatusIsVisibleToTheClientWhileRunning()
     {
         await using var test = await TestRuntime.StartAsync(r => r

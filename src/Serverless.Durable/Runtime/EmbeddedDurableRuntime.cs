@@ -308,8 +308,9 @@ public sealed partial class EmbeddedDurableRuntime : IAsyncDisposable
 
             if (history.ContinueAsNew is { } continued)
             {
+                // Recovering a continue-as-new that was recorded but not yet carried out.
                 await StartNextExecutionAsync(state, history, continued, token).ConfigureAwait(false);
-                continue;
+                return;
             }
 
             var mailbox = state.PeekMailbox();
@@ -351,13 +352,17 @@ public sealed partial class EmbeddedDurableRuntime : IAsyncDisposable
             {
                 foreach (var message in await store.ReadInboxAsync(state.InstanceId, token).ConfigureAwait(false))
                 {
-                    if (!history.HasConsumed(message.Id))
+                    if (history.HasConsumed(message.Id))
                     {
-                        consumed.Add(message.Id);
-                        newEvents.Add(message.Kind == InboxMessageKind.Terminate
-                            ? new ExecutionTerminatedEvent(now, message.Payload)
-                            : new EventRaisedEvent(now, message.EventName ?? string.Empty, message.Payload));
+                        // Recorded by an episode whose clean-up was interrupted.
+                        await store.DeleteInboxMessageAsync(state.InstanceId, message.Id, token).ConfigureAwait(false);
+                        continue;
                     }
+
+                    consumed.Add(message.Id);
+                    newEvents.Add(message.Kind == InboxMessageKind.Terminate
+                        ? new ExecutionTerminatedEvent(now, message.Payload)
+                        : new EventRaisedEvent(now, message.EventName ?? string.Empty, message.Payload));
                 }
             }
 
@@ -401,7 +406,8 @@ public sealed partial class EmbeddedDurableRuntime : IAsyncDisposable
                 if (history.ContinueAsNew is { } next)
                 {
                     await StartNextExecutionAsync(state, history, next, token).ConfigureAwait(false);
-                    continue;
+                    NotifyChanged();
+                    return;
                 }
 
                 instances.TryRemove(state.InstanceId, out _);
@@ -535,6 +541,9 @@ public sealed partial class EmbeddedDurableRuntime : IAsyncDisposable
         await store.DeleteGenerationsBelowAsync(state.InstanceId, nextGeneration, token).ConfigureAwait(false);
         state.CachedHistory = null;
         state.ResetDispatch(nextGeneration);
+
+        // The new execution's first episode runs as its own work item.
+        Signal(state);
     }
 
     private void DispatchOutstandingWork(InstanceWorkState state, InstanceHistory history, CancellationToken token)
