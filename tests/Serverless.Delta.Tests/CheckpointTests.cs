@@ -139,4 +139,43 @@ public sealed class CheckpointTests
         Assert.Equal(12, reloaded.Files.Count);
         await Assert.ThrowsAsync<DeltaLogException>(() => new DeltaLog(location).LoadAsync(5));
     }
+
+    [Fact]
+    public async Task MultiPartCheckpointIsReadWhenAllPartsArePresentAndSkippedWhenOneIsMissing()
+    {
+        using var dir = new TempDirectory();
+        var location = new TableLocation(new LocalFolderObjectStore(dir.Path));
+        var table = await DeltaTable.CreateAsync(location, CommitPipelineTests.KeyValueTable(), options: new CommitOptions { CheckpointInterval = 0 });
+        for (var i = 1; i <= 4; i++)
+        {
+            await table.CommitAsync(table.BeginTransaction().Add(CommitPipelineTests.DataFile($"f{i}.parquet")));
+        }
+
+        var actions = ParquetCheckpointFormat.CheckpointActions(table.Snapshot, DateTimeOffset.UtcNow);
+        var half = actions.Count / 2;
+        var log = Path.Combine(dir.Path, "_delta_log");
+        await File.WriteAllBytesAsync(Path.Combine(log, "00000000000000000004.checkpoint.0000000001.0000000002.parquet"), ParquetCheckpointFormat.Encode(actions.Take(half)));
+        await File.WriteAllBytesAsync(Path.Combine(log, "00000000000000000004.checkpoint.0000000002.0000000002.parquet"), ParquetCheckpointFormat.Encode(actions.Skip(half)));
+        for (var v = 0; v <= 3; v++)
+        {
+            File.Move(Path.Combine(log, $"{v:D20}.json"), Path.Combine(dir.Path, $"{v}.json.bak"));
+        }
+
+        var fromParts = await new DeltaLog(location).LoadAsync();
+        Assert.Equal(4, fromParts.Version);
+        Assert.Equal(4, fromParts.Files.Count);
+
+        // Without part 2 the checkpoint is incomplete, so the commits are needed and their absence is a clear error.
+        File.Delete(Path.Combine(log, "00000000000000000004.checkpoint.0000000002.0000000002.parquet"));
+        var e = await Assert.ThrowsAsync<DeltaLogException>(() => new DeltaLog(location).LoadAsync());
+        Assert.Contains("00000000000000000000.json", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TruncatedCheckpointFailsWithTheFileNamed()
+    {
+        var bytes = ParquetCheckpointFormat.Encode([new ProtocolAction(1, 2)]);
+        var e = Assert.ThrowsAny<Exception>(() => ParquetCheckpointFormat.Parse(bytes.AsSpan(0, bytes.Length - 30).ToArray(), "_delta_log/00000000000000000010.checkpoint.parquet"));
+        Assert.Contains("00000000000000000010.checkpoint.parquet", e.Message, StringComparison.Ordinal);
+    }
 }

@@ -41,88 +41,95 @@ public sealed class ParquetCheckpointFormat : ICheckpointFormat
     /// <summary>The checkpoint bytes of a snapshot and how many actions and add actions it holds.</summary>
     internal static (byte[] Bytes, long Actions, long Adds) Build(Snapshot snapshot, DateTimeOffset now)
     {
-        var writer = new NestedParquetWriter(Schema());
-        long actions = 0;
-        void Row(string column, IReadOnlyDictionary<string, object?> value)
-        {
-            writer.AddRow(new Dictionary<string, object?> { [column] = value });
-            actions++;
-        }
+        var actions = CheckpointActions(snapshot, now);
+        return (Encode(actions), actions.Count, actions.Count(a => a is AddFile));
+    }
 
-        var p = snapshot.Protocol;
-        Row("protocol", new Dictionary<string, object?>
-        {
-            ["minReaderVersion"] = p.MinReaderVersion,
-            ["minWriterVersion"] = p.MinWriterVersion,
-            ["readerFeatures"] = p.MinReaderVersion >= 3 ? p.ReaderFeatures ?? [] : null,
-            ["writerFeatures"] = p.MinWriterVersion >= 7 ? p.WriterFeatures ?? [] : null,
-        });
-        var m = snapshot.Metadata;
-        Row("metaData", new Dictionary<string, object?>
-        {
-            ["id"] = m.Id,
-            ["name"] = m.Name,
-            ["description"] = m.Description,
-            ["format"] = new Dictionary<string, object?> { ["provider"] = m.Format.Provider, ["options"] = m.Format.Options.Select(kv => new KeyValuePair<string, string?>(kv.Key, kv.Value)) },
-            ["schemaString"] = m.SchemaString,
-            ["partitionColumns"] = m.PartitionColumns,
-            ["configuration"] = m.Configuration.Select(kv => new KeyValuePair<string, string?>(kv.Key, kv.Value)),
-            ["createdTime"] = m.CreatedTime,
-        });
-        foreach (var t in snapshot.AppTransactions.Values.OrderBy(t => t.AppId, StringComparer.Ordinal))
-        {
-            Row("txn", new Dictionary<string, object?> { ["appId"] = t.AppId, ["version"] = t.Version, ["lastUpdated"] = t.LastUpdated });
-        }
-
-        foreach (var d in snapshot.DomainMetadata.Values)
-        {
-            Row("domainMetadata", new Dictionary<string, object?> { ["domain"] = d.Domain, ["configuration"] = d.Configuration, ["removed"] = false });
-        }
-
-        long adds = 0;
-        foreach (var a in snapshot.Files.OrderBy(f => f.Path, StringComparer.Ordinal))
-        {
-            Row("add", new Dictionary<string, object?>
-            {
-                ["path"] = a.Path,
-                ["partitionValues"] = a.PartitionValues,
-                ["size"] = a.Size,
-                ["modificationTime"] = a.ModificationTime,
-                ["dataChange"] = false,
-                ["stats"] = a.Stats,
-                ["tags"] = a.Tags,
-                ["deletionVector"] = Dv(a.DeletionVector),
-                ["baseRowId"] = a.BaseRowId,
-                ["defaultRowCommitVersion"] = a.DefaultRowCommitVersion,
-            });
-            adds++;
-        }
+    /// <summary>The actions a checkpoint of <paramref name="snapshot"/> holds: protocol, metaData, txns, domains, live files, unexpired tombstones.</summary>
+    internal static List<DeltaAction> CheckpointActions(Snapshot snapshot, DateTimeOffset now)
+    {
+        var actions = new List<DeltaAction> { snapshot.Protocol, snapshot.Metadata };
+        actions.AddRange(snapshot.AppTransactions.Values.OrderBy(t => t.AppId, StringComparer.Ordinal));
+        actions.AddRange(snapshot.DomainMetadata.Values);
+        actions.AddRange(snapshot.Files.OrderBy(f => f.Path, StringComparer.Ordinal).Select(f => f with { DataChange = false }));
 
         // Tombstones past the retention are only for vacuum; keep the ones inside it (PROTOCOL.md: expired ones may be dropped).
-        var retention = RetentionOf(m.GetConfiguration("delta.deletedFileRetentionDuration")) ?? TimeSpan.FromDays(7);
+        var retention = RetentionOf(snapshot.Metadata.GetConfiguration("delta.deletedFileRetentionDuration")) ?? TimeSpan.FromDays(7);
         var cutoff = (now - retention).ToUnixTimeMilliseconds();
-        foreach (var r in snapshot.Tombstones.OrderBy(f => f.Path, StringComparer.Ordinal))
-        {
-            if (r.DeletionTimestamp is { } ts && ts < cutoff)
-            {
-                continue;
-            }
+        actions.AddRange(snapshot.Tombstones.Where(r => r.DeletionTimestamp is not { } ts || ts >= cutoff).OrderBy(r => r.Path, StringComparer.Ordinal).Select(r => r with { DataChange = false }));
+        return actions;
+    }
 
-            Row("remove", new Dictionary<string, object?>
+    /// <summary>Encodes actions as one checkpoint file (or one part of a multi-part checkpoint).</summary>
+    internal static byte[] Encode(IEnumerable<DeltaAction> actions)
+    {
+        var writer = new NestedParquetWriter(Schema());
+        void Row(string column, IReadOnlyDictionary<string, object?> value) => writer.AddRow(new Dictionary<string, object?> { [column] = value });
+        foreach (var action in actions)
+        {
+            switch (action)
             {
-                ["path"] = r.Path,
-                ["deletionTimestamp"] = r.DeletionTimestamp,
-                ["dataChange"] = false,
-                ["extendedFileMetadata"] = r.ExtendedFileMetadata,
-                ["partitionValues"] = r.PartitionValues,
-                ["size"] = r.Size,
-                ["deletionVector"] = Dv(r.DeletionVector),
-                ["baseRowId"] = r.BaseRowId,
-                ["defaultRowCommitVersion"] = r.DefaultRowCommitVersion,
-            });
+                case ProtocolAction p:
+                    Row("protocol", new Dictionary<string, object?>
+                    {
+                        ["minReaderVersion"] = p.MinReaderVersion,
+                        ["minWriterVersion"] = p.MinWriterVersion,
+                        ["readerFeatures"] = p.MinReaderVersion >= 3 ? p.ReaderFeatures ?? [] : null,
+                        ["writerFeatures"] = p.MinWriterVersion >= 7 ? p.WriterFeatures ?? [] : null,
+                    });
+                    break;
+                case MetadataAction m:
+                    Row("metaData", new Dictionary<string, object?>
+                    {
+                        ["id"] = m.Id,
+                        ["name"] = m.Name,
+                        ["description"] = m.Description,
+                        ["format"] = new Dictionary<string, object?> { ["provider"] = m.Format.Provider, ["options"] = m.Format.Options.Select(kv => new KeyValuePair<string, string?>(kv.Key, kv.Value)) },
+                        ["schemaString"] = m.SchemaString,
+                        ["partitionColumns"] = m.PartitionColumns,
+                        ["configuration"] = m.Configuration.Select(kv => new KeyValuePair<string, string?>(kv.Key, kv.Value)),
+                        ["createdTime"] = m.CreatedTime,
+                    });
+                    break;
+                case TransactionAction t:
+                    Row("txn", new Dictionary<string, object?> { ["appId"] = t.AppId, ["version"] = t.Version, ["lastUpdated"] = t.LastUpdated });
+                    break;
+                case DomainMetadataAction d:
+                    Row("domainMetadata", new Dictionary<string, object?> { ["domain"] = d.Domain, ["configuration"] = d.Configuration, ["removed"] = d.Removed });
+                    break;
+                case AddFile a:
+                    Row("add", new Dictionary<string, object?>
+                    {
+                        ["path"] = a.Path,
+                        ["partitionValues"] = a.PartitionValues,
+                        ["size"] = a.Size,
+                        ["modificationTime"] = a.ModificationTime,
+                        ["dataChange"] = a.DataChange,
+                        ["stats"] = a.Stats,
+                        ["tags"] = a.Tags,
+                        ["deletionVector"] = Dv(a.DeletionVector),
+                        ["baseRowId"] = a.BaseRowId,
+                        ["defaultRowCommitVersion"] = a.DefaultRowCommitVersion,
+                    });
+                    break;
+                case RemoveFile r:
+                    Row("remove", new Dictionary<string, object?>
+                    {
+                        ["path"] = r.Path,
+                        ["deletionTimestamp"] = r.DeletionTimestamp,
+                        ["dataChange"] = r.DataChange,
+                        ["extendedFileMetadata"] = r.ExtendedFileMetadata,
+                        ["partitionValues"] = r.PartitionValues,
+                        ["size"] = r.Size,
+                        ["deletionVector"] = Dv(r.DeletionVector),
+                        ["baseRowId"] = r.BaseRowId,
+                        ["defaultRowCommitVersion"] = r.DefaultRowCommitVersion,
+                    });
+                    break;
+            }
         }
 
-        return (writer.Complete("Serverless.Delta checkpoint writer"), actions, adds);
+        return writer.Complete("Serverless.Delta checkpoint writer");
     }
 
     internal static IReadOnlyList<DeltaAction> Parse(byte[] bytes, string source)
