@@ -1,18 +1,15 @@
 namespace Serverless.Bench;
 
-/// <summary>The fastest of several timed runs, with the CPU time that run used.</summary>
+/// <summary>The fastest of several timed runs and the least CPU time any run used (the least noisy estimate of each).</summary>
 public sealed class MySqlBestRun
 {
     public double Seconds { get; private set; } = double.MaxValue;
 
-    public double CpuSeconds { get; private set; }
+    public double CpuSeconds { get; private set; } = double.MaxValue;
 
     public void Add(double seconds, double cpuSeconds)
     {
-        if (seconds < Seconds)
-        {
-            Seconds = seconds;
-            CpuSeconds = cpuSeconds;
-        }
+        Seconds = Math.Min(Seconds, seconds);
+        CpuSeconds = Math.Min(CpuSeconds, cpuSeconds);
     }
 }

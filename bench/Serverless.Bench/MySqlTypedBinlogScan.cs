@@ -12,7 +12,8 @@ public static class MySqlTypedBinlogScan
 {
     public sealed record Totals(long UpdatesOfTable, long RowChanges, long Transactions, double Checksum);
 
-    public static async Task<Totals> ReadRangeAsync(MySqlBinlogRange range, uint serverId, CancellationToken cancellationToken = default)
+    /// <summary>Reads the range (or only its first <paramref name="maxRowChanges"/> row changes, to warm up the JIT).</summary>
+    public static async Task<Totals> ReadRangeAsync(MySqlBinlogRange range, uint serverId, long maxRowChanges = long.MaxValue, CancellationToken cancellationToken = default)
     {
         var options = new BinlogReplicationOptions
         {
@@ -45,7 +46,7 @@ public static class MySqlTypedBinlogScan
 
             // The range is one closed file: stop at its end position (later events belong to other clients).
             var read = stream.ReadPosition;
-            if (read.FileName != range.FileName || read.EventOffset >= range.End)
+            if (read.FileName != range.FileName || read.EventOffset >= range.End || changes >= maxRowChanges)
             {
                 break;
             }
