@@ -119,7 +119,7 @@ public sealed class MySqlResultReader : IAsyncDisposable
 
         var r = new PayloadReader(payload.Span, "result set header");
         var count = r.ReadLengthEncodedInteger();
-        if (count is 0 or > 4096)
+        if (count is 0 or > ushort.MaxValue)
         {
             Finish();
             throw MySqlException.Protocol($"result set declares {count} columns");

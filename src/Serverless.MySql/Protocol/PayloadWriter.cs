@@ -82,7 +82,8 @@ public sealed class PayloadWriter
     /// <summary>Writes UTF-8 text without terminator or length prefix (e.g. the SQL of COM_QUERY).</summary>
     public void WriteUtf8(string value)
     {
-        Ensure(Encoding.UTF8.GetMaxByteCount(value.Length));
+        // Exact size for long text (a large statement would otherwise reserve three times its length).
+        Ensure(value.Length > 4096 ? Encoding.UTF8.GetByteCount(value) : Encoding.UTF8.GetMaxByteCount(value.Length));
         length += Encoding.UTF8.GetBytes(value, buffer.AsSpan(length));
     }
 
