@@ -17,6 +17,8 @@ AZURITE_BLOB_PORT="${SERVERLESS_AZURITE_BLOB_PORT:-10000}"
 AZURITE_QUEUE_PORT="${SERVERLESS_AZURITE_QUEUE_PORT:-10001}"
 AZURITE_TABLE_PORT="${SERVERLESS_AZURITE_TABLE_PORT:-10002}"
 MARIADB_DIR="$DEPS/mariadb"
+# Memory and redo-log sizes; tests that start private servers set them smaller so start-up stays quick.
+#   SERVERLESS_MARIADB_BUFFER_POOL (default 1G), SERVERLESS_MARIADB_REDO_LOG (default 512M)
 # A Unix socket path must stay under ~108 bytes, so it lives in /tmp rather than under a deep checkout.
 MARIADB_SOCKET="${SERVERLESS_MARIADB_SOCKET:-/tmp/serverless-cdc-mariadb-$MARIADB_PORT.sock}"
 AZURITE_DIR="$DEPS/azurite"
@@ -79,7 +81,7 @@ up_mariadb() {
     --server-id=1 --log-bin="$MARIADB_DIR/binlog/mariadb-bin" \
     --binlog-format=ROW --binlog-row-image=FULL --binlog-row-metadata=FULL \
     --binlog-checksum=CRC32 --max-allowed-packet=1G --max-connections=500 \
-    --innodb-buffer-pool-size=1G --innodb-log-file-size=512M --innodb-flush-log-at-trx-commit=2 \
+    --innodb-buffer-pool-size="${SERVERLESS_MARIADB_BUFFER_POOL:-1G}" --innodb-log-file-size="${SERVERLESS_MARIADB_REDO_LOG:-512M}" --innodb-flush-log-at-trx-commit=2 \
     --sync-binlog=0 --skip-name-resolve --character-set-server=utf8mb4 \
     --collation-server=utf8mb4_unicode_ci --expire-logs-days=2 \
     >"$MARIADB_DIR/stdout.log" 2>&1 9>&- &

@@ -18,10 +18,7 @@ public sealed class ReplicationServerRestartTests
     private const int RowsBeforeStop = 20;
     private const int RowsAfterRestart = 20;
 
-    // Skipped until BinlogReplicationStream.ReadEventAsync treats the EOF packet MariaDB sends when it shuts down a blocking
-    // dump as a lost connection (IOException → reconnect) instead of the end of the stream; with that one-line change
-    // this test passes in about 10 s. Remove the Skip then.
-    [Fact(Skip = "BinlogReplicationStream ends on the EOF packet a shutting-down MariaDB sends instead of reconnecting (see comment)")]
+    [Fact]
     public async Task AStreamReadingWhileTheServerRestartsDeliversEveryRowOnceInOrder()
     {
         await using var server = await PrivateMariaDb.StartAsync();
@@ -155,6 +152,8 @@ public sealed class ReplicationServerRestartTests
             environment = new Dictionary<string, string>
             {
                 ["SERVERLESS_DEPS_DIR"] = folder.Path,
+                ["SERVERLESS_MARIADB_BUFFER_POOL"] = "64M",
+                ["SERVERLESS_MARIADB_REDO_LOG"] = "48M",
                 ["SERVERLESS_MARIADB_PORT"] = port.ToString(CultureInfo.InvariantCulture),
                 ["SERVERLESS_MARIADB_SOCKET"] = $"/tmp/sl-restart-{port}.sock",
             };

@@ -117,7 +117,11 @@ public sealed class BinlogReplicationStream(BinlogReplicationOptions options, IL
             case 0x00:
                 return decoder.Decode(payload[1..]);
             case 0xFE when span.Length < 9:
-                return null;
+                // A non-blocking dump ends with EOF at the end of the binlog. A blocking dump never ends on its
+                // own: EOF there means the server is shutting down, so it is a lost connection to reconnect.
+                return options.StopAtEnd
+                    ? null
+                    : throw new IOException($"The source {options.Connection.Endpoint} ended the binlog dump (EOF packet); it is probably shutting down.");
             case ErrorPacket.Header:
                 var error = ErrorPacket.ToException(span, "binlog dump");
                 if (error.ErrorNumber == ErrorBinlogUnavailable)
