@@ -5,7 +5,7 @@ using Serverless.Testing;
 
 namespace Serverless.Durable.Tests;
 
-public sealed class CrashResumeTests
+public sealed class CrashResumeTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     [Fact]
     public async Task OrchestrationKilledMidwayInAChildProcessResumesWithoutRerunningCompletedActivities()
@@ -57,6 +57,10 @@ public sealed class CrashResumeTests
             {
                 Assert.True(starts[step] == 1, $"Step {step} completed before the kill but ran {starts[step]} times.");
             }
+
+            output.WriteLine(
+                $"completed before the kill: {string.Join(',', completedBeforeKill.Order())}; run again after restart (were in flight): "
+                + string.Join(',', starts.Where(s => s.Value > 1).Select(s => s.Key).Order()));
 
             // Every step finished at least once, and only steps that were in flight at the kill ran twice.
             Assert.Equal(Enumerable.Range(0, CrashWorkflow.Steps), starts.Keys.Order());

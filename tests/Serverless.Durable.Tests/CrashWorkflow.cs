@@ -12,13 +12,15 @@ internal static class CrashWorkflow
     public const string OrchestratorName = "CrashWorkflow";
     public const string ActivityName = "SlowStep";
     public const int Steps = 12;
-    public const int StepMilliseconds = 150;
+    public const int StepMilliseconds = 100;
 
-    public static DurableTaskRegistry Register(DurableTaskRegistry registry, string ledgerPath) => registry
+    /// <summary>Registers the workflow; steps in the second half take <paramref name="secondHalfMilliseconds"/>.</summary>
+    /// <remarks>The child process makes the second half slow, so the test kills it mid-way even on a loaded machine.</remarks>
+    public static DurableTaskRegistry Register(DurableTaskRegistry registry, string ledgerPath, int secondHalfMilliseconds = StepMilliseconds) => registry
         .AddActivityFunc<int, int>(ActivityName, async (_, step) =>
         {
             AppendLine(ledgerPath, $"start {step}");
-            await Task.Delay(StepMilliseconds);
+            await Task.Delay(step < Steps / 2 ? StepMilliseconds : secondHalfMilliseconds);
             AppendLine(ledgerPath, $"done {step}");
             return step * step;
         })
