@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace Serverless.Durable.Runtime.Storage;
 
 /// <summary>
@@ -11,11 +9,3 @@ namespace Serverless.Durable.Runtime.Storage;
 /// <param name="EventName">The external event name, for <see cref="InboxMessageKind.RaiseEvent"/>.</param>
 /// <param name="Payload">Event data or termination reason as JSON.</param>
 internal sealed record InboxMessage(string Id, InboxMessageKind Kind, string? EventName, string? Payload);
-
-/// <summary>Kinds of <see cref="InboxMessage"/>.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<InboxMessageKind>))]
-internal enum InboxMessageKind
-{
-    RaiseEvent,
-    Terminate,
-}
