@@ -16,7 +16,7 @@ public sealed class AuthFlowTests
         CapabilityFlags.LongPassword | CapabilityFlags.LongFlag | CapabilityFlags.ConnectWithDb | CapabilityFlags.Protocol41 |
         CapabilityFlags.Transactions | CapabilityFlags.SecureConnection | CapabilityFlags.MultiStatements | CapabilityFlags.MultiResults |
         CapabilityFlags.PsMultiResults | CapabilityFlags.PluginAuth | CapabilityFlags.PluginAuthLengthEncodedClientData |
-        CapabilityFlags.DeprecateEof | CapabilityFlags.LocalFiles;
+        CapabilityFlags.DeprecateEof | CapabilityFlags.LocalFiles | CapabilityFlags.ConnectAttrs;
 
     private static readonly byte[] Scramble = Encoding.ASCII.GetBytes("0123456789ABCDEFGHIJ");
 
@@ -52,6 +52,8 @@ public sealed class AuthFlowTests
         Assert.Equal("shop", seen.Database);
         Assert.Equal("caching_sha2_password", seen.Plugin);
         Assert.Equal(45, seen.CharacterSet);
+        Assert.Equal("scripted", seen.Attributes["program_name"]);
+        Assert.Equal("Serverless.MySql", seen.Attributes["_client_name"]);
         Assert.Equal(0ul, (ulong)(seen.Capabilities & (CapabilityFlags.LocalFiles | CapabilityFlags.MultiStatements | CapabilityFlags.Ssl)));
         var required = CapabilityFlags.Protocol41 | CapabilityFlags.SecureConnection | CapabilityFlags.PluginAuth |
                        CapabilityFlags.PluginAuthLengthEncodedClientData | CapabilityFlags.ConnectWithDb | CapabilityFlags.DeprecateEof | CapabilityFlags.MultiResults;

@@ -5,6 +5,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Serverless.MySql.Protocol;
+using Xunit;
 
 namespace Serverless.MySql.Tests;
 
@@ -108,7 +109,8 @@ internal sealed class ProtocolScriptedServer : IAsyncDisposable
     }
 
     /// <summary>The fields of a HandshakeResponse41 the tests check.</summary>
-    public sealed record HandshakeResponse(CapabilityFlags Capabilities, byte CharacterSet, string User, byte[] AuthResponse, string? Database, string Plugin)
+    public sealed record HandshakeResponse(
+        CapabilityFlags Capabilities, byte CharacterSet, string User, byte[] AuthResponse, string? Database, string Plugin, IReadOnlyDictionary<string, string> Attributes)
     {
         public static HandshakeResponse Parse(byte[] payload)
         {
@@ -121,7 +123,18 @@ internal sealed class ProtocolScriptedServer : IAsyncDisposable
             var auth = r.ReadLengthEncodedBytes().ToArray();
             string? database = (capabilities & CapabilityFlags.ConnectWithDb) != 0 ? r.ReadNullTerminatedString() : null;
             var plugin = r.ReadNullTerminatedString();
-            return new HandshakeResponse(capabilities, charset, user, auth, database, plugin);
+            var attributes = new Dictionary<string, string>();
+            if ((capabilities & CapabilityFlags.ConnectAttrs) != 0)
+            {
+                var block = new PayloadReader(r.ReadLengthEncodedBytes(), "connection attributes");
+                while (!block.AtEnd)
+                {
+                    attributes[block.ReadLengthEncodedString()] = block.ReadLengthEncodedString();
+                }
+            }
+
+            Assert.True(r.AtEnd, "the handshake response has no bytes after its last field");
+            return new HandshakeResponse(capabilities, charset, user, auth, database, plugin, attributes);
         }
     }
 

@@ -53,6 +53,9 @@ internal static class ConnectionHandshake
             wanted |= CapabilityFlags.MultiStatements;
         }
 
+        // Connection attributes show operators which program holds a session (performance_schema.session_connect_attrs).
+        wanted |= CapabilityFlags.ConnectAttrs;
+
         var serverHasTls = (handshake.Capabilities & CapabilityFlags.Ssl) != 0;
         var useTls = options.TlsMode != TlsMode.Disabled && serverHasTls;
         if (!serverHasTls && options.TlsMode >= TlsMode.Required)
@@ -114,9 +117,32 @@ internal static class ConnectionHandshake
             writer.WriteNullTerminatedUtf8(plugin);
         }
 
+        if ((capabilities & CapabilityFlags.ConnectAttrs) != 0)
+        {
+            writer.WriteLengthEncodedBytes(ConnectionAttributes(options));
+        }
+
         await channel.WritePayloadAsync(writer, cancellationToken).ConfigureAwait(false);
         await AuthenticateAsync(channel, writer, options, plugin, authData, useTls, cancellationToken).ConfigureAwait(false);
         return new Result(handshake, capabilities, useTls);
+    }
+
+    private static byte[] ConnectionAttributes(MySqlConnectionOptions options)
+    {
+        var attributes = new PayloadWriter(128);
+        foreach (var (key, value) in new[]
+                 {
+                     ("_client_name", "Serverless.MySql"),
+                     ("_client_version", typeof(ConnectionHandshake).Assembly.GetName().Version?.ToString() ?? "0"),
+                     ("_pid", Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                     ("program_name", options.Name),
+                 })
+        {
+            attributes.WriteLengthEncodedUtf8(key);
+            attributes.WriteLengthEncodedUtf8(value);
+        }
+
+        return attributes.Payload.ToArray();
     }
 
     private static void WriteFixedPart(PayloadWriter writer, CapabilityFlags capabilities)
