@@ -128,6 +128,18 @@ public sealed class LogReplayTests
         await Assert.ThrowsAsync<DeltaLogException>(() => log.LoadAtTimestampAsync(DateTimeOffset.FromUnixTimeMilliseconds(4000)));
     }
 
+    [Fact]
+    public async Task TimestampSnapshotWithoutInCommitTimestampsUsesCommitFileTimes()
+    {
+        using var dir = CopyFixture("dat-basic_append/delta");
+        var log = Path.Combine(dir.Path, "_delta_log");
+        File.SetLastWriteTimeUtc(Path.Combine(log, "00000000000000000000.json"), new DateTime(2024, 1, 1, 0, 0, 0, DateTimeKind.Utc));
+        File.SetLastWriteTimeUtc(Path.Combine(log, "00000000000000000001.json"), new DateTime(2024, 1, 2, 0, 0, 0, DateTimeKind.Utc));
+        var deltaLog = new DeltaLog(new TableLocation(new LocalFolderObjectStore(dir.Path)));
+        Assert.Equal(0, (await deltaLog.LoadAtTimestampAsync(new DateTimeOffset(2024, 1, 1, 12, 0, 0, TimeSpan.Zero))).Version);
+        Assert.Equal(1, (await deltaLog.LoadAtTimestampAsync(new DateTimeOffset(2024, 1, 3, 0, 0, 0, TimeSpan.Zero))).Version);
+    }
+
     internal static TempDirectory CopyFixture(string relative)
     {
         var dir = new TempDirectory();

@@ -11,15 +11,16 @@ internal sealed class NestedParquetWriter
 {
     private readonly ParquetNode root;
     private readonly List<ParquetNode> leaves;
-    private readonly Dictionary<string, (List<int> Rep, List<int> Def, List<object?> Values)> columns;
+    private readonly (List<int> Rep, List<int> Def, List<object?> Values)[] columns;
     private long rows;
 
     public NestedParquetWriter(ParquetNode root)
     {
         this.root = root;
         root.Resolve();
+        root.IndexLeaves();
         leaves = root.Leaves().ToList();
-        columns = leaves.ToDictionary(l => l.Path, _ => (new List<int>(), new List<int>(), new List<object?>()), StringComparer.Ordinal);
+        columns = leaves.Select(_ => (new List<int>(), new List<int>(), new List<object?>())).ToArray();
     }
 
     /// <summary>Shreds one row: <paramref name="row"/> maps top-level field names to values (see <see cref="Shred"/>).</summary>
@@ -55,7 +56,7 @@ internal sealed class NestedParquetWriter
         var d = def + (node.Repetition == ParquetNode.Required ? 0 : 1);
         if (node.IsLeaf)
         {
-            var col = columns[node.Path];
+            var col = columns[node.LeafIndex];
             col.Rep.Add(rep);
             col.Def.Add(d);
             col.Values.Add(value);
@@ -110,9 +111,9 @@ internal sealed class NestedParquetWriter
 
     private void EmitNulls(ParquetNode node, int rep, int def)
     {
-        foreach (var leaf in node.Leaves())
+        foreach (var leaf in node.LeafList)
         {
-            var col = columns[leaf.Path];
+            var col = columns[leaf.LeafIndex];
             col.Rep.Add(rep);
             col.Def.Add(def);
             col.Values.Add(null);
@@ -126,7 +127,7 @@ internal sealed class NestedParquetWriter
         var chunkMeta = new List<(ParquetNode Leaf, long Offset, long Size, int Count)>();
         foreach (var leaf in leaves)
         {
-            var (rep, def, values) = columns[leaf.Path];
+            var (rep, def, values) = columns[leaf.LeafIndex];
             var page = new MemoryStream();
             if (leaf.RepetitionLevel > 0)
             {

@@ -85,6 +85,33 @@ internal sealed class ParquetNode
         }
     }
 
+    /// <summary>Position of this leaf among the schema's leaves (set by <see cref="Resolve"/>).</summary>
+    public int LeafIndex { get; private set; } = -1;
+
+    /// <summary>The leaves under this node, cached after <see cref="Resolve"/>.</summary>
+    public IReadOnlyList<ParquetNode> LeafList { get; private set; } = [];
+
+    /// <summary>Numbers the leaves and caches each node's leaf list (call on the root after <see cref="Resolve"/>).</summary>
+    public void IndexLeaves()
+    {
+        var all = Leaves().ToList();
+        for (var i = 0; i < all.Count; i++)
+        {
+            all[i].LeafIndex = i;
+        }
+
+        Cache(this);
+
+        static void Cache(ParquetNode node)
+        {
+            node.LeafList = node.Leaves().ToList();
+            foreach (var c in node.Children)
+            {
+                Cache(c);
+            }
+        }
+    }
+
     public IEnumerable<ParquetNode> Leaves()
     {
         if (Children.Count == 0)

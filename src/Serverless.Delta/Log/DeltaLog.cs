@@ -84,6 +84,11 @@ public sealed class DeltaLog
         var target = timestamp.ToUnixTimeMilliseconds();
         long? chosen = null;
         long previous = long.MinValue;
+
+        // Commit contents matter only when the table records in-commit timestamps; otherwise the listing's file times decide.
+        var latestCommit = listing.LastOrDefault(f => f.Kind == LogFileKind.Commit);
+        var usesInCommitTimestamps = latestCommit is not null
+            && (await ReadCommitAsync(latestCommit.Version, cancellationToken).ConfigureAwait(false)).OfType<CommitInfoAction>().Any(c => c.InCommitTimestamp is not null);
         foreach (var f in listing)
         {
             if (f.Kind != LogFileKind.Commit)
@@ -91,7 +96,9 @@ public sealed class DeltaLog
                 continue;
             }
 
-            var ts = await CommitTimestampAsync(f, cancellationToken).ConfigureAwait(false);
+            var ts = usesInCommitTimestamps
+                ? await CommitTimestampAsync(f, cancellationToken).ConfigureAwait(false)
+                : f.Info.LastModified.ToUnixTimeMilliseconds();
 
             // File times can go backwards across clocks; like Delta, treat commit times as strictly increasing.
             ts = Math.Max(ts, previous == long.MinValue ? ts : previous + 1);
