@@ -2,6 +2,7 @@ using Serverless.MySql.Binlog;
 using Serverless.MySql.Replication;
 using Xunit;
 using static Serverless.MySql.IntegrationTests.ReplicationTestSupport;
+using Serverless.MySql.Protocol;
 
 namespace Serverless.MySql.IntegrationTests;
 
@@ -102,7 +103,7 @@ public class ReplicationColumnTypeTests
         Assert.True(table.Columns[table.ColumnIndex("biu")].IsUnsigned);
         Assert.False(table.Columns[table.ColumnIndex("bi")].IsUnsigned);
         Assert.Equal(["small", "medium", "large"], table.Columns[table.ColumnIndex("e")].EnumValues);
-        Assert.Equal(BinlogColumnType.String, table.Columns[table.ColumnIndex("chu")].Type);
+        Assert.Equal(ColumnType.String, table.Columns[table.ColumnIndex("chu")].Type);
         Assert.Equal(400, table.Columns[table.ColumnIndex("chu")].Length);
 
         // Typed accessors agree with the text forms for a few values.

@@ -3,6 +3,7 @@ using Serverless.MySql.Binlog.Events;
 using Serverless.MySql.Replication;
 using Xunit;
 using static Serverless.MySql.Tests.BinlogTestEvents;
+using Serverless.MySql.Protocol;
 
 namespace Serverless.MySql.Tests;
 
@@ -43,8 +44,8 @@ public class RowsEventTests
         Assert.Equal(80, table.Columns[1].Length);
         Assert.Equal((14, 4), (table.Columns[2].Precision, table.Columns[2].Scale));
         Assert.Equal(3, table.Columns[3].FractionalSecondsPrecision);
-        Assert.Equal((BinlogColumnType.String, 400), (table.Columns[5].Type, table.Columns[5].Length));
-        Assert.Equal(BinlogColumnType.Enum, table.Columns[6].Type);
+        Assert.Equal((ColumnType.String, 400), (table.Columns[5].Type, table.Columns[5].Length));
+        Assert.Equal(ColumnType.Enum, table.Columns[6].Type);
         Assert.Equal(["a", "b"], table.Columns[6].EnumValues);
         Assert.Equal(45, table.Columns[1].Collation);
         Assert.Equal(45, table.Columns[5].Collation);

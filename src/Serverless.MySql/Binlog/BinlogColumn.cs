@@ -1,3 +1,4 @@
+using Serverless.MySql.Protocol;
 namespace Serverless.MySql.Binlog;
 
 /// <summary>
@@ -9,10 +10,10 @@ public sealed class BinlogColumn
     public required int Index { get; init; }
 
     /// <summary>The type the row bytes are encoded in (the real type for STRING columns: ENUM, SET or STRING).</summary>
-    public required BinlogColumnType Type { get; init; }
+    public required ColumnType Type { get; init; }
 
     /// <summary>The type code as written in the TABLE_MAP column-type array.</summary>
-    public required BinlogColumnType DeclaredType { get; init; }
+    public required ColumnType DeclaredType { get; init; }
 
     /// <summary>The raw 16-bit metadata value as decoded for <see cref="DeclaredType"/>.</summary>
     public required ushort Metadata { get; init; }
@@ -53,15 +54,15 @@ public sealed class BinlogColumn
     /// <summary>Number of bits of a BIT(n) column.</summary>
     public int BitCount { get; init; }
 
-    public bool IsNumeric => DeclaredType is BinlogColumnType.Tiny or BinlogColumnType.Short or BinlogColumnType.Int24 or BinlogColumnType.Long
-        or BinlogColumnType.LongLong or BinlogColumnType.Float or BinlogColumnType.Double or BinlogColumnType.NewDecimal or BinlogColumnType.Decimal;
+    public bool IsNumeric => DeclaredType is ColumnType.Tiny or ColumnType.Short or ColumnType.Int24 or ColumnType.Long
+        or ColumnType.LongLong or ColumnType.Float or ColumnType.Double or ColumnType.NewDecimal or ColumnType.Decimal;
 
     /// <summary>Columns whose charset the optional metadata lists under DEFAULT_CHARSET/COLUMN_CHARSET.</summary>
-    public bool IsCharacter => Type is BinlogColumnType.String or BinlogColumnType.VarChar or BinlogColumnType.VarString or BinlogColumnType.Blob
-        or BinlogColumnType.TinyBlob or BinlogColumnType.MediumBlob or BinlogColumnType.LongBlob
-        or BinlogColumnType.MariaDbVarCharCompressed or BinlogColumnType.MariaDbBlobCompressed;
+    public bool IsCharacter => Type is ColumnType.String or ColumnType.VarChar or ColumnType.VarString or ColumnType.Blob
+        or ColumnType.TinyBlob or ColumnType.MediumBlob or ColumnType.LongBlob
+        or ColumnType.MariaDbVarCharCompressed or ColumnType.MariaDbBlobCompressed;
 
-    public bool IsEnumOrSet => Type is BinlogColumnType.Enum or BinlogColumnType.Set;
+    public bool IsEnumOrSet => Type is ColumnType.Enum or ColumnType.Set;
 
     public bool IsBinary => Collation == MySqlCharsets.BinaryCollation;
 

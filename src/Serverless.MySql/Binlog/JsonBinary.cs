@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
 using Serverless.MySql.Client;
+using Serverless.MySql.Protocol;
 
 namespace Serverless.MySql.Binlog;
 
@@ -144,21 +145,21 @@ public static class JsonBinary
 
     private static void WriteOpaque(ReadOnlySpan<byte> data, StringBuilder sb)
     {
-        var fieldType = (BinlogColumnType)Need(data, 1)[0];
+        var fieldType = (ColumnType)Need(data, 1)[0];
         var length = ReadVariableLength(data[1..], out var used);
         var payload = Slice(data, 1 + used, length);
         switch (fieldType)
         {
-            case BinlogColumnType.NewDecimal when payload.Length >= 2:
+            case ColumnType.NewDecimal when payload.Length >= 2:
                 sb.Append(DecimalBinary.Decode(payload[2..], payload[0], payload[1]).ToString());
                 break;
-            case BinlogColumnType.Date when payload.Length >= 8:
+            case ColumnType.Date when payload.Length >= 8:
                 sb.Append('"').Append(TemporalFormat.Format(UnpackDateTime(BinaryPrimitives.ReadInt64LittleEndian(payload)), false, 0)).Append('"');
                 break;
-            case BinlogColumnType.DateTime or BinlogColumnType.Timestamp when payload.Length >= 8:
+            case ColumnType.DateTime or ColumnType.Timestamp when payload.Length >= 8:
                 sb.Append('"').Append(TemporalFormat.Format(UnpackDateTime(BinaryPrimitives.ReadInt64LittleEndian(payload)), true, 6)).Append('"');
                 break;
-            case BinlogColumnType.Time when payload.Length >= 8:
+            case ColumnType.Time when payload.Length >= 8:
                 sb.Append('"').Append(UnpackTime(BinaryPrimitives.ReadInt64LittleEndian(payload))).Append('"');
                 break;
             default:

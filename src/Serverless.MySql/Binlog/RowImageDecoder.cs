@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using Serverless.MySql.Binlog.Events;
 using Serverless.MySql.Client;
+using Serverless.MySql.Protocol;
 
 namespace Serverless.MySql.Binlog;
 
@@ -71,32 +72,32 @@ internal static class RowImageDecoder
         var data = span[offset..];
         switch (column.Type)
         {
-            case BinlogColumnType.Tiny:
+            case ColumnType.Tiny:
                 value = column.IsUnsigned ? ColumnValue.FromUInt64(data[0]) : ColumnValue.FromInt64((sbyte)data[0]);
                 return offset + 1;
-            case BinlogColumnType.Short:
+            case ColumnType.Short:
                 value = column.IsUnsigned ? ColumnValue.FromUInt64(BinaryPrimitives.ReadUInt16LittleEndian(data)) : ColumnValue.FromInt64(BinaryPrimitives.ReadInt16LittleEndian(data));
                 return offset + 2;
-            case BinlogColumnType.Int24:
+            case ColumnType.Int24:
                 {
                     var raw = data[0] | (data[1] << 8) | (data[2] << 16);
                     value = column.IsUnsigned ? ColumnValue.FromUInt64((ulong)raw) : ColumnValue.FromInt64((raw << 8) >> 8);
                     return offset + 3;
                 }
 
-            case BinlogColumnType.Long:
+            case ColumnType.Long:
                 value = column.IsUnsigned ? ColumnValue.FromUInt64(BinaryPrimitives.ReadUInt32LittleEndian(data)) : ColumnValue.FromInt64(BinaryPrimitives.ReadInt32LittleEndian(data));
                 return offset + 4;
-            case BinlogColumnType.LongLong:
+            case ColumnType.LongLong:
                 value = column.IsUnsigned ? ColumnValue.FromUInt64(BinaryPrimitives.ReadUInt64LittleEndian(data)) : ColumnValue.FromInt64(BinaryPrimitives.ReadInt64LittleEndian(data));
                 return offset + 8;
-            case BinlogColumnType.Float:
+            case ColumnType.Float:
                 value = ColumnValue.FromSingle(BinaryPrimitives.ReadSingleLittleEndian(data));
                 return offset + 4;
-            case BinlogColumnType.Double:
+            case ColumnType.Double:
                 value = ColumnValue.FromDouble(BinaryPrimitives.ReadDoubleLittleEndian(data));
                 return offset + 8;
-            case BinlogColumnType.NewDecimal:
+            case ColumnType.NewDecimal:
                 {
                     var size = DecimalBinary.BinarySize(column.Precision, column.Scale);
                     _ = data[size - 1];
@@ -104,18 +105,18 @@ internal static class RowImageDecoder
                     return offset + size;
                 }
 
-            case BinlogColumnType.Year:
+            case ColumnType.Year:
                 value = ColumnValue.FromYear(data[0] == 0 ? 0 : 1900 + data[0]);
                 return offset + 1;
-            case BinlogColumnType.Date:
-            case BinlogColumnType.NewDate:
+            case ColumnType.Date:
+            case ColumnType.NewDate:
                 {
                     var raw = data[0] | (data[1] << 8) | (data[2] << 16);
                     value = ColumnValue.FromDate(new MySqlDateTime(raw >> 9, (raw >> 5) & 0xF, raw & 0x1F, 0, 0, 0, 0));
                     return offset + 3;
                 }
 
-            case BinlogColumnType.Time:
+            case ColumnType.Time:
                 {
                     // Legacy TIME: signed HHMMSS as a decimal number in 3 bytes.
                     var raw = ((data[0] | (data[1] << 8) | (data[2] << 16)) << 8) >> 8;
@@ -125,9 +126,9 @@ internal static class RowImageDecoder
                     return offset + 3;
                 }
 
-            case BinlogColumnType.Time2:
+            case ColumnType.Time2:
                 return DecodeTime2(column.FractionalSecondsPrecision, data, offset, out value);
-            case BinlogColumnType.DateTime:
+            case ColumnType.DateTime:
                 {
                     // Legacy DATETIME: YYYYMMDDhhmmss as a decimal number in 8 bytes.
                     var raw = BinaryPrimitives.ReadInt64LittleEndian(data);
@@ -138,7 +139,7 @@ internal static class RowImageDecoder
                     return offset + 8;
                 }
 
-            case BinlogColumnType.DateTime2:
+            case ColumnType.DateTime2:
                 {
                     var fsp = column.FractionalSecondsPrecision;
                     var packed = ((long)data[0] << 32 | (long)data[1] << 24 | (long)data[2] << 16 | (long)data[3] << 8 | data[4]) - 0x8000000000L;
@@ -152,10 +153,10 @@ internal static class RowImageDecoder
                     return offset + 5 + ((fsp + 1) / 2);
                 }
 
-            case BinlogColumnType.Timestamp:
+            case ColumnType.Timestamp:
                 value = ColumnValue.FromTimestamp(BinaryPrimitives.ReadUInt32LittleEndian(data) * 1_000_000L, 0);
                 return offset + 4;
-            case BinlogColumnType.Timestamp2:
+            case ColumnType.Timestamp2:
                 {
                     var fsp = column.FractionalSecondsPrecision;
                     var seconds = BinaryPrimitives.ReadUInt32BigEndian(data);
@@ -163,7 +164,7 @@ internal static class RowImageDecoder
                     return offset + 4 + ((fsp + 1) / 2);
                 }
 
-            case BinlogColumnType.Bit:
+            case ColumnType.Bit:
                 {
                     var length = (column.BitCount + 7) / 8;
                     ulong bits = 0;
@@ -176,10 +177,10 @@ internal static class RowImageDecoder
                     return offset + length;
                 }
 
-            case BinlogColumnType.Enum:
+            case ColumnType.Enum:
                 value = ColumnValue.FromEnum(column.Length == 1 ? data[0] : BinaryPrimitives.ReadUInt16LittleEndian(data));
                 return offset + column.Length;
-            case BinlogColumnType.Set:
+            case ColumnType.Set:
                 {
                     ulong mask = 0;
                     for (var i = column.Length - 1; i >= 0; i--)
@@ -191,9 +192,9 @@ internal static class RowImageDecoder
                     return offset + column.Length;
                 }
 
-            case BinlogColumnType.String:
-            case BinlogColumnType.VarChar:
-            case BinlogColumnType.VarString:
+            case ColumnType.String:
+            case ColumnType.VarChar:
+            case ColumnType.VarString:
                 {
                     int length, prefix;
                     if (column.Length < 256)
@@ -210,7 +211,7 @@ internal static class RowImageDecoder
                     _ = data[(prefix + length - 1)..];
                     var kind = column.Collation == MySqlCharsets.BinaryCollation ? ColumnValueKind.Binary : ColumnValueKind.String;
                     var bytes = memory.Slice(offset + prefix, length);
-                    if (kind == ColumnValueKind.Binary && column.Type == BinlogColumnType.String && length < column.Length)
+                    if (kind == ColumnValueKind.Binary && column.Type == ColumnType.String && length < column.Length)
                     {
                         // BINARY(n) is logged without its trailing zero bytes; the column value has them.
                         var padded = new byte[column.Length];
@@ -222,13 +223,13 @@ internal static class RowImageDecoder
                     return offset + prefix + length;
                 }
 
-            case BinlogColumnType.Blob:
-            case BinlogColumnType.TinyBlob:
-            case BinlogColumnType.MediumBlob:
-            case BinlogColumnType.LongBlob:
-            case BinlogColumnType.Geometry:
-            case BinlogColumnType.Json:
-            case BinlogColumnType.Vector:
+            case ColumnType.Blob:
+            case ColumnType.TinyBlob:
+            case ColumnType.MediumBlob:
+            case ColumnType.LongBlob:
+            case ColumnType.Geometry:
+            case ColumnType.Json:
+            case ColumnType.Vector:
                 {
                     var prefix = column.Length;
                     long length = prefix switch
@@ -246,24 +247,24 @@ internal static class RowImageDecoder
 
                     var kind = column.Type switch
                     {
-                        BinlogColumnType.Json => ColumnValueKind.Json,
-                        BinlogColumnType.Geometry => ColumnValueKind.Geometry,
-                        BinlogColumnType.Vector => ColumnValueKind.Binary,
+                        ColumnType.Json => ColumnValueKind.Json,
+                        ColumnType.Geometry => ColumnValueKind.Geometry,
+                        ColumnType.Vector => ColumnValueKind.Binary,
                         _ => column.Collation is MySqlCharsets.BinaryCollation or 0 ? ColumnValueKind.Binary : ColumnValueKind.String,
                     };
                     value = ColumnValue.FromBytes(kind, memory.Slice(offset + prefix, (int)length), column.Collation);
                     return offset + prefix + (int)length;
                 }
 
-            case BinlogColumnType.Null:
+            case ColumnType.Null:
                 value = ColumnValue.Null;
                 return offset;
-            case BinlogColumnType.Decimal:
+            case ColumnType.Decimal:
                 throw new UnsupportedBinlogFeatureException(
                     $"Column {column} uses the pre-MySQL-5.0 DECIMAL storage format, which rows events cannot be decoded from. " +
                     "Rebuild the table (ALTER TABLE ... FORCE) so the column uses the current DECIMAL format.");
-            case BinlogColumnType.MariaDbVarCharCompressed:
-            case BinlogColumnType.MariaDbBlobCompressed:
+            case ColumnType.MariaDbVarCharCompressed:
+            case ColumnType.MariaDbBlobCompressed:
                 throw new UnsupportedBinlogFeatureException(
                     $"Column {column} is a MariaDB COMPRESSED column, whose binlog values are zlib-compressed; remove the COMPRESSED attribute " +
                     "(ALTER TABLE ... MODIFY the column without COMPRESSED) to capture it.");

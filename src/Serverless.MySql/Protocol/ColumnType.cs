@@ -24,7 +24,13 @@ public enum ColumnType : byte
     DateTime2 = 18,
     Time2 = 19,
     TypedArray = 20,
+
+    // MariaDB's compressed columns (only in binlog table maps; refused there).
+    MariaDbVarCharCompressed = 140,
+    MariaDbBlobCompressed = 141,
     Vector = 242,
+    Invalid = 243,
+    Bool = 244,
     Json = 245,
     NewDecimal = 246,
     Enum = 247,

@@ -1,3 +1,4 @@
+using Serverless.MySql.Protocol;
 namespace Serverless.MySql.Binlog.Events;
 
 /// <summary>
@@ -52,7 +53,7 @@ public sealed class TableMapEvent : BinlogEvent
         var columns = new BinlogColumn[columnCount];
         for (var i = 0; i < columnCount; i++)
         {
-            columns[i] = ReadColumnMetadata(i, (BinlogColumnType)types[i], ref metadata, database, table);
+            columns[i] = ReadColumnMetadata(i, (ColumnType)types[i], ref metadata, database, table);
         }
 
         var nullable = reader.ReadBytes((columnCount + 7) / 8);
@@ -66,28 +67,28 @@ public sealed class TableMapEvent : BinlogEvent
         return map;
     }
 
-    private static BinlogColumn ReadColumnMetadata(int index, BinlogColumnType declared, ref BinlogSpanReader metadata, string database, string table)
+    private static BinlogColumn ReadColumnMetadata(int index, ColumnType declared, ref BinlogSpanReader metadata, string database, string table)
     {
         switch (declared)
         {
-            case BinlogColumnType.Float:
-            case BinlogColumnType.Double:
-            case BinlogColumnType.Blob:
-            case BinlogColumnType.TinyBlob:
-            case BinlogColumnType.MediumBlob:
-            case BinlogColumnType.LongBlob:
-            case BinlogColumnType.Geometry:
-            case BinlogColumnType.Json:
-            case BinlogColumnType.Vector:
-            case BinlogColumnType.MariaDbBlobCompressed:
+            case ColumnType.Float:
+            case ColumnType.Double:
+            case ColumnType.Blob:
+            case ColumnType.TinyBlob:
+            case ColumnType.MediumBlob:
+            case ColumnType.LongBlob:
+            case ColumnType.Geometry:
+            case ColumnType.Json:
+            case ColumnType.Vector:
+            case ColumnType.MariaDbBlobCompressed:
                 {
                     var m = metadata.ReadByte();
                     return new BinlogColumn { Index = index, DeclaredType = declared, Type = declared, Metadata = m, Length = m };
                 }
 
-            case BinlogColumnType.Time2:
-            case BinlogColumnType.DateTime2:
-            case BinlogColumnType.Timestamp2:
+            case ColumnType.Time2:
+            case ColumnType.DateTime2:
+            case ColumnType.Timestamp2:
                 {
                     var fsp = metadata.ReadByte();
                     if (fsp > 6)
@@ -98,15 +99,15 @@ public sealed class TableMapEvent : BinlogEvent
                     return new BinlogColumn { Index = index, DeclaredType = declared, Type = declared, Metadata = fsp, FractionalSecondsPrecision = fsp };
                 }
 
-            case BinlogColumnType.VarChar:
-            case BinlogColumnType.VarString:
-            case BinlogColumnType.MariaDbVarCharCompressed:
+            case ColumnType.VarChar:
+            case ColumnType.VarString:
+            case ColumnType.MariaDbVarCharCompressed:
                 {
                     var max = metadata.ReadUInt16();
                     return new BinlogColumn { Index = index, DeclaredType = declared, Type = declared, Metadata = max, Length = max };
                 }
 
-            case BinlogColumnType.NewDecimal:
+            case ColumnType.NewDecimal:
                 {
                     var precision = metadata.ReadByte();
                     var scale = metadata.ReadByte();
@@ -117,7 +118,7 @@ public sealed class TableMapEvent : BinlogEvent
                     };
                 }
 
-            case BinlogColumnType.Bit:
+            case ColumnType.Bit:
                 {
                     var bits = metadata.ReadByte();
                     var bytes = metadata.ReadByte();
@@ -127,28 +128,28 @@ public sealed class TableMapEvent : BinlogEvent
                     };
                 }
 
-            case BinlogColumnType.String:
-            case BinlogColumnType.Enum:
-            case BinlogColumnType.Set:
+            case ColumnType.String:
+            case ColumnType.Enum:
+            case ColumnType.Set:
                 {
                     var first = metadata.ReadByte();
                     var second = metadata.ReadByte();
                     var meta = (ushort)((first << 8) | second);
-                    BinlogColumnType real;
+                    ColumnType real;
                     int length;
                     if ((first & 0x30) != 0x30)
                     {
                         // CHAR longer than 255 bytes: two bits of the length are folded into the (inverted) type byte.
                         length = second | (((first & 0x30) ^ 0x30) << 4);
-                        real = (BinlogColumnType)(first | 0x30);
+                        real = (ColumnType)(first | 0x30);
                     }
                     else
                     {
                         length = second;
-                        real = (BinlogColumnType)first;
+                        real = (ColumnType)first;
                     }
 
-                    if (real is not (BinlogColumnType.String or BinlogColumnType.Enum or BinlogColumnType.Set))
+                    if (real is not (ColumnType.String or ColumnType.Enum or ColumnType.Set))
                     {
                         real = declared;
                         length = second;
@@ -201,10 +202,10 @@ public sealed class TableMapEvent : BinlogEvent
 
                     HasColumnNames = true;
                     break;
-                case 5: ReadStringValues(ref field, columns.Where(c => c.Type == BinlogColumnType.Set), isSet: true); break;
-                case 6: ReadStringValues(ref field, columns.Where(c => c.Type == BinlogColumnType.Enum), isSet: false); break;
+                case 5: ReadStringValues(ref field, columns.Where(c => c.Type == ColumnType.Set), isSet: true); break;
+                case 6: ReadStringValues(ref field, columns.Where(c => c.Type == ColumnType.Enum), isSet: false); break;
                 case 7:
-                    foreach (var column in columns.Where(c => c.Type == BinlogColumnType.Geometry))
+                    foreach (var column in columns.Where(c => c.Type == ColumnType.Geometry))
                     {
                         column.GeometryType = (int)field.ReadPackedInteger();
                     }
