@@ -100,6 +100,31 @@ public sealed class CommitPipelineTests
     }
 
     [Fact]
+    public async Task DeletionVectorOnAFileWithoutNumRecordsIsRefused()
+    {
+        using var dir = new TempDirectory();
+        var table = await DeltaTable.CreateAsync(Local(dir), KeyValueTable());
+        await table.CommitAsync(table.BeginTransaction().Add(DataFile("a.parquet") with { Stats = null }));
+        var dv = DeletionVectors.DeletionVectorStore.Inline(DeletionVectors.RoaringBitmapArray.Of([1]));
+        var e = Assert.Throws<DeltaException>(() => table.BeginTransaction().UpdateDeletionVector(table.Snapshot.Files.Single(), dv));
+        Assert.Contains("numRecords", e.Message, StringComparison.Ordinal);
+        await table.CommitAsync(table.BeginTransaction().Add(DataFile("b.parquet", rows: 2)));
+        var tooMany = DeletionVectors.DeletionVectorStore.Inline(DeletionVectors.RoaringBitmapArray.Of([0, 1, 2]));
+        Assert.Throws<ArgumentException>(() => table.BeginTransaction().UpdateDeletionVector(table.Snapshot.Files.Single(f => f.Path == "b.parquet"), tooMany));
+    }
+
+    [Fact]
+    public async Task AppendOnlyTableRefusesRemoves()
+    {
+        using var dir = new TempDirectory();
+        var def = KeyValueTable() with { Configuration = new Dictionary<string, string> { ["delta.appendOnly"] = "true" } };
+        var table = await DeltaTable.CreateAsync(Local(dir), def);
+        await table.CommitAsync(table.BeginTransaction().Add(DataFile("a.parquet")));
+        var e = await Assert.ThrowsAsync<DeltaException>(() => table.CommitAsync(table.BeginTransaction("DELETE").Remove(table.Snapshot.Files.Single())));
+        Assert.Contains("append-only", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ReplayingACommittedAppTransactionIsANoOp()
     {
         using var dir = new TempDirectory();

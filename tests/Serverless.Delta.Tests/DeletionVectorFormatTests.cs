@@ -163,4 +163,18 @@ public sealed class DeletionVectorFormatTests
         a.UnionWith(RoaringBitmapArray.Of([5, 6, 1L << 33]));
         Assert.Equal([1L, 5, 6, 9, 1L << 33], a.Values().ToArray());
     }
+
+    [Fact]
+    public async Task AbsolutePathDvInsideTheTableRootIsReadThroughTheStore()
+    {
+        using var dir = new TempDirectory();
+        var (bytes, descriptors) = DeletionVectorStore.BuildFile(Guid.NewGuid(), [RoaringBitmapArray.Of([2, 4])]);
+        await File.WriteAllBytesAsync(Path.Combine(dir.Path, "dv.bin"), bytes);
+        var table = new TableLocation(new LocalFolderObjectStore(dir.Path), absoluteUri: "abfss://lake@acct.dfs.core.windows.net/tables/t");
+        var p = descriptors[0] with { StorageType = "p", PathOrInlineDv = "abfss://lake@acct.dfs.core.windows.net/tables/t/dv.bin" };
+        Assert.Equal([2L, 4L], (await DeletionVectorStore.ReadAsync(table, p)).Values());
+        var outside = p with { PathOrInlineDv = "abfss://other@acct.dfs.core.windows.net/dv.bin" };
+        var e = await Assert.ThrowsAsync<DeltaException>(() => DeletionVectorStore.ReadAsync(table, outside));
+        Assert.Contains("outside table root", e.Message, StringComparison.Ordinal);
+    }
 }

@@ -94,6 +94,14 @@ public sealed partial class DeltaTransaction
             throw new ArgumentException($"The new deletion vector of '{file.Path}' deletes {deletionVector.Cardinality} rows, fewer than the {previous} already deleted; a deletion vector can only grow (union the old one in).", nameof(deletionVector));
         }
 
+        // PROTOCOL.md: a logical file with a deletion vector must carry an accurate numRecords.
+        var records = StatsNumRecords(file.Stats)
+            ?? throw new DeltaException($"File '{file.Path}' has no numRecords statistic, which every file with a deletion vector must carry; rewrite the file with statistics instead of attaching a deletion vector.");
+        if (deletionVector.Cardinality > records)
+        {
+            throw new ArgumentException($"The deletion vector for '{file.Path}' deletes {deletionVector.Cardinality} rows but the file holds {records}.", nameof(deletionVector));
+        }
+
         if (file.DeletionVector is not null)
         {
             dvsRemoved++;
@@ -246,6 +254,11 @@ public sealed partial class DeltaTransaction
         var metadata = newMetadata ?? snapshot.Metadata;
         var name = snapshot.Describe();
         TableFeatures.EnsureWritable(protocol, name);
+
+        if (snapshot.Schema.Fields.Any(f => f.Metadata.ContainsKey("delta.invariants")) || metadata.Configuration.Keys.Any(k => k.StartsWith("delta.constraints.", StringComparison.Ordinal)))
+        {
+            throw new DeltaException($"Table {name} declares column invariants or CHECK constraints, which this library does not evaluate; writing could store rows that violate them, so writes are refused.");
+        }
 
         if (removes.Count > 0 && removes.Any(r => r.DataChange) && metadata.GetConfiguration("delta.appendOnly") == "true")
         {
