@@ -280,26 +280,48 @@ public sealed class ParquetColumnBuffer
 
     internal bool[]? NullArray => _nulls;
 
-    /// <summary>Reader fast path: reserves <paramref name="count"/> slots and returns the start index.</summary>
-    internal int ReserveSlots(int count)
+    /// <summary>
+    /// Reader fast path: reserves <paramref name="count"/> slots and returns the start index. When the buffer must
+    /// grow it grows toward <paramref name="expectedTotal"/> (the row group's rows) by up to 4x, not by doubling.
+    /// </summary>
+    internal int ReserveSlots(int count, long expectedTotal = 0)
     {
-        EnsureCapacity(Count + count);
+        var needed = Count + count;
+        if (needed + 1 > _offsets.Length && expectedTotal > needed)
+        {
+            EnsureCapacity((int)Math.Min(expectedTotal, Math.Max(needed, 4L * (_offsets.Length - 1))));
+        }
+
+        EnsureCapacity(needed);
         var start = Count;
         Count += count;
         return start;
     }
 
-    /// <summary>Reader fast path: marks a reserved slot null.</summary>
-    internal void MarkNull(int index)
+    /// <summary>Reader fast path: room for <paramref name="total"/> more value bytes; returns the array and where they start.</summary>
+    internal byte[] ReserveBytes(int total, out int start, long expectedBytes = 0)
     {
-        _nulls ??= new bool[_offsets.Length - 1];
-        _nulls[index] = true;
-        NullCount++;
-        if (Column.PhysicalType is ParquetPhysicalType.ByteArray or ParquetPhysicalType.FixedLenByteArray or ParquetPhysicalType.Int96)
+        var needed = (long)_byteLength + total;
+        if (needed > _bytes.Length && expectedBytes > needed)
         {
-            _offsets[index + 1] = _byteLength;
+            // Grow toward the expected size (up to 4x at once) so a row group's values are not copied log(n) times.
+            var target = Math.Min(Math.Min(expectedBytes, Array.MaxLength), Math.Max(needed, 4L * _bytes.Length));
+            EnsureBytes((int)(target - _byteLength));
         }
+
+        EnsureBytes(total);
+        start = _byteLength;
+        _byteLength += total;
+        return _bytes;
     }
+
+    /// <summary>Reader fast path: the offsets array (Count + 1 entries in use).</summary>
+    internal int[] OffsetArray => _offsets;
+
+    /// <summary>Reader fast path: the null flags, created on first use; add the nulls set with <see cref="AddNulls"/>.</summary>
+    internal bool[] NullFlags() => _nulls ??= new bool[_offsets.Length - 1];
+
+    internal void AddNulls(int count) => NullCount += count;
 
     /// <summary>Reader fast path: appends bytes for the next reserved byte-array slot <paramref name="index"/>.</summary>
     internal void SetBytes(int index, ReadOnlySpan<byte> value)
@@ -320,7 +342,7 @@ public sealed class ParquetColumnBuffer
                 throw new InvalidOperationException($"Column '{Column.Name}': more than {Array.MaxLength} bytes in one buffer; use smaller batches.");
             }
 
-            Array.Resize(ref _bytes, (int)Math.Min(Array.MaxLength, Math.Max(needed, Math.Max(256, (long)_bytes.Length * 2))));
+            Grow(ref _bytes, (int)Math.Min(Array.MaxLength, Math.Max(needed, Math.Max(256, (long)_bytes.Length * 2))), _byteLength);
         }
     }
 
@@ -334,19 +356,39 @@ public sealed class ParquetColumnBuffer
         var size = Math.Max(count, (_offsets.Length - 1) * 2);
         switch (Column.PhysicalType)
         {
-            case ParquetPhysicalType.Boolean: Array.Resize(ref _bools, size); break;
-            case ParquetPhysicalType.Int32: Array.Resize(ref _ints, size); break;
-            case ParquetPhysicalType.Int64: Array.Resize(ref _longs, size); break;
-            case ParquetPhysicalType.Float: Array.Resize(ref _floats, size); break;
-            case ParquetPhysicalType.Double: Array.Resize(ref _doubles, size); break;
+            case ParquetPhysicalType.Boolean: Grow(ref _bools, size, Count); break;
+            case ParquetPhysicalType.Int32: Grow(ref _ints, size, Count); break;
+            case ParquetPhysicalType.Int64: Grow(ref _longs, size, Count); break;
+            case ParquetPhysicalType.Float: Grow(ref _floats, size, Count); break;
+            case ParquetPhysicalType.Double: Grow(ref _doubles, size, Count); break;
             default: break;
         }
 
-        Array.Resize(ref _offsets, size + 1);
+        if (Column.PhysicalType is ParquetPhysicalType.ByteArray or ParquetPhysicalType.FixedLenByteArray or ParquetPhysicalType.Int96)
+        {
+            Grow(ref _offsets, size + 1, Count + 1);
+        }
+        else
+        {
+            // Unused by fixed-width columns (their ByteOffsets stay zero); it only tracks capacity.
+            Array.Resize(ref _offsets, size + 1);
+        }
         if (_nulls is not null)
         {
             Array.Resize(ref _nulls, size);
         }
+    }
+
+    /// <summary>
+    /// A larger array holding the first <paramref name="used"/> elements. The rest is not zeroed: every slot is
+    /// written before <see cref="Count"/> (or the byte length) covers it, and nothing reads past those.
+    /// Null flags are not grown this way; they must start false.
+    /// </summary>
+    private static void Grow<T>(ref T[] array, int size, int used)
+    {
+        var bigger = GC.AllocateUninitializedArray<T>(size);
+        array.AsSpan(0, Math.Min(used, array.Length)).CopyTo(bigger);
+        array = bigger;
     }
 
     private static Int128 Pow10(int n)

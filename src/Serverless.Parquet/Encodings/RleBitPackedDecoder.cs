@@ -1,4 +1,6 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Serverless.Parquet.Encodings;
 
@@ -36,6 +38,7 @@ internal sealed class RleBitPackedDecoder
     }
 
     /// <summary>Fills <paramref name="destination"/> completely or throws when the data ends first.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void ReadExactly(Span<int> destination)
     {
         var filled = 0;
@@ -119,6 +122,7 @@ internal sealed class RleBitPackedDecoder
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Unpack(Span<int> destination)
     {
         var bw = _bitWidth;
@@ -129,32 +133,67 @@ internal sealed class RleBitPackedDecoder
         }
 
         var mask = bw == 32 ? 0xFFFFFFFFUL : (1UL << bw) - 1;
-        var data = _data;
         var bitPos = _packedBitOffset;
         var baseIndex = _packedStart;
-        var safeEnd = _end - 8;
-        for (var i = 0; i < destination.Length; i++)
+        ref var data = ref MemoryMarshal.GetArrayDataReference(_data);
+        ref var output = ref MemoryMarshal.GetReference(destination);
+        var count = destination.Length;
+        var i = 0;
+
+        // Whole values whose 8-byte load stays inside the run's data: no per-value bounds checks, 8 at a time.
+        var safeEnd = (long)(_end - 8 - baseIndex) * 8;
+        if (bw <= 8)
         {
-            var byteIndex = baseIndex + (bitPos >> 3);
-            ulong word;
-            if (byteIndex <= safeEnd)
+            // Eight values of up to 8 bits fit in one 64-bit load.
+            while (i + 8 <= count && bitPos + (8L * bw) <= safeEnd + 1 && (bitPos & 7) == 0)
             {
-                word = BinaryPrimitives.ReadUInt64LittleEndian(data.AsSpan(byteIndex, 8));
-            }
-            else
-            {
-                word = 0;
-                for (var b = 0; b < 8 && byteIndex + b < _end; b++)
+                var word = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref data, baseIndex + (bitPos >> 3)));
+                for (var k = 0; k < 8; k++)
                 {
-                    word |= (ulong)data[byteIndex + b] << (8 * b);
+                    Unsafe.Add(ref output, i + k) = (int)((word >> (k * bw)) & mask);
                 }
+
+                i += 8;
+                bitPos += 8 * bw;
+            }
+        }
+
+        while (i + 8 <= count && bitPos + (8L * bw) <= safeEnd)
+        {
+            for (var k = 0; k < 8; k++)
+            {
+                var word = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref data, baseIndex + (bitPos >> 3)));
+                Unsafe.Add(ref output, i + k) = (int)((word >> (bitPos & 7)) & mask);
+                bitPos += bw;
             }
 
-            destination[i] = (int)((word >> (bitPos & 7)) & mask);
+            i += 8;
+        }
+
+        for (; i < count; i++)
+        {
+            destination[i] = (int)((ReadWordAt(baseIndex + (bitPos >> 3)) >> (bitPos & 7)) & mask);
             bitPos += bw;
         }
 
         _packedBitOffset = bitPos;
+    }
+
+    /// <summary>Eight bytes at <paramref name="byteIndex"/>, zero past the end of the run's data.</summary>
+    private ulong ReadWordAt(int byteIndex)
+    {
+        if (byteIndex <= _end - 8)
+        {
+            return BinaryPrimitives.ReadUInt64LittleEndian(_data.AsSpan(byteIndex, 8));
+        }
+
+        ulong word = 0;
+        for (var b = 0; b < 8 && byteIndex + b < _end; b++)
+        {
+            word |= (ulong)_data[byteIndex + b] << (8 * b);
+        }
+
+        return word;
     }
 
     private ulong ReadUleb128()

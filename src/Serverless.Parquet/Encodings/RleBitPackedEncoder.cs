@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Serverless.Parquet.Encodings;
 
 /// <summary>
@@ -8,6 +10,7 @@ internal static class RleBitPackedEncoder
 {
     public static int BitWidth(int maxValue) => maxValue == 0 ? 0 : 32 - System.Numerics.BitOperations.LeadingZeroCount((uint)maxValue);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Encode(ReadOnlySpan<int> values, int bitWidth, ByteBuffer output)
     {
         var n = values.Length;
@@ -56,6 +59,7 @@ internal static class RleBitPackedEncoder
         return j - start;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Pack(ReadOnlySpan<int> values, int start, int count, int bitWidth, ByteBuffer output)
     {
         var byteCount = count * bitWidth / 8;

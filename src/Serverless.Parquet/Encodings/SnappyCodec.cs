@@ -35,7 +35,9 @@ internal static class SnappyCodec
         for (var start = 0; start < input.Length; start += BlockSize)
         {
             var block = input.Slice(start, Math.Min(BlockSize, input.Length - start));
-            d += block.Length < MinNonLiteralBlockSize ? EmitLiteral(output[d..], block) : CompressBlock(block, output[d..], table);
+            d += block.Length < MinNonLiteralBlockSize
+                ? EmitLiteral(ref MemoryMarshal.GetReference(output[d..]), 0, output.Length - d, ref MemoryMarshal.GetReference(block), block.Length, block.Length)
+                : CompressBlock(block, output[d..], table);
         }
 
         return d;
@@ -61,6 +63,7 @@ internal static class SnappyCodec
     /// Decompresses into exactly <paramref name="output"/>; returns null on success or why the input is corrupt
     /// (the caller adds the file offset and column).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static string? TryDecompress(ReadOnlySpan<byte> input, Span<byte> output)
     {
         var declared = DeclaredLength(input);
@@ -90,107 +93,137 @@ internal static class SnappyCodec
             int tag = Unsafe.Add(ref src, s);
             int length;
             int offset;
-            switch (tag & 3)
+            var kind = tag & 3;
+            if (kind == 0)
             {
-                case 0:
+                length = tag >> 2;
+                if (length < 60)
+                {
+                    s++;
+
+                    // Short literal with room on both sides: one 16-byte copy, the common case.
+                    if (length < 16 && srcEnd - s >= 16 && dstEnd - d >= 16)
                     {
-                        length = tag >> 2;
-                        if (length < 60)
-                        {
-                            s++;
-
-                            // Short literal with room on both sides: one 16-byte copy, the common case.
-                            if (length < 16 && srcEnd - s >= 16 && dstEnd - d >= 16)
-                            {
-                                Unsafe.WriteUnaligned(ref Unsafe.Add(ref dst, d), Unsafe.ReadUnaligned<Vector128<byte>>(ref Unsafe.Add(ref src, s)));
-                                s += length + 1;
-                                d += length + 1;
-                                continue;
-                            }
-                        }
-                        else
-                        {
-                            var extra = length - 59;
-                            if (srcEnd - s < 1 + extra)
-                            {
-                                return "literal length beyond the input";
-                            }
-
-                            uint l = 0;
-                            for (var k = 0; k < extra; k++)
-                            {
-                                l |= (uint)Unsafe.Add(ref src, s + 1 + k) << (8 * k);
-                            }
-
-                            if (l >= int.MaxValue)
-                            {
-                                return "literal too long";
-                            }
-
-                            length = (int)l;
-                            s += 1 + extra;
-                        }
-
-                        length++;
-                        if (length > srcEnd - s || length > dstEnd - d)
-                        {
-                            return "literal beyond the input or the declared length";
-                        }
-
-                        input.Slice(s, length).CopyTo(output[d..]);
-                        s += length;
-                        d += length;
+                        Unsafe.WriteUnaligned(ref Unsafe.Add(ref dst, d), Unsafe.ReadUnaligned<Vector128<byte>>(ref Unsafe.Add(ref src, s)));
+                        s += length + 1;
+                        d += length + 1;
                         continue;
                     }
-
-                case 1:
-                    if (srcEnd - s < 2)
+                }
+                else
+                {
+                    var extra = length - 59;
+                    if (srcEnd - s < 1 + extra)
                     {
-                        return "copy beyond the input";
+                        return "literal length beyond the input";
                     }
 
-                    length = 4 + ((tag >> 2) & 7);
-                    offset = ((tag & 0xE0) << 3) | Unsafe.Add(ref src, s + 1);
-                    s += 2;
-                    break;
-                case 2:
-                    if (srcEnd - s < 3)
+                    uint l = 0;
+                    for (var k = 0; k < extra; k++)
                     {
-                        return "copy beyond the input";
+                        l |= (uint)Unsafe.Add(ref src, s + 1 + k) << (8 * k);
                     }
 
-                    length = 1 + (tag >> 2);
-                    offset = BinaryPrimitives.ReadUInt16LittleEndian(input.Slice(s + 1));
-                    s += 3;
-                    break;
-                default:
+                    if (l >= int.MaxValue)
                     {
-                        if (srcEnd - s < 5)
-                        {
-                            return "copy beyond the input";
-                        }
-
-                        length = 1 + (tag >> 2);
-                        var o = BinaryPrimitives.ReadUInt32LittleEndian(input.Slice(s + 1));
-                        offset = o > int.MaxValue ? int.MaxValue : (int)o;
-                        s += 5;
-                        break;
+                        return "literal too long";
                     }
+
+                    length = (int)l;
+                    s += 1 + extra;
+                }
+
+                length++;
+                if (length > srcEnd - s || length > dstEnd - d)
+                {
+                    return "literal beyond the input or the declared length";
+                }
+
+                Unsafe.CopyBlockUnaligned(ref Unsafe.Add(ref dst, d), ref Unsafe.Add(ref src, s), (uint)length);
+                s += length;
+                d += length;
+                continue;
             }
 
-            if (offset == 0 || offset > d || length > dstEnd - d)
+            if (kind == 1)
+            {
+                if (srcEnd - s < 2)
+                {
+                    return "copy beyond the input";
+                }
+
+                length = 4 + ((tag >> 2) & 7);
+                offset = ((tag & 0xE0) << 3) | Unsafe.Add(ref src, s + 1);
+                s += 2;
+            }
+            else if (kind == 2)
+            {
+                if (srcEnd - s < 3)
+                {
+                    return "copy beyond the input";
+                }
+
+                length = 1 + (tag >> 2);
+                offset = BinaryPrimitives.ReadUInt16LittleEndian(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref src, s + 1), 2));
+                s += 3;
+            }
+            else
+            {
+                if (srcEnd - s < 5)
+                {
+                    return "copy beyond the input";
+                }
+
+                length = 1 + (tag >> 2);
+                var o = BinaryPrimitives.ReadUInt32LittleEndian(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref src, s + 1), 4));
+                offset = o > int.MaxValue ? int.MaxValue : (int)o;
+                s += 5;
+            }
+
+            if ((uint)(offset - 1) >= (uint)d || length > dstEnd - d)
             {
                 return $"copy of {length} bytes from offset {offset} is out of range at output byte {d}";
             }
 
             ref var to = ref Unsafe.Add(ref dst, d);
             ref var from = ref Unsafe.Add(ref dst, d - offset);
-            if (offset >= 8 && dstEnd - d >= length + 8)
+            d += length;
+            if (dstEnd - d >= 16)
             {
-                // Eight bytes at a time: each read only covers bytes already written (offset >= 8); may overrun by < 8 bytes of slack.
-                for (var k = 0; k < length; k += 8)
+                // Wide copies may overrun the copy by < 16 bytes of output slack; every read covers bytes already written.
+                if (offset >= 16)
                 {
-                    Unsafe.WriteUnaligned(ref Unsafe.Add(ref to, k), Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref from, k)));
+                    Unsafe.WriteUnaligned(ref to, Unsafe.ReadUnaligned<Vector128<byte>>(ref from));
+                    for (var k = 16; k < length; k += 16)
+                    {
+                        Unsafe.WriteUnaligned(ref Unsafe.Add(ref to, k), Unsafe.ReadUnaligned<Vector128<byte>>(ref Unsafe.Add(ref from, k)));
+                    }
+                }
+                else if (offset >= 8)
+                {
+                    Unsafe.WriteUnaligned(ref to, Unsafe.ReadUnaligned<ulong>(ref from));
+                    Unsafe.WriteUnaligned(ref Unsafe.Add(ref to, 8), Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref from, 8)));
+                    for (var k = 16; k < length; k += 8)
+                    {
+                        Unsafe.WriteUnaligned(ref Unsafe.Add(ref to, k), Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref from, k)));
+                    }
+                }
+                else
+                {
+                    // The copy repeats with period `offset`, so also with period e (a multiple of offset, >= 8):
+                    // after the first e - offset bytes, read 8 at a time from e bytes back.
+                    var e = offset * ((offset + 7) / offset);
+                    var head = Math.Min(length, e - offset);
+                    var k = 0;
+                    for (; k < head; k++)
+                    {
+                        Unsafe.Add(ref to, k) = Unsafe.Add(ref from, k);
+                    }
+
+                    for (; k < length; k += 8)
+                    {
+                        Unsafe.WriteUnaligned(ref Unsafe.Add(ref to, k), Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref to, k - e)));
+                    }
                 }
             }
             else
@@ -200,13 +233,12 @@ internal static class SnappyCodec
                     Unsafe.Add(ref to, k) = Unsafe.Add(ref from, k);
                 }
             }
-
-            d += length;
         }
 
         return d == dstEnd ? null : $"decompressed to {d} bytes but the page header says {dstEnd}";
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int CompressBlock(ReadOnlySpan<byte> block, Span<byte> output, Span<ushort> tableSpace)
     {
         var tableBits = 8;
@@ -215,10 +247,13 @@ internal static class SnappyCodec
             tableBits++;
         }
 
-        var table = tableSpace[..(1 << tableBits)];
-        table.Clear();
+        // Hashes are < 2^tableBits <= the table's length, so the table is indexed without bounds checks.
+        tableSpace[..(1 << tableBits)].Clear();
+        ref var table = ref MemoryMarshal.GetReference(tableSpace);
         var shift = 32 - tableBits;
         ref var src = ref MemoryMarshal.GetReference(block);
+        ref var dst = ref MemoryMarshal.GetReference(output);
+        var outLength = output.Length;
         var length = block.Length;
         var sLimit = length - InputMargin;
         var nextEmit = 0;
@@ -241,19 +276,20 @@ internal static class SnappyCodec
                     goto EmitRemainder;
                 }
 
-                candidate = table[nextHash];
-                table[nextHash] = (ushort)s;
+                ref var entry = ref Unsafe.Add(ref table, nextHash);
+                candidate = entry;
+                entry = (ushort)s;
                 nextHash = Hash(Load32(ref src, nextS), shift);
             }
             while (Load32(ref src, s) != Load32(ref src, candidate));
 
-            d += EmitLiteral(output[d..], block[nextEmit..s]);
+            d = EmitLiteral(ref dst, d, outLength, ref Unsafe.Add(ref src, nextEmit), s - nextEmit, length - nextEmit);
             ulong x;
             do
             {
                 var matchStart = s;
                 s = ExtendMatch(ref src, candidate + 4, s + 4, length);
-                d += EmitCopy(output[d..], matchStart - candidate, s - matchStart);
+                d = EmitCopy(ref dst, d, matchStart - candidate, s - matchStart);
                 nextEmit = s;
                 if (s >= sLimit)
                 {
@@ -261,10 +297,10 @@ internal static class SnappyCodec
                 }
 
                 x = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref src, s - 1));
-                table[Hash((uint)x, shift)] = (ushort)(s - 1);
-                var currentHash = Hash((uint)(x >> 8), shift);
-                candidate = table[currentHash];
-                table[currentHash] = (ushort)s;
+                Unsafe.Add(ref table, Hash((uint)x, shift)) = (ushort)(s - 1);
+                ref var current = ref Unsafe.Add(ref table, Hash((uint)(x >> 8), shift));
+                candidate = current;
+                current = (ushort)s;
             }
             while ((uint)(x >> 8) == Load32(ref src, candidate));
 
@@ -275,7 +311,7 @@ internal static class SnappyCodec
     EmitRemainder:
         if (nextEmit < length)
         {
-            d += EmitLiteral(output[d..], block[nextEmit..]);
+            d = EmitLiteral(ref dst, d, outLength, ref Unsafe.Add(ref src, nextEmit), length - nextEmit, length - nextEmit);
         }
 
         return d;
@@ -311,63 +347,73 @@ internal static class SnappyCodec
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int Hash(uint value, int shift) => (int)((value * 0x1E35A7BDu) >> shift);
 
-    private static int EmitLiteral(Span<byte> output, ReadOnlySpan<byte> literal)
+    /// <summary>Writes a literal of <paramref name="count"/> bytes at <paramref name="d"/>; returns the new output position.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int EmitLiteral(ref byte dst, int d, int outLength, ref byte literal, int count, int readable)
     {
-        var n = literal.Length - 1;
-        int d;
+        var n = count - 1;
         if (n < 60)
         {
-            output[0] = (byte)(n << 2);
-            d = 1;
+            Unsafe.Add(ref dst, d++) = (byte)(n << 2);
+            if (count <= 16 && outLength - d >= 16 && readable >= 16)
+            {
+                // Both sides have 16 bytes: one wide copy; output bytes past the literal are overwritten next.
+                Unsafe.WriteUnaligned(ref Unsafe.Add(ref dst, d), Unsafe.ReadUnaligned<Vector128<byte>>(ref literal));
+                return d + count;
+            }
         }
         else if (n < 1 << 8)
         {
-            output[0] = 60 << 2;
-            output[1] = (byte)n;
-            d = 2;
+            Unsafe.Add(ref dst, d) = 60 << 2;
+            Unsafe.Add(ref dst, d + 1) = (byte)n;
+            d += 2;
         }
         else
         {
             // Blocks are at most 64 KiB, so two length bytes always suffice.
-            output[0] = 61 << 2;
-            BinaryPrimitives.WriteUInt16LittleEndian(output[1..], (ushort)n);
-            d = 3;
+            Unsafe.Add(ref dst, d) = 61 << 2;
+            Unsafe.Add(ref dst, d + 1) = (byte)n;
+            Unsafe.Add(ref dst, d + 2) = (byte)(n >> 8);
+            d += 3;
         }
 
-        literal.CopyTo(output[d..]);
-        return d + literal.Length;
+        Unsafe.CopyBlockUnaligned(ref Unsafe.Add(ref dst, d), ref literal, (uint)count);
+        return d + count;
     }
 
-    private static int EmitCopy(Span<byte> output, int offset, int length)
+    /// <summary>Writes copy elements for a match; returns the new output position.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int EmitCopy(ref byte dst, int d, int offset, int length)
     {
-        var d = 0;
         while (length >= 68)
         {
-            d += EmitCopyTwoByteOffset(output[d..], offset, 64);
+            d = EmitCopyTwoByteOffset(ref dst, d, offset, 64);
             length -= 64;
         }
 
         if (length > 64)
         {
-            d += EmitCopyTwoByteOffset(output[d..], offset, 60);
+            d = EmitCopyTwoByteOffset(ref dst, d, offset, 60);
             length -= 60;
         }
 
         if (length >= 12 || offset >= 2048)
         {
-            return d + EmitCopyTwoByteOffset(output[d..], offset, length);
+            return EmitCopyTwoByteOffset(ref dst, d, offset, length);
         }
 
-        output[d] = (byte)(1 | ((length - 4) << 2) | ((offset >> 8) << 5));
-        output[d + 1] = (byte)offset;
+        Unsafe.Add(ref dst, d) = (byte)(1 | ((length - 4) << 2) | ((offset >> 8) << 5));
+        Unsafe.Add(ref dst, d + 1) = (byte)offset;
         return d + 2;
     }
 
-    private static int EmitCopyTwoByteOffset(Span<byte> output, int offset, int length)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int EmitCopyTwoByteOffset(ref byte dst, int d, int offset, int length)
     {
-        output[0] = (byte)(2 | ((length - 1) << 2));
-        BinaryPrimitives.WriteUInt16LittleEndian(output[1..], (ushort)offset);
-        return 3;
+        Unsafe.Add(ref dst, d) = (byte)(2 | ((length - 1) << 2));
+        Unsafe.Add(ref dst, d + 1) = (byte)offset;
+        Unsafe.Add(ref dst, d + 2) = (byte)(offset >> 8);
+        return d + 3;
     }
 
     private static int WriteVarint(Span<byte> output, uint value)

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Serverless.Parquet.Encodings;
 using Serverless.Parquet.Format;
@@ -35,17 +36,20 @@ internal sealed class ColumnChunkReader : IDisposable
     private ParquetColumn _column = null!;
     private string _name = "";
     private ParquetCompression _codec;
+    private long _expectedRows;
 
     public void Dispose()
     {
         _built?.Dispose();
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Read(byte[] chunk, int chunkLength, long chunkOffset, ParquetColumn column, ParquetCompression codec, long expectedRows, ParquetColumnBuffer output)
     {
         _column = column;
         _name = column.Name;
         _codec = codec;
+        _expectedRows = expectedRows;
         _hasDictionary = false;
         _dictCount = 0;
         if (!PageCompression.CanDecode(codec))
@@ -137,6 +141,7 @@ internal sealed class ColumnChunkReader : IDisposable
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ReadDataPageV1(PageHeader header, int length, long offset, ParquetColumnBuffer output)
     {
         var n = header.NumValues;
@@ -168,6 +173,7 @@ internal sealed class ColumnChunkReader : IDisposable
         DecodeValues(header.Encoding, _page, p, length, n, nonNull, hasLevels, offset + p, output);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ReadDataPageV2(PageHeader header, ReadOnlySpan<byte> body, long offset, ParquetColumnBuffer output)
     {
         var n = header.NumValues;
@@ -206,6 +212,7 @@ internal sealed class ColumnChunkReader : IDisposable
     }
 
     /// <summary>Decodes definition levels (max level 1) into <see cref="_levels"/>; returns the non-null count.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int DecodeLevels(byte[] data, int start, int end, int n, long offset)
     {
         Rent(ref _levels, n);
@@ -226,9 +233,15 @@ internal sealed class ColumnChunkReader : IDisposable
         return nonNull;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void DecodeValues(PageEncoding encoding, byte[] data, int start, int end, int n, int nonNull, bool hasLevels, long offset, ParquetColumnBuffer output)
     {
-        var slot = output.ReserveSlots(n);
+        var slot = output.ReserveSlots(n, _expectedRows);
+        if (encoding == PageEncoding.Plain && (!hasLevels || nonNull == n) && TryCopyPlainNumbers(data, start, end, n, slot, offset, output))
+        {
+            return;
+        }
+
         switch (_column.PhysicalType)
         {
             case ParquetPhysicalType.Boolean:
@@ -254,26 +267,98 @@ internal sealed class ColumnChunkReader : IDisposable
             default:
                 {
                     var source = DecodeByteArrays(encoding, data, start, end, nonNull, offset);
-                    var j = 0;
-                    var levels = _levels;
-                    for (var i = 0; i < n; i++)
-                    {
-                        if (hasLevels && levels[i] == 0)
-                        {
-                            output.MarkNull(slot + i);
-                        }
-                        else
-                        {
-                            output.SetBytes(slot + i, source.AsSpan(_starts[j], _lengths[j]));
-                            j++;
-                        }
-                    }
-
+                    CopyByteArrays(source, slot, n, nonNull, hasLevels, output);
                     return;
                 }
         }
     }
 
+    /// <summary>PLAIN numbers without nulls are the output's own little-endian bytes: one copy, straight into the column.</summary>
+    private bool TryCopyPlainNumbers(byte[] data, int start, int end, int n, int slot, long offset, ParquetColumnBuffer output)
+    {
+        var target = _column.PhysicalType switch
+        {
+            ParquetPhysicalType.Int32 => MemoryMarshal.AsBytes(output.Int32Array.AsSpan(slot, n)),
+            ParquetPhysicalType.Float => MemoryMarshal.AsBytes(output.FloatArray.AsSpan(slot, n)),
+            ParquetPhysicalType.Int64 => MemoryMarshal.AsBytes(output.Int64Array.AsSpan(slot, n)),
+            ParquetPhysicalType.Double => MemoryMarshal.AsBytes(output.DoubleArray.AsSpan(slot, n)),
+            _ => default,
+        };
+        if (target.IsEmpty && n > 0)
+        {
+            return false;
+        }
+
+        if (target.Length > end - start)
+        {
+            throw new ParquetFormatException(offset, $"column '{_name}': {n} PLAIN values need {target.Length} bytes but the page holds {end - start}");
+        }
+
+        data.AsSpan(start, target.Length).CopyTo(target);
+        return true;
+    }
+
+    /// <summary>Copies the decoded values (<see cref="_starts"/>/<see cref="_lengths"/> into <paramref name="source"/>) into the output in one reservation.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void CopyByteArrays(byte[] source, int slot, int n, int nonNull, bool hasLevels, ParquetColumnBuffer output)
+    {
+        var lengths = _lengths.AsSpan(0, nonNull);
+        var starts = _starts.AsSpan(0, nonNull);
+        long total = 0;
+        foreach (var l in lengths)
+        {
+            total += l;
+        }
+
+        if (total > Array.MaxLength)
+        {
+            throw new InvalidOperationException($"Column '{_name}': more than {Array.MaxLength} bytes in one row group; read fewer rows per row group.");
+        }
+
+        // Estimate the row group's bytes from the average value so far, so the buffer grows once or twice, not log(n) times.
+        var valuesAfter = slot + n;
+        var expectedBytes = valuesAfter > 0 ? (long)((output.ByteData.Length + total) * (double)_expectedRows / valuesAfter * 1.02) : 0;
+        var bytes = output.ReserveBytes((int)total, out var at, expectedBytes);
+        var offsets = output.OffsetArray.AsSpan(slot + 1, n);
+        ref var src = ref MemoryMarshal.GetArrayDataReference(source);
+        ref var dst = ref MemoryMarshal.GetArrayDataReference(bytes);
+        if (!hasLevels || nonNull == n)
+        {
+            for (var i = 0; i < nonNull; i++)
+            {
+                var length = lengths[i];
+                Unsafe.CopyBlockUnaligned(ref Unsafe.Add(ref dst, at), ref Unsafe.Add(ref src, starts[i]), (uint)length);
+                at += length;
+                offsets[i] = at;
+            }
+
+            return;
+        }
+
+        var levels = _levels.AsSpan(0, n);
+        var nulls = output.NullFlags().AsSpan(slot, n);
+        var j = 0;
+        for (var i = 0; i < n; i++)
+        {
+            if (levels[i] == 0)
+            {
+                nulls[i] = true;
+            }
+            else
+            {
+                var length = lengths[j];
+                Unsafe.CopyBlockUnaligned(ref Unsafe.Add(ref dst, at), ref Unsafe.Add(ref src, starts[j]), (uint)length);
+                at += length;
+                j++;
+            }
+
+            offsets[i] = at;
+        }
+
+        output.AddNulls(n - nonNull);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Scatter<T>(T[] destination, int slot, int n, int nonNull, bool hasLevels, ReadOnlySpan<T> values, ParquetColumnBuffer output)
     {
         if (!hasLevels || nonNull == n)
@@ -283,21 +368,26 @@ internal sealed class ColumnChunkReader : IDisposable
         }
 
         var j = 0;
-        var levels = _levels;
+        var levels = _levels.AsSpan(0, n);
+        var target = destination.AsSpan(slot, n);
+        var nulls = output.NullFlags().AsSpan(slot, n);
         for (var i = 0; i < n; i++)
         {
             if (levels[i] == 0)
             {
-                destination[slot + i] = default!;
-                output.MarkNull(slot + i);
+                target[i] = default!;
+                nulls[i] = true;
             }
             else
             {
-                destination[slot + i] = values[j++];
+                target[i] = values[j++];
             }
         }
+
+        output.AddNulls(n - nonNull);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void DecodeBooleans(PageEncoding encoding, byte[] data, int start, int end, int count, long offset)
     {
         Rent(ref _fixed, count);
@@ -356,6 +446,7 @@ internal sealed class ColumnChunkReader : IDisposable
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void DecodeFixed(PageEncoding encoding, byte[] data, int start, int end, int count, int width, long offset)
     {
         var bytes = count * width;
@@ -450,6 +541,7 @@ internal sealed class ColumnChunkReader : IDisposable
     }
 
     /// <summary>Decodes byte-array values; fills <see cref="_starts"/>/<see cref="_lengths"/> and returns the array they index.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private byte[] DecodeByteArrays(PageEncoding encoding, byte[] data, int start, int end, int count, long offset)
     {
         Rent(ref _starts, count);
@@ -611,6 +703,7 @@ internal sealed class ColumnChunkReader : IDisposable
         return start + used;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ReadIndices(byte[] data, int start, int end, int count, long offset)
     {
         if (!_hasDictionary)
@@ -642,6 +735,7 @@ internal sealed class ColumnChunkReader : IDisposable
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ReadDictionary(PageHeader header, int length, long offset)
     {
         var count = header.NumValues;

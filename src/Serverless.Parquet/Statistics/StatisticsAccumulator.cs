@@ -42,6 +42,9 @@ internal sealed class StatisticsAccumulator
         ValueCount = 0;
     }
 
+    /// <summary>Counts values whose bounds are already folded in (repeats of a dictionary entry already added).</summary>
+    public void CountRepeats(long count) => ValueCount += count;
+
     public void AddNulls(long count)
     {
         NullCount += count;
@@ -128,6 +131,127 @@ internal sealed class StatisticsAccumulator
         {
             Store(ref _maxBytes, ref _maxLength, value);
         }
+    }
+
+    /// <summary>Adds non-null integers (INT32 values widened) in one pass: min and max over the run, then one merge.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void AddRange(ReadOnlySpan<long> values)
+    {
+        if (values.IsEmpty)
+        {
+            return;
+        }
+
+        if (_unsigned)
+        {
+            var min = ulong.MaxValue;
+            var max = ulong.MinValue;
+            foreach (var v in values)
+            {
+                min = Math.Min(min, (ulong)v);
+                max = Math.Max(max, (ulong)v);
+            }
+
+            MergeLongs((long)min, (long)max, values.Length);
+        }
+        else
+        {
+            var min = long.MaxValue;
+            var max = long.MinValue;
+            foreach (var v in values)
+            {
+                min = Math.Min(min, v);
+                max = Math.Max(max, v);
+            }
+
+            MergeLongs(min, max, values.Length);
+        }
+    }
+
+    /// <summary>Adds non-null INT32 values in one pass (widened as <see cref="Add(long)"/> would).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void AddRange(ReadOnlySpan<int> values)
+    {
+        if (values.IsEmpty)
+        {
+            return;
+        }
+
+        if (_unsigned)
+        {
+            var min = ulong.MaxValue;
+            var max = ulong.MinValue;
+            foreach (var v in values)
+            {
+                min = Math.Min(min, (ulong)(long)v);
+                max = Math.Max(max, (ulong)(long)v);
+            }
+
+            MergeLongs((long)min, (long)max, values.Length);
+        }
+        else
+        {
+            var min = int.MaxValue;
+            var max = int.MinValue;
+            foreach (var v in values)
+            {
+                min = Math.Min(min, v);
+                max = Math.Max(max, v);
+            }
+
+            MergeLongs(min, max, values.Length);
+        }
+    }
+
+    /// <summary>Adds non-null doubles in one pass (NaN is never a bound).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void AddRange(ReadOnlySpan<double> values)
+    {
+        var min = double.PositiveInfinity;
+        var max = double.NegativeInfinity;
+        var any = false;
+        foreach (var v in values)
+        {
+            if (v < min)
+            {
+                min = v;
+            }
+
+            if (v > max)
+            {
+                max = v;
+            }
+
+            any |= !double.IsNaN(v);
+        }
+
+        MergeDoubles(min, max, any, values.Length);
+    }
+
+    /// <summary>Adds non-null floats in one pass (NaN is never a bound).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void AddRange(ReadOnlySpan<float> values)
+    {
+        var min = double.PositiveInfinity;
+        var max = double.NegativeInfinity;
+        var any = false;
+        foreach (var f in values)
+        {
+            double v = f;
+            if (v < min)
+            {
+                min = v;
+            }
+
+            if (v > max)
+            {
+                max = v;
+            }
+
+            any |= !float.IsNaN(f);
+        }
+
+        MergeDoubles(min, max, any, values.Length);
     }
 
     /// <summary>Folds another chunk's statistics into this one (file-level statistics).</summary>
@@ -280,6 +404,47 @@ internal sealed class StatisticsAccumulator
             {
                 _maxDouble = v;
             }
+        }
+    }
+
+    private void MergeLongs(long min, long max, int count)
+    {
+        ValueCount += count;
+        if (!HasMinMax)
+        {
+            (_minLong, _maxLong) = (min, max);
+            HasMinMax = true;
+        }
+        else if (_unsigned)
+        {
+            _minLong = (ulong)min < (ulong)_minLong ? min : _minLong;
+            _maxLong = (ulong)max > (ulong)_maxLong ? max : _maxLong;
+        }
+        else
+        {
+            _minLong = Math.Min(min, _minLong);
+            _maxLong = Math.Max(max, _maxLong);
+        }
+    }
+
+    private void MergeDoubles(double min, double max, bool any, int count)
+    {
+        ValueCount += count;
+        if (!any)
+        {
+            return;
+        }
+
+        // Infinite bounds are real values here only when a value was infinite; otherwise some non-NaN value set them.
+        if (!HasMinMax)
+        {
+            (_minDouble, _maxDouble) = (min, max);
+            HasMinMax = true;
+        }
+        else
+        {
+            _minDouble = min < _minDouble ? min : _minDouble;
+            _maxDouble = max > _maxDouble ? max : _maxDouble;
         }
     }
 

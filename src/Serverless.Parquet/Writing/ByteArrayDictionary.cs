@@ -34,6 +34,7 @@ internal sealed class ByteArrayDictionary
     }
 
     /// <summary>Returns the index of <paramref name="value"/>, adding it when new.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int GetOrAdd(ReadOnlySpan<byte> value)
     {
         var hash = Hash(value);

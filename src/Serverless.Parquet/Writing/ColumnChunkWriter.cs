@@ -4,6 +4,7 @@ using Serverless.Parquet.Encodings;
 using Serverless.Parquet.Format;
 using Serverless.Parquet.Statistics;
 using Serverless.Parquet.Thrift;
+using System.Runtime.CompilerServices;
 
 namespace Serverless.Parquet.Writing;
 
@@ -85,6 +86,7 @@ internal sealed class ColumnChunkWriter : IDisposable
 
     private long DictionaryBytes => _numericDictionaryPlain?.Length ?? _bytesDictionary?.Plain.Length ?? 0;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Write(ParquetColumnBuffer source, int start, int count)
     {
         var nulls = source.NullArray;
@@ -101,25 +103,58 @@ internal sealed class ColumnChunkWriter : IDisposable
             var room = _options.MaxRowsPerPage - _pageValues;
             var n = Math.Min(room, end - i);
             EnsurePageCapacity(_pageValues + n);
-            for (var k = 0; k < n; k++)
+            if (hasNulls)
             {
-                var row = i + k;
-                var isNull = hasNulls && nulls![row];
+                var flags = nulls.AsSpan(i, n);
+                var levels = _defLevels.AsSpan(_pageValues, n);
+                var nullCount = 0;
+                for (var k = 0; k < flags.Length; k++)
+                {
+                    var isNull = flags[k];
+                    levels[k] = isNull ? 0 : 1;
+                    nullCount += isNull ? 1 : 0;
+                }
+
+                Statistics.AddNulls(nullCount);
+                if (nullCount == 0)
+                {
+                    AddValues(source, i, n);
+                }
+                else
+                {
+                    // Runs of non-null values between the nulls.
+                    var k = 0;
+                    while (k < n)
+                    {
+                        while (k < n && flags[k])
+                        {
+                            k++;
+                        }
+
+                        var runStart = k;
+                        while (k < n && !flags[k])
+                        {
+                            k++;
+                        }
+
+                        if (k > runStart)
+                        {
+                            AddValues(source, i + runStart, k - runStart);
+                        }
+                    }
+                }
+            }
+            else
+            {
                 if (_optional)
                 {
-                    _defLevels[_pageValues] = isNull ? 0 : 1;
+                    _defLevels.AsSpan(_pageValues, n).Fill(1);
                 }
 
-                _pageValues++;
-                if (isNull)
-                {
-                    Statistics.AddNulls(1);
-                    continue;
-                }
-
-                AddValue(source, row);
+                AddValues(source, i, n);
             }
 
+            _pageValues += n;
             i += n;
             if (_pageValues >= _options.MaxRowsPerPage || _pendingFallback || PageBytes() >= _options.PageSizeBytes)
             {
@@ -220,123 +255,197 @@ internal sealed class ColumnChunkWriter : IDisposable
 
     private long PageBytes() => _dictionaryMode ? _pageNonNull * 2L : _plain.Length;
 
-    private void AddValue(ParquetColumnBuffer source, int row)
+    /// <summary>Adds <paramref name="count"/> non-null values from row <paramref name="from"/>: statistics in one pass, then dictionary indices or bulk PLAIN bytes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void AddValues(ParquetColumnBuffer source, int from, int count)
     {
         switch (_column.PhysicalType)
         {
             case ParquetPhysicalType.Boolean:
                 {
-                    var v = source.BooleanArray[row];
-                    Statistics.Add(v ? 1L : 0L);
-                    _bools[_pageNonNull++] = v;
+                    var values = source.BooleanArray.AsSpan(from, count);
+                    foreach (var v in values)
+                    {
+                        Statistics.Add(v ? 1L : 0L);
+                    }
+
+                    values.CopyTo(_bools.AsSpan(_pageNonNull));
+                    _pageNonNull += count;
                     return;
                 }
 
             case ParquetPhysicalType.Int32:
                 {
-                    var v = source.Int32Array[row];
-                    Statistics.Add(v);
-                    AddInt(v);
+                    var values = source.Int32Array.AsSpan(from, count);
+                    Statistics.AddRange(values);
+                    AddInts(values);
                     return;
                 }
 
             case ParquetPhysicalType.Float:
                 {
-                    var v = source.FloatArray[row];
-                    Statistics.Add((double)v);
-                    AddInt(BitConverter.SingleToInt32Bits(v));
+                    var values = source.FloatArray.AsSpan(from, count);
+                    Statistics.AddRange(values);
+                    AddInts(MemoryMarshal.Cast<float, int>(values));
                     return;
                 }
 
             case ParquetPhysicalType.Int64:
                 {
-                    var v = source.Int64Array[row];
-                    Statistics.Add(v);
-                    AddLong(v);
+                    var values = source.Int64Array.AsSpan(from, count);
+                    Statistics.AddRange(values);
+                    AddLongs(values);
                     return;
                 }
 
             case ParquetPhysicalType.Double:
                 {
-                    var v = source.DoubleArray[row];
-                    Statistics.Add(v);
-                    AddLong(BitConverter.DoubleToInt64Bits(v));
+                    var values = source.DoubleArray.AsSpan(from, count);
+                    Statistics.AddRange(values);
+                    AddLongs(MemoryMarshal.Cast<double, long>(values));
                     return;
                 }
 
             default:
-                {
-                    var v = source.GetBytes(row);
-                    Statistics.Add(v);
-                    if (_dictionaryMode)
-                    {
-                        _indices[_pageNonNull++] = _bytesDictionary!.GetOrAdd(v);
-                        if (_bytesDictionary.Plain.Length > _options.DictionaryPageSizeLimit)
-                        {
-                            _pendingFallback = true;
-                        }
-
-                        return;
-                    }
-
-                    _pageNonNull++;
-                    if (_column.PhysicalType == ParquetPhysicalType.ByteArray)
-                    {
-                        _plain.WriteInt32LittleEndian(v.Length);
-                    }
-
-                    _plain.Write(v);
-                    return;
-                }
+                AddByteArrays(source, from, count);
+                return;
         }
     }
 
-    private void AddInt(int bits)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void AddByteArrays(ParquetColumnBuffer source, int from, int count)
     {
+        var data = source.ByteData;
+        var offsets = source.ByteOffsets;
+        var lengthPrefixed = _column.PhysicalType == ParquetPhysicalType.ByteArray;
         if (_dictionaryMode)
         {
-            ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_intDictionary!, bits, out var exists);
-            if (!exists)
+            // Bounds only need each distinct value once: fold in new dictionary entries, count the repeats.
+            var dictionary = _bytesDictionary!;
+            var indices = _indices.AsSpan(_pageNonNull, count);
+            var repeats = 0;
+            for (var k = 0; k < count; k++)
             {
-                slot = _intDictionary!.Count - 1;
-                _numericDictionaryPlain!.WriteInt32LittleEndian(bits);
-                if (_numericDictionaryPlain.Length > _options.DictionaryPageSizeLimit)
+                var v = data[offsets[from + k]..offsets[from + k + 1]];
+                var before = dictionary.Count;
+                indices[k] = dictionary.GetOrAdd(v);
+                if (dictionary.Count != before)
                 {
-                    _pendingFallback = true;
+                    Statistics.Add(v);
+                }
+                else
+                {
+                    repeats++;
                 }
             }
 
-            _indices[_pageNonNull++] = slot;
+            Statistics.CountRepeats(repeats);
+            _pageNonNull += count;
+            if (dictionary.Plain.Length > _options.DictionaryPageSizeLimit)
+            {
+                _pendingFallback = true;
+            }
+
             return;
         }
 
-        _pageNonNull++;
-        _plain.WriteInt32LittleEndian(bits);
+        for (var row = from; row < from + count; row++)
+        {
+            var v = data[offsets[row]..offsets[row + 1]];
+            Statistics.Add(v);
+            _pageNonNull++;
+            var span = _plain.GetSpan(v.Length + 4);
+            if (lengthPrefixed)
+            {
+                BinaryPrimitives.WriteInt32LittleEndian(span, v.Length);
+                v.CopyTo(span[4..]);
+                _plain.Advance(v.Length + 4);
+            }
+            else
+            {
+                v.CopyTo(span);
+                _plain.Advance(v.Length);
+            }
+        }
     }
 
-    private void AddLong(long bits)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void AddInts(ReadOnlySpan<int> values)
     {
-        if (_dictionaryMode)
+        if (!_dictionaryMode)
         {
-            ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_longDictionary!, bits, out var exists);
+            WritePlain(MemoryMarshal.AsBytes(values), values.Length);
+            return;
+        }
+
+        var dictionary = _intDictionary!;
+        var indices = _indices.AsSpan(_pageNonNull, values.Length);
+        for (var k = 0; k < values.Length; k++)
+        {
+            var bits = values[k];
+            ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(dictionary, bits, out var exists);
             if (!exists)
             {
-                slot = _longDictionary!.Count - 1;
+                slot = dictionary.Count - 1;
+                _numericDictionaryPlain!.WriteInt32LittleEndian(bits);
+            }
+
+            indices[k] = slot;
+        }
+
+        _pageNonNull += values.Length;
+        if (_numericDictionaryPlain!.Length > _options.DictionaryPageSizeLimit)
+        {
+            _pendingFallback = true;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void AddLongs(ReadOnlySpan<long> values)
+    {
+        if (!_dictionaryMode)
+        {
+            WritePlain(MemoryMarshal.AsBytes(values), values.Length);
+            return;
+        }
+
+        var dictionary = _longDictionary!;
+        var indices = _indices.AsSpan(_pageNonNull, values.Length);
+        for (var k = 0; k < values.Length; k++)
+        {
+            var bits = values[k];
+            ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(dictionary, bits, out var exists);
+            if (!exists)
+            {
+                slot = dictionary.Count - 1;
                 BinaryPrimitives.WriteInt64LittleEndian(_numericDictionaryPlain!.GetSpan(8), bits);
                 _numericDictionaryPlain.Advance(8);
-                if (_numericDictionaryPlain.Length > _options.DictionaryPageSizeLimit)
-                {
-                    _pendingFallback = true;
-                }
             }
 
-            _indices[_pageNonNull++] = slot;
-            return;
+            indices[k] = slot;
         }
 
-        _pageNonNull++;
-        BinaryPrimitives.WriteInt64LittleEndian(_plain.GetSpan(8), bits);
-        _plain.Advance(8);
+        _pageNonNull += values.Length;
+        if (_numericDictionaryPlain!.Length > _options.DictionaryPageSizeLimit)
+        {
+            _pendingFallback = true;
+        }
+    }
+
+    /// <summary>PLAIN numbers are the values' little-endian bytes: one copy (byte-swapped on a big-endian host).</summary>
+    private void WritePlain(ReadOnlySpan<byte> littleEndianOnThisHost, int count)
+    {
+        _pageNonNull += count;
+        _plain.Write(littleEndianOnThisHost);
+        if (!BitConverter.IsLittleEndian)
+        {
+            var width = littleEndianOnThisHost.Length / Math.Max(1, count);
+            var written = _plain.Array.AsSpan(_plain.Length - littleEndianOnThisHost.Length, littleEndianOnThisHost.Length);
+            for (var k = 0; k < written.Length; k += width)
+            {
+                written.Slice(k, width).Reverse();
+            }
+        }
     }
 
     private void EnsurePageCapacity(int count)
@@ -350,6 +459,7 @@ internal sealed class ColumnChunkWriter : IDisposable
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void FlushPage()
     {
         _body.Clear();
