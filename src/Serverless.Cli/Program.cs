@@ -1,12 +1,99 @@
 using System.CommandLine;
+using System.Text;
+using Serverless.Cli.Delta;
+using Serverless.Delta;
+using Serverless.Storage;
 
 namespace Serverless.Cli;
 
+/// <summary>The `serverless` operator CLI. Exit codes: 0 success, 1 failure, 2 bad usage (see <see cref="ExitCodes"/>).</summary>
 public static class Program
 {
-    public static int Main(string[] args)
+    public static async Task<int> Main(string[] args)
     {
-        var root = new RootCommand("serverless: MySQL and MariaDB change data capture into Delta Lake tables.");
-        return root.Parse(args).Invoke();
+        // Data goes through one buffered UTF-8 writer (Console.Out flushes on every write, which is slow for big tables).
+        var stdout = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), 1 << 16);
+        await using (stdout.ConfigureAwait(false))
+        {
+            return await RunAsync(args, new CliConsole(stdout, Console.Error)).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Runs one command line against the given writers and returns the exit code; what Main does, callable in-process.</summary>
+    public static async Task<int> RunAsync(IReadOnlyList<string> args, CliConsole console, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(console);
+        var root = BuildRootCommand(console);
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var error in parse.Errors)
+            {
+                await console.Error.WriteLineAsync($"error: {error.Message}").ConfigureAwait(false);
+            }
+
+            await console.Error.WriteLineAsync($"Run '{CommandPath(parse)} --help' for usage.").ConfigureAwait(false);
+            return ExitCodes.Usage;
+        }
+
+        try
+        {
+            var configuration = new InvocationConfiguration { Output = console.Out, Error = console.Error, EnableDefaultExceptionHandler = false };
+            var rc = await parse.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
+            await console.Out.FlushAsync(cancellationToken).ConfigureAwait(false);
+            return rc;
+        }
+        catch (UsageException e)
+        {
+            await console.Error.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
+            await console.Error.WriteLineAsync($"Run '{CommandPath(parse)} --help' for usage.").ConfigureAwait(false);
+            return ExitCodes.Usage;
+        }
+        catch (Exception e) when (IsKnownFailure(e))
+        {
+            await FlushQuietlyAsync(console.Out).ConfigureAwait(false);
+            await console.Error.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
+            return ExitCodes.Failure;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await console.Error.WriteLineAsync("error: cancelled.").ConfigureAwait(false);
+            return ExitCodes.Failure;
+        }
+    }
+
+    public static RootCommand BuildRootCommand(CliConsole console) => new("serverless: MySQL and MariaDB change data capture into Delta Lake tables.")
+    {
+        DeltaCommand.Create(console),
+    };
+
+    /// <summary>Failures whose message already says what is wrong; anything else is a bug and keeps its stack trace.</summary>
+    private static bool IsKnownFailure(Exception e) =>
+        e is CommandFailedException or DeltaException or StorageRequestException or ObjectNotFoundException or IOException or UnauthorizedAccessException
+            or Azure.Identity.AuthenticationFailedException or Azure.RequestFailedException or HttpRequestException;
+
+    private static string CommandPath(ParseResult parse)
+    {
+        var names = new List<string>();
+        for (var result = parse.CommandResult; result is not null; result = result.Parent as System.CommandLine.Parsing.CommandResult)
+        {
+            names.Add(result.Command is RootCommand ? "serverless" : result.Command.Name);
+        }
+
+        names.Reverse();
+        return string.Join(' ', names);
+    }
+
+    private static async Task FlushQuietlyAsync(TextWriter writer)
+    {
+        try
+        {
+            await writer.FlushAsync().ConfigureAwait(false);
+        }
+        catch (IOException)
+        {
+            // The reader went away (a closed pipe); the error message still goes to stderr.
+        }
     }
 }

@@ -1,0 +1,13 @@
+namespace Serverless.Cli;
+
+/// <summary>Process exit codes: scripts tell a mistyped command (fix the arguments) from a failed one (fix the data or retry).</summary>
+public static class ExitCodes
+{
+    public const int Success = 0;
+
+    /// <summary>The command ran and failed: missing table, unreadable log, storage error.</summary>
+    public const int Failure = 1;
+
+    /// <summary>The arguments are wrong: unknown option, bad value, conflicting options, a column the table lacks.</summary>
+    public const int Usage = 2;
+}
