@@ -76,6 +76,25 @@ public sealed class DeltaTable
         return await OpenAsync(location, checkpointFormat, opts, logger, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Opens the table, creating it from <paramref name="definition"/> when the location holds none (a concurrent creator wins cleanly).</summary>
+    public static async Task<DeltaTable> OpenOrCreateAsync(TableLocation location, TableDefinition definition, ICheckpointFormat? checkpointFormat = null, CommitOptions? options = null, ILogger? logger = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(location);
+        if (await new DeltaLog(location, checkpointFormat).ExistsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return await OpenAsync(location, checkpointFormat, options, logger, cancellationToken).ConfigureAwait(false);
+        }
+
+        try
+        {
+            return await CreateAsync(location, definition, checkpointFormat, options, logger, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TableAlreadyExistsException)
+        {
+            return await OpenAsync(location, checkpointFormat, options, logger, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Reloads the latest snapshot, replaying only new commits.</summary>
     public async Task<Snapshot> RefreshAsync(CancellationToken cancellationToken = default)
     {

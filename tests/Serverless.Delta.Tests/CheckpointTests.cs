@@ -178,4 +178,21 @@ public sealed class CheckpointTests
         var e = Assert.ThrowsAny<Exception>(() => ParquetCheckpointFormat.Parse(bytes.AsSpan(0, bytes.Length - 30).ToArray(), "_delta_log/00000000000000000010.checkpoint.parquet"));
         Assert.Contains("00000000000000000010.checkpoint.parquet", e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task ExplicitCheckpointAndOpenOrCreate()
+    {
+        using var dir = new TempDirectory();
+        var location = new TableLocation(new LocalFolderObjectStore(dir.Path));
+        var created = await DeltaTable.OpenOrCreateAsync(location, CommitPipelineTests.KeyValueTable());
+        await created.CommitAsync(created.BeginTransaction().Add(CommitPipelineTests.DataFile("a.parquet")));
+        var opened = await DeltaTable.OpenOrCreateAsync(location, CommitPipelineTests.KeyValueTable());
+        Assert.Equal(1, opened.Snapshot.Version);
+        Assert.Equal(created.Snapshot.Metadata.Id, opened.Snapshot.Metadata.Id);
+
+        var last = await TableMaintenance.CheckpointAsync(opened.Log, opened.Snapshot);
+        Assert.Equal(1, last.Version);
+        Assert.Equal(1, last.NumOfAddFiles);
+        Assert.Equal(1, (await opened.Log.ReadLastCheckpointAsync())!.Version);
+    }
 }

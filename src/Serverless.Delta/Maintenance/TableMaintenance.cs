@@ -120,6 +120,22 @@ public static class TableMaintenance
         return new VacuumResult(deleted, 0, files.Count);
     }
 
+    /// <summary>Writes a checkpoint of <paramref name="snapshot"/> and points _last_checkpoint at it (when it is not older than the current one).</summary>
+    public static async Task<LastCheckpoint> CheckpointAsync(DeltaLog log, Snapshot snapshot, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(log);
+        ArgumentNullException.ThrowIfNull(snapshot);
+        var format = log.CheckpointFormat ?? throw new DeltaException("This DeltaLog has no checkpoint format.");
+        var written = await format.WriteAsync(snapshot, cancellationToken).ConfigureAwait(false);
+        var current = await log.ReadLastCheckpointAsync(cancellationToken).ConfigureAwait(false);
+        if (current is null || current.Version <= written.Version)
+        {
+            await log.Table.Store.PutAsync(log.Table.LastCheckpointPath, written.ToJson(), cancellationToken).ConfigureAwait(false);
+        }
+
+        return written;
+    }
+
     private static void Reference(HashSet<string> referenced, TableLocation table, string path, DeletionVectorDescriptor? dv)
     {
         referenced.Add(table.ResolveActionPath(path));
