@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Logging;
+using Serverless.Cdc.Schema;
+using Serverless.Durable.Sdk;
+using Serverless.Orchestrations.Jobs;
+using Serverless.Orchestrations.Lake;
+
+namespace Serverless.Orchestrations.Activities;
+
+/// <summary>Creates the lake table for a source table, or verifies and evolves its schema; reports the snapshot's standing.</summary>
+public sealed class MigrateTableActivity(JobEnvironment job, ILogger<MigrateTableActivity> logger) : TaskActivity<MigrateTableInput, TableMigration>
+{
+    public override async Task<TableMigration> RunAsync(TaskActivityContext context, MigrateTableInput input)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(input);
+        job.EnsureJob(input.JobName);
+        var ct = context.CancellationToken;
+        var lakeTable = job.Tables.NameOf(input.Table);
+        var mapping = TypeMapper.Map(input.Table, job.Spec.Types, job.Spec.Target.SoftDelete);
+        var migration = await new LakeSchemaMigrator(job.Tables, logger).MigrateAsync(mapping, lakeTable, job.Spec.Target.WriteMode, job.JobName, ct).ConfigureAwait(false);
+        var sequence = await new SnapshotCommitter(job.Tables, logger).CommittedSequenceAsync(lakeTable, ct).ConfigureAwait(false);
+        var state = await job.State.GetTableAsync(input.Table.QualifiedName, ct).ConfigureAwait(false);
+        var complete = state is { Phase: TablePhase.SnapshotComplete } && string.Equals(state.LakeTable, lakeTable, StringComparison.Ordinal) && sequence > 0;
+        if (!complete)
+        {
+            await job.State.SaveTableAsync(new TableSnapshotState { SourceTable = input.Table.QualifiedName, LakeTable = lakeTable, Phase = TablePhase.Snapshotting, LakeVersion = migration.Version }, ct).ConfigureAwait(false);
+        }
+
+        return new TableMigration(input.Table.QualifiedName, migration, sequence, complete);
+    }
+}

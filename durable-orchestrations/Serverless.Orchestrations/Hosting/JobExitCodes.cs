@@ -1,0 +1,20 @@
+namespace Serverless.Orchestrations.Hosting;
+
+/// <summary>Exit codes of a job run (what <see cref="JobRunner.RunAsync(string, string?, IProgress{JobProgress}?, CancellationToken)"/> returns).</summary>
+public static class JobExitCodes
+{
+    /// <summary>Every table is snapshotted (now or by an earlier run).</summary>
+    public const int Success = 0;
+
+    /// <summary>The run failed (source or lake unreachable after retries, a schema the lake cannot take); running again resumes.</summary>
+    public const int Failed = 1;
+
+    /// <summary>The job spec is invalid; every problem is listed with its field and fix.</summary>
+    public const int InvalidSpec = 2;
+
+    /// <summary>Preflight found problems with the source; each is listed with its fix. Nothing was written.</summary>
+    public const int PreflightFailed = 3;
+
+    /// <summary>Cancelled (Ctrl-C, 128 + SIGINT); running again resumes where it stopped.</summary>
+    public const int Cancelled = 130;
+}

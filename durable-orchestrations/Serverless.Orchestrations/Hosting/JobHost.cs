@@ -1,0 +1,111 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Serverless.Cdc.Jobs;
+using Serverless.Durable.Runtime;
+using Serverless.Orchestrations.Jobs;
+using Serverless.Storage;
+using Serverless.Storage.Local;
+using Serverless.Storage.State;
+
+namespace Serverless.Orchestrations.Hosting;
+
+/// <summary>
+/// One job on the embedded runtime: the lake and state stores, the service container activities are built from, and
+/// the runtime over <c>{state}/orchestrations</c> (job state in <c>{state}/jobs</c>).
+/// </summary>
+internal sealed class JobHost : IAsyncDisposable
+{
+    private readonly ServiceProvider? services;
+
+    private JobHost(JobSpec spec, string stateFolder, IObjectStore lake, IStateStore state, EmbeddedDurableRuntime runtime, ServiceProvider? services)
+    {
+        Spec = spec;
+        StateFolder = stateFolder;
+        Lake = lake;
+        State = new JobStateStore(state, spec.Name);
+        Runtime = runtime;
+        this.services = services;
+    }
+
+    public JobSpec Spec { get; }
+
+    public string StateFolder { get; }
+
+    public IObjectStore Lake { get; }
+
+    public JobStateStore State { get; }
+
+    public EmbeddedDurableRuntime Runtime { get; }
+
+    public string InstanceId => JobRunner.InstanceIdFor(Spec.Name);
+
+    /// <summary>A host that can run the job (resolves the source password; throws <see cref="JobSpecException"/> when it cannot).</summary>
+    public static JobHost ForRunning(JobSpec spec, JobRunnerOptions options)
+    {
+        var lake = OpenLake(spec);
+        var stateFolder = StateFolderFor(lake, options.StateFolder);
+        var state = new LocalFolderStateStore(Path.Combine(stateFolder, "jobs"));
+        var loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
+        var environment = new JobEnvironment(spec, lake, state, loggerFactory);
+        var collection = new ServiceCollection();
+        collection.AddSingleton(environment);
+        collection.AddSingleton(loggerFactory);
+        collection.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
+        options.ConfigureServices?.Invoke(collection);
+        var services = collection.BuildServiceProvider();
+        var runtimeOptions = new EmbeddedRuntimeOptions
+        {
+            // Reads are bounded by the orchestrator; the extra workers keep commits and bookkeeping from queuing behind them.
+            MaxConcurrentActivities = spec.Snapshot.Parallelism + 2,
+        };
+        var runtime = EmbeddedDurableRuntime.ForLocalFolder(Path.Combine(stateFolder, "orchestrations"), new DurableTaskRegistry().AddStartJob(), runtimeOptions, services, loggerFactory);
+        return new JobHost(spec, stateFolder, lake, state, runtime, services);
+    }
+
+    /// <summary>A host for reading status only: the runtime is never started and no secret is resolved.</summary>
+    public static JobHost ForStatus(JobSpec spec, string? stateFolder)
+    {
+        var lake = OpenLake(spec);
+        var folder = StateFolderFor(lake, stateFolder);
+        var runtime = EmbeddedDurableRuntime.ForLocalFolder(Path.Combine(folder, "orchestrations"), new DurableTaskRegistry().AddStartJob());
+        return new JobHost(spec, folder, lake, new LocalFolderStateStore(Path.Combine(folder, "jobs")), runtime, null);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Runtime.DisposeAsync().ConfigureAwait(false);
+        if (services is not null)
+        {
+            await services.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private static IObjectStore OpenLake(JobSpec spec)
+    {
+        try
+        {
+            return ObjectStoreLocation.Open(spec.Target.Root);
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException or UriFormatException)
+        {
+            throw new JobSpecException([new JobSpecError("$.target.root", e.Message, "use a folder path, file://, https://<account>.blob.core.windows.net/<container>[/<prefix>] or a storage connection string with Container=")]);
+        }
+    }
+
+    private static string StateFolderFor(IObjectStore lake, string? configured)
+    {
+        if (!string.IsNullOrWhiteSpace(configured))
+        {
+            return Path.GetFullPath(configured);
+        }
+
+        // Beside a local lake folder (so the lake and its state move together), else in the current directory.
+        if (lake is LocalFolderObjectStore local && Path.GetDirectoryName(local.RootPath.TrimEnd(Path.DirectorySeparatorChar)) is { Length: > 0 } parent)
+        {
+            return Path.Combine(parent, ".serverless-state");
+        }
+
+        return Path.GetFullPath(".serverless-state");
+    }
+}

@@ -1,0 +1,226 @@
+using System.Diagnostics;
+using Serverless.Cdc.Jobs;
+using Serverless.Durable.History;
+using Serverless.Durable.Runtime;
+using Serverless.Orchestrations.StartJob;
+
+namespace Serverless.Orchestrations.Hosting;
+
+/// <summary>
+/// Runs a job on this machine (what <c>serverless run --job job.json</c> calls): loads and validates the spec, starts
+/// the embedded orchestration runtime on the state folder, starts StartJob — or resumes the unfinished instance of the
+/// same job, which re-runs only work whose result was not recorded — reports progress, and returns an exit code
+/// (<see cref="JobExitCodes"/>). Cancelling the token stops cleanly; the next run resumes.
+/// <para>
+/// Progress is reported synchronously from the runner's loop, in order, ending with one report whose phase is the
+/// outcome; implement <see cref="IProgress{T}"/> directly (not with <see cref="Progress{T}"/>, which posts reports to the
+/// thread pool out of order) to render it.
+/// </para>
+/// </summary>
+public static class JobRunner
+{
+    /// <summary>Runs the job in <paramref name="jobSpecPath"/> with state in <paramref name="stateFolder"/> (null: the default).</summary>
+    public static Task<int> RunAsync(string jobSpecPath, string? stateFolder, IProgress<JobProgress>? progress, CancellationToken cancellationToken) =>
+        RunAsync(jobSpecPath, new JobRunnerOptions { StateFolder = stateFolder }, progress, cancellationToken);
+
+    public static async Task<int> RunAsync(string jobSpecPath, JobRunnerOptions options, IProgress<JobProgress>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(jobSpecPath);
+        ArgumentNullException.ThrowIfNull(options);
+        var clock = Stopwatch.StartNew();
+        JobSpec spec;
+        JobHost host;
+        try
+        {
+            spec = JobSpecLoader.LoadFile(jobSpecPath);
+            host = JobHost.ForRunning(spec, options);
+        }
+        catch (JobSpecException e)
+        {
+            progress?.Report(new JobProgress
+            {
+                JobName = Path.GetFileNameWithoutExtension(jobSpecPath),
+                Phase = JobPhase.InvalidSpec,
+                Elapsed = clock.Elapsed,
+                Problems = e.Errors.Count > 0 ? e.Errors.Select(x => x.ToString()).ToList() : [e.Message],
+                Message = e.Errors.Count > 0 ? $"Job spec '{jobSpecPath}' has {e.Errors.Count} problem(s)." : e.Message,
+            });
+            return JobExitCodes.InvalidSpec;
+        }
+
+        await using (host.ConfigureAwait(false))
+        {
+            return await RunAsync(host, options, progress, clock, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The status of the job in <paramref name="jobSpecPath"/>, or null when it never ran with this state folder.</summary>
+    /// <exception cref="JobSpecException">The spec is invalid.</exception>
+    public static async Task<JobStatusReport?> GetStatusAsync(string jobSpecPath, string? stateFolder, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(jobSpecPath);
+        var spec = JobSpecLoader.LoadFile(jobSpecPath);
+        var host = JobHost.ForStatus(spec, stateFolder);
+        await using (host.ConfigureAwait(false))
+        {
+            var metadata = await host.Runtime.Client.GetInstanceAsync(host.InstanceId, cancellationToken).ConfigureAwait(false);
+            if (metadata is null)
+            {
+                return null;
+            }
+
+            var status = metadata.ReadCustomStatusAs<SnapshotStatus>();
+            var result = metadata.RuntimeStatus == OrchestrationStatus.Completed ? metadata.ReadOutputAs<StartJobResult>() : null;
+            var phase = metadata.RuntimeStatus switch
+            {
+                OrchestrationStatus.Failed or OrchestrationStatus.Terminated => JobPhase.Failed,
+                OrchestrationStatus.Completed when result?.Outcome == StartJobOutcome.PreflightFailed => JobPhase.PreflightFailed,
+                OrchestrationStatus.Completed => JobPhase.Completed,
+                _ => status?.Phase ?? JobPhase.Starting,
+            };
+            var tables = new ProgressTracker().Build(new JobProgress { JobName = spec.Name, Phase = phase }, status, TimeSpan.Zero).Tables;
+            return new JobStatusReport
+            {
+                JobName = spec.Name,
+                InstanceId = host.InstanceId,
+                RuntimeStatus = metadata.RuntimeStatus,
+                Phase = phase,
+                CreatedAtUtc = metadata.CreatedAt,
+                LastUpdatedAtUtc = metadata.LastUpdatedAt,
+                Tables = tables,
+                StartPosition = await host.State.GetStartPositionAsync(cancellationToken).ConfigureAwait(false) ?? status?.StartPosition,
+                Problems = result?.Problems.Select(p => p.ToString()).ToList() ?? [],
+                Failure = metadata.FailureDetails?.ToString(),
+            };
+        }
+    }
+
+    /// <summary>The StartJob instance id of a job: one per job name, so a second run finds and resumes the first.</summary>
+    public static string InstanceIdFor(string jobName) => "startjob-" + jobName;
+
+    private static async Task<int> RunAsync(JobHost host, JobRunnerOptions options, IProgress<JobProgress>? progress, Stopwatch clock, CancellationToken cancellationToken)
+    {
+        var spec = host.Spec;
+        var client = host.Runtime.Client;
+        var id = host.InstanceId;
+        var baseline = new JobProgress
+        {
+            JobName = spec.Name,
+            Phase = JobPhase.Starting,
+            LakeLocation = host.Lake.Location,
+            StateFolder = host.StateFolder,
+        };
+
+        var existing = await client.GetInstanceAsync(id, cancellationToken).ConfigureAwait(false);
+        if (existing is { RuntimeStatus: OrchestrationStatus.Completed } done && done.ReadOutputAs<StartJobResult>() is { Outcome: StartJobOutcome.Completed } finished)
+        {
+            var tracker = new ProgressTracker();
+            progress?.Report(tracker.Build(baseline, new SnapshotStatus { Phase = JobPhase.Completed, Tables = finished.Tables, StartPosition = finished.StartPosition }, clock.Elapsed) with
+            {
+                Message = $"Job {spec.Name} already completed its snapshot on {done.LastUpdatedAt:u}; nothing to do. (Delete {host.StateFolder} to snapshot again.)",
+            });
+            return JobExitCodes.Success;
+        }
+
+        var resumed = existing is { IsTerminal: false };
+        if (existing is { IsTerminal: true })
+        {
+            // A failed run, or a preflight failure the user has since fixed: start over (tables completed before are kept).
+            await client.PurgeAsync(id, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (!resumed)
+        {
+            var input = new StartJobInput(spec.Name, spec.Snapshot.Parallelism, spec.Snapshot.ChunkRows, Math.Max(1, options.ChunksPerCommit));
+            await client.ScheduleNewOrchestrationInstanceAsync(StartJobOrchestrator.Name, input, id, cancellationToken).ConfigureAwait(false);
+        }
+
+        baseline = baseline with { Resumed = resumed, Message = resumed ? $"Resuming the unfinished run of job {spec.Name}." : null };
+        progress?.Report(baseline with { Elapsed = clock.Elapsed });
+        return await WatchAsync(host, options, progress, baseline, clock, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<int> WatchAsync(JobHost host, JobRunnerOptions options, IProgress<JobProgress>? progress, JobProgress baseline, Stopwatch clock, CancellationToken cancellationToken)
+    {
+        var client = host.Runtime.Client;
+        var tracker = new ProgressTracker();
+        var last = baseline;
+        using var watching = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        try
+        {
+            await host.Runtime.StartAsync(cancellationToken).ConfigureAwait(false);
+
+            // One waiter for the whole run: it wakes the loop at once when the instance finishes.
+            var completion = client.WaitForCompletionAsync(host.InstanceId, watching.Token);
+            while (true)
+            {
+                var readStarted = clock.Elapsed;
+                var metadata = await client.GetInstanceAsync(host.InstanceId, cancellationToken).ConfigureAwait(false)
+                    ?? throw new InvalidOperationException($"The orchestration instance {host.InstanceId} disappeared from {host.StateFolder}.");
+                last = tracker.Build(last, metadata.ReadCustomStatusAs<SnapshotStatus>(), clock.Elapsed);
+                if (metadata.IsTerminal)
+                {
+                    await watching.CancelAsync().ConfigureAwait(false);
+                    return Finish(metadata, last, progress);
+                }
+
+                progress?.Report(last);
+
+                // Reading the status costs a history read: poll less often when it is slow (a long history).
+                var readTime = clock.Elapsed - readStarted;
+                var wait = options.ProgressInterval > readTime * 4 ? options.ProgressInterval : readTime * 4;
+                await Task.WhenAny(completion, Task.Delay(wait, cancellationToken)).ConfigureAwait(false);
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // In-flight activities are cancelled; their partial files are deleted and they run again on the next start.
+            await host.Runtime.StopAsync().ConfigureAwait(false);
+            progress?.Report(last with
+            {
+                Phase = JobPhase.Cancelled,
+                Elapsed = clock.Elapsed,
+                Message = $"Cancelled. Run the job again to resume (state in {host.StateFolder}).",
+            });
+            return JobExitCodes.Cancelled;
+        }
+    }
+
+    private static int Finish(OrchestrationMetadata metadata, JobProgress last, IProgress<JobProgress>? progress)
+    {
+        if (metadata.RuntimeStatus == OrchestrationStatus.Completed)
+        {
+            var result = metadata.ReadOutputAs<StartJobResult>()!;
+            if (result.Outcome == StartJobOutcome.PreflightFailed)
+            {
+                progress?.Report(last with
+                {
+                    Phase = JobPhase.PreflightFailed,
+                    Problems = result.Problems.Select(p => p.ToString()).ToList(),
+                    Message = $"Preflight found {result.Problems.Count} problem(s) with the source; fix them and run again. Nothing was written.",
+                });
+                return JobExitCodes.PreflightFailed;
+            }
+
+            progress?.Report(last with
+            {
+                Phase = JobPhase.Completed,
+                RowsPerSecond = last.Elapsed.TotalSeconds > 0 ? last.RowsRead / last.Elapsed.TotalSeconds : 0,
+                Eta = null,
+                StartPosition = result.StartPosition?.ToString() ?? last.StartPosition,
+                Message = $"Snapshot complete: {result.Tables.Sum(t => t.RowsCommitted)} rows into {result.Tables.Count} Delta table(s) under {last.LakeLocation}.",
+            });
+            return JobExitCodes.Success;
+        }
+
+        progress?.Report(last with
+        {
+            Phase = JobPhase.Failed,
+            Message = metadata.FailureDetails is { } failure
+                ? $"The job failed: {failure}"
+                : $"The job ended as {metadata.RuntimeStatus}.",
+        });
+        return JobExitCodes.Failed;
+    }
+}

@@ -1,0 +1,25 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Serverless.Orchestrations.Hosting;
+
+/// <summary>Settings of a local job run.</summary>
+public sealed record JobRunnerOptions
+{
+    /// <summary>
+    /// Where orchestration history and job state live. Default: <c>.serverless-state</c> beside a local lake folder,
+    /// else in the current directory.
+    /// </summary>
+    public string? StateFolder { get; init; }
+
+    public ILoggerFactory? LoggerFactory { get; init; }
+
+    /// <summary>Chunks of one table grouped into one Delta commit (fewer, larger commits; a crash re-reads at most this many).</summary>
+    public int ChunksPerCommit { get; init; } = 4;
+
+    /// <summary>How often progress is reported (and the orchestration's status read).</summary>
+    public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Adds services to the runtime's container, e.g. an <see cref="Activities.IChunkReadObserver"/>.</summary>
+    public Action<IServiceCollection>? ConfigureServices { get; init; }
+}

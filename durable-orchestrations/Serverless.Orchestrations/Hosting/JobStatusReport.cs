@@ -1,0 +1,30 @@
+using Serverless.Durable.History;
+using Serverless.Orchestrations.Jobs;
+using Serverless.Orchestrations.StartJob;
+
+namespace Serverless.Orchestrations.Hosting;
+
+/// <summary>What <c>serverless status</c> shows: the job's last (or running) StartJob instance and its state.</summary>
+public sealed record JobStatusReport
+{
+    public required string JobName { get; init; }
+
+    public required string InstanceId { get; init; }
+
+    /// <summary>The orchestration's runtime status (Running also after a crash or Ctrl-C, until the next run resumes it).</summary>
+    public required OrchestrationStatus RuntimeStatus { get; init; }
+
+    public required JobPhase Phase { get; init; }
+
+    public DateTime CreatedAtUtc { get; init; }
+
+    public DateTime LastUpdatedAtUtc { get; init; }
+
+    public IReadOnlyList<TableProgress> Tables { get; init; } = [];
+
+    public StartPosition? StartPosition { get; init; }
+
+    public IReadOnlyList<string> Problems { get; init; } = [];
+
+    public string? Failure { get; init; }
+}

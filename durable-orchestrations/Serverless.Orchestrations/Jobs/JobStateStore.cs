@@ -1,0 +1,96 @@
+using System.Text;
+using System.Text.Json;
+using Serverless.Storage.State;
+
+namespace Serverless.Orchestrations.Jobs;
+
+/// <summary>
+/// A job's durable state in the state store: partition <c>job-{name}</c>, row <c>start-position</c> (P0, written
+/// once: the earliest wins) and one row <c>table-{db.table}</c> per source table. Local files in the embedded default,
+/// Azure Table storage on Azure.
+/// </summary>
+public sealed class JobStateStore
+{
+    private const string StartPositionRow = "start-position";
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private readonly IStateStore store;
+    private readonly string partition;
+
+    public JobStateStore(IStateStore store, string jobName)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentException.ThrowIfNullOrEmpty(jobName);
+        this.store = store;
+        partition = "job-" + jobName;
+    }
+
+    /// <summary>
+    /// Records P0 unless one is recorded already, and returns the recorded one: a later run (after a failure) keeps the
+    /// earliest position, which is at or before every chunk either run committed.
+    /// </summary>
+    public async Task<StartPosition> RecordStartPositionAsync(StartPosition position, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(position);
+        try
+        {
+            await store.InsertAsync(partition, StartPositionRow, JsonSerializer.Serialize(position, Json), cancellationToken).ConfigureAwait(false);
+            return position;
+        }
+        catch (StateConflictException)
+        {
+            return await GetStartPositionAsync(cancellationToken).ConfigureAwait(false) ?? position;
+        }
+    }
+
+    public async Task<StartPosition?> GetStartPositionAsync(CancellationToken cancellationToken = default)
+    {
+        var entity = await store.GetAsync(partition, StartPositionRow, cancellationToken).ConfigureAwait(false);
+        return entity is null ? null : JsonSerializer.Deserialize<StartPosition>(entity.Json, Json);
+    }
+
+    public async Task<TableSnapshotState?> GetTableAsync(string sourceTable, CancellationToken cancellationToken = default)
+    {
+        var entity = await store.GetAsync(partition, TableRow(sourceTable), cancellationToken).ConfigureAwait(false);
+        return entity is null ? null : JsonSerializer.Deserialize<TableSnapshotState>(entity.Json, Json);
+    }
+
+    public async Task SaveTableAsync(TableSnapshotState state, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        await store.UpsertAsync(partition, TableRow(state.SourceTable), JsonSerializer.Serialize(state, Json), cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<TableSnapshotState>> ListTablesAsync(CancellationToken cancellationToken = default)
+    {
+        var tables = new List<TableSnapshotState>();
+        await foreach (var entity in store.ListAsync(partition, cancellationToken).ConfigureAwait(false))
+        {
+            if (entity.RowKey.StartsWith("table-", StringComparison.Ordinal))
+            {
+                tables.Add(JsonSerializer.Deserialize<TableSnapshotState>(entity.Json, Json)!);
+            }
+        }
+
+        return tables;
+    }
+
+    /// <summary>State keys may not hold '/', '\', '#', '?', '%' or control characters (Azure Table rules); those become %XX.</summary>
+    internal static string TableRow(string sourceTable)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(sourceTable);
+        var sb = new StringBuilder("table-", sourceTable.Length + 6);
+        foreach (var c in sourceTable)
+        {
+            if (c is '/' or '\\' or '#' or '?' or '%' || char.IsControl(c))
+            {
+                sb.Append('%').Append(((int)c).ToString("X2", System.Globalization.CultureInfo.InvariantCulture));
+            }
+            else
+            {
+                sb.Append(c);
+            }
+        }
+
+        return sb.ToString();
+    }
+}

@@ -1,0 +1,11 @@
+namespace Serverless.Orchestrations.StartJob;
+
+/// <summary>
+/// The StartJob orchestration's input. Settings that steer the orchestrator's decisions live here (not in the spec
+/// read by activities), so a resumed instance replays with the values it started with.
+/// </summary>
+/// <param name="JobName">The job spec's name.</param>
+/// <param name="Parallelism">Chunks read at once over all tables (the spec's snapshot.parallelism).</param>
+/// <param name="ChunkRows">Target rows per chunk (snapshot.chunkRows).</param>
+/// <param name="ChunksPerCommit">Chunks of one table grouped into one Delta commit.</param>
+public sealed record StartJobInput(string JobName, int Parallelism, long ChunkRows, int ChunksPerCommit);

@@ -1,0 +1,34 @@
+using System.Globalization;
+using Serverless.Orchestrations.Hosting;
+
+namespace Serverless.Orchestrations.IntegrationTests;
+
+/// <summary>
+/// Entry point of the test assembly when run as a process (<c>dotnet exec Serverless.Orchestrations.IntegrationTests.dll
+/// snapshot-host JOB_SPEC STATE_FOLDER LEDGER DELAY_MS</c>): runs the job with <see cref="JobRunner"/> the way the CLI
+/// does, counting chunk reads in LEDGER and slowing each by DELAY_MS. The kill-and-resume test SIGKILLs it mid-way.
+/// </summary>
+public static class SnapshotHostProgram
+{
+    public static async Task<int> Main(string[] args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        if (args.Length != 5 || args[0] != "snapshot-host")
+        {
+            await Console.Error.WriteLineAsync("usage: Serverless.Orchestrations.IntegrationTests snapshot-host JOB_SPEC STATE_FOLDER LEDGER DELAY_MS");
+            return 64;
+        }
+
+        var options = TestJobs.RunnerOptions(args[2], args[3], TimeSpan.FromMilliseconds(int.Parse(args[4], CultureInfo.InvariantCulture)));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2)); // guards against an orphaned host
+        var exit = await JobRunner.RunAsync(args[1], options, new ConsoleProgress(), timeout.Token);
+        Console.WriteLine($"snapshot-host exit {exit}");
+        return exit;
+    }
+
+    private sealed class ConsoleProgress : IProgress<JobProgress>
+    {
+        public void Report(JobProgress value) =>
+            Console.WriteLine($"{value.Phase} rows={value.RowsRead} chunks={value.Tables.Sum(t => t.ChunksCommitted)}/{value.Tables.Sum(t => t.ChunksTotal)} {value.Message}");
+    }
+}

@@ -1,0 +1,50 @@
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Serverless.Orchestrations.Activities;
+using Serverless.Orchestrations.Hosting;
+using Serverless.Testing;
+
+namespace Serverless.Orchestrations.IntegrationTests;
+
+/// <summary>Job specs and runner options the tests share.</summary>
+public static class TestJobs
+{
+    /// <summary>Writes a job spec against the local MariaDB (all-privileges user) into <paramref name="folder"/> and returns its path.</summary>
+    public static string WriteSpec(
+        string folder,
+        string name,
+        IEnumerable<string> include,
+        string lakeRoot,
+        IReadOnlyDictionary<string, string[]>? keys = null,
+        int parallelism = 3,
+        long chunkRows = 1000)
+    {
+        var spec = new Dictionary<string, object?>
+        {
+            ["name"] = name,
+            ["source"] = new Dictionary<string, object?>
+            {
+                ["host"] = LocalDependencies.MariaDbHost,
+                ["port"] = LocalDependencies.MariaDbPort,
+                ["user"] = LocalDependencies.MariaDbAdmin.User,
+                ["password"] = "literal:" + LocalDependencies.MariaDbAdmin.Password,
+                ["tls"] = "disabled",
+            },
+            ["tables"] = new Dictionary<string, object?> { ["include"] = include.ToArray() },
+            ["target"] = new Dictionary<string, object?> { ["root"] = lakeRoot },
+            ["keys"] = keys ?? new Dictionary<string, string[]>(),
+            ["snapshot"] = new Dictionary<string, object?> { ["parallelism"] = parallelism, ["chunkRows"] = chunkRows },
+        };
+        var path = Path.Combine(folder, name + ".json");
+        File.WriteAllText(path, JsonSerializer.Serialize(spec, new JsonSerializerOptions { WriteIndented = true }));
+        return path;
+    }
+
+    public static JobRunnerOptions RunnerOptions(string stateFolder, string ledger, TimeSpan readDelay) => new()
+    {
+        StateFolder = stateFolder,
+        ChunksPerCommit = 2,
+        ProgressInterval = TimeSpan.FromMilliseconds(200),
+        ConfigureServices = services => services.AddSingleton<IChunkReadObserver>(new ChunkReadLedger(ledger, readDelay)),
+    };
+}
