@@ -195,4 +195,23 @@ public sealed class CheckpointTests
         Assert.Equal(1, last.NumOfAddFiles);
         Assert.Equal(1, (await opened.Log.ReadLastCheckpointAsync())!.Version);
     }
+
+    [Fact]
+    public async Task WriterWhoseSnapshotPredatesLogCleanupIsStoppedInsteadOfCommittingBelowTheCheckpoint()
+    {
+        using var dir = new TempDirectory();
+        var location = new TableLocation(new LocalFolderObjectStore(dir.Path));
+        var active = await DeltaTable.CreateAsync(location, CommitPipelineTests.KeyValueTable());
+        var stale = await DeltaTable.OpenAsync(location, options: new CommitOptions { StaleSnapshotAge = TimeSpan.Zero });
+        for (var i = 1; i <= 11; i++)
+        {
+            await active.CommitAsync(active.BeginTransaction().Add(CommitPipelineTests.DataFile($"f{i}.parquet")));
+        }
+
+        await TableMaintenance.CleanUpLogAsync(active.Log, TimeSpan.FromDays(1), now: DateTimeOffset.UtcNow.AddDays(2));
+        Assert.False(File.Exists(Path.Combine(dir.Path, "_delta_log", "00000000000000000001.json")));
+        var e = await Assert.ThrowsAsync<DeltaLogException>(() => stale.CommitAsync(stale.BeginTransaction().Add(CommitPipelineTests.DataFile("late.parquet"))));
+        Assert.Contains("log cleanup", e.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(dir.Path, "_delta_log", "00000000000000000001.json")));
+    }
 }

@@ -34,6 +34,8 @@ public sealed class Snapshot
         };
     }
 
+    private Dictionary<string, AddFile>? byPath;
+
     public TableLocation Table { get; }
 
     public long Version { get; }
@@ -68,15 +70,18 @@ public sealed class Snapshot
     /// <summary>The live file with this decoded path, if any (a path is live at most once).</summary>
     public AddFile? FindFile(string path)
     {
-        foreach (var kv in State.Files)
+        if (byPath is null)
         {
-            if (kv.Key.Path == path)
+            var index = new Dictionary<string, AddFile>(State.Files.Count, StringComparer.Ordinal);
+            foreach (var kv in State.Files)
             {
-                return kv.Value;
+                index[kv.Key.Path] = kv.Value;
             }
+
+            byPath = index;
         }
 
-        return null;
+        return byPath.TryGetValue(path, out var file) ? file : null;
     }
 
     public string Describe() => $"{Table.Store.Location}/{Table.RootPath}";

@@ -16,6 +16,9 @@ public sealed record CommitOptions
     /// <summary>Write a checkpoint when the committed version is a multiple of this (0 disables).</summary>
     public int CheckpointInterval { get; init; } = 10;
 
+    /// <summary>Snapshots older than this are checked against log cleanup before committing (one HEAD request).</summary>
+    public TimeSpan StaleSnapshotAge { get; init; } = TimeSpan.FromMinutes(10);
+
     /// <summary>The engineInfo written in commitInfo.</summary>
     public string EngineInfo { get; init; } = "Serverless.Delta/1.0";
 }

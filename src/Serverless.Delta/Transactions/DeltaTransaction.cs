@@ -198,6 +198,7 @@ public sealed partial class DeltaTransaction
             }
 
             var actions = Prepare(retries);
+            await EnsureNotStaleBeyondCleanupAsync(cancellationToken).ConfigureAwait(false);
             Accumulate(timings, "prepare", t0);
 
             // Stage: write commit.
@@ -312,6 +313,25 @@ public sealed partial class DeltaTransaction
         return actions;
     }
 
+    /// <summary>
+    /// A snapshot older than the log retention may predate a log cleanup; then the next version's file may have been
+    /// deleted and a conditional create would wrongly succeed below the newest checkpoint. For snapshots older than
+    /// <see cref="CommitOptions.StaleSnapshotAge"/>, one HEAD proves the read version's commit still exists.
+    /// </summary>
+    private async Task EnsureNotStaleBeyondCleanupAsync(CancellationToken cancellationToken)
+    {
+        var age = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - ReadSnapshot.Timestamp;
+        if (age < options.StaleSnapshotAge.TotalMilliseconds)
+        {
+            return;
+        }
+
+        if (await log.Table.Store.HeadAsync(log.Table.CommitPath(ReadSnapshot.Version), cancellationToken).ConfigureAwait(false) is null)
+        {
+            throw new DeltaLogException($"This transaction read version {ReadSnapshot.Version}, whose commit file has since been removed by log cleanup; committing on top of it could be lost below a newer checkpoint. Reload the table (DeltaTable.OpenAsync) and rerun the operation.");
+        }
+    }
+
     private Dictionary<string, string> BuildMetrics(int retries)
     {
         long outputRows = 0;
@@ -354,6 +374,12 @@ public sealed partial class DeltaTransaction
     {
         var from = ReadSnapshot.Version + 1;
         var latest = await log.UpdateAsync(ReadSnapshot, cancellationToken).ConfigureAwait(false);
+        if (latest.Version < from)
+        {
+            // The race was lost, yet the winning commit is unreadable: the log was cleaned up past our read version.
+            throw new DeltaLogException($"Lost the race for version {from} but commit {from} cannot be read; the log was cleaned up past this transaction's read version {ReadSnapshot.Version}. Reload the table and rerun the operation.");
+        }
+
         CommitConflictException? conflict = null;
         for (var v = from; v <= latest.Version && conflict is null; v++)
         {
