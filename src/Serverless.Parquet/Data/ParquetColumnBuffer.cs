@@ -289,7 +289,8 @@ public sealed class ParquetColumnBuffer
         var needed = Count + count;
         if (needed + 1 > _offsets.Length && expectedTotal > needed)
         {
-            EnsureCapacity((int)Math.Min(expectedTotal, Math.Max(needed, 4L * (_offsets.Length - 1))));
+            // Straight to the expected total once a quarter of it is decoded; before that, 4x steps the data justifies.
+            EnsureCapacity((int)(expectedTotal <= 4L * needed ? expectedTotal : Math.Max(needed, 4L * (_offsets.Length - 1))));
         }
 
         EnsureCapacity(needed);

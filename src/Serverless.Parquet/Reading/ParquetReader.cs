@@ -18,6 +18,7 @@ public sealed class ParquetReader : IDisposable
     private readonly IDisposable? _owned;
     private readonly FileMetaData _metadata;
     private readonly ColumnChunkReader _chunkReader = new();
+    private byte[] _chunk = [];
 
     private ParquetReader(IParquetSource source, IDisposable? owned, FileMetaData metadata, long footerOffset)
     {
@@ -126,16 +127,9 @@ public sealed class ParquetReader : IDisposable
         for (var i = 0; i < columns.Length; i++)
         {
             var (offset, length) = ChunkRange(index, columns[i]);
-            var chunk = ArrayPool<byte>.Shared.Rent(length);
-            try
-            {
-                _source.ReadAt(offset, chunk.AsSpan(0, length));
-                buffers[i] = DecodeChunk(index, columns[i], chunk, length, offset);
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(chunk);
-            }
+            var chunk = ChunkBuffer(length);
+            _source.ReadAt(offset, chunk.AsSpan(0, length));
+            buffers[i] = DecodeChunk(index, columns[i], chunk, length, offset);
         }
 
         return new ParquetRowBatch(schema, buffers);
@@ -149,16 +143,9 @@ public sealed class ParquetReader : IDisposable
         for (var i = 0; i < columns.Length; i++)
         {
             var (offset, length) = ChunkRange(index, columns[i]);
-            var chunk = ArrayPool<byte>.Shared.Rent(length);
-            try
-            {
-                await _source.ReadAtAsync(offset, chunk.AsMemory(0, length), cancellationToken).ConfigureAwait(false);
-                buffers[i] = DecodeChunk(index, columns[i], chunk, length, offset);
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(chunk);
-            }
+            var chunk = ChunkBuffer(length);
+            await _source.ReadAtAsync(offset, chunk.AsMemory(0, length), cancellationToken).ConfigureAwait(false);
+            buffers[i] = DecodeChunk(index, columns[i], chunk, length, offset);
         }
 
         return new ParquetRowBatch(schema, buffers);
@@ -299,6 +286,17 @@ public sealed class ParquetReader : IDisposable
         }
 
         return (start, (int)length);
+    }
+
+    /// <summary>The reader's column-chunk buffer, grown to the largest chunk read so far and reused (the reader is single-use at a time).</summary>
+    private byte[] ChunkBuffer(int length)
+    {
+        if (_chunk.Length < length)
+        {
+            _chunk = GC.AllocateUninitializedArray<byte>(Math.Max(length, (int)Math.Min(Array.MaxLength, _chunk.Length * 3L / 2)));
+        }
+
+        return _chunk;
     }
 
     private ParquetColumnBuffer DecodeChunk(int rowGroup, int column, byte[] chunk, int length, long offset)
