@@ -7,6 +7,7 @@ public static class Program
     {
         ["parquet"] = ParquetBenchmark.RunAsync,
         ["mysql"] = MySqlBenchmark.RunAsync,
+        ["delta"] = DeltaBenchmark.RunAsync,
     };
 
     public static async Task<int> Main(string[] args)
