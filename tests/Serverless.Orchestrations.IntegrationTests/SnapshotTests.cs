@@ -8,7 +8,8 @@ using Xunit.Abstractions;
 
 namespace Serverless.Orchestrations.IntegrationTests;
 
-public sealed class SnapshotTests(ShopDatabase shop, ITestOutputHelper output) : IClassFixture<ShopDatabase>
+[Collection(ShopCollection.Name)]
+public sealed class SnapshotTests(ShopDatabase shop, ITestOutputHelper output)
 {
     [Fact]
     public async Task JobSnapshotsACompositeKeyAStringKeyAndAnOverrideKeyTableExactlyAndASecondRunDoesNothing()

@@ -59,7 +59,7 @@ internal sealed class JobHost : IAsyncDisposable
             // Reads are bounded by the orchestrator; the extra workers keep commits and bookkeeping from queuing behind them.
             MaxConcurrentActivities = spec.Snapshot.Parallelism + 2,
         };
-        var runtime = EmbeddedDurableRuntime.ForLocalFolder(Path.Combine(stateFolder, "orchestrations"), new DurableTaskRegistry().AddStartJob(), runtimeOptions, services, loggerFactory);
+        var runtime = EmbeddedDurableRuntime.ForLocalFolder(OrchestrationsFolder(stateFolder), new DurableTaskRegistry().AddStartJob(), runtimeOptions, services, loggerFactory);
         return new JobHost(spec, stateFolder, lake, state, runtime, services);
     }
 
@@ -68,9 +68,12 @@ internal sealed class JobHost : IAsyncDisposable
     {
         var lake = OpenLake(spec);
         var folder = StateFolderFor(lake, stateFolder);
-        var runtime = EmbeddedDurableRuntime.ForLocalFolder(Path.Combine(folder, "orchestrations"), new DurableTaskRegistry().AddStartJob());
+        var runtime = EmbeddedDurableRuntime.ForLocalFolder(OrchestrationsFolder(folder), new DurableTaskRegistry().AddStartJob());
         return new JobHost(spec, folder, lake, new LocalFolderStateStore(Path.Combine(folder, "jobs")), runtime, null);
     }
+
+    /// <summary>Where the embedded runtime keeps orchestration history inside a state folder.</summary>
+    public static string OrchestrationsFolder(string stateFolder) => Path.Combine(stateFolder, "orchestrations");
 
     public async ValueTask DisposeAsync()
     {
