@@ -214,4 +214,37 @@ public sealed class CheckpointTests
         Assert.Contains("log cleanup", e.Message, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(dir.Path, "_delta_log", "00000000000000000001.json")));
     }
+
+    [Fact]
+    public async Task CheckpointWrittenByDuckDbWithStructStatisticsReadsBackAsStatsJson()
+    {
+        // An independent Parquet writer (DuckDB) produces the checkpoint: nested structs, a map, a list, and
+        // statistics only in add.stats_parsed, as some writers store them.
+        using var dir = new TempDirectory();
+        var path = Path.Combine(dir.Path, "00000000000000000003.checkpoint.parquet");
+        const string schema = "{\"type\":\"struct\",\"fields\":[{\"name\":\"id\",\"type\":\"long\",\"nullable\":true,\"metadata\":{}},{\"name\":\"day\",\"type\":\"date\",\"nullable\":true,\"metadata\":{}}]}";
+        var sql = """
+            COPY (
+              SELECT * FROM (VALUES
+                ({'minReaderVersion': 1, 'minWriterVersion': 2}, NULL, NULL),
+                (NULL, {'id': 'tid', 'schemaString': '__SCHEMA__', 'partitionColumns': ['p']::VARCHAR[], 'configuration': MAP {'k': 'v'}, 'format': {'provider': 'parquet'}}, NULL),
+                (NULL, NULL, {'path': 'p=1/a.parquet', 'partitionValues': MAP {'p': '1'}, 'size': 10::BIGINT, 'modificationTime': 5::BIGINT, 'dataChange': false, 'stats': NULL::VARCHAR,
+                  'stats_parsed': {'numRecords': 7::BIGINT, 'minValues': {'id': 3::BIGINT, 'day': DATE '2024-02-03'}, 'maxValues': {'id': 9::BIGINT, 'day': DATE '2024-02-05'}, 'nullCount': {'id': 0::BIGINT, 'day': 1::BIGINT}}})
+              ) t(protocol, metaData, "add")
+            ) TO __PATH__ (FORMAT parquet)
+            """.Replace("__SCHEMA__", schema, StringComparison.Ordinal).Replace("__PATH__", DuckDb.Literal(path), StringComparison.Ordinal);
+        await DuckDb.QueryAsync(sql);
+        var actions = ParquetCheckpointFormat.Parse(await File.ReadAllBytesAsync(path), path);
+        Assert.Equal(new ProtocolAction(1, 2), actions.OfType<ProtocolAction>().Single());
+        var metadata = actions.OfType<MetadataAction>().Single();
+        Assert.Equal(["p"], metadata.PartitionColumns);
+        Assert.Equal("v", metadata.Configuration["k"]);
+        var add = actions.OfType<AddFile>().Single();
+        Assert.Equal("1", add.PartitionValues["p"]);
+        using var stats = JsonDocument.Parse(add.Stats!);
+        Assert.Equal(7, stats.RootElement.GetProperty("numRecords").GetInt64());
+        Assert.Equal(3, stats.RootElement.GetProperty("minValues").GetProperty("id").GetInt64());
+        Assert.Equal("2024-02-05", stats.RootElement.GetProperty("maxValues").GetProperty("day").GetString());
+        Assert.Equal(1, stats.RootElement.GetProperty("nullCount").GetProperty("day").GetInt64());
+    }
 }

@@ -43,6 +43,9 @@ internal sealed class CheckpointRows
 
     public string? Str(string path, int row) => Scalar(path, row) as string;
 
+    /// <summary>The raw value of a leaf in a row (long, double, bool, string or bytes), or null.</summary>
+    public object? Value(string path, int row) => Scalar(path, row);
+
     public long? Long(string path, int row) => Scalar(path, row) as long?;
 
     public bool? Bool(string path, int row) => Scalar(path, row) as bool?;

@@ -157,7 +157,7 @@ public sealed class ParquetCheckpointFormat : ICheckpointFormat
                     view.Long("add.size", r) ?? 0,
                     view.Long("add.modificationTime", r) ?? 0,
                     view.Bool("add.dataChange", r) ?? false,
-                    view.Str("add.stats", r),
+                    view.Str("add.stats", r) ?? StatsFromStruct(view, root.Child("add")?.Child("stats_parsed"), r),
                     view.Map("add.tags", r),
                     ReadDv(view, "add.deletionVector", r),
                     view.Long("add.baseRowId", r),
@@ -209,6 +209,71 @@ public sealed class ParquetCheckpointFormat : ICheckpointFormat
         }
 
         return result;
+    }
+
+    /// <summary>Rebuilds the stats JSON from add.stats_parsed when a writer stored statistics only as a struct.</summary>
+    private static string? StatsFromStruct(CheckpointRows view, ParquetNode? stats, int row)
+    {
+        if (stats is null || !view.Has(stats.Path, row))
+        {
+            return null;
+        }
+
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
+        using (var w = new System.Text.Json.Utf8JsonWriter(buffer))
+        {
+            WriteStatsNode(w, view, stats, row);
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    private static void WriteStatsNode(System.Text.Json.Utf8JsonWriter w, CheckpointRows view, ParquetNode node, int row)
+    {
+        w.WriteStartObject();
+        foreach (var child in node.Children)
+        {
+            if (!child.IsLeaf)
+            {
+                if (view.Has(child.Path, row))
+                {
+                    w.WritePropertyName(child.Name);
+                    WriteStatsNode(w, view, child, row);
+                }
+
+                continue;
+            }
+
+            switch (view.Value(child.Path, row))
+            {
+                case null:
+                    break;
+                case long l when child.ConvertedType == 6:
+                    w.WriteString(child.Name, DateOnly.FromDayNumber(DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber + (int)l).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+                    break;
+                case long l when child.ConvertedType is 9 or 10:
+                    var ticks = child.ConvertedType == 9 ? l * TimeSpan.TicksPerMillisecond : l * 10;
+                    w.WriteString(child.Name, DateTime.UnixEpoch.AddTicks(ticks).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
+                    break;
+                case long l when child.ConvertedType == 5:
+                    // A decimal's scale is not kept here; leaving the bound out only weakens pruning.
+                    break;
+                case long l:
+                    w.WriteNumber(child.Name, l);
+                    break;
+                case double d when double.IsFinite(d):
+                    w.WriteNumber(child.Name, d);
+                    break;
+                case bool b:
+                    w.WriteBoolean(child.Name, b);
+                    break;
+                case string str:
+                    w.WriteString(child.Name, str);
+                    break;
+            }
+        }
+
+        w.WriteEndObject();
     }
 
     private static Dictionary<string, object?>? Dv(DeletionVectorDescriptor? dv) => dv is null ? null : new Dictionary<string, object?>
