@@ -90,8 +90,12 @@ internal sealed class ColumnChunkReader : IDisposable
                 case PageType.DataPage:
                     {
                         CheckValueCount(header.NumValues, expectedRows - rows, pageOffset);
-                        var n = Decompress(body, header.UncompressedPageSize, pageOffset);
-                        ReadDataPageV1(header, n, pageOffset, output);
+                        if (!TryDecompressPlainIntoColumn(header, body, pageOffset, output))
+                        {
+                            var n = Decompress(body, header.UncompressedPageSize, pageOffset);
+                            ReadDataPageV1(header, n, pageOffset, output);
+                        }
+
                         rows += header.NumValues;
                         break;
                     }
@@ -116,6 +120,37 @@ internal sealed class ColumnChunkReader : IDisposable
         {
             throw new ParquetFormatException(offset, $"column '{_name}': page claims {numValues} values but the row group has {remaining} rows left");
         }
+    }
+
+    /// <summary>
+    /// A v1 PLAIN page of a required fixed-width column is nothing but the values' bytes: decompress it straight into
+    /// the column's array, skipping the page buffer and a copy.
+    /// </summary>
+    private bool TryDecompressPlainIntoColumn(PageHeader header, ReadOnlySpan<byte> body, long offset, ParquetColumnBuffer output)
+    {
+        var width = _column.PhysicalType switch
+        {
+            ParquetPhysicalType.Int32 or ParquetPhysicalType.Float => 4,
+            ParquetPhysicalType.Int64 or ParquetPhysicalType.Double => 8,
+            _ => 0,
+        };
+        var n = header.NumValues;
+        if (width == 0 || !_column.IsRequired || header.Encoding != PageEncoding.Plain || (long)n * width != header.UncompressedPageSize)
+        {
+            return false;
+        }
+
+        CheckExpansion(body.Length, header.UncompressedPageSize, offset, _codec);
+        var slot = output.ReserveSlots(n, _expectedRows);
+        var target = _column.PhysicalType switch
+        {
+            ParquetPhysicalType.Int32 => MemoryMarshal.AsBytes(output.Int32Array.AsSpan(slot, n)),
+            ParquetPhysicalType.Float => MemoryMarshal.AsBytes(output.FloatArray.AsSpan(slot, n)),
+            ParquetPhysicalType.Int64 => MemoryMarshal.AsBytes(output.Int64Array.AsSpan(slot, n)),
+            _ => MemoryMarshal.AsBytes(output.DoubleArray.AsSpan(slot, n)),
+        };
+        PageCompression.Decompress(_codec, body, target, offset, _name);
+        return true;
     }
 
     private int Decompress(ReadOnlySpan<byte> body, int uncompressedSize, long offset)
@@ -315,9 +350,9 @@ internal sealed class ColumnChunkReader : IDisposable
             throw new InvalidOperationException($"Column '{_name}': more than {Array.MaxLength} bytes in one row group; read fewer rows per row group.");
         }
 
-        // Estimate the row group's bytes from the average value so far, so the buffer grows once or twice, not log(n) times.
+        // Estimate the row group's bytes from the average value so far (plus 10% for values that lengthen), so the buffer grows once or twice, not log(n) times.
         var valuesAfter = slot + n;
-        var expectedBytes = valuesAfter > 0 ? (long)((output.ByteData.Length + total) * (double)_expectedRows / valuesAfter * 1.02) : 0;
+        var expectedBytes = valuesAfter > 0 ? (long)((output.ByteData.Length + total) * (double)_expectedRows / valuesAfter * 1.1) : 0;
         var bytes = output.ReserveBytes((int)total, out var at, expectedBytes);
         var offsets = output.OffsetArray.AsSpan(slot + 1, n);
         ref var src = ref MemoryMarshal.GetArrayDataReference(source);
