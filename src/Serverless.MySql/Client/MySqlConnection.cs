@@ -82,32 +82,25 @@ public sealed class MySqlConnection : IAsyncDisposable
         logger ??= NullLogger.Instance;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.ConnectTimeout);
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        SocketReceiveStream transport;
         try
         {
-            await socket.ConnectAsync(options.Host, options.Port, timeout.Token).ConfigureAwait(false);
+            transport = await SocketReceiveStream.ConnectAsync(options.Host, options.Port, receiveBufferSize: 0, timeout.Token).ConfigureAwait(false);
         }
         catch (SocketException e)
         {
-            socket.Dispose();
             throw ConnectFailure(options, e);
         }
         catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {
-            socket.Dispose();
             throw new MySqlException(
                 MySqlErrorKind.Timeout,
                 $"Could not connect to {options.Name} at {options.Endpoint} within {options.ConnectTimeout.TotalSeconds:0.#} s. " +
                 "Is the server running, are host and port right, and does a firewall let the connection through?",
                 e);
         }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
 
-        var channel = new PacketChannel(new NetworkStream(socket, ownsSocket: true), options.Endpoint, options.ReadBufferSize) { MaxPayloadSize = options.MaxPayloadSize };
+        var channel = new PacketChannel(transport, options.Endpoint, options.ReadBufferSize) { MaxPayloadSize = options.MaxPayloadSize };
         try
         {
             var handshake = await ConnectionHandshake.RunAsync(channel, options, timeout.Token).ConfigureAwait(false);
