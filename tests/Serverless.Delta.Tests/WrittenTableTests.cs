@@ -92,6 +92,18 @@ public sealed class WrittenTableTests
     }
 
     [Fact]
+    public async Task PruningOnATimestampKeepsTheFileWhoseMaxWasTruncatedToMilliseconds()
+    {
+        using var dir = new TempDirectory();
+        var table = await DeltaTable.CreateAsync(new TableLocation(new LocalFolderObjectStore(dir.Path)), AllTypes);
+        var add = await new DataFileWriter(table.Snapshot).WriteAsync([Row(1)]);
+        await table.CommitAsync(table.BeginTransaction().Add(add));
+        var exact = (DateTime)Row(1)[11]!;
+        Assert.Single(new DeltaScan(table.Snapshot).WhereBetween("ts", exact, exact).PlanFiles());
+        Assert.Empty(new DeltaScan(table.Snapshot).WhereBetween("ts", exact.AddMilliseconds(2), null).PlanFiles());
+    }
+
+    [Fact]
     public void LongStringStatisticsAreTruncatedToBoundsThatStillHold()
     {
         var s = new string('a', 40);

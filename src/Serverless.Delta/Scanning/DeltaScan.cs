@@ -229,6 +229,12 @@ public sealed class DeltaScan
                     stats ??= JsonDocument.Parse(file.Stats);
                     fileMin = StatValue(stats.RootElement, "minValues", field);
                     fileMax = StatValue(stats.RootElement, "maxValues", field);
+
+                    // PROTOCOL.md: timestamp statistics are truncated down to milliseconds, so the true max may be up to 1 ms later.
+                    if (fileMax is DateTime maxTime)
+                    {
+                        fileMax = maxTime.AddTicks(TimeSpan.TicksPerMillisecond);
+                    }
                     if (AllNull(stats.RootElement, field))
                     {
                         return false;
