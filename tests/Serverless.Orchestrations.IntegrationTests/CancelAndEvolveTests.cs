@@ -89,6 +89,30 @@ public sealed class CancelAndEvolveTests(ShopDatabase shop, ITestOutputHelper ou
         Assert.Equal(4, table.Snapshot.GetAppTransactionVersion(SnapshotCommitter.AppId));
     }
 
+    [Fact]
+    public async Task SourceTypeChangeTheLakeCannotTakeFailsTheRunAtOnceNamingTheColumnAndTheFix()
+    {
+        await using var db = await SourceDatabase.CreateAsync("orch_it_incompatible");
+        await db.Admin.ExecuteAsync("CREATE TABLE items (id INT PRIMARY KEY, code VARCHAR(20) NOT NULL)");
+        await db.Admin.ExecuteAsync("INSERT INTO items SELECT seq, CONCAT(seq) FROM seq_1_to_100");
+        using var dir = new TempDirectory("orch-it-incompatible");
+        var lake = Path.Combine(dir.Path, "lake");
+        var spec = TestJobs.WriteSpec(dir.Path, "incompatible", [db.Name + ".items"], lake);
+        Assert.Equal(JobExitCodes.Success, await JobRunner.RunAsync(spec, TestJobs.RunnerOptions(Path.Combine(dir.Path, "state-1"), Path.Combine(dir.Path, "ledger.txt"), TimeSpan.Zero), new RecordingProgress(), CancellationToken.None));
+
+        await db.Admin.ExecuteAsync("ALTER TABLE items MODIFY code INT NOT NULL");
+        var progress = new RecordingProgress();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var exit = await JobRunner.RunAsync(spec, TestJobs.RunnerOptions(Path.Combine(dir.Path, "state-2"), Path.Combine(dir.Path, "ledger.txt"), TimeSpan.Zero), progress, CancellationToken.None);
+
+        output.WriteLine(progress.Last.Message);
+        Assert.Equal(JobExitCodes.Failed, exit);
+        Assert.Equal(JobPhase.Failed, progress.Last.Phase);
+        Assert.Contains("Column 'code'", progress.Last.Message, StringComparison.Ordinal);
+        Assert.Contains("Fix:", progress.Last.Message, StringComparison.Ordinal);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"A schema the lake cannot take must not be retried; the run took {clock.Elapsed}.");
+    }
+
     private sealed class CancellingProgress(CancellationTokenSource ctrlC, int afterCommittedChunks) : IProgress<JobProgress>
     {
         private readonly RecordingProgress inner = new();

@@ -17,7 +17,17 @@ public sealed class MigrateTableActivity(JobEnvironment job, ILogger<MigrateTabl
         var ct = context.CancellationToken;
         var lakeTable = job.Tables.NameOf(input.Table);
         var mapping = TypeMapper.Map(input.Table, job.Spec.Types, job.Spec.Target.SoftDelete);
-        var migration = await new LakeSchemaMigrator(job.Tables, logger).MigrateAsync(mapping, lakeTable, job.Spec.Target.WriteMode, job.JobName, ct).ConfigureAwait(false);
+        LakeMigration migration;
+        try
+        {
+            migration = await new LakeSchemaMigrator(job.Tables, logger).MigrateAsync(mapping, lakeTable, job.Spec.Target.WriteMode, job.JobName, ct).ConfigureAwait(false);
+        }
+        catch (LakeSchemaException e)
+        {
+            // Retrying cannot change the lake table's schema; fail the run at once with the fix.
+            throw new NonRetriableException(e.Message, e);
+        }
+
         var sequence = await new SnapshotCommitter(job.Tables, logger).CommittedSequenceAsync(lakeTable, ct).ConfigureAwait(false);
         var state = await job.State.GetTableAsync(input.Table.QualifiedName, ct).ConfigureAwait(false);
         var complete = state is { Phase: TablePhase.SnapshotComplete } && string.Equals(state.LakeTable, lakeTable, StringComparison.Ordinal) && sequence > 0;

@@ -218,9 +218,23 @@ public static class JobRunner
         {
             Phase = JobPhase.Failed,
             Message = metadata.FailureDetails is { } failure
-                ? $"The job failed: {failure}"
-                : $"The job ended as {metadata.RuntimeStatus}.",
+                ? "The job failed: " + Describe(failure) + " Run the job again to retry; completed work is kept."
+                : $"The job ended as {metadata.RuntimeStatus}. Run the job again to start over; completed tables are kept.",
         });
         return JobExitCodes.Failed;
+    }
+
+    /// <summary>The orchestrator's failure names the activity; its innermost cause says what went wrong.</summary>
+    private static string Describe(FailureDetails failure)
+    {
+        var cause = failure;
+        while (cause.InnerFailure is not null)
+        {
+            cause = cause.InnerFailure;
+        }
+
+        return failure.ErrorMessage.Contains(cause.ErrorMessage, StringComparison.Ordinal)
+            ? failure.ErrorMessage
+            : $"{failure.ErrorMessage} (cause: {cause.ErrorType}: {cause.ErrorMessage})";
     }
 }
