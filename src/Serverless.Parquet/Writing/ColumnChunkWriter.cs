@@ -472,6 +472,7 @@ internal sealed class ColumnChunkWriter : IDisposable
         }
 
         PageEncoding encoding;
+        var body = _body;
         if (_dictionaryMode)
         {
             var bitWidth = Math.Max(1, RleBitPackedEncoder.BitWidth(Math.Max(0, DictionaryCount - 1)));
@@ -499,17 +500,26 @@ internal sealed class ColumnChunkWriter : IDisposable
         }
         else
         {
-            _body.Write(_plain.WrittenSpan);
+            // Without definition levels the page body is the PLAIN values as they are: compress them in place.
+            if (_optional)
+            {
+                _body.Write(_plain.WrittenSpan);
+            }
+            else
+            {
+                body = _plain;
+            }
+
             encoding = PageEncoding.Plain;
             _usedPlain = true;
         }
 
         _compressed.Clear();
-        PageCompression.Compress(_options.Compression, _body.WrittenSpan, _compressed);
+        PageCompression.Compress(_options.Compression, body.WrittenSpan, _compressed);
         var header = new PageHeader
         {
             Type = PageType.DataPage,
-            UncompressedPageSize = _body.Length,
+            UncompressedPageSize = body.Length,
             CompressedPageSize = _compressed.Length,
             NumValues = _pageValues,
             Encoding = encoding,
@@ -520,7 +530,7 @@ internal sealed class ColumnChunkWriter : IDisposable
         header.Write(_header);
         _pages.Write(_header.WrittenSpan);
         _pages.Write(_compressed.WrittenSpan);
-        _uncompressedTotal += _header.Length + _body.Length;
+        _uncompressedTotal += _header.Length + body.Length;
         _dataPages++;
 
         // After the first page, give up on the dictionary when most values are distinct: it would cost more than it saves.
