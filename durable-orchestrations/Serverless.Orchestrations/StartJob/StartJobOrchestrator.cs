@@ -20,7 +20,11 @@ public sealed class StartJobOrchestrator(ILogger<StartJobOrchestrator> logger) :
 
     private static readonly TaskOptions SourceRetry = TaskOptions.FromRetryPolicy(new RetryPolicy(3, TimeSpan.FromSeconds(2), backoffCoefficient: 2));
     private static readonly TaskOptions LakeRetry = TaskOptions.FromRetryPolicy(new RetryPolicy(5, TimeSpan.FromSeconds(1), backoffCoefficient: 2, maxRetryInterval: TimeSpan.FromSeconds(20)));
-    private static readonly TaskOptions ReadRetry = TaskOptions.FromRetryPolicy(new RetryPolicy(5, TimeSpan.FromSeconds(2), backoffCoefficient: 2, maxRetryInterval: TimeSpan.FromSeconds(30)));
+    // A position method the reader does not implement, or a chunk that does not fit its table, fails the same way every time.
+    private static readonly TaskOptions ReadRetry = TaskOptions.FromRetryPolicy(new RetryPolicy(5, TimeSpan.FromSeconds(2), backoffCoefficient: 2, maxRetryInterval: TimeSpan.FromSeconds(30))
+    {
+        Handle = failure => !failure.IsCausedBy<NotSupportedException>() && !failure.IsCausedBy<ArgumentException>(),
+    });
 
     public override async Task<StartJobResult> RunAsync(TaskOrchestrationContext context, StartJobInput input)
     {
