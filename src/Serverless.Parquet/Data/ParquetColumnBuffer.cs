@@ -21,6 +21,7 @@ public sealed class ParquetColumnBuffer
     private double[] _doubles = [];
     private byte[] _bytes = [];
     private int[] _offsets = [0];
+    private int _capacity;
     private int _byteLength;
 
     public ParquetColumnBuffer(ParquetColumn column, int capacity = 1024)
@@ -50,7 +51,7 @@ public sealed class ParquetColumnBuffer
     public ReadOnlySpan<byte> ByteData => _bytes.AsSpan(0, _byteLength);
 
     /// <summary>Count + 1 offsets into <see cref="ByteData"/>.</summary>
-    public ReadOnlySpan<int> ByteOffsets => _offsets.AsSpan(0, Count + 1);
+    public ReadOnlySpan<int> ByteOffsets => HoldsBytes ? _offsets.AsSpan(0, Count + 1) : new int[Count + 1];
 
     /// <summary>Per-row null flags, or an empty span when no value is null.</summary>
     public ReadOnlySpan<bool> Nulls => _nulls is null || NullCount == 0 ? default : _nulls.AsSpan(0, Count);
@@ -95,7 +96,7 @@ public sealed class ParquetColumnBuffer
         }
 
         EnsureCapacity(Count + 1);
-        _nulls ??= new bool[_offsets.Length - 1];
+        _nulls ??= new bool[_capacity];
         _nulls[Count] = true;
         NullCount++;
         switch (Column.PhysicalType)
@@ -266,6 +267,9 @@ public sealed class ParquetColumnBuffer
     /// <summary>Appends a CLR value (see <see cref="ParquetValues"/> for the accepted types); boxes, for convenience paths.</summary>
     public void AppendValue(object? value) => ParquetValues.AppendClr(this, value);
 
+    /// <summary>Byte-array columns keep offsets; fixed-width columns have none (their <see cref="ByteOffsets"/> are zeros).</summary>
+    private bool HoldsBytes => Column.PhysicalType is ParquetPhysicalType.ByteArray or ParquetPhysicalType.FixedLenByteArray or ParquetPhysicalType.Int96;
+
     internal int FixedLength => Column.PhysicalType == ParquetPhysicalType.Int96 ? 12 : Column.TypeLength;
 
     internal int[] Int32Array => _ints;
@@ -282,15 +286,16 @@ public sealed class ParquetColumnBuffer
 
     /// <summary>
     /// Reader fast path: reserves <paramref name="count"/> slots and returns the start index. When the buffer must
-    /// grow it grows toward <paramref name="expectedTotal"/> (the row group's rows) by up to 4x, not by doubling.
+    /// grow it grows toward <paramref name="expectedTotal"/> (the row group's rows) in at most a few steps, not by doubling.
     /// </summary>
     internal int ReserveSlots(int count, long expectedTotal = 0)
     {
         var needed = Count + count;
-        if (needed + 1 > _offsets.Length && expectedTotal > needed)
+        if (needed > _capacity && expectedTotal > needed)
         {
-            // Straight to the expected total once a quarter of it is decoded; before that, 4x steps the data justifies.
-            EnsureCapacity((int)(expectedTotal <= 4L * needed ? expectedTotal : Math.Max(needed, 4L * (_offsets.Length - 1))));
+            // Straight to the expected total once an eighth of it is decoded; before that, 8x steps: every allocation
+            // stays within a small multiple of values really decoded, whatever a corrupt footer claims.
+            EnsureCapacity((int)(expectedTotal <= 8L * needed ? expectedTotal : Math.Max(needed, 8L * _capacity)));
         }
 
         EnsureCapacity(needed);
@@ -305,8 +310,9 @@ public sealed class ParquetColumnBuffer
         var needed = (long)_byteLength + total;
         if (needed > _bytes.Length && expectedBytes > needed)
         {
-            // Grow toward the expected size (up to 4x at once) so a row group's values are not copied log(n) times.
-            var target = Math.Min(Math.Min(expectedBytes, Array.MaxLength), Math.Max(needed, 4L * _bytes.Length));
+            // Grow toward the expected size: straight there once an eighth of it is decoded, else by 8x steps,
+            // so a row group's values are not copied log(n) times and allocation follows the bytes really decoded.
+            var target = Math.Min(Array.MaxLength, expectedBytes <= 8L * needed ? expectedBytes : Math.Max(needed, 8L * _bytes.Length));
             EnsureBytes((int)(target - _byteLength));
         }
 
@@ -320,7 +326,7 @@ public sealed class ParquetColumnBuffer
     internal int[] OffsetArray => _offsets;
 
     /// <summary>Reader fast path: the null flags, created on first use; add the nulls set with <see cref="AddNulls"/>.</summary>
-    internal bool[] NullFlags() => _nulls ??= new bool[_offsets.Length - 1];
+    internal bool[] NullFlags() => _nulls ??= new bool[_capacity];
 
     internal void AddNulls(int count) => NullCount += count;
 
@@ -349,12 +355,13 @@ public sealed class ParquetColumnBuffer
 
     internal void EnsureCapacity(int count)
     {
-        if (count + 1 <= _offsets.Length)
+        if (count <= _capacity)
         {
             return;
         }
 
-        var size = Math.Max(count, (_offsets.Length - 1) * 2);
+        var size = Math.Max(count, _capacity * 2);
+        _capacity = size;
         switch (Column.PhysicalType)
         {
             case ParquetPhysicalType.Boolean: Grow(ref _bools, size, Count); break;
@@ -365,14 +372,9 @@ public sealed class ParquetColumnBuffer
             default: break;
         }
 
-        if (Column.PhysicalType is ParquetPhysicalType.ByteArray or ParquetPhysicalType.FixedLenByteArray or ParquetPhysicalType.Int96)
+        if (HoldsBytes)
         {
             Grow(ref _offsets, size + 1, Count + 1);
-        }
-        else
-        {
-            // Unused by fixed-width columns (their ByteOffsets stay zero); it only tracks capacity.
-            Array.Resize(ref _offsets, size + 1);
         }
         if (_nulls is not null)
         {

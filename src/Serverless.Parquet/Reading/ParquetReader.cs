@@ -124,6 +124,7 @@ public sealed class ParquetReader : IDisposable
     {
         var (columns, schema) = Project(index, projection);
         var buffers = new ParquetColumnBuffer[columns.Length];
+        ReserveChunkBuffer(index, columns);
         for (var i = 0; i < columns.Length; i++)
         {
             var (offset, length) = ChunkRange(index, columns[i]);
@@ -140,6 +141,7 @@ public sealed class ParquetReader : IDisposable
     {
         var (columns, schema) = Project(index, projection);
         var buffers = new ParquetColumnBuffer[columns.Length];
+        ReserveChunkBuffer(index, columns);
         for (var i = 0; i < columns.Length; i++)
         {
             var (offset, length) = ChunkRange(index, columns[i]);
@@ -286,6 +288,18 @@ public sealed class ParquetReader : IDisposable
         }
 
         return (start, (int)length);
+    }
+
+    /// <summary>Sizes the chunk buffer once for the largest chunk to be read (checked ranges only), not chunk by chunk.</summary>
+    private void ReserveChunkBuffer(int rowGroup, int[] columns)
+    {
+        var largest = 0;
+        foreach (var c in columns)
+        {
+            largest = Math.Max(largest, ChunkRange(rowGroup, c).Length);
+        }
+
+        ChunkBuffer(largest);
     }
 
     /// <summary>The reader's column-chunk buffer, grown to the largest chunk read so far and reused (the reader is single-use at a time).</summary>

@@ -58,6 +58,21 @@ try
 
     if (mode is "all" or "read")
     {
+        var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+        ProfileRows.Read(file);
+        Console.WriteLine($"one read allocates {(GC.GetAllocatedBytesForCurrentThread() - allocatedBefore) / 1e6:0.0} MB");
+        if (Environment.GetEnvironmentVariable("PROFILE_COLUMNS") is not null)
+        {
+            using var reader = ParquetReader.Open(file);
+            foreach (var column in reader.Schema.Columns)
+            {
+                reader.ReadRowGroup(0, ParquetProjection.ByName(column.Name));
+                var before = GC.GetAllocatedBytesForCurrentThread();
+                var batch = reader.ReadRowGroup(0, ParquetProjection.ByName(column.Name));
+                Console.WriteLine($"  {column.Name}: {(GC.GetAllocatedBytesForCurrentThread() - before) / 1e6:0.0} MB for {batch.RowCount:N0} rows, {batch[0].ByteData.Length / 1e6:0.0} MB of bytes");
+            }
+        }
+
         var best = ProfileRows.Best(repeat, () => ProfileRows.Read(file));
         Console.WriteLine($"read: {rows / best:N0} rows/s ({best * 1000:0} ms)");
     }
