@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text;
 using Serverless.Cli.Delta;
+using Serverless.Cli.Jobs;
 using Serverless.Delta;
 using Serverless.Storage;
 
@@ -15,7 +16,19 @@ public static class Program
         var stdout = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), 1 << 16);
         await using (stdout.ConfigureAwait(false))
         {
-            return await RunAsync(args, new CliConsole(stdout, Console.Error)).ConfigureAwait(false);
+            // The first Ctrl-C asks the command to stop cleanly (a job run saves its state and exits 130);
+            // a second one ends the process at once.
+            using var stop = new CancellationTokenSource();
+            Console.CancelKeyPress += (_, e) =>
+            {
+                if (!stop.IsCancellationRequested)
+                {
+                    e.Cancel = true;
+                    Console.Error.WriteLine("Stopping... (Ctrl-C again to quit at once)");
+                    stop.Cancel();
+                }
+            };
+            return await RunAsync(args, new CliConsole(stdout, Console.Error), stop.Token).ConfigureAwait(false);
         }
     }
 
@@ -39,7 +52,7 @@ public static class Program
 
         try
         {
-            var configuration = new InvocationConfiguration { Output = console.Out, Error = console.Error, EnableDefaultExceptionHandler = false };
+            var configuration = new InvocationConfiguration { Output = console.Out, Error = console.Error, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null };
             var rc = await parse.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
             await console.Out.FlushAsync(cancellationToken).ConfigureAwait(false);
             return rc;
@@ -65,12 +78,14 @@ public static class Program
 
     public static RootCommand BuildRootCommand(CliConsole console) => new("serverless: MySQL and MariaDB change data capture into Delta Lake tables.")
     {
+        RunCommand.Create(console),
+        StatusCommand.Create(console),
         DeltaCommand.Create(console),
     };
 
     /// <summary>Failures whose message already says what is wrong; anything else is a bug and keeps its stack trace.</summary>
     private static bool IsKnownFailure(Exception e) =>
-        e is CommandFailedException or DeltaException or StorageRequestException or ObjectNotFoundException or IOException or UnauthorizedAccessException
+        e is CommandFailedException or Serverless.Cdc.Jobs.JobSpecException or DeltaException or StorageRequestException or ObjectNotFoundException or IOException or UnauthorizedAccessException
             or Azure.Identity.AuthenticationFailedException or Azure.RequestFailedException or HttpRequestException;
 
     private static string CommandPath(ParseResult parse)
