@@ -7,14 +7,32 @@ namespace Serverless.Storage.Tests;
 public sealed class ObjectStoreLocationTests
 {
     [Fact]
-    public void AFolderPathAndAFileUriOpenALocalFolderStore()
+    public async Task AFolderPathAndAFileUriOpenALocalFolderStoreWhoseFolderAppearsOnTheFirstWrite()
     {
         using var folder = new TempDirectory("location");
         var byPath = Assert.IsType<LocalFolderObjectStore>(ObjectStoreLocation.Open(Path.Combine(folder.Path, "lake")));
         var byUri = Assert.IsType<LocalFolderObjectStore>(ObjectStoreLocation.Open(new Uri(Path.Combine(folder.Path, "lake2")).AbsoluteUri));
         Assert.Equal(Path.Combine(folder.Path, "lake"), byPath.RootPath);
         Assert.Equal(Path.Combine(folder.Path, "lake2"), byUri.RootPath);
+
+        // Opening must not create the folder (a mistyped path would leave an empty folder behind); the first write does.
+        Assert.False(Directory.Exists(byUri.RootPath));
+        Assert.Empty(await ToListAsync(byUri.ListAsync(string.Empty)));
+        await Assert.ThrowsAsync<ObjectNotFoundException>(() => byUri.GetAsync("x.json"));
+        Assert.False(Directory.Exists(byUri.RootPath));
+        await byUri.PutIfAbsentAsync("x.json", new byte[] { 1 });
         Assert.True(Directory.Exists(byUri.RootPath));
+    }
+
+    private static async Task<List<ObjectInfo>> ToListAsync(IAsyncEnumerable<ObjectInfo> items)
+    {
+        var list = new List<ObjectInfo>();
+        await foreach (var item in items)
+        {
+            list.Add(item);
+        }
+
+        return list;
     }
 
     [Fact]

@@ -72,6 +72,14 @@ public static class FileStatistics
         }
 
         var name = field.PhysicalName;
+        if (field.Type is DecimalType decimalType && raw is ParquetDecimal exact)
+        {
+            // Formatted from the unscaled 128-bit value: System.Decimal would overflow above 28 digits.
+            w.WritePropertyName(name);
+            w.WriteRawValue(exact.Rescale(decimalType.Scale).ToString(), skipInputValidation: true);
+            return;
+        }
+
         var value = DeltaScanValue(raw, field.Type);
         switch (value)
         {
@@ -87,6 +95,10 @@ public static class FileStatistics
             case decimal m:
                 w.WritePropertyName(name);
                 w.WriteRawValue(m.ToString(CultureInfo.InvariantCulture), skipInputValidation: true);
+                break;
+            case ParquetDecimal p:
+                w.WritePropertyName(name);
+                w.WriteRawValue(p.ToString(), skipInputValidation: true);
                 break;
             case string s:
                 var truncated = TruncateString(s, isMax);

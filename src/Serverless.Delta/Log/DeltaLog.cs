@@ -43,9 +43,61 @@ public sealed class DeltaLog
         return result;
     }
 
+    /// <summary>
+    /// Versions per listing block: commit names are 20-digit zero-padded versions, so the prefix of their first 18
+    /// digits covers exactly 100 consecutive versions.
+    /// </summary>
+    internal const long ListingBlock = 100;
+
+    /// <summary>
+    /// The log files from the block of <paramref name="fromVersion"/> on, listed block by block with narrow prefixes:
+    /// the next block is listed only while the previous one ended full (its last version exists), so the cost follows
+    /// the number of recent commits, not the length of the log.
+    /// </summary>
+    public async Task<IReadOnlyList<LogFile>> ListFromAsync(long fromVersion, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(fromVersion);
+        var result = new List<LogFile>();
+        var block = fromVersion / ListingBlock;
+        while (true)
+        {
+            var prefix = Table.LogFolder + (block * ListingBlock).ToString("D20", CultureInfo.InvariantCulture)[..18];
+            var lastOfBlock = ((block + 1) * ListingBlock) - 1;
+            var full = false;
+            await foreach (var info in Table.Store.ListAsync(prefix, cancellationToken).ConfigureAwait(false))
+            {
+                var file = LogFile.TryParse(info.Path[Table.LogFolder.Length..], info);
+                if (file is null || file.Version < fromVersion)
+                {
+                    continue;
+                }
+
+                result.Add(file);
+                full |= file.Kind == LogFileKind.Commit && file.Version == lastOfBlock;
+            }
+
+            if (!full)
+            {
+                break;
+            }
+
+            block++;
+        }
+
+        result.Sort((a, b) => a.Version != b.Version ? a.Version.CompareTo(b.Version) : string.CompareOrdinal(a.Info.Path, b.Info.Path));
+        return result;
+    }
+
     /// <summary>True when the log holds at least one commit or checkpoint.</summary>
     public async Task<bool> ExistsAsync(CancellationToken cancellationToken = default)
     {
+        // Cheap probes first: a checkpoint hint or commit 0 settle it without listing a long log.
+        if (await Table.Store.HeadAsync(Table.CommitPath(0), cancellationToken).ConfigureAwait(false) is not null
+            || await Table.Store.HeadAsync(Table.LastCheckpointPath, cancellationToken).ConfigureAwait(false) is not null)
+        {
+            return true;
+        }
+
         foreach (var f in await ListAsync(cancellationToken).ConfigureAwait(false))
         {
             if (f.Kind != LogFileKind.Other)
@@ -73,8 +125,53 @@ public sealed class DeltaLog
     /// <summary>The snapshot at <paramref name="version"/>, or the latest when null.</summary>
     public async Task<Snapshot> LoadAsync(long? version = null, CancellationToken cancellationToken = default)
     {
-        var listing = await ListAsync(cancellationToken).ConfigureAwait(false);
+        var listing = await ListForLoadAsync(version, cancellationToken).ConfigureAwait(false);
         return await LoadFromListingAsync(listing, version, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The part of the log a load needs: from the checkpoint _last_checkpoint names (when that checkpoint is really
+    /// there and not past the requested version) onward, else the whole folder (no hint, a stale hint, an older version).
+    /// </summary>
+    private async Task<IReadOnlyList<LogFile>> ListForLoadAsync(long? version, CancellationToken cancellationToken)
+    {
+        if (checkpoints is not null && await ReadLastCheckpointAsync(cancellationToken).ConfigureAwait(false) is { } hint
+            && hint.Version >= 0 && (version is null || version >= hint.Version))
+        {
+            var listing = await ListFromAsync(hint.Version, cancellationToken).ConfigureAwait(false);
+            if (HasCompleteCheckpoint(listing, hint.Version))
+            {
+                return listing;
+            }
+        }
+
+        return await ListAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static bool HasCompleteCheckpoint(IReadOnlyList<LogFile> listing, long version)
+    {
+        var parts = new HashSet<int>();
+        var expected = 0;
+        foreach (var f in listing)
+        {
+            if (f.Version != version)
+            {
+                continue;
+            }
+
+            if (f.Kind == LogFileKind.ClassicCheckpoint)
+            {
+                return true;
+            }
+
+            if (f.Kind == LogFileKind.MultiPartCheckpoint)
+            {
+                parts.Add(f.Part);
+                expected = f.Parts;
+            }
+        }
+
+        return expected > 0 && parts.Count == expected;
     }
 
     /// <summary>The snapshot of the latest version committed at or before <paramref name="timestamp"/>.</summary>
@@ -158,9 +255,44 @@ public sealed class DeltaLog
             return snapshot;
         }
 
-        var updated = new Snapshot(Table, version, state, timestamp);
+        var updated = new Snapshot(Table, version, state, timestamp, snapshot);
         TableFeatures.EnsureReadable(updated.Protocol, Name);
         return updated;
+    }
+
+    /// <summary>Commit files read at once by <see cref="GetHistoryAsync(int?, CancellationToken)"/>: hides per-request latency on Blob storage without flooding it.</summary>
+    private const int HistoryReadConcurrency = 8;
+
+    /// <summary>Per-version commit information of the newest <paramref name="limit"/> commits (all when null), oldest first.</summary>
+    public async Task<IReadOnlyList<CommitHistoryEntry>> GetHistoryAsync(int? limit = null, CancellationToken cancellationToken = default) =>
+        await GetHistoryAsync(await ListAsync(cancellationToken).ConfigureAwait(false), limit, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>As <see cref="GetHistoryAsync(int?, CancellationToken)"/>, over a listing the caller already holds (from <see cref="ListAsync"/>).</summary>
+    public async Task<IReadOnlyList<CommitHistoryEntry>> GetHistoryAsync(IReadOnlyList<LogFile> listing, int? limit = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(listing);
+        if (limit is < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(limit), limit, "The history limit must be 0 or more.");
+        }
+
+        var commits = listing.Where(f => f.Kind == LogFileKind.Commit).OrderBy(f => f.Version).ToList();
+        if (limit is { } n && commits.Count > n)
+        {
+            commits = commits.GetRange(commits.Count - n, n);
+        }
+
+        var entries = new CommitHistoryEntry[commits.Count];
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, commits.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = HistoryReadConcurrency, CancellationToken = cancellationToken },
+            async (i, ct) =>
+            {
+                var file = commits[i];
+                var actions = await ReadCommitAsync(file.Version, ct).ConfigureAwait(false);
+                entries[i] = CommitHistoryEntry.FromActions(file.Version, actions, file.Info.LastModified);
+            }).ConfigureAwait(false);
+        return entries;
     }
 
     /// <summary>The actions of one commit.</summary>

@@ -17,7 +17,7 @@ public enum ColumnMappingMode
 /// </summary>
 public sealed class Snapshot
 {
-    internal Snapshot(TableLocation table, long version, SnapshotState state, long timestamp)
+    internal Snapshot(TableLocation table, long version, SnapshotState state, long timestamp, Snapshot? previous = null)
     {
         Table = table;
         Version = version;
@@ -25,7 +25,8 @@ public sealed class Snapshot
         Metadata = state.Metadata ?? throw new DeltaLogException($"Table {table.Store.Location}/{table.RootPath} has no metaData action at version {version}; the log is incomplete.");
         State = state;
         Timestamp = timestamp;
-        Schema = SchemaJson.Parse(Metadata.SchemaString);
+        // A commit that keeps the metadata keeps the schema: reuse the parsed one instead of parsing it per commit.
+        Schema = previous is not null && ReferenceEquals(previous.Metadata, Metadata) ? previous.Schema : SchemaJson.Parse(Metadata.SchemaString);
         ColumnMapping = Metadata.GetConfiguration("delta.columnMapping.mode") switch
         {
             "name" => ColumnMappingMode.Name,
@@ -94,39 +95,35 @@ internal sealed class SnapshotState
 
     public MetadataAction? Metadata { get; set; }
 
-    public Dictionary<FileKey, AddFile> Files { get; } = [];
-
-    public Dictionary<FileKey, RemoveFile> Tombstones { get; } = [];
-
-    public Dictionary<string, TransactionAction> AppTransactions { get; } = new(StringComparer.Ordinal);
-
-    public Dictionary<string, DomainMetadataAction> DomainMetadata { get; } = new(StringComparer.Ordinal);
-
-    public SnapshotState Clone()
+    public SnapshotState()
     {
-        var c = new SnapshotState { Protocol = Protocol, Metadata = Metadata };
-        foreach (var kv in Files)
-        {
-            c.Files.Add(kv.Key, kv.Value);
-        }
-
-        foreach (var kv in Tombstones)
-        {
-            c.Tombstones.Add(kv.Key, kv.Value);
-        }
-
-        foreach (var kv in AppTransactions)
-        {
-            c.AppTransactions.Add(kv.Key, kv.Value);
-        }
-
-        foreach (var kv in DomainMetadata)
-        {
-            c.DomainMetadata.Add(kv.Key, kv.Value);
-        }
-
-        return c;
+        Files = [];
+        Tombstones = [];
+        AppTransactions = new(StringComparer.Ordinal);
+        DomainMetadata = new(StringComparer.Ordinal);
     }
+
+    private SnapshotState(SnapshotState other)
+    {
+        // Copy constructors of same-comparer dictionaries copy the buckets wholesale: a commit derives its snapshot
+        // from the read snapshot, so this runs once per commit and must not rehash every live file.
+        Protocol = other.Protocol;
+        Metadata = other.Metadata;
+        Files = new(other.Files);
+        Tombstones = new(other.Tombstones);
+        AppTransactions = new(other.AppTransactions, StringComparer.Ordinal);
+        DomainMetadata = new(other.DomainMetadata, StringComparer.Ordinal);
+    }
+
+    public Dictionary<FileKey, AddFile> Files { get; }
+
+    public Dictionary<FileKey, RemoveFile> Tombstones { get; }
+
+    public Dictionary<string, TransactionAction> AppTransactions { get; }
+
+    public Dictionary<string, DomainMetadataAction> DomainMetadata { get; }
+
+    public SnapshotState Clone() => new(this);
 
     public void Apply(DeltaAction action)
     {

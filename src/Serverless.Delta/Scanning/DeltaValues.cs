@@ -7,10 +7,22 @@ namespace Serverless.Delta.Scanning;
 
 /// <summary>
 /// The CLR value of each Delta type, as scans return it: long, int, short, sbyte, float, double, decimal, bool,
-/// string, byte[], DateOnly (date), DateTime UTC (timestamp), DateTime Unspecified (timestamp_ntz).
+/// string, byte[], DateOnly (date), DateTime UTC (timestamp), DateTime Unspecified (timestamp_ntz). Decimals of
+/// precision up to 28 are System.Decimal; wider ones (up to 38 digits, beyond System.Decimal) are exact
+/// <see cref="ParquetDecimal"/> values at the column's scale.
 /// </summary>
 public static class DeltaValues
 {
+    /// <summary>System.Decimal holds every value of up to 28 digits (some of 29); wider decimals use <see cref="ParquetDecimal"/>.</summary>
+    public const int MaxSystemDecimalPrecision = 28;
+
+    /// <summary>Whether the column's values come back as System.Decimal (else as exact <see cref="ParquetDecimal"/>).</summary>
+    public static bool FitsSystemDecimal(DecimalType type)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        return type.Precision <= MaxSystemDecimalPrecision;
+    }
+
     /// <summary>Converts a value read from Parquet (possibly of a narrower type: type widening) to the column's Delta type.</summary>
     public static object? FromParquet(object? value, DeltaType type)
     {
@@ -21,6 +33,16 @@ public static class DeltaValues
 
         switch (type)
         {
+            case DecimalType d when !FitsSystemDecimal(d):
+                return value switch
+                {
+                    ParquetDecimal pd => pd.Rescale(d.Scale),
+                    decimal m => ParquetDecimal.FromDecimal(m).Rescale(d.Scale),
+                    int i => new ParquetDecimal(i, 0).Rescale(d.Scale),
+                    long l => new ParquetDecimal(l, 0).Rescale(d.Scale),
+                    string s => ParquetDecimal.Parse(s).Rescale(d.Scale),
+                    _ => ParquetDecimal.Parse(Convert.ToString(value, CultureInfo.InvariantCulture)!).Rescale(d.Scale),
+                };
             case DecimalType d:
                 var dec = value switch
                 {
@@ -79,6 +101,7 @@ public static class DeltaValues
         var inv = CultureInfo.InvariantCulture;
         return type switch
         {
+            DecimalType d when !FitsSystemDecimal(d) => ParquetDecimal.Parse(text).Rescale(d.Scale),
             DecimalType => decimal.Parse(text, NumberStyles.Float, inv),
             PrimitiveType { Name: "long" } => long.Parse(text, inv),
             PrimitiveType { Name: "integer" } => int.Parse(text, inv),
@@ -104,6 +127,7 @@ public static class DeltaValues
             {
                 JsonValueKind.Number => type switch
                 {
+                    DecimalType d when !FitsSystemDecimal(d) => ParseExactDecimal(value.GetRawText(), d),
                     DecimalType => value.GetDecimal(),
                     PrimitiveType { Name: "long" } => value.GetInt64(),
                     PrimitiveType { Name: "integer" } => value.GetInt32(),
@@ -119,6 +143,7 @@ public static class DeltaValues
                     PrimitiveType { Name: "date" } => DateOnly.ParseExact(value.GetString()!, "yyyy-MM-dd", CultureInfo.InvariantCulture),
                     PrimitiveType { Name: "timestamp" } => ParseTimestamp(value.GetString()!, utc: true),
                     PrimitiveType { Name: "timestamp_ntz" } => ParseTimestamp(value.GetString()!, utc: false),
+                    DecimalType d when !FitsSystemDecimal(d) => ParseExactDecimal(value.GetString()!, d),
                     DecimalType => decimal.Parse(value.GetString()!, NumberStyles.Float, CultureInfo.InvariantCulture),
                     _ => null,
                 },
@@ -133,6 +158,22 @@ public static class DeltaValues
         {
             return null;
         }
+        catch (ArgumentException)
+        {
+            // A bound with more fractional digits than the column's scale cannot be exact: no bound.
+            return null;
+        }
+    }
+
+    /// <summary>A plain decimal literal (digits, optional sign and point) at the column's scale; exponent forms fall back through decimal.</summary>
+    private static ParquetDecimal ParseExactDecimal(string text, DecimalType type)
+    {
+        if (text.AsSpan().IndexOfAny('e', 'E') >= 0)
+        {
+            return ParquetDecimal.FromDecimal(decimal.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture)).Rescale(type.Scale);
+        }
+
+        return ParquetDecimal.Parse(text).Rescale(type.Scale);
     }
 
     /// <summary>Compares two values of one Delta type (numbers across widths, strings by UTF-8 order as Spark does).</summary>
@@ -141,6 +182,16 @@ public static class DeltaValues
         if (a is string sa && b is string sb)
         {
             return CompareUtf8(sa, sb);
+        }
+
+        if (a is ParquetDecimal || b is ParquetDecimal)
+        {
+            if (a is double or float || b is double or float)
+            {
+                return ToDouble(a).CompareTo(ToDouble(b));
+            }
+
+            return ToExact(a).CompareTo(ToExact(b));
         }
 
         if (IsNumber(a) && IsNumber(b))
@@ -157,6 +208,17 @@ public static class DeltaValues
 
         return a is IComparable c ? c.CompareTo(b) : throw new ArgumentException($"Cannot compare {a.GetType().Name} with {b.GetType().Name}.");
     }
+
+    private static ParquetDecimal ToExact(object o) => o switch
+    {
+        ParquetDecimal p => p,
+        decimal m => ParquetDecimal.FromDecimal(m),
+        _ => new ParquetDecimal(Convert.ToInt64(o, CultureInfo.InvariantCulture), 0),
+    };
+
+    private static double ToDouble(object o) => o is ParquetDecimal p
+        ? double.Parse(p.ToString(), NumberStyles.Float, CultureInfo.InvariantCulture)
+        : Convert.ToDouble(o, CultureInfo.InvariantCulture);
 
     private static bool IsNumber(object o) => o is long or int or short or sbyte or byte or float or double or decimal;
 

@@ -240,7 +240,7 @@ public sealed partial class DeltaTransaction
                 state.Apply(a);
             }
 
-            var committed = new Snapshot(log.Table, version, state, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+            var committed = new Snapshot(log.Table, version, state, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), ReadSnapshot);
             var checkpointed = await PostCommitAsync(committed, cancellationToken).ConfigureAwait(false);
             Accumulate(timings, "postCommit", t0);
             LogCommitted(version, Operation, retries);
@@ -271,7 +271,7 @@ public sealed partial class DeltaTransaction
             throw new DeltaException($"Table {name} does not support deletion vectors (protocol reader {protocol.MinReaderVersion} / writer {protocol.MinWriterVersion} without the 'deletionVectors' feature); rewrite the affected files instead (copy-on-write).");
         }
 
-        var partitionColumns = metadata.PartitionColumns;
+        var partitionColumns = PartitionValueKeys(snapshot, metadata);
         var seen = new HashSet<FileKey>();
         foreach (var a in adds)
         {
@@ -311,6 +311,28 @@ public sealed partial class DeltaTransaction
         actions.AddRange(removes);
         actions.AddRange(adds);
         return actions;
+    }
+
+    /// <summary>
+    /// The keys add actions must use in partitionValues: PROTOCOL.md keys them by physical name under column mapping
+    /// (any mode), by the logical partition column otherwise.
+    /// </summary>
+    private static List<string> PartitionValueKeys(Snapshot snapshot, MetadataAction metadata)
+    {
+        var keys = new List<string>(metadata.PartitionColumns.Count);
+        if (metadata.PartitionColumns.Count == 0)
+        {
+            return keys;
+        }
+
+        var mapped = metadata.GetConfiguration("delta.columnMapping.mode") is "name" or "id";
+        var schema = ReferenceEquals(metadata, snapshot.Metadata) ? snapshot.Schema : Schema.SchemaJson.Parse(metadata.SchemaString);
+        foreach (var column in metadata.PartitionColumns)
+        {
+            keys.Add(mapped && schema.FindField(column) is { } field ? field.PhysicalName : column);
+        }
+
+        return keys;
     }
 
     /// <summary>

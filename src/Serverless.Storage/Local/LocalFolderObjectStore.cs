@@ -13,8 +13,8 @@ public sealed class LocalFolderObjectStore : IObjectStore
     public LocalFolderObjectStore(string rootPath)
     {
         ArgumentException.ThrowIfNullOrEmpty(rootPath);
+        // The root is created by the first write, not here: a reader given a mistyped path must not leave an empty folder behind.
         RootPath = Path.GetFullPath(rootPath);
-        Directory.CreateDirectory(RootPath);
     }
 
     /// <summary>The absolute folder that holds the objects.</summary>
