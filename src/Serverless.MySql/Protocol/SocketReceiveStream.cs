@@ -48,6 +48,9 @@ internal sealed class SocketReceiveStream : Stream
         receiveOperation = ReceiveBlocking;
     }
 
+    /// <summary>Bytes the kernel holds for this socket that no read has taken yet.</summary>
+    public int KernelBufferedByteCount => socket.Available;
+
     /// <summary>True while the connection's wait thread exists.</summary>
     public bool HasWaitThread => waitThread.IsRunning;
 
