@@ -34,6 +34,8 @@ internal static class ConflictChecker
                     }
 
                     break;
+                case DomainMetadataAction d when ours.WrittenDomains.Contains(d.Domain):
+                    return new CommitConflictException(ConflictKind.ConcurrentDomainMetadata, winningVersion, $"it changed domain metadata '{d.Domain}', which this transaction also writes.");
                 case AddFile a when a.DataChange && ours.ReadPredicate is not null:
                     // A re-DV of a file we read is caught by its remove; only genuinely new files count as appends.
                     if (!ours.ReadPaths.Contains(DeltaPath.Decode(a.Path)) && ours.ReadPredicate(a))
@@ -60,6 +62,9 @@ internal sealed class TransactionFootprint
     public Func<AddFile, bool>? ReadPredicate { get; set; }
 
     public string? AppId { get; set; }
+
+    /// <summary>Domains this transaction writes; a concurrent change of one of them must be merged by a redo, not overwritten.</summary>
+    public HashSet<string> WrittenDomains { get; } = new(StringComparer.Ordinal);
 
     public long AppVersion { get; set; }
 }

@@ -20,4 +20,7 @@ public enum ConflictKind
 
     /// <summary>The winner committed a txn action for the same application id.</summary>
     ConcurrentTransaction,
+
+    /// <summary>The winner changed a metadata domain this transaction also writes (redoable: recompute the domain's content).</summary>
+    ConcurrentDomainMetadata,
 }

@@ -155,9 +155,13 @@ public sealed partial class DeltaTransaction
         return this;
     }
 
+    /// <summary>Sets (or, with <paramref name="removed"/>, removes) a metadata domain; a second call for the same domain replaces the first (one action per domain per commit).</summary>
     public DeltaTransaction SetDomainMetadata(string domain, string configuration, bool removed = false)
     {
+        ArgumentException.ThrowIfNullOrEmpty(domain);
+        domainMetadata.RemoveAll(d => d.Domain == domain);
         domainMetadata.Add(new DomainMetadataAction(domain, configuration, removed));
+        footprint.WrittenDomains.Add(domain);
         return this;
     }
 
@@ -170,8 +174,8 @@ public sealed partial class DeltaTransaction
 
     /// <summary>
     /// Registers how to recompute the staged data actions on a newer snapshot when a concurrent commit
-    /// conflicts on data (append, delete-read, delete-delete). The callback gets this transaction, emptied of
-    /// staged adds, removes and reads, and the new snapshot.
+    /// conflicts on data (append, delete-read, delete-delete) or on a metadata domain it writes. The callback gets this
+    /// transaction, emptied of staged adds, removes, reads and domain metadata, and the new snapshot.
     /// </summary>
     public DeltaTransaction OnConflictRedo(Func<DeltaTransaction, Snapshot, CancellationToken, Task> redoCallback)
     {
@@ -423,7 +427,7 @@ public sealed partial class DeltaTransaction
             return null;
         }
 
-        var redoable = conflict.Kind is ConflictKind.ConcurrentAppend or ConflictKind.ConcurrentDeleteRead or ConflictKind.ConcurrentDeleteDelete;
+        var redoable = conflict.Kind is ConflictKind.ConcurrentAppend or ConflictKind.ConcurrentDeleteRead or ConflictKind.ConcurrentDeleteDelete or ConflictKind.ConcurrentDomainMetadata;
         if (!redoable || redo is null)
         {
             LogConflict(conflict.Kind, conflict.WinningVersion);
@@ -436,6 +440,8 @@ public sealed partial class DeltaTransaction
         removes.Clear();
         footprint.ReadPaths.Clear();
         footprint.ChangedPaths.Clear();
+        footprint.WrittenDomains.Clear();
+        domainMetadata.Clear();
         deletedRowsFromDvUpdates = 0;
         dvsAdded = 0;
         dvsRemoved = 0;

@@ -1,0 +1,508 @@
+using System.Collections.Concurrent;
+using Serverless.Delta.Actions;
+using Serverless.Delta.DataFiles;
+using Serverless.Delta.DeletionVectors;
+using Serverless.Delta.Log;
+using Serverless.Delta.Scanning;
+using Serverless.Delta.Schema;
+using Serverless.Delta.Transactions;
+using Serverless.Parquet;
+
+namespace Serverless.Delta.Merge;
+
+/// <summary>
+/// Applies batches of keyed row versions to a table by DESIGN.md's merge rule: per key the version with the highest
+/// source position wins (the later one within a batch on a tie), whether it is already in the table or arrives now, so
+/// snapshot rows and binlog changes may come in either order. Live rows are found through per-file min/max key
+/// statistics, then the candidate files' key and position columns, read once per writer and cached by path (data
+/// files never change). Merge-on-read writes the winners to one new file and marks superseded rows in deletion vectors
+/// (united with the existing ones); copy-on-write rewrites the touched files. Deletes retire the live row and, while
+/// <see cref="MergeOptions.KeepTombstones"/> is on, are kept as tombstones (see <see cref="MergeTombstones"/>) so an
+/// older row arriving later cannot resurrect the key. Each batch commits atomically with a txn (appId, version), so a
+/// replayed batch is a no-op; a lost race redoes the merge against the new snapshot. Partitioned tables are not supported.
+/// </summary>
+public sealed class MergeWriter
+{
+    private readonly DeltaTable table;
+    private readonly MergeOptions options;
+    private readonly ConcurrentDictionary<string, FileKeyIndex> indexes = new(StringComparer.Ordinal);
+
+    public MergeWriter(DeltaTable table, MergeOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.KeyColumns.Count == 0)
+        {
+            throw new ArgumentException("A merge needs at least one key column.", nameof(options));
+        }
+
+        this.table = table;
+        this.options = options;
+    }
+
+    /// <summary>Candidate files whose key and position columns are cached.</summary>
+    public int CachedFiles => indexes.Count;
+
+    /// <summary>Merges <paramref name="changes"/> as batch <paramref name="batchVersion"/> of <paramref name="appId"/> (skipped when that version is committed already).</summary>
+    public async Task<MergeResult> MergeAsync(IReadOnlyList<RowChange> changes, string appId, long batchVersion, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        ArgumentException.ThrowIfNullOrEmpty(appId);
+        if (table.Snapshot.GetAppTransactionVersion(appId) is { } done && done >= batchVersion)
+        {
+            var skipped = new CommitResult(CommitOutcome.AlreadyCommitted, table.Snapshot.Version, table.Snapshot, 0, false, new Dictionary<string, double>());
+            return new MergeResult(skipped, 0, 0, 0, 0, 0);
+        }
+
+        if (options.KeepTombstones && !table.Snapshot.Protocol.HasWriterFeature(TableFeatures.DomainMetadata))
+        {
+            await EnableDomainMetadataAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var layout = Layout.Of(table.Snapshot, options);
+        var winners = Reduce(changes, layout);
+        var tx = table.BeginTransaction("MERGE").WithOperation("MERGE", new Dictionary<string, string>
+        {
+            ["predicate"] = "key = source key and source position > target position",
+            ["mode"] = ModeOf(table.Snapshot) == MergeMode.MergeOnRead ? "merge-on-read" : "copy-on-write",
+        });
+        tx.SetAppTransaction(appId, batchVersion);
+        var staged = await StageAsync(tx, table.Snapshot, winners, cancellationToken).ConfigureAwait(false);
+        tx.OnConflictRedo(async (redo, snapshot, ct) => staged = await StageAsync(redo, snapshot, Reduce(changes, Layout.Of(snapshot, options)), ct).ConfigureAwait(false));
+        var commit = await table.CommitAsync(tx, cancellationToken).ConfigureAwait(false);
+        return commit.Outcome == CommitOutcome.AlreadyCommitted
+            ? new MergeResult(commit, 0, 0, 0, 0, 0)
+            : new MergeResult(commit, staged.RowsWritten, staged.RowsDeleted, staged.Dropped, staged.FilesTouched, staged.Tombstones);
+    }
+
+    private MergeMode ModeOf(Snapshot snapshot) =>
+        options.Mode ?? (snapshot.Protocol.HasWriterFeature(TableFeatures.DeletionVectors) ? MergeMode.MergeOnRead : MergeMode.CopyOnWrite);
+
+    /// <summary>Tombstones are a domainMetadata action, which needs the writer feature; added once, in a commit of its own.</summary>
+    private async Task EnableDomainMetadataAsync(CancellationToken cancellationToken)
+    {
+        var p = table.Snapshot.Protocol;
+        var writerFeatures = new List<string>(p.WriterFeatures ?? (p.MinWriterVersion >= 7 ? [] : LegacyWriterFeatures(p.MinWriterVersion)));
+        writerFeatures.Add(TableFeatures.DomainMetadata);
+        var readerFeatures = p.MinReaderVersion >= 3 ? p.ReaderFeatures : null;
+        var upgraded = new ProtocolAction(p.MinReaderVersion, 7, readerFeatures, writerFeatures);
+        var tx = table.BeginTransaction("UPGRADE PROTOCOL").WithOperation("UPGRADE PROTOCOL", new Dictionary<string, string> { ["newProtocol"] = "domainMetadata (merge tombstones)" });
+        tx.UpdateProtocol(upgraded);
+        try
+        {
+            await table.CommitAsync(tx, cancellationToken).ConfigureAwait(false);
+        }
+        catch (CommitConflictException e) when (e.Kind == ConflictKind.ProtocolChanged)
+        {
+            // A concurrent writer upgraded first.
+            await table.RefreshAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The features a legacy writer version implies (PROTOCOL.md), kept when moving to writer version 7.</summary>
+    private static List<string> LegacyWriterFeatures(int writerVersion)
+    {
+        var features = new List<string>();
+        if (writerVersion >= 2)
+        {
+            features.Add(TableFeatures.AppendOnly);
+            features.Add(TableFeatures.Invariants);
+        }
+
+        if (writerVersion >= 3)
+        {
+            throw new DeltaException($"The table has legacy writer version {writerVersion}; enabling merge tombstones (domainMetadata) on it needs its implied features listed explicitly. Upgrade the table to writer version 7 first, or merge with KeepTombstones off.");
+        }
+
+        return features;
+    }
+
+    /// <summary>Per key, the change with the highest position (the later one on a tie).</summary>
+    private static Dictionary<MergeKey, (RowChange Change, object Position)> Reduce(IReadOnlyList<RowChange> changes, Layout layout)
+    {
+        var winners = new Dictionary<MergeKey, (RowChange Change, object Position)>(changes.Count);
+        for (var i = 0; i < changes.Count; i++)
+        {
+            var change = changes[i];
+            if (change.Row.Length != layout.Fields.Count)
+            {
+                throw new ArgumentException($"Change {i} has {change.Row.Length} values; the table has {layout.Fields.Count} columns ({string.Join(", ", layout.Fields.Select(f => f.Name))}).", nameof(changes));
+            }
+
+            var key = layout.KeyOf(change.Row);
+            var position = DeltaValues.FromParquet(change.Row[layout.PositionIndex], layout.Fields[layout.PositionIndex].Type)
+                ?? throw new ArgumentException($"Change {i} (key {key}) has no value in position column '{layout.Fields[layout.PositionIndex].Name}'.", nameof(changes));
+            if (!winners.TryGetValue(key, out var current) || DeltaValues.Compare(position, current.Position) >= 0)
+            {
+                winners[key] = (change, position);
+            }
+        }
+
+        return winners;
+    }
+
+    private async Task<StagedMerge> StageAsync(DeltaTransaction tx, Snapshot snapshot, Dictionary<MergeKey, (RowChange Change, object Position)> winners, CancellationToken cancellationToken)
+    {
+        var layout = Layout.Of(snapshot, options);
+        var mode = ModeOf(snapshot);
+        if (mode == MergeMode.MergeOnRead && !snapshot.Protocol.HasWriterFeature(TableFeatures.DeletionVectors))
+        {
+            throw new DeltaException($"Table {snapshot.Describe()} has no deletionVectors feature, so it cannot be merged on read; use MergeMode.CopyOnWrite.");
+        }
+
+        var tombstones = MergeTombstones.Read(snapshot, layout.KeyFields, layout.PositionField);
+        var candidates = PlanCandidates(snapshot, layout, winners.Keys, out var scan);
+        tx.ReadWhere(scan.MayMatch);
+
+        // Live occurrences of the batch's keys: file, row, position.
+        var live = new Dictionary<MergeKey, List<(AddFile File, int Row, object? Position)>>();
+        var rows = new List<int>();
+        foreach (var file in candidates)
+        {
+            var index = await IndexAsync(snapshot, file, layout, cancellationToken).ConfigureAwait(false);
+            var dv = file.DeletionVector is null ? null : await DeletionVectorStore.ReadAsync(snapshot.Table, file.DeletionVector, cancellationToken).ConfigureAwait(false);
+            var matched = false;
+            foreach (var key in winners.Keys)
+            {
+                index.FindRows(key, rows);
+                foreach (var row in rows)
+                {
+                    if (dv is not null && dv.Contains(row))
+                    {
+                        continue;
+                    }
+
+                    if (!live.TryGetValue(key, out var list))
+                    {
+                        live[key] = list = [];
+                    }
+
+                    list.Add((file, row, index.PositionAt(row)));
+                    matched = true;
+                }
+            }
+
+            if (matched)
+            {
+                tx.ReadFile(file);
+            }
+        }
+
+        var retired = new Dictionary<AddFile, RoaringBitmapArray>(ReferenceEqualityComparer.Instance);
+        var inserts = new List<object?[]>();
+        long dropped = 0;
+        var tombstonesChanged = false;
+        foreach (var (key, (change, position)) in winners)
+        {
+            if (tombstones.TryGetValue(key, out var deletedAt) && DeltaValues.Compare(position, deletedAt) <= 0)
+            {
+                dropped++;
+                continue;
+            }
+
+            object? livePosition = null;
+            if (live.TryGetValue(key, out var occurrences))
+            {
+                foreach (var o in occurrences)
+                {
+                    if (o.Position is not null && (livePosition is null || DeltaValues.Compare(o.Position, livePosition) > 0))
+                    {
+                        livePosition = o.Position;
+                    }
+                }
+            }
+
+            if (livePosition is not null && DeltaValues.Compare(position, livePosition) <= 0)
+            {
+                dropped++;
+                continue;
+            }
+
+            if (occurrences is not null)
+            {
+                foreach (var o in occurrences)
+                {
+                    if (!retired.TryGetValue(o.File, out var bitmap))
+                    {
+                        retired[o.File] = bitmap = new RoaringBitmapArray();
+                    }
+
+                    bitmap.Add(o.Row);
+                }
+            }
+
+            if (change.IsDelete)
+            {
+                if (options.KeepTombstones)
+                {
+                    tombstones[key] = position;
+                    tombstonesChanged = true;
+                }
+            }
+            else
+            {
+                inserts.Add(change.Row);
+                tombstonesChanged |= tombstones.Remove(key);
+            }
+        }
+
+        long rowsDeleted = 0;
+        foreach (var bitmap in retired.Values)
+        {
+            rowsDeleted += bitmap.Cardinality;
+        }
+
+        var writer = new DataFileWriter(snapshot);
+        if (mode == MergeMode.MergeOnRead)
+        {
+            await RetireWithDeletionVectorsAsync(tx, snapshot, retired, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await RewriteAsync(tx, snapshot, writer, layout, retired, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (inserts.Count > 0)
+        {
+            tx.Add(await writer.WriteAsync(ToBatch(writer, inserts), null, cancellationToken).ConfigureAwait(false));
+        }
+
+        if (!options.KeepTombstones && snapshot.DomainMetadata.ContainsKey(MergeTombstones.Domain))
+        {
+            tx.SetDomainMetadata(MergeTombstones.Domain, string.Empty, removed: true);
+            tombstones.Clear();
+        }
+        else if (tombstonesChanged)
+        {
+            tx.SetDomainMetadata(MergeTombstones.Domain, MergeTombstones.Write(tombstones, layout.KeyFields, layout.PositionField));
+        }
+
+        tx.SetMetric("numSourceRows", winners.Count)
+            .SetMetric("numTargetRowsInserted", inserts.Count)
+            .SetMetric("numTargetRowsDeleted", rowsDeleted)
+            .SetMetric("numSourceRowsDropped", dropped)
+            .SetMetric("numTombstones", tombstones.Count);
+        return new StagedMerge(inserts.Count, rowsDeleted, dropped, retired.Count, tombstones.Count);
+    }
+
+    private static List<AddFile> PlanCandidates(Snapshot snapshot, Layout layout, IEnumerable<MergeKey> keys, out DeltaScan scan)
+    {
+        scan = new DeltaScan(snapshot);
+        for (var k = 0; k < layout.KeyFields.Count; k++)
+        {
+            object? min = null;
+            object? max = null;
+            foreach (var key in keys)
+            {
+                var v = key.Values[k];
+                if (v is null || v is byte[] || v is bool)
+                {
+                    continue;
+                }
+
+                if (min is null || DeltaValues.Compare(v, min) < 0)
+                {
+                    min = v;
+                }
+
+                if (max is null || DeltaValues.Compare(v, max) > 0)
+                {
+                    max = v;
+                }
+            }
+
+            if (min is not null)
+            {
+                scan.WhereBetween(layout.KeyFields[k].Name, min, max);
+            }
+        }
+
+        var planned = scan.PlanFiles();
+        return planned as List<AddFile> ?? [.. planned];
+    }
+
+    private async Task<FileKeyIndex> IndexAsync(Snapshot snapshot, AddFile file, Layout layout, CancellationToken cancellationToken)
+    {
+        var path = DeltaPath.Decode(file.Path);
+        if (indexes.TryGetValue(path, out var cached))
+        {
+            return cached;
+        }
+
+        var built = await FileKeyIndex.BuildAsync(snapshot, file, layout.KeyFields, layout.PositionField, cancellationToken).ConfigureAwait(false);
+        return indexes.GetOrAdd(path, built);
+    }
+
+    private static async Task RetireWithDeletionVectorsAsync(DeltaTransaction tx, Snapshot snapshot, Dictionary<AddFile, RoaringBitmapArray> retired, CancellationToken cancellationToken)
+    {
+        if (retired.Count == 0)
+        {
+            return;
+        }
+
+        var files = retired.Keys.ToList();
+        var combined = new List<RoaringBitmapArray>(files.Count);
+        foreach (var file in files)
+        {
+            combined.Add((await DeletionVectorStore.CombineAsync(snapshot.Table, file, retired[file], cancellationToken).ConfigureAwait(false)).Combined);
+        }
+
+        // One DV file for every touched data file of this merge.
+        var descriptors = await DeletionVectorStore.WriteFileAsync(snapshot.Table, combined, cancellationToken).ConfigureAwait(false);
+        for (var i = 0; i < files.Count; i++)
+        {
+            tx.UpdateDeletionVector(files[i], descriptors[i]);
+        }
+    }
+
+    private static async Task RewriteAsync(DeltaTransaction tx, Snapshot snapshot, DataFileWriter writer, Layout layout, Dictionary<AddFile, RoaringBitmapArray> retired, CancellationToken cancellationToken)
+    {
+        var scan = new DeltaScan(snapshot).Select(layout.Fields.Select(f => f.Name).ToArray());
+        foreach (var (file, superseded) in retired)
+        {
+            var kept = new ParquetRowBatch(writer.ParquetSchema);
+            long keptRows = 0;
+            await foreach (var batch in scan.ReadFileAsync(file, cancellationToken).ConfigureAwait(false))
+            {
+                for (var r = 0; r < batch.RowCount; r++)
+                {
+                    if (batch.IsDeleted(r) || superseded.Contains(batch.FirstRowIndex + r))
+                    {
+                        continue;
+                    }
+
+                    for (var c = 0; c < layout.Fields.Count; c++)
+                    {
+                        CopyValue(batch, r, c, kept[c]);
+                    }
+
+                    keptRows++;
+                }
+            }
+
+            tx.Remove(file);
+            if (keptRows > 0)
+            {
+                tx.Add(await writer.WriteAsync(kept, null, cancellationToken).ConfigureAwait(false));
+            }
+        }
+    }
+
+    /// <summary>Copies one value buffer to buffer when the physical layouts agree (no boxing), else through the value API.</summary>
+    private static void CopyValue(ScanBatch batch, int row, int column, ParquetColumnBuffer to)
+    {
+        var from = batch.GetBuffer(column);
+        if (from is null || from.Column.PhysicalType != to.Column.PhysicalType || from.Column.IsDecimal != to.Column.IsDecimal
+            || (from.Column.PhysicalType == ParquetPhysicalType.Int64 && !Equals(from.Column.LogicalType, to.Column.LogicalType)))
+        {
+            to.AppendValue(batch.GetValue(row, column));
+            return;
+        }
+
+        if (from.IsNull(row))
+        {
+            to.AppendNull();
+            return;
+        }
+
+        if (from.Column.IsDecimal)
+        {
+            to.Append(from.GetDecimal(row));
+            return;
+        }
+
+        switch (from.Column.PhysicalType)
+        {
+            case ParquetPhysicalType.Boolean:
+                to.Append(from.BooleanValues[row]);
+                break;
+            case ParquetPhysicalType.Int32:
+                to.Append(from.Int32Values[row]);
+                break;
+            case ParquetPhysicalType.Int64:
+                to.Append(from.Int64Values[row]);
+                break;
+            case ParquetPhysicalType.Float:
+                to.Append(from.FloatValues[row]);
+                break;
+            case ParquetPhysicalType.Double:
+                to.Append(from.DoubleValues[row]);
+                break;
+            default:
+                to.Append(from.GetBytes(row));
+                break;
+        }
+    }
+
+    private static ParquetRowBatch ToBatch(DataFileWriter writer, List<object?[]> rows)
+    {
+        var batch = new ParquetRowBatch(writer.ParquetSchema, rows.Count);
+        foreach (var row in rows)
+        {
+            batch.AppendRow(row);
+        }
+
+        return batch;
+    }
+
+    /// <summary>Where the key and position columns are in the table's rows.</summary>
+    private sealed class Layout
+    {
+        private Layout(IReadOnlyList<StructField> fields, int[] keyIndexes, int positionIndex)
+        {
+            Fields = fields;
+            KeyIndexes = keyIndexes;
+            PositionIndex = positionIndex;
+            KeyFields = keyIndexes.Select(i => fields[i]).ToList();
+            PositionField = fields[positionIndex];
+        }
+
+        public IReadOnlyList<StructField> Fields { get; }
+
+        public int[] KeyIndexes { get; }
+
+        public int PositionIndex { get; }
+
+        public IReadOnlyList<StructField> KeyFields { get; }
+
+        public StructField PositionField { get; }
+
+        public static Layout Of(Snapshot snapshot, MergeOptions options)
+        {
+            if (snapshot.Metadata.PartitionColumns.Count > 0)
+            {
+                throw new DeltaException($"Table {snapshot.Describe()} is partitioned by [{string.Join(", ", snapshot.Metadata.PartitionColumns)}]; MergeWriter merges unpartitioned tables only.");
+            }
+
+            var fields = snapshot.Schema.Fields;
+            int IndexOf(string name)
+            {
+                for (var i = 0; i < fields.Count; i++)
+                {
+                    if (string.Equals(fields[i].Name, name, StringComparison.OrdinalIgnoreCase))
+                    {
+                        return i;
+                    }
+                }
+
+                throw new DeltaSchemaException($"Merge column '{name}' is not in table {snapshot.Describe()} (columns: {string.Join(", ", fields.Select(f => f.Name))}).");
+            }
+
+            return new Layout(fields, options.KeyColumns.Select(IndexOf).ToArray(), IndexOf(options.PositionColumn));
+        }
+
+        public MergeKey KeyOf(object?[] row)
+        {
+            var values = new object?[KeyIndexes.Length];
+            for (var k = 0; k < values.Length; k++)
+            {
+                values[k] = DeltaValues.FromParquet(row[KeyIndexes[k]], Fields[KeyIndexes[k]].Type);
+            }
+
+            return new MergeKey(values);
+        }
+    }
+
+    /// <summary>What the staged actions of the last attempt do.</summary>
+    private sealed record StagedMerge(long RowsWritten, long RowsDeleted, long Dropped, int FilesTouched, int Tombstones);
+}
