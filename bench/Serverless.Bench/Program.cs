@@ -8,6 +8,7 @@ public static class Program
         ["parquet"] = ParquetBenchmark.RunAsync,
         ["mysql"] = MySqlBenchmark.RunAsync,
         ["delta"] = DeltaBenchmark.RunAsync,
+        ["snapshot"] = SnapshotBenchmark.RunAsync,
     };
 
     public static async Task<int> Main(string[] args)

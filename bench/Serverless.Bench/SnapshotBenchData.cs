@@ -1,0 +1,97 @@
+using System.Diagnostics;
+using System.Globalization;
+using Serverless.MySql.Client;
+
+namespace Serverless.Bench;
+
+/// <summary>
+/// The source tables of the `snapshot` benchmark on the local MariaDB: one 5M-row table (<c>bench_snapshot.big</c>) and
+/// 50 tables of 100k rows of the same shape (<c>bench_snapshot_many.t01..t50</c>). Bulk-loaded once from the SEQUENCE
+/// engine with the session's binlog off, so the loads neither fill the binlog nor count as changes.
+/// </summary>
+public static class SnapshotBenchData
+{
+    public const string BigDatabase = "bench_snapshot";
+    public const string BigTable = "big";
+    public const string ManyDatabase = "bench_snapshot_many";
+    public const int ManyTables = 50;
+    public const int ManyRowsEach = 100_000;
+
+    /// <summary>Rows of the big table: 5M, or SERVERLESS_BENCH_SNAPSHOT_ROWS for a quicker run (the report says which).</summary>
+    public static int BigRows =>
+        int.TryParse(Environment.GetEnvironmentVariable("SERVERLESS_BENCH_SNAPSHOT_ROWS"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var rows) && rows > 0
+            ? rows
+            : 5_000_000;
+
+    public static IReadOnlyList<string> ManyTableNames { get; } =
+        Enumerable.Range(1, ManyTables).Select(i => string.Create(CultureInfo.InvariantCulture, $"t{i:00}")).ToArray();
+
+    /// <summary>Ten columns: integers, two decimals, a DATETIME(6) and a DATETIME, strings with many repeats (status, city), unique strings (email), a nullable string of varying length.</summary>
+    public const string ColumnsDescription = "10 columns: BIGINT key, INT, DECIMAL(12,2), DECIMAL(18,4), DATETIME(6), DATETIME, VARCHAR(16) with 8 distinct values, VARCHAR(32) with 1,000 distinct values, unique VARCHAR(64), nullable VARCHAR(255) (20% NULL, 6-70 chars)";
+
+    public static async Task EnsureTablesAsync()
+    {
+        await using var conn = await MySqlConnection.OpenAsync(MySqlBenchData.Connection);
+        await conn.ExecuteAsync("SET SESSION sql_log_bin = 0");
+        await conn.ExecuteAsync($"CREATE DATABASE IF NOT EXISTS {BigDatabase}");
+
+        // The streaming ceiling reuses the mysql benchmark's scan, whose connections open in that database.
+        await conn.ExecuteAsync($"CREATE DATABASE IF NOT EXISTS {MySqlBenchData.Database}");
+        await conn.ExecuteAsync($"CREATE DATABASE IF NOT EXISTS {ManyDatabase}");
+        await EnsureLoadedAsync(conn, $"{BigDatabase}.{BigTable}", BigRows);
+        foreach (var table in ManyTableNames)
+        {
+            await EnsureLoadedAsync(conn, $"{ManyDatabase}.{table}", ManyRowsEach);
+        }
+    }
+
+    public static async Task<long> CountAsync(string qualifiedTable)
+    {
+        await using var conn = await MySqlConnection.OpenAsync(MySqlBenchData.Connection);
+        return long.Parse(await conn.QueryScalarAsync($"SELECT COUNT(*) FROM {qualifiedTable}") ?? "0", CultureInfo.InvariantCulture);
+    }
+
+    private static async Task EnsureLoadedAsync(MySqlConnection conn, string qualifiedTable, int rows)
+    {
+        var parts = qualifiedTable.Split('.');
+        var exists = await conn.QueryScalarAsync(
+            $"SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = '{parts[0]}' AND table_name = '{parts[1]}'");
+        if (exists == "1" && await conn.QueryScalarAsync($"SELECT COUNT(*) FROM {qualifiedTable}") == rows.ToString(CultureInfo.InvariantCulture))
+        {
+            return;
+        }
+
+        Console.WriteLine($"snapshot: loading {rows:N0} rows into {qualifiedTable} (once)");
+        var sw = Stopwatch.StartNew();
+        await conn.ExecuteAsync($"USE {parts[0]}"); // seq_1_to_N resolves in the current database
+        await conn.ExecuteAsync($"DROP TABLE IF EXISTS {qualifiedTable}");
+        await conn.ExecuteAsync(CreateSql(qualifiedTable));
+        await conn.ExecuteAsync(InsertSql(qualifiedTable, rows));
+        Console.WriteLine($"snapshot: loaded {qualifiedTable} in {sw.Elapsed.TotalSeconds:0.0} s");
+    }
+
+    private static string CreateSql(string table) => $"""
+        CREATE TABLE {table} (
+          id BIGINT NOT NULL PRIMARY KEY,
+          qty INT NOT NULL,
+          price DECIMAL(12,2) NOT NULL,
+          amount DECIMAL(18,4) NOT NULL,
+          created_at DATETIME(6) NOT NULL,
+          updated_at DATETIME NOT NULL,
+          status VARCHAR(16) NOT NULL,
+          city VARCHAR(32) NOT NULL,
+          email VARCHAR(64) NOT NULL,
+          note VARCHAR(255) NULL
+        ) ENGINE=InnoDB
+        """;
+
+    private static string InsertSql(string table, int rows) => $"""
+        INSERT INTO {table}
+        SELECT seq, seq * 7919 % 100000, (seq * 104729 % 10000000) / 100, (seq * 31337 % 1000000000000) / 10000,
+               TIMESTAMP '2020-09-13 12:26:40' + INTERVAL seq SECOND + INTERVAL (seq * 7 % 1000000) MICROSECOND,
+               TIMESTAMP '2021-01-01 00:00:00' + INTERVAL (seq * 13 % 31536000) SECOND,
+               CONCAT('status_', seq % 8), CONCAT('city_', seq % 1000), CONCAT('user', seq, '@example.com'),
+               IF(seq % 5 = 0, NULL, REPEAT(CONCAT('note ', seq % 97, ' '), 1 + seq % 7))
+        FROM seq_1_to_{rows}
+        """;
+}

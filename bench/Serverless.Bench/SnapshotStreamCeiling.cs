@@ -1,0 +1,58 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace Serverless.Bench;
+
+/// <summary>
+/// The ceiling for a snapshot: our client streaming the same tables with every field decoded typed
+/// (<see cref="MySqlTypedResultScan"/>), nothing written. One connection reads the tables in turn; with several
+/// connections, a single table is split into equal key ranges and many tables are shared out from a queue.
+/// </summary>
+public static class SnapshotStreamCeiling
+{
+    public static async Task<double> ReadSecondsAsync(SnapshotScenario scenario, int connections)
+    {
+        var work = new Queue<string>(Queries(scenario, connections));
+        long rows = 0;
+        var sw = Stopwatch.StartNew();
+        var workers = Enumerable.Range(0, connections).Select(async _ =>
+        {
+            while (true)
+            {
+                string sql;
+                lock (work)
+                {
+                    if (!work.TryDequeue(out sql!))
+                    {
+                        return;
+                    }
+                }
+
+                var totals = await MySqlTypedResultScan.ReadAllAsync(sql);
+                Interlocked.Add(ref rows, totals.Rows);
+            }
+        }).ToArray();
+        await Task.WhenAll(workers);
+        var seconds = sw.Elapsed.TotalSeconds;
+        if (rows != scenario.Rows)
+        {
+            throw new InvalidOperationException($"Streaming {scenario.Name} read {rows:N0} rows; the source has {scenario.Rows:N0}.");
+        }
+
+        return seconds;
+    }
+
+    private static IEnumerable<string> Queries(SnapshotScenario scenario, int connections)
+    {
+        if (scenario.Tables.Count > 1 || connections == 1)
+        {
+            return scenario.QualifiedTables.Select(t => $"SELECT * FROM {t}");
+        }
+
+        // Keys are 1..Rows: equal ranges over the primary key.
+        var table = scenario.QualifiedTables.Single();
+        var step = (scenario.Rows + connections - 1) / connections;
+        return Enumerable.Range(0, connections).Select(i => string.Create(CultureInfo.InvariantCulture,
+            $"SELECT * FROM {table} WHERE id > {i * step} AND id <= {(i + 1) * step}"));
+    }
+}
