@@ -1,8 +1,7 @@
 using System.Diagnostics;
 using Serverless.Delta;
-using Serverless.Delta.Actions;
 using Serverless.Delta.DataFiles;
-using Serverless.Delta.DeletionVectors;
+using Serverless.Delta.Merge;
 using Serverless.Delta.Scanning;
 using Serverless.Delta.Schema;
 using Serverless.Parquet;
@@ -14,11 +13,11 @@ namespace Serverless.Bench;
 public sealed record DeltaMergeFigures(string Strategy, double Seconds, long BytesWritten, int FilesTouched, long RowsAfter, long QtySumAfter);
 
 /// <summary>
-/// Merges updates of existing keys into a table, two ways, from identical copies of the table:
-/// merge-on-read writes the new row versions to one new file and marks the old ones in deletion vectors (one DV file
-/// for all touched files); copy-on-write rewrites every file that holds an updated key. Both find the keys the same
-/// way (stats prune the files, then the id column of each candidate file is read). The library has no merge writer,
-/// so the merge itself is written here from its parts (DeltaScan, DataFileWriter, DeletionVectorStore, the transaction).
+/// Merges updates of existing keys into a table, two ways, from identical copies of the table, through the library's
+/// <see cref="MergeWriter"/>: merge-on-read writes the new row versions to one new file and marks the old ones in
+/// deletion vectors (one DV file for all touched files); copy-on-write rewrites every file that holds an updated key.
+/// Both find the keys the same way (stats prune the files, then the key and position columns of each candidate file
+/// are read once and cached) and apply the merge rule (the higher _cdc_position wins).
 /// </summary>
 public static class DeltaMergeBench
 {
@@ -28,6 +27,7 @@ public static class DeltaMergeBench
         new("qty", PrimitiveType.Integer),
         new("amount", new DecimalType(12, 2)),
         new("note", PrimitiveType.String),
+        new("_cdc_position", PrimitiveType.Long, nullable: false),
     ];
 
     public static async Task BuildAsync(string folder, int rows, int files)
@@ -45,6 +45,7 @@ public static class DeltaMergeBench
                 batch[1].Append((int)(id % 1000));
                 batch[2].Append(new ParquetDecimal(id * 7 % 1_000_000, 2));
                 batch[3].Append(id % 3 == 0 ? "created by the snapshot" : "changed by the binlog");
+                batch[4].Append(1L);
             }
 
             tx.Add(await writer.WriteAsync(batch));
@@ -66,155 +67,33 @@ public static class DeltaMergeBench
         return keys;
     }
 
-    public static async Task<DeltaMergeFigures> MergeOnReadAsync(string folder, HashSet<long> keys)
+    public static Task<DeltaMergeFigures> MergeOnReadAsync(string folder, HashSet<long> keys) => MergeAsync(folder, keys, MergeMode.MergeOnRead, "merge-on-read");
+
+    public static Task<DeltaMergeFigures> CopyOnWriteAsync(string folder, HashSet<long> keys) => MergeAsync(folder, keys, MergeMode.CopyOnWrite, "copy-on-write");
+
+    private static async Task<DeltaMergeFigures> MergeAsync(string folder, HashSet<long> keys, MergeMode mode, string name)
     {
         var store = new LocalFolderObjectStore(folder);
         var before = await DeltaBenchTables.ListSizesAsync(store);
-        var clock = Stopwatch.StartNew();
-        var table = await DeltaTable.OpenAsync(new TableLocation(store));
-        var snapshot = table.Snapshot;
-        var located = await LocateAsync(snapshot, keys);
-
-        var writer = new DataFileWriter(snapshot);
-        var batch = new ParquetRowBatch(writer.ParquetSchema, keys.Count);
+        var changes = new List<RowChange>(keys.Count);
         foreach (var id in keys)
         {
-            AppendUpdated(batch, id);
+            changes.Add(RowChange.Upsert([id, (int)(id % 1000) + 1, new ParquetDecimal((id * 7 % 1_000_000) + 1, 2), "updated by the merge", 2L]));
         }
 
-        var newFile = await writer.WriteAsync(batch);
-        var touched = located.Keys.ToList();
-        var combined = new List<RoaringBitmapArray>(touched.Count);
-        foreach (var file in touched)
-        {
-            combined.Add((await DeletionVectorStore.CombineAsync(snapshot.Table, file, located[file])).Combined);
-        }
-
-        var descriptors = await DeletionVectorStore.WriteFileAsync(snapshot.Table, combined);
-        var tx = table.BeginTransaction().WithOperation("MERGE");
-        for (var i = 0; i < touched.Count; i++)
-        {
-            tx.UpdateDeletionVector(touched[i], descriptors[i]);
-        }
-
-        tx.Add(newFile);
-        await table.CommitAsync(tx);
-        var seconds = clock.Elapsed.TotalSeconds;
-        var after = await DeltaBenchTables.ListSizesAsync(store);
-        var (rowsAfter, qty) = await TotalsAsync(table.Snapshot);
-        return new DeltaMergeFigures("merge-on-read", seconds, DeltaBenchTables.BytesWritten(before, after), touched.Count, rowsAfter, qty);
-    }
-
-    public static async Task<DeltaMergeFigures> CopyOnWriteAsync(string folder, HashSet<long> keys)
-    {
-        var store = new LocalFolderObjectStore(folder);
-        var before = await DeltaBenchTables.ListSizesAsync(store);
         var clock = Stopwatch.StartNew();
         var table = await DeltaTable.OpenAsync(new TableLocation(store));
-        var snapshot = table.Snapshot;
-        var located = await LocateAsync(snapshot, keys);
-
-        var writer = new DataFileWriter(snapshot);
-        var tx = table.BeginTransaction().WithOperation("MERGE");
-        var scan = new DeltaScan(snapshot);
-        foreach (var (file, updatedRows) in located)
+        var writer = new MergeWriter(table, new MergeOptions(["id"], "_cdc_position") { Mode = mode, KeepTombstones = false });
+        var result = await writer.MergeAsync(changes, "bench", 1);
+        var seconds = clock.Elapsed.TotalSeconds;
+        if (result.RowsWritten != keys.Count || result.RowsDeleted != keys.Count)
         {
-            var rewritten = new ParquetRowBatch(writer.ParquetSchema, 1 << 16);
-            await foreach (var part in scan.ReadFileAsync(file))
-            {
-                for (var r = 0; r < part.RowCount; r++)
-                {
-                    if (part.IsDeleted(r))
-                    {
-                        continue;
-                    }
-
-                    if (updatedRows.Contains(part.FirstRowIndex + r))
-                    {
-                        AppendUpdated(rewritten, part.GetBuffer(0)!.Int64Values[r]);
-                    }
-                    else
-                    {
-                        for (var c = 0; c < Columns.Length; c++)
-                        {
-                            CopyValue(part.GetBuffer(c)!, r, rewritten[c]);
-                        }
-                    }
-                }
-            }
-
-            tx.Remove(file).Add(await writer.WriteAsync(rewritten));
+            throw new InvalidOperationException($"The {name} merge wrote {result.RowsWritten} rows and retired {result.RowsDeleted}; expected {keys.Count} of each.");
         }
 
-        await table.CommitAsync(tx);
-        var seconds = clock.Elapsed.TotalSeconds;
         var after = await DeltaBenchTables.ListSizesAsync(store);
         var (rowsAfter, qty) = await TotalsAsync(table.Snapshot);
-        return new DeltaMergeFigures("copy-on-write", seconds, DeltaBenchTables.BytesWritten(before, after), located.Count, rowsAfter, qty);
-    }
-
-    /// <summary>Live row indexes of the keys, per file that holds any: stats prune the files, then their id column is read.</summary>
-    private static async Task<Dictionary<AddFile, RoaringBitmapArray>> LocateAsync(Serverless.Delta.Log.Snapshot snapshot, HashSet<long> keys)
-    {
-        var scan = new DeltaScan(snapshot).Select("id").WhereBetween("id", keys.Min(), keys.Max());
-        var located = new Dictionary<AddFile, RoaringBitmapArray>();
-        foreach (var file in scan.PlanFiles())
-        {
-            RoaringBitmapArray? rows = null;
-            await foreach (var batch in scan.ReadFileAsync(file))
-            {
-                var ids = batch.GetBuffer(0)!.Int64Values;
-                for (var r = 0; r < batch.RowCount; r++)
-                {
-                    if (!batch.IsDeleted(r) && keys.Contains(ids[r]))
-                    {
-                        (rows ??= new RoaringBitmapArray()).Add(batch.FirstRowIndex + r);
-                    }
-                }
-            }
-
-            if (rows is not null)
-            {
-                located[file] = rows;
-            }
-        }
-
-        return located;
-    }
-
-    private static void AppendUpdated(ParquetRowBatch batch, long id)
-    {
-        batch[0].Append(id);
-        batch[1].Append((int)(id % 1000) + 1);
-        batch[2].Append(new ParquetDecimal((id * 7 % 1_000_000) + 1, 2));
-        batch[3].Append("updated by the merge");
-    }
-
-    private static void CopyValue(ParquetColumnBuffer from, int row, ParquetColumnBuffer to)
-    {
-        if (from.IsNull(row))
-        {
-            to.AppendNull();
-            return;
-        }
-
-        switch (from.Column.PhysicalType)
-        {
-            case ParquetPhysicalType.Int32 when from.Column.IsDecimal:
-            case ParquetPhysicalType.Int64 when from.Column.IsDecimal:
-            case ParquetPhysicalType.FixedLenByteArray:
-                to.Append(from.GetDecimal(row));
-                break;
-            case ParquetPhysicalType.Int32:
-                to.Append(from.Int32Values[row]);
-                break;
-            case ParquetPhysicalType.Int64:
-                to.Append(from.Int64Values[row]);
-                break;
-            default:
-                to.Append(from.GetBytes(row));
-                break;
-        }
+        return new DeltaMergeFigures(name, seconds, DeltaBenchTables.BytesWritten(before, after), result.FilesTouched, rowsAfter, qty);
     }
 
     /// <summary>Live rows and the sum of qty: both strategies must leave the same table (qty grows by one per updated key).</summary>
