@@ -150,7 +150,7 @@ public sealed class PacketChannelSocketTransportTests
             port = ((IPEndPoint)probe.LocalEndpoint).Port;
         }
 
-        var e = await Assert.ThrowsAsync<SocketException>(() => SocketReceiveStream.ConnectAsync("127.0.0.1", port, receiveBufferSize: 0, default));
+        var e = await Assert.ThrowsAsync<SocketException>(() => SocketReceiveStream.ConnectAsync("127.0.0.1", port, default));
         Assert.Equal(SocketError.ConnectionRefused, e.SocketErrorCode);
     }
 
@@ -220,7 +220,7 @@ public sealed class PacketChannelSocketTransportTests
             listener.Start();
             var port = ((IPEndPoint)listener.LocalEndpoint).Port;
             var accepting = listener.AcceptSocketAsync();
-            var client = await SocketReceiveStream.ConnectAsync(host, port, receiveBufferSize: 0, default);
+            var client = await SocketReceiveStream.ConnectAsync(host, port, default);
             return new LoopbackPeer(listener, await accepting, client);
         }
 

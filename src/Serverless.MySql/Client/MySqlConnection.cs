@@ -85,7 +85,7 @@ public sealed class MySqlConnection : IAsyncDisposable
         SocketReceiveStream transport;
         try
         {
-            transport = await SocketReceiveStream.ConnectAsync(options.Host, options.Port, receiveBufferSize: 0, timeout.Token).ConfigureAwait(false);
+            transport = await SocketReceiveStream.ConnectAsync(options.Host, options.Port, timeout.Token).ConfigureAwait(false);
         }
         catch (SocketException e)
         {

@@ -9,6 +9,9 @@ namespace Serverless.MySql.Protocol;
 /// Reads go through one read-ahead buffer: a payload that fits is handed out as a slice of that buffer
 /// (no copy, valid until the next read); payloads of 16 MiB - 1 bytes or more arrive split over several
 /// packets and are reassembled into a second reusable buffer, bounded by <see cref="MaxPayloadSize"/>.
+/// Connections run it over a <see cref="SocketReceiveStream"/> (or TLS on top of one), whose reads complete
+/// synchronously while data is buffered in the kernel and otherwise continue on the connection's wait thread, so the
+/// await chain here adds no scheduling of its own.
 /// </summary>
 internal sealed class PacketChannel : IAsyncDisposable
 {
