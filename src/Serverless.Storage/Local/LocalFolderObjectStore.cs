@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.IO.Enumeration;
 using System.Runtime.CompilerServices;
 
 namespace Serverless.Storage.Local;
@@ -227,22 +228,28 @@ public sealed class LocalFolderObjectStore : IObjectStore
             yield break;
         }
 
-        var entries = new List<(string Key, FileSystemInfo Entry)>();
-        foreach (var entry in folder.EnumerateFileSystemInfos())
+        // Only names that can lead to the prefix are materialized: the filter runs on the raw directory entry, so
+        // a narrow prefix in a folder of many files (a long _delta_log) costs a directory read, not an object each.
+        var rest = prefix.Length > relativeFolder.Length ? prefix[relativeFolder.Length..] : string.Empty;
+        var slash = rest.IndexOf('/', StringComparison.Ordinal);
+        var onlyFolder = slash >= 0 ? rest[..slash] : null;
+        var matches = new FileSystemEnumerable<(string Name, bool IsFolder)>(
+            folder.FullName,
+            static (ref FileSystemEntry e) => (e.FileName.ToString(), e.IsDirectory))
         {
-            if (entry.Name.StartsWith(ObjectPaths.StagingFilePrefix, StringComparison.Ordinal))
-            {
-                continue;
-            }
+            ShouldIncludePredicate = (ref FileSystemEntry e) =>
+                !e.FileName.StartsWith(ObjectPaths.StagingFilePrefix, StringComparison.Ordinal)
+                && (onlyFolder is null
+                    ? e.FileName.StartsWith(rest, StringComparison.Ordinal)
+                    : e.IsDirectory && e.FileName.SequenceEqual(onlyFolder)),
+        };
 
-            var isFolder = entry is DirectoryInfo;
-            var key = isFolder ? relativeFolder + entry.Name + "/" : relativeFolder + entry.Name;
-            var wanted = key.StartsWith(prefix, StringComparison.Ordinal)
-                || (isFolder && prefix.StartsWith(key, StringComparison.Ordinal));
-            if (wanted)
-            {
-                entries.Add((key, entry));
-            }
+        var entries = new List<(string Key, FileSystemInfo Entry)>();
+        foreach (var (name, isFolder) in matches)
+        {
+            var key = isFolder ? relativeFolder + name + "/" : relativeFolder + name;
+            FileSystemInfo entry = isFolder ? new DirectoryInfo(Path.Combine(folder.FullName, name)) : new FileInfo(Path.Combine(folder.FullName, name));
+            entries.Add((key, entry));
         }
 
         entries.Sort(static (a, b) => string.CompareOrdinal(a.Key, b.Key));
