@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
+using Microsoft.Extensions.Logging;
 using Serverless.Orchestrations.Hosting;
+using Serverless.Orchestrations.StartJob;
 
 namespace Serverless.Bench;
 
@@ -12,7 +14,8 @@ public static class SnapshotJobChild
 {
     public const string Flag = "--child";
 
-    public sealed record Figures(double WallSeconds, double InnerSeconds, double CpuSeconds, long PeakRssBytes);
+    /// <param name="Timeline">When each phase was first seen (progress is polled every 250 ms), when the first rows and all rows were read, and the size of the orchestration history the run left.</param>
+    public sealed record Figures(double WallSeconds, double InnerSeconds, double CpuSeconds, long PeakRssBytes, string Timeline);
 
     public static async Task<Figures> RunAsync(string jobSpecPath, string stateFolder)
     {
@@ -39,7 +42,8 @@ public static class SnapshotJobChild
             wall,
             double.Parse(parts[2], CultureInfo.InvariantCulture),
             double.Parse(parts[3], CultureInfo.InvariantCulture),
-            long.Parse(parts[1], CultureInfo.InvariantCulture));
+            long.Parse(parts[1], CultureInfo.InvariantCulture),
+            lines.Length > 1 ? lines[^2] : string.Empty);
     }
 
     /// <summary>The child's side: runs the job and prints its figures; a failed job prints its progress messages first.</summary>
@@ -47,9 +51,16 @@ public static class SnapshotJobChild
     {
         var progress = new LastMessages();
         var sw = Stopwatch.StartNew();
-        var rc = await JobRunner.RunAsync(jobSpecPath, new JobRunnerOptions { StateFolder = stateFolder, ProgressInterval = TimeSpan.FromSeconds(1) }, progress, CancellationToken.None);
+        // Diagnostic knob: how often the runner reads the instance's status (each read loads the whole history).
+        var progressMs = int.TryParse(Environment.GetEnvironmentVariable("SERVERLESS_BENCH_SNAPSHOT_PROGRESS_MS"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var ms) ? ms : 250;
+        using var loggerFactory = Environment.GetEnvironmentVariable("SERVERLESS_BENCH_SNAPSHOT_LOG") == "1"
+            ? LoggerFactory.Create(b => b.AddProvider(new SnapshotTimelineLog()).SetMinimumLevel(LogLevel.Debug))
+            : null;
+        var options = new JobRunnerOptions { StateFolder = stateFolder, ProgressInterval = TimeSpan.FromMilliseconds(progressMs), LoggerFactory = loggerFactory };
+        var rc = await JobRunner.RunAsync(jobSpecPath, options, progress, CancellationToken.None);
         var seconds = sw.Elapsed.TotalSeconds;
         using var self = Process.GetCurrentProcess();
+        var history = new DirectoryInfo(stateFolder).EnumerateFiles("*", SearchOption.AllDirectories).ToList();
         if (rc != JobExitCodes.Success)
         {
             foreach (var line in progress.Lines)
@@ -58,6 +69,8 @@ public static class SnapshotJobChild
             }
         }
 
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{progress.Timeline}; state folder at the end: {history.Count} files, {history.Sum(f => f.Length) / 1e6:0.00} MB"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{rc} {PeakMemory.OfThisProcess()} {seconds:R} {self.TotalProcessorTime.TotalSeconds:R}"));
         return 0;
     }
@@ -72,10 +85,35 @@ public static class SnapshotJobChild
     /// <summary>Keeps what the runner said last (phase, message, problems), to explain a failed run.</summary>
     private sealed class LastMessages : IProgress<JobProgress>
     {
+        private readonly List<string> timeline = [];
+        private JobPhase? lastPhase;
+        private bool firstRowsSeen;
+        private bool allRowsSeen;
+
         public List<string> Lines { get; } = [];
+
+        public string Timeline => "timeline (s): " + string.Join(", ", timeline);
 
         public void Report(JobProgress value)
         {
+            if (value.Phase != lastPhase)
+            {
+                lastPhase = value.Phase;
+                timeline.Add(string.Create(CultureInfo.InvariantCulture, $"{value.Phase} {value.Elapsed.TotalSeconds:0.0}"));
+            }
+
+            if (!firstRowsSeen && value.RowsRead > 0)
+            {
+                firstRowsSeen = true;
+                timeline.Add(string.Create(CultureInfo.InvariantCulture, $"first rows read {value.Elapsed.TotalSeconds:0.0}"));
+            }
+
+            if (!allRowsSeen && value.RowsEstimate > 0 && value.RowsRead >= value.RowsEstimate)
+            {
+                allRowsSeen = true;
+                timeline.Add(string.Create(CultureInfo.InvariantCulture, $"all rows read {value.Elapsed.TotalSeconds:0.0}"));
+            }
+
             if (value.Message is not null || value.Problems.Count > 0)
             {
                 Lines.Add($"{value.Phase}: {value.Message} {string.Join("; ", value.Problems)}");

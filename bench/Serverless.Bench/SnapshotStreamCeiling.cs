@@ -10,8 +10,11 @@ namespace Serverless.Bench;
 /// </summary>
 public static class SnapshotStreamCeiling
 {
-    public static async Task<double> ReadSecondsAsync(SnapshotScenario scenario, int connections)
+    /// <summary>Wall seconds and this process's CPU seconds (user + system) to stream every row of the scenario.</summary>
+    public static async Task<(double Seconds, double CpuSeconds)> ReadAsync(SnapshotScenario scenario, int connections)
     {
+        using var self = Process.GetCurrentProcess();
+        var cpuBefore = self.TotalProcessorTime;
         var work = new Queue<string>(Queries(scenario, connections));
         long rows = 0;
         var sw = Stopwatch.StartNew();
@@ -34,12 +37,14 @@ public static class SnapshotStreamCeiling
         }).ToArray();
         await Task.WhenAll(workers);
         var seconds = sw.Elapsed.TotalSeconds;
+        self.Refresh();
+        var cpu = (self.TotalProcessorTime - cpuBefore).TotalSeconds;
         if (rows != scenario.Rows)
         {
             throw new InvalidOperationException($"Streaming {scenario.Name} read {rows:N0} rows; the source has {scenario.Rows:N0}.");
         }
 
-        return seconds;
+        return (seconds, cpu);
     }
 
     private static IEnumerable<string> Queries(SnapshotScenario scenario, int connections)
