@@ -138,6 +138,12 @@ public sealed class DeltaLog
         if (checkpoints is not null && await ReadLastCheckpointAsync(cancellationToken).ConfigureAwait(false) is { } hint
             && hint.Version >= 0 && (version is null || version >= hint.Version))
         {
+            if (Table.Store is Serverless.Storage.Local.LocalFolderObjectStore && hint.Parts is null or <= 1
+                && await ProbeFromCheckpointAsync(hint.Version, version, cancellationToken).ConfigureAwait(false) is { } probed)
+            {
+                return probed;
+            }
+
             var listing = await ListFromAsync(hint.Version, cancellationToken).ConfigureAwait(false);
             if (HasCompleteCheckpoint(listing, hint.Version))
             {
@@ -146,6 +152,43 @@ public sealed class DeltaLog
         }
 
         return await ListAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The checkpoint and the commits after it, found by name instead of by listing. A local directory read costs
+    /// every entry of a long _delta_log, while a file lookup costs one; on blob stores a prefix listing is one request
+    /// and probing would be one per commit, so only the local folder takes this path. Null when the checkpoint is not
+    /// a single file that exists (the caller lists instead).
+    /// </summary>
+    private async Task<IReadOnlyList<LogFile>?> ProbeFromCheckpointAsync(long checkpointVersion, long? upTo, CancellationToken cancellationToken)
+    {
+        var checkpoint = await Table.Store.HeadAsync(Table.CheckpointPath(checkpointVersion), cancellationToken).ConfigureAwait(false);
+        if (checkpoint is null || LogFile.TryParse(checkpoint.Path[Table.LogFolder.Length..], checkpoint) is not { } checkpointFile)
+        {
+            return null;
+        }
+
+        var result = new List<LogFile>();
+        if (await Table.Store.HeadAsync(Table.CommitPath(checkpointVersion), cancellationToken).ConfigureAwait(false) is { } own
+            && LogFile.TryParse(own.Path[Table.LogFolder.Length..], own) is { } ownCommit)
+        {
+            result.Add(ownCommit);
+        }
+
+        result.Add(checkpointFile);
+        for (var v = checkpointVersion + 1; upTo is null || v <= upTo; v++)
+        {
+            var info = await Table.Store.HeadAsync(Table.CommitPath(v), cancellationToken).ConfigureAwait(false);
+            if (info is null || LogFile.TryParse(info.Path[Table.LogFolder.Length..], info) is not { } commit)
+            {
+                break;
+            }
+
+            result.Add(commit);
+        }
+
+        result.Sort((a, b) => a.Version != b.Version ? a.Version.CompareTo(b.Version) : string.CompareOrdinal(a.Info.Path, b.Info.Path));
+        return result;
     }
 
     private static bool HasCompleteCheckpoint(IReadOnlyList<LogFile> listing, long version)
