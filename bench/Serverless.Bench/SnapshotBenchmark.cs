@@ -53,7 +53,7 @@ public static class SnapshotBenchmark
         var rows = (double)scenario.Rows;
         Console.WriteLine($"snapshot: {scenario.Name}: ours with {settings.Count} setting(s) vs mariadb-dump, interleaved");
         var ours = new List<(SnapshotSetting Setting, SnapshotJobChild.Figures Figures)>();
-        var dumps = new List<SnapshotDumpPeer.Run>();
+        var dumps = new List<MySqlPeerTool.Run>();
         foreach (var setting in settings)
         {
             var figures = await RunOursAsync(scenario, setting);

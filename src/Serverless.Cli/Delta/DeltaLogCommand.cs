@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Serverless.Cli.Formatting;
+using Serverless.Delta.Log;
 using Spectre.Console;
 
 namespace Serverless.Cli.Delta;
@@ -34,7 +35,7 @@ internal static class DeltaLogCommand
     public static async Task<int> RunAsync(CliConsole console, string tableUri, string format, int? limit, CancellationToken cancellationToken)
     {
         var (log, listing, range) = await TableSource.ListAsync(tableUri, cancellationToken).ConfigureAwait(false);
-        var history = await TableHistory.ReadAsync(log, listing, limit, cancellationToken).ConfigureAwait(false);
+        var history = await log.GetHistoryAsync(listing, limit, cancellationToken).ConfigureAwait(false);
         if (format == "json")
         {
             foreach (var commit in history)
@@ -50,15 +51,15 @@ internal static class DeltaLogCommand
         return ExitCodes.Success;
     }
 
-    private static object ToJson(CommitSummary c) => new
+    private static object ToJson(CommitHistoryEntry c) => new
     {
         c.Version,
         Timestamp = FormatTime(c.Timestamp),
-        CommitInfoTimestamp = c.CommitInfoTimestamp is { } t ? FormatTime(t) : null,
+        CommitInfoTimestamp = c.CommitInfo?.Timestamp is { } t ? FormatTime(DateTimeOffset.FromUnixTimeMilliseconds(t)) : null,
         c.Operation,
         c.OperationParameters,
         c.OperationMetrics,
-        c.EngineInfo,
+        c.CommitInfo?.EngineInfo,
         c.FilesAdded,
         c.FilesRemoved,
         c.DeletionVectorUpdates,
@@ -67,7 +68,21 @@ internal static class DeltaLogCommand
         Txn = c.AppTransactions.Select(t => new { t.AppId, t.Version }).ToList(),
     };
 
-    private static void WriteTable(CliConsole console, string tableUri, TableVersionRange range, IReadOnlyList<CommitSummary> history)
+    /// <summary>An operation metric as a number, trying each name in turn (engines name the same figure differently).</summary>
+    private static long? Metric(CommitHistoryEntry commit, params string[] names)
+    {
+        foreach (var name in names)
+        {
+            if (commit.OperationMetrics.TryGetValue(name, out var text) && long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value))
+            {
+                return value;
+            }
+        }
+
+        return null;
+    }
+
+    private static void WriteTable(CliConsole console, string tableUri, TableVersionRange range, IReadOnlyList<CommitHistoryEntry> history)
     {
         var ansi = AnsiConsole.Create(new AnsiConsoleSettings
         {
@@ -108,8 +123,8 @@ internal static class DeltaLogCommand
                 Number(c.FilesAdded),
                 Number(c.FilesRemoved),
                 Number(c.DeletionVectorUpdates),
-                Number(c.Metric("numOutputRows", "numTargetRowsInserted")),
-                Number(c.Metric("numDeletedRows", "numTargetRowsDeleted")),
+                Number(Metric(c, "numOutputRows", "numTargetRowsInserted")),
+                Number(Metric(c, "numDeletedRows", "numTargetRowsDeleted")),
                 Markup.Escape(string.Join(" ", c.AppTransactions.Select(t => string.Create(CultureInfo.InvariantCulture, $"{t.AppId}={t.Version}")))));
         }
 
