@@ -38,12 +38,19 @@ internal static class CrashWorkflow
         ClientPollInterval = TimeSpan.FromMilliseconds(50),
     };
 
+    private static readonly Lock LedgerLock = new();
+
     private static void AppendLine(string path, string line)
     {
-        // One O_APPEND write per line, so lines from a killed process are whole or absent.
-        using var stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite);
-        var bytes = System.Text.Encoding.UTF8.GetBytes(line + "\n");
-        stream.Write(bytes);
-        stream.Flush(flushToDisk: true);
+        // FileMode.Append seeks to the end rather than opening with O_APPEND, so two activities appending at once
+        // could write at the same offset and lose a line: one writer at a time in a process (the crashed child and
+        // the resuming runtime never run together). One write per line keeps lines whole or absent at a kill.
+        lock (LedgerLock)
+        {
+            using var stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite);
+            var bytes = System.Text.Encoding.UTF8.GetBytes(line + "\n");
+            stream.Write(bytes);
+            stream.Flush(flushToDisk: true);
+        }
     }
 }

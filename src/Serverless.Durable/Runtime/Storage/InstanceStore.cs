@@ -104,13 +104,20 @@ internal sealed class InstanceStore
     {
         var prefix = InstancePrefix(instanceId);
         string? lastPath = null;
-        int lastGeneration = -1, lastIndex = -1;
-        await foreach (var info in store.ListAsync(prefix + "g", cancellationToken).ConfigureAwait(false))
+
+        // A continue-as-new writes the next generation, then deletes the old one. A listing that passed the new
+        // generation's folder before it existed and reached the old one after its deletion finds nothing; a second
+        // listing starts after that deletion and so sees the new generation. Twice empty means no instance.
+        for (var attempt = 0; attempt < 2 && lastPath is null; attempt++)
         {
-            if (TryParseBatchPath(info.Path.AsSpan(prefix.Length), out var generation, out var index)
-                && (generation > lastGeneration || (generation == lastGeneration && index > lastIndex)))
+            int lastGeneration = -1, lastIndex = -1;
+            await foreach (var info in store.ListAsync(prefix + "g", cancellationToken).ConfigureAwait(false))
             {
-                (lastGeneration, lastIndex, lastPath) = (generation, index, info.Path);
+                if (TryParseBatchPath(info.Path.AsSpan(prefix.Length), out var generation, out var index)
+                    && (generation > lastGeneration || (generation == lastGeneration && index > lastIndex)))
+                {
+                    (lastGeneration, lastIndex, lastPath) = (generation, index, info.Path);
+                }
             }
         }
 
