@@ -381,7 +381,7 @@ public sealed partial class EmbeddedDurableRuntime : IAsyncDisposable
             AppendActionEvents(result.Actions, now, batchEvents);
             batchEvents.Add(new OrchestratorCompletedEvent(now));
             var batch = new HistoryBatch(batchEvents, result.CustomStatus, consumed);
-            if (!await store.TryAppendAsync(state.InstanceId, history.Generation, history.BatchCount, batch, token).ConfigureAwait(false))
+            if (await store.TryAppendAsync(state.InstanceId, history.Generation, history.BatchCount, batch, token).ConfigureAwait(false) is null)
             {
                 // Another runtime recorded this episode first: reload its history and derive what is still new.
                 LogAppendRace(logger, state.InstanceId, history.BatchCount);

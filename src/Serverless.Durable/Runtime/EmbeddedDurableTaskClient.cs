@@ -1,6 +1,7 @@
 using System.Globalization;
 using Serverless.Durable.History;
 using Serverless.Durable.Runtime.Storage;
+using Serverless.Durable.Sdk;
 
 namespace Serverless.Durable.Runtime;
 
@@ -33,14 +34,14 @@ internal sealed class EmbeddedDurableTaskClient : DurableTaskClient
 
         instanceId ??= Guid.NewGuid().ToString("N");
         InstanceStore.ValidateInstanceId(instanceId);
-        if (await runtime.Store.LoadAsync(instanceId, cancellationToken).ConfigureAwait(false) is { } existing)
+        if (await runtime.Store.ReadSummaryAsync(instanceId, cancellationToken).ConfigureAwait(false) is { } existing)
         {
             throw AlreadyExists(instanceId, existing.RuntimeStatus);
         }
 
         var now = runtime.Options.TimeProvider.GetUtcNow().UtcDateTime;
         var started = new ExecutionStartedEvent(now, orchestratorName, instanceId, Guid.NewGuid().ToString("N"), runtime.Options.DataConverter.Serialize(input));
-        if (!await runtime.Store.TryAppendAsync(instanceId, 0, 0, new HistoryBatch([started], null, []), cancellationToken).ConfigureAwait(false))
+        if (await runtime.Store.TryAppendAsync(instanceId, 0, 0, new HistoryBatch([started], null, []), cancellationToken).ConfigureAwait(false) is null)
         {
             throw AlreadyExists(instanceId, OrchestrationStatus.Pending);
         }
@@ -51,29 +52,27 @@ internal sealed class EmbeddedDurableTaskClient : DurableTaskClient
 
     public override async Task<OrchestrationMetadata?> GetInstanceAsync(string instanceId, CancellationToken cancellationToken = default)
     {
+        // Polled for live progress: reads two batches of the current execution, never the whole history.
         InstanceStore.ValidateInstanceId(instanceId);
-        var history = await runtime.Store.LoadAsync(instanceId, cancellationToken).ConfigureAwait(false);
-        if (history?.ExecutionStarted is not { } started)
-        {
-            return null;
-        }
-
-        var completed = history.ExecutionCompleted;
-        return new OrchestrationMetadata(
-            instanceId,
-            started.Name,
-            started.ExecutionId,
-            history.RuntimeStatus,
-            started.Timestamp,
-            history.Events[^1].Timestamp,
-            started.Input,
-            completed?.Result,
-            history.CustomStatus,
-            completed?.FailureDetails)
-        {
-            Converter = runtime.Options.DataConverter,
-        };
+        var summary = await runtime.Store.ReadSummaryAsync(instanceId, cancellationToken).ConfigureAwait(false);
+        return summary is null ? null : ToMetadata(instanceId, summary, runtime.Options.DataConverter);
     }
+
+    internal static OrchestrationMetadata ToMetadata(string instanceId, InstanceSummary summary, DurableDataConverter converter) =>
+        new(
+            instanceId,
+            summary.Started.Name,
+            summary.Started.ExecutionId,
+            summary.RuntimeStatus,
+            summary.Started.Timestamp,
+            summary.LastUpdatedAt,
+            summary.Started.Input,
+            summary.Completed?.Result,
+            summary.CustomStatus,
+            summary.Completed?.FailureDetails)
+        {
+            Converter = converter,
+        };
 
     public override async Task<OrchestrationMetadata> WaitForCompletionAsync(string instanceId, CancellationToken cancellationToken = default)
     {

@@ -110,6 +110,12 @@ internal sealed class InstanceHistory
         }
     }
 
+    /// <summary>The status-query view of this history, or null before its <see cref="ExecutionStartedEvent"/>.</summary>
+    public InstanceSummary? ToSummary() =>
+        ExecutionStarted is { } started
+            ? new InstanceSummary(Generation, BatchCount, started, RuntimeStatus, events[^1].Timestamp, CustomStatus, ExecutionCompleted)
+            : null;
+
     /// <summary>The client-facing view of this history.</summary>
     public OrchestrationStatus RuntimeStatus =>
         ExecutionCompleted?.Status

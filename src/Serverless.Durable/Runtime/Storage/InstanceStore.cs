@@ -59,16 +59,21 @@ internal sealed class InstanceStore
     {
         var prefix = InstancePrefix(instanceId);
         var batchesByGeneration = new SortedDictionary<int, List<(int Index, string Path)>>();
-        await foreach (var info in store.ListAsync(prefix + "g", cancellationToken).ConfigureAwait(false))
-        {
-            if (TryParseBatchPath(info.Path.AsSpan(prefix.Length), out var generation, out var index))
-            {
-                if (!batchesByGeneration.TryGetValue(generation, out var list))
-                {
-                    batchesByGeneration[generation] = list = [];
-                }
 
-                list.Add((index, info.Path));
+        // Listed twice when empty for the same reason as in ListCurrentGenerationAsync: a continue-as-new in between.
+        for (var attempt = 0; attempt < 2 && batchesByGeneration.Count == 0; attempt++)
+        {
+            await foreach (var info in store.ListAsync(prefix + "g", cancellationToken).ConfigureAwait(false))
+            {
+                if (TryParseBatchPath(info.Path.AsSpan(prefix.Length), out var generation, out var index))
+                {
+                    if (!batchesByGeneration.TryGetValue(generation, out var list))
+                    {
+                        batchesByGeneration[generation] = list = [];
+                    }
+
+                    list.Add((index, info.Path));
+                }
             }
         }
 
@@ -89,11 +94,51 @@ internal sealed class InstanceStore
                     + "batches are written in order and never deleted singly, so the folder was edited by hand. Restore the batch or purge the instance.");
             }
 
-            var bytes = await store.GetAsync(batches[i].Path, cancellationToken).ConfigureAwait(false);
-            history.Append(ReadBatch(bytes, batches[i].Path));
+            history.Append(await ReadBatchAsync(batches[i].Path, cancellationToken).ConfigureAwait(false));
         }
 
         return history;
+    }
+
+    /// <summary>
+    /// What a status query needs, reading only the current execution's first and newest batches (one listing and
+    /// at most two reads whatever the history's length), or null when the instance does not exist. Agrees with
+    /// <see cref="LoadAsync"/> followed by <see cref="InstanceHistory.ToSummary"/>; falls back to that when history
+    /// does not have the shape the runtime writes.
+    /// </summary>
+    public async Task<InstanceSummary?> ReadSummaryAsync(string instanceId, CancellationToken cancellationToken)
+    {
+        const int Attempts = 3;
+        for (var attempt = 0; attempt < Attempts; attempt++)
+        {
+            if (await ListCurrentGenerationAsync(instanceId, cancellationToken).ConfigureAwait(false) is not { } current)
+            {
+                return null;
+            }
+
+            if (!current.IsContiguous)
+            {
+                // The full load names the missing batch.
+                break;
+            }
+
+            HistoryBatch first, newest;
+            try
+            {
+                newest = await ReadBatchAsync(current.NewestPath, cancellationToken).ConfigureAwait(false);
+                first = current.BatchCount == 1 ? newest : await ReadBatchAsync(current.FirstPath, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ObjectNotFoundException)
+            {
+                // The generation was deleted after the listing (a continue-as-new moved on, or a purge): list again.
+                continue;
+            }
+
+            return InstanceSummary.FromFirstAndNewestBatch(current.Generation, current.BatchCount, first, newest)
+                ?? (await LoadAsync(instanceId, cancellationToken).ConfigureAwait(false))?.ToSummary();
+        }
+
+        return (await LoadAsync(instanceId, cancellationToken).ConfigureAwait(false))?.ToSummary();
     }
 
     /// <summary>
@@ -102,34 +147,15 @@ internal sealed class InstanceStore
     /// </summary>
     public async Task<InstanceTail> ReadTailAsync(string instanceId, CancellationToken cancellationToken)
     {
-        var prefix = InstancePrefix(instanceId);
-        string? lastPath = null;
-
-        // A continue-as-new writes the next generation, then deletes the old one. A listing that passed the new
-        // generation's folder before it existed and reached the old one after its deletion finds nothing; a second
-        // listing starts after that deletion and so sees the new generation. Twice empty means no instance.
-        for (var attempt = 0; attempt < 2 && lastPath is null; attempt++)
-        {
-            int lastGeneration = -1, lastIndex = -1;
-            await foreach (var info in store.ListAsync(prefix + "g", cancellationToken).ConfigureAwait(false))
-            {
-                if (TryParseBatchPath(info.Path.AsSpan(prefix.Length), out var generation, out var index)
-                    && (generation > lastGeneration || (generation == lastGeneration && index > lastIndex)))
-                {
-                    (lastGeneration, lastIndex, lastPath) = (generation, index, info.Path);
-                }
-            }
-        }
-
-        if (lastPath is null)
+        if (await ListCurrentGenerationAsync(instanceId, cancellationToken).ConfigureAwait(false) is not { } current)
         {
             return InstanceTail.Missing;
         }
 
         try
         {
-            var last = ReadBatch(await store.GetAsync(lastPath, cancellationToken).ConfigureAwait(false), lastPath);
-            return new InstanceTail(true, last.Events.Any(e => e is ExecutionCompletedEvent));
+            var newest = await ReadBatchAsync(current.NewestPath, cancellationToken).ConfigureAwait(false);
+            return new InstanceTail(true, newest.Events.Any(e => e is ExecutionCompletedEvent));
         }
         catch (ObjectNotFoundException)
         {
@@ -161,18 +187,17 @@ internal sealed class InstanceStore
         return ([.. all], [.. withInbox]);
     }
 
-    /// <summary>Writes the next batch; false when another writer already created it (the caller must reload).</summary>
-    public async Task<bool> TryAppendAsync(string instanceId, int generation, int batchIndex, HistoryBatch batch, CancellationToken cancellationToken)
+    /// <summary>Writes the next batch; null when another writer already created it (the caller must reload).</summary>
+    public async Task<ObjectInfo?> TryAppendAsync(string instanceId, int generation, int batchIndex, HistoryBatch batch, CancellationToken cancellationToken)
     {
         var bytes = JsonSerializer.SerializeToUtf8Bytes(batch, Json);
         try
         {
-            await store.PutIfAbsentAsync(BatchPath(instanceId, generation, batchIndex), bytes, cancellationToken).ConfigureAwait(false);
-            return true;
+            return await store.PutIfAbsentAsync(BatchPath(instanceId, generation, batchIndex), bytes, cancellationToken).ConfigureAwait(false);
         }
         catch (ObjectAlreadyExistsException)
         {
-            return false;
+            return null;
         }
     }
 
@@ -261,6 +286,56 @@ internal sealed class InstanceStore
             && int.TryParse(relative[8..16], NumberStyles.None, CultureInfo.InvariantCulture, out index);
     }
 
+    /// <summary>
+    /// The current execution's batches as one listing shows them, or null when there are none. A continue-as-new
+    /// writes the next generation, then deletes the old one. A listing that passed the new generation's folder
+    /// before it existed and reached the old one after its deletion finds nothing; a second listing starts after
+    /// that deletion and so sees the new generation. Twice empty means no instance.
+    /// </summary>
+    private async Task<CurrentGeneration?> ListCurrentGenerationAsync(string instanceId, CancellationToken cancellationToken)
+    {
+        var prefix = InstancePrefix(instanceId);
+        for (var attempt = 0; attempt < 2; attempt++)
+        {
+            int currentGeneration = -1, count = 0, newestIndex = -1;
+            string? firstPath = null, newestPath = null;
+            await foreach (var info in store.ListAsync(prefix + "g", cancellationToken).ConfigureAwait(false))
+            {
+                if (!TryParseBatchPath(info.Path.AsSpan(prefix.Length), out var generation, out var index) || generation < currentGeneration)
+                {
+                    continue;
+                }
+
+                if (generation > currentGeneration)
+                {
+                    (currentGeneration, count, newestIndex, firstPath, newestPath) = (generation, 0, -1, null, null);
+                }
+
+                count++;
+                if (index == 0)
+                {
+                    firstPath = info.Path;
+                }
+
+                if (index > newestIndex)
+                {
+                    (newestIndex, newestPath) = (index, info.Path);
+                }
+            }
+
+            if (newestPath is not null)
+            {
+                // Paths are unique, so indexes 0..n-1 are all present exactly when there are n of them and n-1 is the largest.
+                return new CurrentGeneration(currentGeneration, count, firstPath is not null && count == newestIndex + 1, firstPath ?? newestPath, newestPath);
+            }
+        }
+
+        return null;
+    }
+
+    private async Task<HistoryBatch> ReadBatchAsync(string path, CancellationToken cancellationToken) =>
+        ReadBatch(await store.GetAsync(path, cancellationToken).ConfigureAwait(false), path);
+
     private HistoryBatch ReadBatch(byte[] bytes, string path)
     {
         try
@@ -276,6 +351,9 @@ internal sealed class InstanceStore
                 ex);
         }
     }
+
+    /// <summary>The highest generation in a listing: its batch count, whether batches 0..count-1 are all there, and its first and newest batch.</summary>
+    private readonly record struct CurrentGeneration(int Generation, int BatchCount, bool IsContiguous, string FirstPath, string NewestPath);
 
     private string InstancePrefix(string instanceId) => instancesPrefix + instanceId + "/";
 

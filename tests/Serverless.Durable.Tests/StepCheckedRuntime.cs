@@ -1,0 +1,200 @@
+using Serverless.Durable.History;
+using Serverless.Durable.Runtime;
+using Serverless.Storage.Local;
+using Serverless.Testing;
+
+namespace Serverless.Durable.Tests;
+
+/// <summary>
+/// An embedded runtime over an <see cref="ObservedObjectStore"/> that, after every history write or delete and
+/// before the runtime goes on, compares GetInstanceAsync with the status derived from the whole history. Checks
+/// run inside the runtime's store call, so they only record mismatches; <see cref="AssertConsistent"/> reports them.
+/// </summary>
+internal sealed class StepCheckedRuntime : IAsyncDisposable
+{
+    private readonly TempDirectory folder;
+    private readonly List<string> mismatches = [];
+    private readonly HashSet<OrchestrationStatus> statusesSeen = [];
+    private readonly SemaphoreSlim checking = new(1, 1);
+    private int steps;
+
+    private StepCheckedRuntime(TempDirectory folder, ObservedObjectStore store, EmbeddedDurableRuntime runtime)
+    {
+        this.folder = folder;
+        Store = store;
+        Runtime = runtime;
+    }
+
+    public EmbeddedDurableRuntime Runtime { get; }
+
+    public ObservedObjectStore Store { get; }
+
+    public DurableTaskClient Client => Runtime.Client;
+
+    public static async Task<StepCheckedRuntime> StartAsync(Action<DurableTaskRegistry> register)
+    {
+        var registry = new DurableTaskRegistry();
+        register(registry);
+        var folder = new TempDirectory("durable-status");
+        var store = new ObservedObjectStore(new LocalFolderObjectStore(folder.Path));
+        var runtime = new EmbeddedDurableRuntime(
+            registry,
+            store,
+            new EmbeddedRuntimeOptions
+            {
+                MaxConcurrentActivities = 4,
+                MaxConcurrentOrchestrations = 2,
+                ClientPollInterval = TimeSpan.FromMilliseconds(50),
+                StorePollInterval = null,
+            });
+        var harness = new StepCheckedRuntime(folder, store, runtime);
+        store.AfterChange = harness.OnStoreChangedAsync;
+        await runtime.StartAsync();
+        return harness;
+    }
+
+    public async Task<OrchestrationMetadata> WaitAsync(string instanceId)
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        return await Client.WaitForCompletionAsync(instanceId, deadline.Token);
+    }
+
+    public async Task WaitForCustomStatusAsync(string instanceId, string serializedCustomStatus)
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while ((await Client.GetInstanceAsync(instanceId, deadline.Token))?.SerializedCustomStatus != serializedCustomStatus)
+        {
+            await Task.Delay(5, deadline.Token);
+        }
+    }
+
+    /// <summary>
+    /// Polls like a progress display until the instance ends; wherever the full history read the same before and
+    /// after GetInstanceAsync, the two must agree. Returns how many polls were compared.
+    /// </summary>
+    public async Task<int> PollUntilTerminalAsync(string instanceId)
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var compared = 0;
+        while (true)
+        {
+            var before = await FullHistoryMetadataAsync(instanceId);
+            var cheap = await Client.GetInstanceAsync(instanceId, deadline.Token);
+            var after = await FullHistoryMetadataAsync(instanceId);
+            if (Equals(before, after))
+            {
+                compared++;
+                Compare($"poll {compared}", after, cheap);
+                if (after is { IsTerminal: true })
+                {
+                    return compared;
+                }
+            }
+
+            deadline.Token.ThrowIfCancellationRequested();
+        }
+    }
+
+    public void AssertConsistent(params OrchestrationStatus[] expectedStatuses)
+    {
+        lock (mismatches)
+        {
+            Assert.True(mismatches.Count == 0, $"{mismatches.Count} mismatch(es) in {steps} steps:\n" + string.Join('\n', mismatches.Take(20)));
+            Assert.True(steps > 0, "no store change was checked");
+            Assert.Superset(new HashSet<OrchestrationStatus>(expectedStatuses), statusesSeen);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Store.AfterChange = null;
+        await Runtime.DisposeAsync();
+        checking.Dispose();
+        folder.Dispose();
+    }
+
+    private async Task OnStoreChangedAsync(string path)
+    {
+        // durable/instances/{id}/g000001/00000002.json: only history changes what a status read returns.
+        var parts = path.Split('/');
+        if (parts.Length != 5 || parts[1] != "instances" || !parts[3].StartsWith('g'))
+        {
+            return;
+        }
+
+        await checking.WaitAsync();
+        try
+        {
+            var step = Interlocked.Increment(ref steps);
+            var expected = await FullHistoryMetadataAsync(parts[2]);
+            var cheap = await Client.GetInstanceAsync(parts[2]);
+            var tail = await Runtime.Store.ReadTailAsync(parts[2], CancellationToken.None);
+            Compare($"step {step} (after changing {path})", expected, cheap);
+            if (tail.IsCompleted != expected is { IsTerminal: true })
+            {
+                Record($"step {step}: ReadTailAsync says completed={tail.IsCompleted}, full history says {expected?.RuntimeStatus}");
+            }
+        }
+#pragma warning disable CA1031 // Thrown into the runtime it would look like a store outage; record it instead.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Record($"check after {path} threw {ex}");
+        }
+        finally
+        {
+            checking.Release();
+        }
+    }
+
+    private async Task<OrchestrationMetadata?> FullHistoryMetadataAsync(string instanceId)
+    {
+        var summary = (await Runtime.Store.LoadAsync(instanceId, CancellationToken.None))?.ToSummary();
+        return summary is null ? null : EmbeddedDurableTaskClient.ToMetadata(instanceId, summary, Runtime.Options.DataConverter);
+    }
+
+    private void Compare(string step, OrchestrationMetadata? expected, OrchestrationMetadata? actual)
+    {
+        if (expected is null || actual is null)
+        {
+            if (expected is not null || actual is not null)
+            {
+                Record($"{step}: full history {(expected is null ? "has no instance" : expected.RuntimeStatus)}, GetInstanceAsync {(actual is null ? "has no instance" : actual.RuntimeStatus)}");
+            }
+
+            return;
+        }
+
+        lock (mismatches)
+        {
+            statusesSeen.Add(expected.RuntimeStatus);
+        }
+
+        Field(step, nameof(expected.InstanceId), expected.InstanceId, actual.InstanceId);
+        Field(step, nameof(expected.Name), expected.Name, actual.Name);
+        Field(step, nameof(expected.ExecutionId), expected.ExecutionId, actual.ExecutionId);
+        Field(step, nameof(expected.RuntimeStatus), expected.RuntimeStatus, actual.RuntimeStatus);
+        Field(step, nameof(expected.CreatedAt), expected.CreatedAt, actual.CreatedAt);
+        Field(step, nameof(expected.LastUpdatedAt), expected.LastUpdatedAt, actual.LastUpdatedAt);
+        Field(step, nameof(expected.SerializedInput), expected.SerializedInput, actual.SerializedInput);
+        Field(step, nameof(expected.SerializedOutput), expected.SerializedOutput, actual.SerializedOutput);
+        Field(step, nameof(expected.SerializedCustomStatus), expected.SerializedCustomStatus, actual.SerializedCustomStatus);
+        Field(step, nameof(expected.FailureDetails), expected.FailureDetails, actual.FailureDetails);
+    }
+
+    private void Field<T>(string step, string name, T expected, T actual)
+    {
+        if (!EqualityComparer<T>.Default.Equals(expected, actual))
+        {
+            Record($"{step}: {name} is '{actual}' from GetInstanceAsync but '{expected}' from full history");
+        }
+    }
+
+    private void Record(string mismatch)
+    {
+        lock (mismatches)
+        {
+            mismatches.Add(mismatch);
+        }
+    }
+}
