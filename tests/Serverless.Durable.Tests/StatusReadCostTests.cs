@@ -65,6 +65,79 @@ public sealed class StatusReadCostTests(ITestOutputHelper output)
         Assert.True(cheap.AllocatedBytes * 20 < full.AllocatedBytes, $"a status read allocated {cheap.AllocatedBytes} bytes, the full history read {full.AllocatedBytes}");
     }
 
+    [Fact]
+    public async Task StatusOfALiveThreeHundredEpisodeInstanceComesFromMemoryAndEpisodesDoNotSlowDownAsHistoryGrows()
+    {
+        using var folder = new TempDirectory("durable-live-cost");
+        var store = new ObservedObjectStore(new LocalFolderObjectStore(folder.Path));
+        var tables = Enumerable.Range(0, CustomStatusBytes / 75)
+            .Select(t => new TableProgress($"shop.table_{t:D3}", 1000L * t, 5000L * t, "copying"))
+            .ToArray();
+        var calledAt = new long[Episodes];
+        var allocatedAt = new long[Episodes];
+        var clock = Stopwatch.StartNew();
+        await using var runtime = new EmbeddedDurableRuntime(
+            new DurableTaskRegistry()
+                .AddActivityFunc<int, int>("CopyChunk", (_, chunk) =>
+                {
+                    calledAt[chunk] = clock.ElapsedTicks;
+                    allocatedAt[chunk] = GC.GetTotalAllocatedBytes(precise: false);
+                    return Task.FromResult(chunk);
+                })
+                .AddOrchestratorFunc<int, int>("Snapshot", async (ctx, chunks) =>
+                {
+                    for (var i = 0; i < chunks; i++)
+                    {
+                        await ctx.CallActivityAsync<int>("CopyChunk", i);
+                        ctx.SetCustomStatus(new { episode = i, tables });
+                    }
+
+                    return await ctx.WaitForExternalEvent<int>("Finish");
+                }),
+            store,
+            new EmbeddedRuntimeOptions { StorePollInterval = null, MaxConcurrentOrchestrations = 1, MaxConcurrentActivities = 1 });
+        await runtime.StartAsync();
+        const string id = "live-snapshot";
+        await runtime.Client.ScheduleNewOrchestrationInstanceAsync("Snapshot", Episodes, id);
+
+        // A waiter as the CLI has one: woken by every episode.
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        var waiter = runtime.Client.WaitForCompletionAsync(id, deadline.Token);
+        var (listsDuringRun, readsDuringRun) = (store.Lists, store.Reads);
+        while ((await runtime.Client.GetInstanceAsync(id, deadline.Token))?.ReadCustomStatusAs<JsonElement>() is not { ValueKind: JsonValueKind.Object } status
+               || status.GetProperty("episode").GetInt32() != Episodes - 1)
+        {
+            await Task.Delay(250, deadline.Token);
+        }
+
+        (listsDuringRun, readsDuringRun) = (store.Lists - listsDuringRun, store.Reads - readsDuringRun);
+        var (lists, reads, heads) = (store.Lists, store.Reads, store.Heads);
+        var fromMemory = await MeasureAsync(100, async () => (await runtime.Client.GetInstanceAsync(id))!);
+        var perCall = (Lists: (store.Lists - lists) / (fromMemory.Calls + 1.0), Reads: (store.Reads - reads) / (fromMemory.Calls + 1.0), Heads: (store.Heads - heads) / (fromMemory.Calls + 1.0));
+        var fromStore = await MeasureAsync(20, async () => (await runtime.Store.ReadSummaryAsync(id, CancellationToken.None))!);
+        var full = await MeasureAsync(3, async () => (await runtime.Store.LoadAsync(id, CancellationToken.None))!.ToSummary()!);
+
+        const int Window = 50;
+        double EpisodeMilliseconds(int from) => (calledAt[from + Window] - calledAt[from]) * 1000.0 / Stopwatch.Frequency / Window;
+        double EpisodeKiB(int from) => (allocatedAt[from + Window] - allocatedAt[from]) / 1024.0 / Window;
+        output.WriteLine($"live instance: {fromStore.Result.BatchCount} batches");
+        output.WriteLine($"episode (activity call to next call), first {Window}: {EpisodeMilliseconds(0):F2} ms, {EpisodeKiB(0):F0} KiB allocated");
+        output.WriteLine($"episode (activity call to next call), last {Window}:  {EpisodeMilliseconds(Episodes - Window - 1):F2} ms, {EpisodeKiB(Episodes - Window - 1):F0} KiB allocated");
+        output.WriteLine($"store use while running (waiter + 250 ms poller): {listsDuringRun} listings, {readsDuringRun} reads for {Episodes} episodes");
+        output.WriteLine($"GetInstanceAsync from memory: {fromMemory.Milliseconds:F3} ms, {fromMemory.AllocatedBytes / 1024.0:F1} KiB per call, {perCall.Heads} metadata requests, {perCall.Lists} listings, {perCall.Reads} reads");
+        output.WriteLine($"status from store (2 batches): {fromStore.Milliseconds:F3} ms, {fromStore.AllocatedBytes / 1024.0:F1} KiB per call");
+        output.WriteLine($"status from full history:      {full.Milliseconds:F2} ms, {full.AllocatedBytes / 1024.0 / 1024.0:F2} MiB per call");
+
+        Assert.Equal(full.Result, fromStore.Result);
+        Assert.Equal(EmbeddedDurableTaskClient.ToMetadata(id, full.Result, runtime.Options.DataConverter), fromMemory.Result);
+        Assert.Equal((0, 0, 2), (perCall.Lists, perCall.Reads, perCall.Heads));
+
+        await runtime.Client.RaiseEventAsync(id, "Finish", 42);
+        Assert.Equal(42, (await waiter).ReadOutputAs<int>());
+    }
+
+    private sealed record TableProgress(string Table, long Copied, long Total, string Phase);
+
     /// <summary>Creation batch plus <see cref="Episodes"/> episodes, each completing one copy and scheduling the next.</summary>
     private static async Task<long> WriteLongHistoryAsync(InstanceStore store, string id)
     {

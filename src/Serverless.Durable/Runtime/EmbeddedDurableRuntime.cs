@@ -157,6 +157,10 @@ public sealed partial class EmbeddedDurableRuntime : IAsyncDisposable
         Signal(state);
     }
 
+    /// <summary>The status this runtime published for an instance it is working on, or null.</summary>
+    internal LiveInstanceStatus? PublishedStatusOf(string instanceId) =>
+        instances.TryGetValue(instanceId, out var state) ? state.PublishedStatus : null;
+
     internal void Forget(string instanceId)
     {
         instances.TryRemove(instanceId, out _);
@@ -266,7 +270,7 @@ public sealed partial class EmbeddedDurableRuntime : IAsyncDisposable
                 {
                     LogEpisodeFailed(logger, ex, state.InstanceId, options.StoreRetryDelay);
                     state.DiscardSession();
-                    state.CachedHistory = null;
+                    state.ForgetHistory();
                     state.MarkInboxDirty();
                     _ = RetryLaterAsync(state, token);
                 }
@@ -298,7 +302,12 @@ public sealed partial class EmbeddedDurableRuntime : IAsyncDisposable
         const int MaxAppendRaces = 10;
         for (var race = 0; race < MaxAppendRaces; race++)
         {
-            var history = state.CachedHistory ??= await store.LoadAsync(state.InstanceId, token).ConfigureAwait(false);
+            if (state.CachedHistory is null)
+            {
+                state.CacheHistory(await store.LoadAsync(state.InstanceId, token).ConfigureAwait(false));
+            }
+
+            var history = state.CachedHistory;
             if (history is null)
             {
                 // Purged, or signalled before creation became visible.
@@ -381,17 +390,25 @@ public sealed partial class EmbeddedDurableRuntime : IAsyncDisposable
             AppendActionEvents(result.Actions, now, batchEvents);
             batchEvents.Add(new OrchestratorCompletedEvent(now));
             var batch = new HistoryBatch(batchEvents, result.CustomStatus, consumed);
-            if (await store.TryAppendAsync(state.InstanceId, history.Generation, history.BatchCount, batch, token).ConfigureAwait(false) is null)
+            var batchIndex = history.BatchCount;
+            if (await store.TryAppendAsync(state.InstanceId, history.Generation, batchIndex, batch, token).ConfigureAwait(false) is not { } written)
             {
                 // Another runtime recorded this episode first: reload its history and derive what is still new.
                 LogAppendRace(logger, state.InstanceId, history.BatchCount);
                 state.DiscardSession();
-                state.CachedHistory = null;
+                state.ForgetHistory();
                 state.MarkInboxDirty();
                 continue;
             }
 
             history.Append(batch);
+            state.PublishStatus(history.IsFinished || written.ETag is null
+                ? null
+                : new LiveInstanceStatus(
+                    history.ToSummary()!,
+                    written.Path,
+                    written.ETag,
+                    store.BatchPath(state.InstanceId, history.Generation, batchIndex + 1)));
             state.SessionRecorded(history);
             state.RemoveFromMailbox(mailbox.Count);
             foreach (var id in consumed)
@@ -539,7 +556,7 @@ public sealed partial class EmbeddedDurableRuntime : IAsyncDisposable
         // Losing this race means another runtime already started the next execution: same outcome.
         await store.TryAppendAsync(state.InstanceId, nextGeneration, 0, new HistoryBatch(events, history.CustomStatus, []), token).ConfigureAwait(false);
         await store.DeleteGenerationsBelowAsync(state.InstanceId, nextGeneration, token).ConfigureAwait(false);
-        state.CachedHistory = null;
+        state.ForgetHistory();
         state.ResetDispatch(nextGeneration);
 
         // The new execution's first episode runs as its own work item.

@@ -52,9 +52,11 @@ internal sealed class EmbeddedDurableTaskClient : DurableTaskClient
 
     public override async Task<OrchestrationMetadata?> GetInstanceAsync(string instanceId, CancellationToken cancellationToken = default)
     {
-        // Polled for live progress: reads two batches of the current execution, never the whole history.
+        // Polled for live progress: answered from this runtime's memory when the store confirms it is current,
+        // otherwise from two batches of the current execution; never from the whole history.
         InstanceStore.ValidateInstanceId(instanceId);
-        var summary = await runtime.Store.ReadSummaryAsync(instanceId, cancellationToken).ConfigureAwait(false);
+        var summary = await ReadLiveSummaryAsync(instanceId, cancellationToken).ConfigureAwait(false)
+            ?? await runtime.Store.ReadSummaryAsync(instanceId, cancellationToken).ConfigureAwait(false);
         return summary is null ? null : ToMetadata(instanceId, summary, runtime.Options.DataConverter);
     }
 
@@ -82,6 +84,14 @@ internal sealed class EmbeddedDurableTaskClient : DurableTaskClient
             // Take the change signal before reading, so a change between the read and the wait is not missed.
             // Polling reads only the newest batch; the full history is read once, at the end.
             var change = runtime.ChangeSignal;
+            if (await ReadLiveSummaryAsync(instanceId, cancellationToken).ConfigureAwait(false) is not null)
+            {
+                // Live in this runtime and not ended: nothing to read until the next change.
+                await Task.WhenAny(change, Task.Delay(runtime.Options.ClientPollInterval, runtime.Options.TimeProvider, cancellationToken)).ConfigureAwait(false);
+                cancellationToken.ThrowIfCancellationRequested();
+                continue;
+            }
+
             var tail = await runtime.Store.ReadTailAsync(instanceId, cancellationToken).ConfigureAwait(false);
             if (!tail.Exists)
             {
@@ -149,6 +159,12 @@ internal sealed class EmbeddedDurableTaskClient : DurableTaskClient
         var history = await runtime.Store.LoadAsync(instanceId, cancellationToken).ConfigureAwait(false);
         return history?.Events ?? [];
     }
+
+    /// <summary>The status this runtime published for the instance, if the store confirms it is still current.</summary>
+    private async Task<InstanceSummary?> ReadLiveSummaryAsync(string instanceId, CancellationToken cancellationToken) =>
+        runtime.PublishedStatusOf(instanceId) is { } live && await runtime.Store.IsStillCurrentAsync(live, cancellationToken).ConfigureAwait(false)
+            ? live.Summary
+            : null;
 
     private static InvalidOperationException AlreadyExists(string instanceId, OrchestrationStatus status) =>
         new($"An orchestration instance '{instanceId}' already exists ({status}); purge it first or choose another instance id.");

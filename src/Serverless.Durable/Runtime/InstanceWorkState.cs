@@ -26,8 +26,24 @@ internal sealed class InstanceWorkState
     /// <summary>Held while an episode runs: one episode per instance at a time.</summary>
     public SemaphoreSlim EpisodeLock { get; } = new(1, 1);
 
+    private LiveInstanceStatus? publishedStatus;
+
     /// <summary>The history as of the last successful load or append (null forces a reload).</summary>
-    public InstanceHistory? CachedHistory { get; set; }
+    public InstanceHistory? CachedHistory { get; private set; }
+
+    /// <summary>Status for in-process clients, as of this runtime's last append; null when unknown.</summary>
+    public LiveInstanceStatus? PublishedStatus => Volatile.Read(ref publishedStatus);
+
+    public void CacheHistory(InstanceHistory? history) => CachedHistory = history;
+
+    /// <summary>Drops the cached history and the status published from it; the next episode reloads.</summary>
+    public void ForgetHistory()
+    {
+        CachedHistory = null;
+        Volatile.Write(ref publishedStatus, null);
+    }
+
+    public void PublishStatus(LiveInstanceStatus? status) => Volatile.Write(ref publishedStatus, status);
 
     /// <summary>The live orchestrator, when extended sessions are on.</summary>
     public OrchestrationSession? Session { get; private set; }

@@ -164,6 +164,17 @@ internal sealed class InstanceStore
         }
     }
 
+    /// <summary>
+    /// Whether a status published from memory still matches the store: its newest batch is the very object
+    /// that was written (same version) and no batch follows it. Two metadata requests, whatever the history's length.
+    /// </summary>
+    public async Task<bool> IsStillCurrentAsync(LiveInstanceStatus status, CancellationToken cancellationToken)
+    {
+        var newest = await store.HeadAsync(status.NewestBatchPath, cancellationToken).ConfigureAwait(false);
+        return newest?.ETag == status.NewestBatchETag
+            && await store.HeadAsync(status.NextBatchPath, cancellationToken).ConfigureAwait(false) is null;
+    }
+
     /// <summary>Ids of instances with client requests waiting in their inbox.</summary>
     public async Task<(IReadOnlyList<string> All, IReadOnlyList<string> WithInbox)> ScanInstancesAsync(CancellationToken cancellationToken)
     {
@@ -357,7 +368,7 @@ internal sealed class InstanceStore
 
     private string InstancePrefix(string instanceId) => instancesPrefix + instanceId + "/";
 
-    private string BatchPath(string instanceId, int generation, int batchIndex) =>
+    public string BatchPath(string instanceId, int generation, int batchIndex) =>
         string.Create(CultureInfo.InvariantCulture, $"{InstancePrefix(instanceId)}g{generation:D6}/{batchIndex:D8}.json");
 
     private string InboxPath(string instanceId, string messageId) => $"{InstancePrefix(instanceId)}inbox/{messageId}.json";

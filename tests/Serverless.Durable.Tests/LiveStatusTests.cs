@@ -1,0 +1,88 @@
+using Serverless.Durable.History;
+using Serverless.Durable.Runtime;
+using Serverless.Storage.Local;
+using Serverless.Testing;
+
+namespace Serverless.Durable.Tests;
+
+/// <summary>
+/// An instance this runtime works on has its status answered from memory, but only while the store confirms
+/// that the batch the runtime last wrote is still the newest: another runtime on the same folder may move it on,
+/// purge it, or re-create it under the same id.
+/// </summary>
+public sealed class LiveStatusTests
+{
+    [Fact]
+    public async Task LiveStatusIsAnsweredFromMemoryUntilAnotherRuntimeChangesPurgesOrRecreatesTheInstance()
+    {
+        using var folder = new TempDirectory("durable-live-status");
+        var observed = new ObservedObjectStore(new LocalFolderObjectStore(folder.Path));
+        await using var a = NewRuntime(observed);
+        await a.StartAsync();
+        const string id = "shared";
+
+        // Runtime A runs the instance until it waits for "Go".
+        await a.Client.ScheduleNewOrchestrationInstanceAsync("Gated", "in", id);
+        await WaitForCustomStatusAsync(a.Client, id, "\"waiting for Go\"");
+        var (lists, reads, heads) = (observed.Lists, observed.Reads, observed.Heads);
+        var fromMemory = await a.Client.GetInstanceAsync(id);
+        Assert.Equal((lists, reads, heads + 2), (observed.Lists, observed.Reads, observed.Heads));
+        Assert.Equal(await FullHistoryMetadataAsync(a, id), fromMemory);
+        Assert.Equal(OrchestrationStatus.Running, fromMemory!.RuntimeStatus);
+
+        // Runtime B (another process, as far as the store is concerned) delivers the event: A's memory is one batch behind.
+        await using var b = NewRuntime(new LocalFolderObjectStore(folder.Path));
+        await b.StartAsync();
+        await b.Client.RaiseEventAsync(id, "Go", 1);
+        await WaitForCustomStatusAsync(b.Client, id, "\"went\"");
+        var afterB = await a.Client.GetInstanceAsync(id);
+        Assert.Equal("\"went\"", afterB!.SerializedCustomStatus);
+        Assert.Equal(await FullHistoryMetadataAsync(a, id), afterB);
+
+        // B terminates and purges it: A's remembered batch is gone.
+        await b.Client.TerminateAsync(id, "done");
+        using (var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
+        {
+            await b.Client.WaitForCompletionAsync(id, deadline.Token);
+        }
+
+        Assert.True(await b.Client.PurgeAsync(id));
+        Assert.Null(await a.Client.GetInstanceAsync(id));
+
+        // B re-creates the id and runs it to the same point: the newest batch has A's path and nothing follows it,
+        // but it is a different object (another version), so A must not answer with the old execution.
+        await b.Client.ScheduleNewOrchestrationInstanceAsync("Gated", "again", id);
+        await WaitForCustomStatusAsync(b.Client, id, "\"waiting for Go\"");
+        var recreated = await a.Client.GetInstanceAsync(id);
+        Assert.Equal(await FullHistoryMetadataAsync(a, id), recreated);
+        Assert.Equal("\"again\"", recreated!.SerializedInput);
+        Assert.NotEqual(fromMemory.ExecutionId, recreated.ExecutionId);
+    }
+
+    private static EmbeddedDurableRuntime NewRuntime(Serverless.Storage.IObjectStore store) =>
+        new(
+            new DurableTaskRegistry().AddOrchestratorFunc<string, string>("Gated", async (ctx, input) =>
+            {
+                ctx.SetCustomStatus("waiting for Go");
+                await ctx.WaitForExternalEvent<int>("Go");
+                ctx.SetCustomStatus("went");
+                return await ctx.WaitForExternalEvent<string>("Never");
+            }),
+            store,
+            new EmbeddedRuntimeOptions { StorePollInterval = null, ClientPollInterval = TimeSpan.FromMilliseconds(20) });
+
+    private static async Task WaitForCustomStatusAsync(DurableTaskClient client, string instanceId, string serializedCustomStatus)
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while ((await client.GetInstanceAsync(instanceId, deadline.Token))?.SerializedCustomStatus != serializedCustomStatus)
+        {
+            await Task.Delay(5, deadline.Token);
+        }
+    }
+
+    private static async Task<OrchestrationMetadata?> FullHistoryMetadataAsync(EmbeddedDurableRuntime runtime, string instanceId)
+    {
+        var summary = (await runtime.Store.LoadAsync(instanceId, CancellationToken.None))?.ToSummary();
+        return summary is null ? null : EmbeddedDurableTaskClient.ToMetadata(instanceId, summary, runtime.Options.DataConverter);
+    }
+}
