@@ -136,6 +136,53 @@ public sealed class PreflightEvaluationTests
     }
 
     [Fact]
+    public void GtidOnlyMySqlIsRefusedUpFrontBecauseChunksCannotUseIt()
+    {
+        var settings = Healthy with { Version = MySqlServerVersion.Parse("8.0.36"), HasBinlogSnapshotStatus = false, GtidMode = "ON" };
+
+        var report = new PreflightChecker().Evaluate(settings, FullGrants, Job, [Table("orders")], "cdc");
+
+        Assert.Equal(SnapshotPositionMethod.GtidExecuted, report.PositionMethod);
+        var p = Assert.Single(report.Problems);
+        Assert.Equal(PreflightCheck.PositionMethod, p.Check);
+        Assert.Contains("GtidExecuted", p.Problem, StringComparison.Ordinal);
+        Assert.Contains("GRANT BACKUP_ADMIN ON *.* TO 'cdc'@'%'", p.Fix, StringComparison.Ordinal);
+        Assert.Contains("MariaDB/Percona", p.Fix, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void GtidOnlyMySqlBefore8017IsToldToUpgradeForLogStatus()
+    {
+        var settings = Healthy with { Version = MySqlServerVersion.Parse("8.0.16"), HasBinlogSnapshotStatus = false, GtidMode = "ON" };
+
+        var report = new PreflightChecker().Evaluate(settings, FullGrants, Job, [Table("orders")], "cdc");
+
+        var p = Assert.Single(report.Problems);
+        Assert.Equal(PreflightCheck.PositionMethod, p.Check);
+        Assert.Contains("upgrade to MySQL 8.0.17+", p.Fix, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void MySqlWithBackupAdminPassesWithLogStatus()
+    {
+        var settings = Healthy with { Version = MySqlServerVersion.Parse("8.0.36"), HasBinlogSnapshotStatus = false, GtidMode = "ON" };
+        var grants = GrantSet.Parse(["GRANT SELECT, REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO `cdc`@`%`", "GRANT BACKUP_ADMIN ON *.* TO `cdc`@`%`"]);
+
+        var report = new PreflightChecker().Evaluate(settings, grants, Job, [Table("orders")], "cdc");
+
+        Assert.True(report.IsOk, report.ToString());
+        Assert.Equal(SnapshotPositionMethod.LogStatus, report.PositionMethod);
+    }
+
+    [Theory]
+    [InlineData(SnapshotPositionMethod.ConsistentSnapshotStatus, true)]
+    [InlineData(SnapshotPositionMethod.LogStatus, true)]
+    [InlineData(SnapshotPositionMethod.GtidExecuted, false)]
+    [InlineData(SnapshotPositionMethod.None, false)]
+    public void OnlyMethodsTheChunkReaderImplementsAreSupported(SnapshotPositionMethod method, bool supported) =>
+        Assert.Equal(supported, PreflightChecker.IsSupportedBySnapshot(method));
+
+    [Fact]
     public void GrantParserHandlesLevelsWildcardsColumnsAndRoles()
     {
         var grants = GrantSet.Parse([

@@ -98,6 +98,14 @@ public sealed class PreflightChecker
                 "no exact way to take a chunk's binlog position: reading SHOW MASTER STATUS next to a SELECT can drop changes committed in between.",
                 "on MySQL 8.0.17+ GRANT BACKUP_ADMIN ON *.* to the user (performance_schema.log_status), or enable GTIDs (gtid_mode=ON, enforce_gtid_consistency=ON); or replicate from MariaDB/Percona."));
         }
+        else if (!IsSupportedBySnapshot(method))
+        {
+            problems.Add(new(PreflightCheck.PositionMethod, server,
+                $"the only exact snapshot position this server offers is {method} (GTIDs without BACKUP_ADMIN), which the chunk reader does not support yet; the snapshot would fail at its first chunk.",
+                settings.Version.IsAtLeast(8, 0, 17)
+                    ? $"GRANT BACKUP_ADMIN ON *.* TO '{user}'@'%'; so chunks can read performance_schema.log_status" + RoleHint(grants) + "; or replicate from MariaDB/Percona."
+                    : "upgrade to MySQL 8.0.17+ and GRANT BACKUP_ADMIN ON *.* to the user (performance_schema.log_status), or replicate from MariaDB/Percona."));
+        }
 
         // Retention against the snapshot's expected duration.
         var totalBytes = tables.Sum(t => Math.Max(0, t.DataLength));
@@ -172,6 +180,13 @@ public sealed class PreflightChecker
 
         return string.Equals(settings.GtidMode, "ON", StringComparison.OrdinalIgnoreCase) ? SnapshotPositionMethod.GtidExecuted : SnapshotPositionMethod.None;
     }
+
+    /// <summary>
+    /// Whether the snapshot's chunk reader can take positions by <paramref name="method"/>: consistent-snapshot status
+    /// (MariaDB, Percona) and log_status (MySQL 8.0.17+ with BACKUP_ADMIN). GTID-set positions are not implemented.
+    /// </summary>
+    public static bool IsSupportedBySnapshot(SnapshotPositionMethod method) =>
+        method is SnapshotPositionMethod.ConsistentSnapshotStatus or SnapshotPositionMethod.LogStatus;
 
     private static string RoleHint(GrantSet grants) =>
         grants.Roles.Count == 0 ? string.Empty : $" (the user also has role(s) {string.Join(", ", grants.Roles)}; privileges of a role count only when it is the default role: SET DEFAULT ROLE)";

@@ -9,17 +9,21 @@ namespace Serverless.Cdc.Snapshot;
 /// <summary>
 /// Splits a table into <see cref="SnapshotChunk"/>s of about <c>chunkRows</c> rows.
 /// <list type="bullet">
-/// <item>Single integer key: MIN..MAX is cut into equal ranges; each range's row count is estimated by the index
-/// (EXPLAIN, an index dive, no scan). Ranges holding far more than a chunk (skew: clustered ids among sparse ones) are
-/// sub-split at sampled boundaries; runs of near-empty ranges (sparse ids) are merged.</item>
-/// <item>Other keys (composite, strings, temporals, decimals): one streaming, index-ordered scan of the key columns
-/// only takes every chunkRows-th key as a boundary. Never OFFSET, which rescans from the start for each boundary.</item>
+/// <item>Single indexed integer key: MIN..MAX is cut into equal ranges. When the key is unique (primary key or unique
+/// NOT NULL key) a range can hold no more rows than its width, so a range at most <see cref="SkewFactor"/> chunks wide
+/// is taken as is: a dense key is planned from MIN/MAX alone, with no estimate and no scan. Wider ranges
+/// (sparse ids, or a key override that may repeat values) get the optimizer's estimate (EXPLAIN, an index dive); one
+/// estimated above the skew limit is counted with a scan bounded by that limit, and only a range that really holds
+/// more (clustered ids among sparse ones) is sub-split at sampled boundaries. Near-empty and small ranges are merged.</item>
+/// <item>Other keys (composite, strings, temporals, decimals, an override without an index): one streaming,
+/// index-ordered scan of the key columns only takes every chunkRows-th key as a boundary. Never OFFSET, which rescans
+/// from the start for each boundary. A last remainder under half a chunk joins the chunk before it.</item>
 /// </list>
 /// Keys with a nullable column (only possible with a key override) give one chunk: NULL falls outside every range.
 /// </summary>
 public sealed class ChunkPlanner
 {
-    /// <summary>A range estimated above this many chunks' worth of rows is sub-split by sampling.</summary>
+    /// <summary>A range holding more than this many chunks' worth of rows is sub-split by sampling.</summary>
     private const double SkewFactor = 2.0;
     private const int MaxRanges = 10_000;
     private readonly ILogger logger;
@@ -41,17 +45,17 @@ public sealed class ChunkPlanner
 
         await SourceSession.PrepareAsync(connection, cancellationToken).ConfigureAwait(false);
         var keys = table.KeyColumnDefinitions();
-        var ranges = new List<Range>();
+        var ranges = new List<PlannedRange>();
         if (keys.Any(k => k.IsNullable))
         {
             logger.LogWarning("Key of {Table} has nullable columns ({Key}); reading it as one chunk", table.QualifiedName, string.Join(", ", table.KeyColumns));
-            ranges.Add(new Range(null, null, table.RowEstimate));
+            ranges.Add(new PlannedRange(null, null, table.RowEstimate));
         }
         else if (table.RowEstimate <= chunkRows && table.RowEstimate >= 0 && !await HasMoreRowsThanAsync(connection, table, chunkRows, cancellationToken).ConfigureAwait(false))
         {
-            ranges.Add(new Range(null, null, table.RowEstimate));
+            ranges.Add(new PlannedRange(null, null, table.RowEstimate));
         }
-        else if (keys.Count == 1 && KeyColumnKind.IsInteger(keys[0]))
+        else if (keys.Count == 1 && KeyColumnKind.IsInteger(keys[0]) && table.KeyIndex is not null)
         {
             ranges.AddRange(await PlanIntegerAsync(connection, table, keys[0], chunkRows, cancellationToken).ConfigureAwait(false));
         }
@@ -80,8 +84,6 @@ public sealed class ChunkPlanner
         return chunks;
     }
 
-    private sealed record Range(IReadOnlyList<KeyValue>? Lower, IReadOnlyList<KeyValue>? Upper, long Rows);
-
     /// <summary>
     /// Row estimates can be stale (or cached for a day on MySQL 8): check that a "small" table really is, by counting
     /// at most rows + 1 rows (a bounded scan).
@@ -94,75 +96,83 @@ public sealed class ChunkPlanner
         return long.Parse(count ?? "0", CultureInfo.InvariantCulture) > rows;
     }
 
-    private async Task<List<Range>> PlanIntegerAsync(MySqlConnection connection, SourceTable table, SourceColumn key, long chunkRows, CancellationToken cancellationToken)
+    private async Task<List<PlannedRange>> PlanIntegerAsync(MySqlConnection connection, SourceTable table, SourceColumn key, long chunkRows, CancellationToken cancellationToken)
     {
         var id = SqlText.Identifier(key.Name);
         var from = SqlText.Table(table.Database, table.Name);
         var minMax = await connection.QueryTextRowsAsync($"SELECT MIN({id}), MAX({id}) FROM {from}", cancellationToken).ConfigureAwait(false);
         if (minMax.Count == 0 || minMax[0][0] is null)
         {
-            return [new Range(null, null, 0)];
+            return [new PlannedRange(null, null, 0)];
         }
 
         var min = Int128.Parse(minMax[0][0]!, CultureInfo.InvariantCulture);
         var max = Int128.Parse(minMax[0][1]!, CultureInfo.InvariantCulture);
-        var estimate = Math.Max(table.RowEstimate, chunkRows + 1);
-        var count = (int)Math.Clamp((estimate + chunkRows - 1) / chunkRows, 1, MaxRanges);
+        var isUnique = table.KeySource is TableKeySource.PrimaryKey or TableKeySource.UniqueNotNull;
         var span = max - min + 1;
-        var step = (span + count - 1) / count;
-        if (step < 1)
-        {
-            step = 1;
-        }
 
-        // Interior boundaries min + i*step; the outer bounds stay open.
-        var bounds = new List<Int128?> { null };
-        for (var b = min + step; b <= max; b += step)
+        // Past the small-table check the table holds more than a chunk, whatever a stale estimate says.
+        var estimate = Math.Max(table.RowEstimate, chunkRows + 1);
+        var ranges = IntegerKeyRange.Split(min, max, IntegerKeyRange.Count(min, max, estimate, chunkRows, isUnique, MaxRanges));
+        var skewRows = (long)(SkewFactor * chunkRows);
+        var density = isUnique ? (double)Int128.Min(estimate, span) / (double)span : 1.0;
+        var pieces = new List<PlannedRange>(ranges.Count);
+        var explained = 0;
+        var counted = 0;
+        var sampled = 0;
+        foreach (var range in ranges)
         {
-            bounds.Add(b);
-        }
+            var lower = range.Lower is { } l ? Integer(l) : null;
+            var upper = range.Upper is { } u ? Integer(u) : null;
+            if (isUnique && range.Width <= skewRows)
+            {
+                // A unique key holds at most one row per value: this range cannot be skewed, so it needs no query.
+                pieces.Add(new PlannedRange(lower, upper, (long)Math.Ceiling((double)range.Width * density)));
+                continue;
+            }
 
-        bounds.Add(null);
-        var pieces = new List<Range>(bounds.Count);
-        for (var i = 0; i + 1 < bounds.Count; i++)
-        {
-            var lower = bounds[i] is { } l ? Integer(l) : null;
-            var upper = bounds[i + 1] is { } u ? Integer(u) : null;
+            explained++;
             var rows = await EstimateRowsAsync(connection, table, [key], lower, upper, cancellationToken).ConfigureAwait(false);
-            if (rows > SkewFactor * chunkRows)
+            if (isUnique)
             {
-                logger.LogDebug("Range {Lower}..{Upper} of {Table} holds ~{Rows} rows; sub-splitting by sampled keys", bounds[i], bounds[i + 1], table.QualifiedName, rows);
-                pieces.AddRange(await SampleAsync(connection, table, [key], lower, upper, chunkRows, cancellationToken).ConfigureAwait(false));
+                rows = (long)Int128.Min(rows, range.Width);
             }
-            else
+
+            if (rows > skewRows)
             {
-                pieces.Add(new Range(lower, upper, rows));
+                // EXPLAIN overestimates ranges (MariaDB by about 2x on a dense primary key): count, at most one row past
+                // the limit, before paying for a sampling scan of the whole range.
+                counted++;
+                rows = await CountRowsUpToAsync(connection, table, key, lower, upper, skewRows + 1, cancellationToken).ConfigureAwait(false);
+                if (rows > skewRows)
+                {
+                    sampled++;
+                    logger.LogDebug("Range {Lower}..{Upper} of {Table} holds over {Rows} rows; sub-splitting by sampled keys", range.Lower, range.Upper, table.QualifiedName, skewRows);
+                    pieces.AddRange(await SampleAsync(connection, table, [key], lower, upper, chunkRows, cancellationToken).ConfigureAwait(false));
+                    continue;
+                }
             }
+
+            pieces.Add(new PlannedRange(lower, upper, rows));
         }
 
-        return MergeSmall(pieces, chunkRows);
+        logger.LogDebug(
+            "Integer key of {Table}: {Ranges} ranges, {Explained} estimated by EXPLAIN, {Counted} counted, {Sampled} sub-split",
+            table.QualifiedName, ranges.Count, explained, counted, sampled);
+        return PlannedRange.MergeSmall(pieces, chunkRows);
     }
 
     private static IReadOnlyList<KeyValue> Integer(Int128 value) => [new KeyValue(KeyValueKind.Number, value.ToString(CultureInfo.InvariantCulture))];
 
-    /// <summary>Joins neighbouring ranges while their estimates together stay within a chunk (sparse ids leave many near-empty ranges).</summary>
-    private static List<Range> MergeSmall(List<Range> pieces, long chunkRows)
+    /// <summary>The rows of [lower, upper), counted no further than <paramref name="limit"/> (an index range scan of at most that many entries).</summary>
+    private static async Task<long> CountRowsUpToAsync(
+        MySqlConnection connection, SourceTable table, SourceColumn key, IReadOnlyList<KeyValue>? lower, IReadOnlyList<KeyValue>? upper, long limit, CancellationToken cancellationToken)
     {
-        var merged = new List<Range>(pieces.Count);
-        foreach (var p in pieces)
-        {
-            if (merged.Count > 0 && merged[^1].Rows + p.Rows <= chunkRows)
-            {
-                var last = merged[^1];
-                merged[^1] = new Range(last.Lower, p.Upper, last.Rows + p.Rows);
-            }
-            else
-            {
-                merged.Add(p);
-            }
-        }
-
-        return merged;
+        var where = KeysetPredicate.Build([key], lower, upper);
+        var sql = $"SELECT COUNT(*) FROM (SELECT 1 FROM {SqlText.Table(table.Database, table.Name)}{ForceIndex(table)}" +
+                  (where is null ? string.Empty : " WHERE " + where) + $" LIMIT {limit.ToString(CultureInfo.InvariantCulture)}) AS probe";
+        var count = await connection.QueryScalarAsync(sql, cancellationToken).ConfigureAwait(false);
+        return long.Parse(count ?? "0", CultureInfo.InvariantCulture);
     }
 
     /// <summary>The optimizer's row estimate for a key range (EXPLAIN: index dives, no scan).</summary>
@@ -201,7 +211,7 @@ public sealed class ChunkPlanner
     /// Streams the key columns of [lower, upper) in key order and takes every <paramref name="chunkRows"/>-th key as a
     /// boundary (skipping a key equal to the previous boundary, which a non-unique override key can repeat).
     /// </summary>
-    private static async Task<List<Range>> SampleAsync(
+    private static async Task<List<PlannedRange>> SampleAsync(
         MySqlConnection connection,
         SourceTable table,
         IReadOnlyList<SourceColumn> keys,
@@ -214,7 +224,7 @@ public sealed class ChunkPlanner
         var orderBy = string.Join(", ", keys.Select(k => SqlText.Identifier(k.Name)));
         var sql = $"SELECT {string.Join(", ", keys.Select(KeyColumnKind.SampleExpression))} FROM {SqlText.Table(table.Database, table.Name)}{ForceIndex(table)}" +
                   (where is null ? string.Empty : " WHERE " + where) + $" ORDER BY {orderBy}";
-        var ranges = new List<Range>();
+        var ranges = new List<PlannedRange>();
         var currentLower = lower;
         long rowsInRange = 0;
         var reader = await connection.QueryAsync(sql, cancellationToken).ConfigureAwait(false);
@@ -233,7 +243,7 @@ public sealed class ChunkPlanner
                     var boundary = keys.Select((k, i) => KeyColumnKind.FromSample(k, values[i])).ToArray();
                     if (currentLower is null || !currentLower.SequenceEqual(boundary))
                     {
-                        ranges.Add(new Range(currentLower, boundary, rowsInRange));
+                        ranges.Add(new PlannedRange(currentLower, boundary, rowsInRange));
                         currentLower = boundary;
                         rowsInRange = 0;
                     }
@@ -243,7 +253,17 @@ public sealed class ChunkPlanner
             }
         }
 
-        ranges.Add(new Range(currentLower, upper, rowsInRange));
+        if (ranges.Count > 0 && rowsInRange < chunkRows / 2)
+        {
+            // A remainder under half a chunk rides with the previous range rather than becoming a tiny chunk of its own.
+            var last = ranges[^1];
+            ranges[^1] = new PlannedRange(last.Lower, upper, last.Rows + rowsInRange);
+        }
+        else
+        {
+            ranges.Add(new PlannedRange(currentLower, upper, rowsInRange));
+        }
+
         return ranges;
     }
 
