@@ -127,6 +127,13 @@ public sealed class StatusReadCostTests(ITestOutputHelper output)
         output.WriteLine($"GetInstanceAsync from memory: {fromMemory.Milliseconds:F3} ms, {fromMemory.AllocatedBytes / 1024.0:F1} KiB per call, {perCall.Heads} metadata requests, {perCall.Lists} listings, {perCall.Reads} reads");
         output.WriteLine($"status from store (2 batches): {fromStore.Milliseconds:F3} ms, {fromStore.AllocatedBytes / 1024.0:F1} KiB per call");
         output.WriteLine($"status from full history:      {full.Milliseconds:F2} ms, {full.AllocatedBytes / 1024.0 / 1024.0:F2} MiB per call");
+        // What an instance's cached history keeps in memory: the difference between holding one and three copies.
+        var held = new List<InstanceHistory> { (await runtime.Store.LoadAsync(id, CancellationToken.None))! };
+        var holdingOne = GC.GetTotalMemory(forceFullCollection: true);
+        held.Add((await runtime.Store.LoadAsync(id, CancellationToken.None))!);
+        held.Add((await runtime.Store.LoadAsync(id, CancellationToken.None))!);
+        var retained = (GC.GetTotalMemory(forceFullCollection: true) - holdingOne) / 2;
+        output.WriteLine($"a cached history of {held[0].Events.Count} events keeps {retained / 1024.0 / 1024.0:F2} MiB in memory");
 
         Assert.Equal(full.Result, fromStore.Result);
         Assert.Equal(EmbeddedDurableTaskClient.ToMetadata(id, full.Result, runtime.Options.DataConverter), fromMemory.Result);

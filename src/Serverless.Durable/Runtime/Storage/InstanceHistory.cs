@@ -10,7 +10,6 @@ namespace Serverless.Durable.Runtime.Storage;
 /// </summary>
 internal sealed class InstanceHistory
 {
-    private readonly List<HistoryBatch> batches = [];
     private readonly List<HistoryEvent> events = [];
     private readonly Dictionary<int, TaskScheduledEvent> outstandingActivities = [];
     private readonly Dictionary<int, TimerCreatedEvent> openTimers = [];
@@ -30,7 +29,8 @@ internal sealed class InstanceHistory
 
     public IReadOnlyList<HistoryEvent> Events => events;
 
-    public int BatchCount => batches.Count;
+    /// <summary>Batches appended; the batches themselves are not kept (each carries a custom status that may be large).</summary>
+    public int BatchCount { get; private set; }
 
     public ExecutionStartedEvent? ExecutionStarted { get; private set; }
 
@@ -58,7 +58,7 @@ internal sealed class InstanceHistory
 
     public void Append(HistoryBatch batch)
     {
-        batches.Add(batch);
+        BatchCount++;
         var episode = false;
         foreach (var e in batch.Events)
         {

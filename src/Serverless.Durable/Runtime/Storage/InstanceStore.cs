@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Serverless.Durable.History;
 using Serverless.Storage;
@@ -14,7 +15,9 @@ namespace Serverless.Durable.Runtime.Storage;
 /// </summary>
 internal sealed class InstanceStore
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    // The default encoder writes every '"' inside a string as \u0022: a custom status (JSON in a string) stored in
+    // every batch came out 1.8 times its size. Batches are never embedded in HTML, so only JSON's own escapes are needed.
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private readonly IObjectStore store;
     private readonly string instancesPrefix;
