@@ -54,6 +54,10 @@ public sealed class StatusReadCostTests(ITestOutputHelper output)
         });
         output.WriteLine($"listing alone: {listing.Milliseconds:F3} ms, {listing.AllocatedBytes / 1024.0:F1} KiB for {listing.Result} entries");
 
+        // The runtime's scan for work from other processes (every StorePollInterval) lists every object of the hub.
+        var scan = await MeasureAsync(20, () => runtime.Store.ScanInstancesAsync(CancellationToken.None));
+        output.WriteLine($"store scan for other processes' work: {scan.Milliseconds:F3} ms, {scan.AllocatedBytes / 1024.0:F1} KiB for {scan.Result.All.Count} instance(s)");
+
         output.WriteLine($"history: {Episodes + 1} batches, {historyBytes / 1024.0 / 1024.0:F2} MiB, custom status {CustomStatusBytes / 1024} KiB per batch");
         output.WriteLine($"full history read (before): {full.Milliseconds:F2} ms, {full.AllocatedBytes / 1024.0 / 1024.0:F2} MiB allocated per call");
         output.WriteLine($"GetInstanceAsync (after):   {cheap.Milliseconds:F3} ms, {cheap.AllocatedBytes / 1024.0:F1} KiB allocated per call, {readsPerCall} reads, {listsPerCall} listing(s)");
