@@ -49,6 +49,7 @@ public static class SnapshotJobChild
     /// <summary>The child's side: runs the job and prints its figures; a failed job prints its progress messages first.</summary>
     public static async Task<int> ChildAsync(string jobSpecPath, string stateFolder)
     {
+        using var allocations = Environment.GetEnvironmentVariable("SERVERLESS_BENCH_SNAPSHOT_ALLOCATIONS") == "1" ? new AllocationSampler() : null;
         var progress = new LastMessages();
         var sw = Stopwatch.StartNew();
         // Diagnostic knob: how often the runner reads the instance's status (each read loads the whole history).
@@ -67,6 +68,11 @@ public static class SnapshotJobChild
             {
                 Console.WriteLine(line);
             }
+        }
+
+        if (allocations is not null)
+        {
+            Console.WriteLine("allocations by type (sampled): " + allocations.Top(25));
         }
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

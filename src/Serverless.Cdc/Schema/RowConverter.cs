@@ -48,31 +48,42 @@ public sealed class RowConverter
     public void AppendRow(MySqlResultReader reader, ParquetRowBatch batch, ReadOnlySpan<byte> encodedPosition, long timestampMicros)
     {
         ArgumentNullException.ThrowIfNull(reader);
+        AppendRow(reader.CurrentRow, batch, encodedPosition, timestampMicros);
+    }
+
+    /// <inheritdoc cref="AppendRow(MySqlResultReader, ParquetRowBatch, ReadOnlySpan{byte}, long)"/>
+    public void AppendRow(MySqlRawRow row, ParquetRowBatch batch, ReadOnlySpan<byte> encodedPosition, long timestampMicros)
+    {
         ArgumentNullException.ThrowIfNull(batch);
         var n = conversions.Length;
+        if (row.FieldCount != n)
+        {
+            throw new ArgumentException($"The row has {row.FieldCount} fields; table {mapping.Table.QualifiedName} maps {n} columns.", nameof(row));
+        }
+
+        var columns = batch.ColumnBuffers;
         for (var i = 0; i < n; i++)
         {
-            var buffer = batch.Columns[i];
-            if (reader.IsDBNull(i))
+            var buffer = columns[i];
+            if (row.IsNull(i))
             {
                 buffer.AppendNull();
                 continue;
             }
 
-            AppendValue(reader, i, buffer);
+            AppendValue(row[i], i, buffer);
         }
 
-        batch.Columns[n].Append(encodedPosition);
-        batch.Columns[n + 1].Append(timestampMicros);
+        columns[n].Append(encodedPosition);
+        columns[n + 1].Append(timestampMicros);
         if (mapping.SoftDelete)
         {
-            batch.Columns[n + 2].Append(false);
+            columns[n + 2].Append(false);
         }
     }
 
-    private void AppendValue(MySqlResultReader reader, int i, ParquetColumnBuffer buffer)
+    private void AppendValue(ReadOnlySpan<byte> raw, int i, ParquetColumnBuffer buffer)
     {
-        var raw = reader.GetRawBytes(i);
         switch (conversions[i])
         {
             case ValueConversion.Int8:
@@ -85,6 +96,9 @@ public sealed class RowConverter
                 break;
             case ValueConversion.UInt64Decimal:
                 buffer.Append(TextValueParser.TryParseUInt64(raw, out var u) ? new ParquetDecimal(u, 0) : throw Invalid(i, raw, "an unsigned 64-bit integer"));
+                break;
+            case ValueConversion.Decimal when TextValueParser.TryParseUnscaledInt64(raw, out var unscaled64, out var scale64):
+                buffer.AppendDecimal(unscaled64, scale64);
                 break;
             case ValueConversion.Decimal:
                 buffer.Append(TextValueParser.TryParseUnscaled(raw, out var unscaled, out var scale) ? new ParquetDecimal(unscaled, scale) : throw Invalid(i, raw, "a DECIMAL of at most 38 digits"));
@@ -122,9 +136,9 @@ public sealed class RowConverter
             case ValueConversion.TimestampUtc:
                 {
                     var v = TextValueParser.TryParseDateTime(raw, out var dt) ? dt : throw Invalid(i, raw, "a DATETIME/TIMESTAMP");
-                    if (v.IsValid)
+                    if (v.TryGetUnixMicroseconds(out var micros))
                     {
-                        buffer.Append(v.ToUnixMicroseconds());
+                        buffer.Append(micros);
                     }
                     else if (zeroDateIsNull)
                     {

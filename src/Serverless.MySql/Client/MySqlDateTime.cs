@@ -37,7 +37,32 @@ public readonly record struct MySqlDateTime(int Year, int Month, int Day, int Ho
     }
 
     /// <summary>Microseconds since 1970-01-01T00:00:00 of this wall-clock time (for Parquet/Delta timestamps).</summary>
-    public long ToUnixMicroseconds() => (ToDateTime(DateTimeKind.Utc).Ticks - DateTime.UnixEpoch.Ticks) / 10;
+    public long ToUnixMicroseconds() => TryGetUnixMicroseconds(out var micros)
+        ? micros
+        : throw new InvalidCastException($"MySQL date '{this}' has no instant (zero or out-of-range parts); check IsZero/IsValid first.");
+
+    /// <summary>
+    /// <see cref="ToUnixMicroseconds"/> for a valid value, false otherwise: one validity check and integer calendar
+    /// arithmetic, no DateTime (the row decoder calls this once per temporal field).
+    /// </summary>
+    public bool TryGetUnixMicroseconds(out long micros)
+    {
+        if (!IsValid)
+        {
+            micros = 0;
+            return false;
+        }
+
+        // Days from 1970-01-01 in the proleptic Gregorian calendar, with years starting in March so leap days come last.
+        var y = Year - (Month <= 2 ? 1 : 0);
+        var era = y / 400;
+        var yearOfEra = y - (era * 400);
+        var dayOfYear = ((153 * (Month + (Month > 2 ? -3 : 9))) + 2) / 5 + Day - 1;
+        var dayOfEra = (yearOfEra * 365) + (yearOfEra / 4) - (yearOfEra / 100) + dayOfYear;
+        var days = (era * 146_097L) + dayOfEra - 719_468;
+        micros = (((((days * 24) + Hour) * 60) + Minute) * 60 + Second) * 1_000_000L + Microsecond;
+        return true;
+    }
 
     public static MySqlDateTime FromDateTime(DateTime value) =>
         new(value.Year, value.Month, value.Day, value.Hour, value.Minute, value.Second, (int)(value.Ticks % TimeSpan.TicksPerSecond / 10));

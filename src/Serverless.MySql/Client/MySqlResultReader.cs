@@ -460,6 +460,16 @@ public sealed class MySqlResultReader : IAsyncDisposable
 
     public bool IsDBNull(int ordinal) => fieldLength[CheckOrdinal(ordinal)] < 0;
 
+    /// <summary>The current row's fields as byte ranges (see <see cref="MySqlRawRow"/>).</summary>
+    public MySqlRawRow CurrentRow
+    {
+        get
+        {
+            EnsureRow();
+            return new MySqlRawRow(row.Span, fieldStart.AsSpan(0, columns.Length), fieldLength.AsSpan(0, columns.Length));
+        }
+    }
+
     /// <summary>The field's bytes as sent (text rendering, or raw bytes for binary columns). Valid until the next read.</summary>
     public ReadOnlySpan<byte> GetRawBytes(int ordinal)
     {
@@ -644,12 +654,16 @@ public sealed class MySqlResultReader : IAsyncDisposable
             throw new ArgumentOutOfRangeException(nameof(ordinal), ordinal, $"The result has {columns.Length} columns.");
         }
 
+        EnsureRow();
+        return ordinal;
+    }
+
+    private void EnsureRow()
+    {
         if (state != State.Rows || row.IsEmpty)
         {
             throw new InvalidOperationException("No current row: call ReadAsync first and check that it returned true.");
         }
-
-        return ordinal;
     }
 
     private InvalidCastException NullValue(int ordinal) =>

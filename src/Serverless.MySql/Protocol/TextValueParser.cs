@@ -42,6 +42,49 @@ public static class TextValueParser
     }
 
     /// <summary>
+    /// Parses a DECIMAL's text of at most 18 digits (DECIMAL(p,s) with p &lt;= 18, the common case) into a 64-bit
+    /// unscaled value and its scale (the number of digits after the point, as the server sent them). False for more
+    /// digits or malformed text; <see cref="TryParseUnscaled"/> handles every DECIMAL.
+    /// </summary>
+    public static bool TryParseUnscaledInt64(ReadOnlySpan<byte> text, out long unscaled, out int scale)
+    {
+        unscaled = 0;
+        scale = 0;
+        var i = SignLength(text, out var negative);
+
+        // 18 digits always fit a long, so no overflow check is needed inside the loop.
+        var digits = 0;
+        var point = -1;
+        long magnitude = 0;
+        for (; i < text.Length; i++)
+        {
+            var d = (uint)(text[i] - '0');
+            if (d <= 9)
+            {
+                magnitude = (magnitude * 10) + d;
+                digits++;
+            }
+            else if (text[i] == '.' && point < 0)
+            {
+                point = digits;
+            }
+            else
+            {
+                return false;
+            }
+        }
+
+        if (digits == 0 || digits > 18)
+        {
+            return false;
+        }
+
+        scale = point < 0 ? 0 : digits - point;
+        unscaled = negative ? -magnitude : magnitude;
+        return true;
+    }
+
+    /// <summary>
     /// Parses a DECIMAL's text into an unscaled 128-bit integer and scale (value = unscaled × 10^-scale), for up to
     /// 38 significant digits. Trailing fractional zeros are kept when they fit (scale = the column's scale) and dropped
     /// otherwise (scale then smaller than the column's).
@@ -50,13 +93,7 @@ public static class TextValueParser
     {
         unscaled = 0;
         scale = 0;
-        var i = 0;
-        var negative = false;
-        if (text.Length > 0 && (text[0] == '-' || text[0] == '+'))
-        {
-            negative = text[0] == '-';
-            i = 1;
-        }
+        var i = SignLength(text, out var negative);
 
         if (i == text.Length)
         {
@@ -247,6 +284,13 @@ public static class TextValueParser
         }
 
         return true;
+    }
+
+    /// <summary>1 when the text starts with '-' or '+' (<paramref name="negative"/> for '-'), else 0.</summary>
+    private static int SignLength(ReadOnlySpan<byte> text, out bool negative)
+    {
+        negative = text.Length > 0 && text[0] == '-';
+        return text.Length > 0 && (text[0] == '-' || text[0] == '+') ? 1 : 0;
     }
 
     private static bool Digits(ReadOnlySpan<byte> text, out int value)

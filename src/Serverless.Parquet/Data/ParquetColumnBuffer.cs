@@ -24,10 +24,23 @@ public sealed class ParquetColumnBuffer
     private int _capacity;
     private int _byteLength;
 
+    // DECIMAL columns: the scale and the exclusive bound 10^precision of the unscaled value (the 64-bit form is 0 for
+    // decimals stored as bytes).
+    private readonly int _decimalScale;
+    private readonly Int128 _decimalLimit;
+    private readonly long _decimalLimit64;
+
     public ParquetColumnBuffer(ParquetColumn column, int capacity = 1024)
     {
         ArgumentNullException.ThrowIfNull(column);
         Column = column;
+        if (column.IsDecimal)
+        {
+            _decimalScale = column.LogicalType!.Scale;
+            _decimalLimit = Pow10(column.LogicalType.Precision);
+            _decimalLimit64 = column.PhysicalType is ParquetPhysicalType.Int32 or ParquetPhysicalType.Int64 ? (long)_decimalLimit : 0;
+        }
+
         EnsureCapacity(Math.Max(1, capacity));
     }
 
@@ -203,9 +216,8 @@ public sealed class ParquetColumnBuffer
             throw new ArgumentException($"Column '{Column.Name}' ({Column}) is not a DECIMAL column.");
         }
 
-        var unscaled = value.Rescale(Column.LogicalType!.Scale).Unscaled;
-        var limit = Pow10(Column.LogicalType.Precision);
-        if (unscaled >= limit || unscaled <= -limit)
+        var unscaled = value.Rescale(_decimalScale).Unscaled;
+        if (unscaled >= _decimalLimit || unscaled <= -_decimalLimit)
         {
             throw new ArgumentOutOfRangeException(nameof(value), $"{value} does not fit column '{Column.Name}' {Column.LogicalType}.");
         }
@@ -222,6 +234,29 @@ public sealed class ParquetColumnBuffer
                     break;
                 }
         }
+    }
+
+    /// <summary>
+    /// Appends the decimal <paramref name="unscaled"/> × 10^-<paramref name="scale"/>: the fast path when the scale is
+    /// the column's and the column stores INT32/INT64 (precision up to 18), else as <see cref="Append(ParquetDecimal)"/>.
+    /// </summary>
+    public void AppendDecimal(long unscaled, int scale)
+    {
+        if (scale == _decimalScale && unscaled < _decimalLimit64 && unscaled > -_decimalLimit64)
+        {
+            if (Column.PhysicalType == ParquetPhysicalType.Int64)
+            {
+                Append(unscaled);
+            }
+            else
+            {
+                Append((int)unscaled);
+            }
+
+            return;
+        }
+
+        Append(new ParquetDecimal(unscaled, scale));
     }
 
     public void AppendRange(ReadOnlySpan<int> values)

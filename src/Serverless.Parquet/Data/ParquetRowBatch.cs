@@ -3,22 +3,27 @@ namespace Serverless.Parquet;
 /// <summary>Column buffers for a run of rows of one schema (the columnar unit the writer takes and the reader returns).</summary>
 public sealed class ParquetRowBatch
 {
+    private readonly ParquetColumnBuffer[] _buffers;
+
     public ParquetRowBatch(ParquetSchema schema, int capacity = 1024)
     {
         ArgumentNullException.ThrowIfNull(schema);
         Schema = schema;
-        Columns = schema.Columns.Select(c => new ParquetColumnBuffer(c, capacity)).ToArray();
+        _buffers = schema.Columns.Select(c => new ParquetColumnBuffer(c, capacity)).ToArray();
     }
 
     internal ParquetRowBatch(ParquetSchema schema, ParquetColumnBuffer[] columns)
     {
         Schema = schema;
-        Columns = columns;
+        _buffers = columns;
     }
 
     public ParquetSchema Schema { get; }
 
-    public IReadOnlyList<ParquetColumnBuffer> Columns { get; }
+    public IReadOnlyList<ParquetColumnBuffer> Columns => _buffers;
+
+    /// <summary><see cref="Columns"/> as a span, for per-row loops that should not pay an interface call per column.</summary>
+    public ReadOnlySpan<ParquetColumnBuffer> ColumnBuffers => _buffers;
 
     /// <summary>Rows in the batch; throws when the columns disagree.</summary>
     public int RowCount

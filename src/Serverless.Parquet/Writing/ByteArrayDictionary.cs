@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using Serverless.Parquet.Encodings;
@@ -8,18 +9,20 @@ namespace Serverless.Parquet.Writing;
 /// Distinct byte-array values of a column chunk in an open-addressing hash table; the entries are kept directly as
 /// the PLAIN-encoded dictionary page body, so no value is allocated separately.
 /// </summary>
-internal sealed class ByteArrayDictionary
+internal sealed class ByteArrayDictionary : IDisposable
 {
+    // Arrays come from the shared pool: a snapshot builds a writer per chunk file, and these grew afresh each time.
     private readonly bool _lengthPrefixed;
-    private int[] _slots = new int[1024];
-    private int[] _hashes = new int[1024];
-    private int[] _starts = new int[512];
-    private int[] _lengths = new int[512];
+    private int[] _slots;
+    private int _slotCount = 1024;
+    private int[] _hashes = ArrayPool<int>.Shared.Rent(512);
+    private int[] _starts = ArrayPool<int>.Shared.Rent(512);
+    private int[] _lengths = ArrayPool<int>.Shared.Rent(512);
 
     public ByteArrayDictionary(bool lengthPrefixed)
     {
         _lengthPrefixed = lengthPrefixed;
-        Array.Fill(_slots, -1);
+        _slots = PooledArrays.RentSlots(_slotCount);
     }
 
     public ByteBuffer Plain { get; } = new(4096);
@@ -28,9 +31,25 @@ internal sealed class ByteArrayDictionary
 
     public void Clear()
     {
-        Array.Fill(_slots, -1);
+        _slots.AsSpan(0, _slotCount).Fill(-1);
         Count = 0;
         Plain.Clear();
+    }
+
+    public void Dispose()
+    {
+        if (_slotCount == 0)
+        {
+            return;
+        }
+
+        ArrayPool<int>.Shared.Return(_slots);
+        ArrayPool<int>.Shared.Return(_hashes);
+        ArrayPool<int>.Shared.Return(_starts);
+        ArrayPool<int>.Shared.Return(_lengths);
+        _slots = _hashes = _starts = _lengths = [];
+        _slotCount = 0;
+        Plain.Dispose();
     }
 
     /// <summary>Returns the index of <paramref name="value"/>, adding it when new.</summary>
@@ -38,7 +57,7 @@ internal sealed class ByteArrayDictionary
     public int GetOrAdd(ReadOnlySpan<byte> value)
     {
         var hash = Hash(value);
-        var mask = _slots.Length - 1;
+        var mask = _slotCount - 1;
         var slot = hash & mask;
         while (true)
         {
@@ -57,11 +76,11 @@ internal sealed class ByteArrayDictionary
         }
 
         var index = Count++;
-        if (index == _starts.Length)
+        if (index == _starts.Length || index == _lengths.Length || index == _hashes.Length)
         {
-            Array.Resize(ref _starts, index * 2);
-            Array.Resize(ref _lengths, index * 2);
-            Array.Resize(ref _hashes, index * 2);
+            PooledArrays.Grow(ref _starts, index * 2, index);
+            PooledArrays.Grow(ref _lengths, index * 2, index);
+            PooledArrays.Grow(ref _hashes, index * 2, index);
         }
 
         if (_lengthPrefixed)
@@ -74,7 +93,7 @@ internal sealed class ByteArrayDictionary
         _hashes[index] = hash;
         Plain.Write(value);
         _slots[slot] = index;
-        if (Count * 2 > _slots.Length)
+        if (Count * 2 > _slotCount)
         {
             Rehash();
         }
@@ -82,22 +101,7 @@ internal sealed class ByteArrayDictionary
         return index;
     }
 
-    private void Rehash()
-    {
-        _slots = new int[_slots.Length * 2];
-        Array.Fill(_slots, -1);
-        var mask = _slots.Length - 1;
-        for (var i = 0; i < Count; i++)
-        {
-            var slot = _hashes[i] & mask;
-            while (_slots[slot] >= 0)
-            {
-                slot = (slot + 1) & mask;
-            }
-
-            _slots[slot] = i;
-        }
-    }
+    private void Rehash() => PooledArrays.Rehash(ref _slots, ref _slotCount, Count, i => _hashes[i]);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int Hash(ReadOnlySpan<byte> value)

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using Serverless.Parquet.Encodings;
@@ -22,13 +23,15 @@ internal sealed class ColumnChunkWriter : IDisposable
     private readonly ByteBuffer _body;
     private readonly ByteBuffer _compressed;
     private readonly CompactWriter _header;
-    private readonly Dictionary<int, int>? _intDictionary;
-    private readonly Dictionary<long, int>? _longDictionary;
+    private const int EarlyDictionaryCheckValues = 4096;
+    private readonly NumericDictionary? _intDictionary;
+    private readonly NumericDictionary? _longDictionary;
     private readonly ByteArrayDictionary? _bytesDictionary;
     private readonly ByteBuffer? _numericDictionaryPlain;
-    private int[] _defLevels = new int[1024];
-    private int[] _indices = new int[1024];
-    private bool[] _bools = new bool[1024];
+    // Page-sized scratch from the shared pool: a writer per snapshot chunk grew these to a page's rows every time.
+    private int[] _defLevels = ArrayPool<int>.Shared.Rent(1024);
+    private int[] _indices = ArrayPool<int>.Shared.Rent(1024);
+    private bool[] _bools = ArrayPool<bool>.Shared.Rent(1024);
     private int _pageValues;
     private int _pageNonNull;
     private bool _dictionaryMode;
@@ -54,11 +57,11 @@ internal sealed class ColumnChunkWriter : IDisposable
             switch (column.PhysicalType)
             {
                 case ParquetPhysicalType.Int32 or ParquetPhysicalType.Float:
-                    _intDictionary = [];
+                    _intDictionary = new NumericDictionary();
                     _numericDictionaryPlain = new ByteBuffer(4096);
                     break;
                 case ParquetPhysicalType.Int64 or ParquetPhysicalType.Double:
-                    _longDictionary = [];
+                    _longDictionary = new NumericDictionary();
                     _numericDictionaryPlain = new ByteBuffer(4096);
                     break;
                 default:
@@ -250,7 +253,18 @@ internal sealed class ColumnChunkWriter : IDisposable
         _pages.Clear();
         _plain.Dispose();
         _numericDictionaryPlain?.Dispose();
-        _bytesDictionary?.Plain.Dispose();
+        _bytesDictionary?.Dispose();
+        if (_defLevels.Length > 0)
+        {
+            ArrayPool<int>.Shared.Return(_defLevels);
+            ArrayPool<int>.Shared.Return(_indices);
+            ArrayPool<bool>.Shared.Return(_bools);
+            _defLevels = _indices = [];
+            _bools = [];
+        }
+
+        _intDictionary?.Dispose();
+        _longDictionary?.Dispose();
     }
 
     private long PageBytes() => _dictionaryMode ? _pageNonNull * 2L : _plain.Length;
@@ -346,6 +360,7 @@ internal sealed class ColumnChunkWriter : IDisposable
                 _pendingFallback = true;
             }
 
+            GiveUpDictionaryEarlyIfDistinct();
             return;
         }
 
@@ -383,14 +398,11 @@ internal sealed class ColumnChunkWriter : IDisposable
         for (var k = 0; k < values.Length; k++)
         {
             var bits = values[k];
-            ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(dictionary, bits, out var exists);
-            if (!exists)
+            indices[k] = dictionary.GetOrAdd(bits, out var added);
+            if (added)
             {
-                slot = dictionary.Count - 1;
                 _numericDictionaryPlain!.WriteInt32LittleEndian(bits);
             }
-
-            indices[k] = slot;
         }
 
         _pageNonNull += values.Length;
@@ -398,6 +410,8 @@ internal sealed class ColumnChunkWriter : IDisposable
         {
             _pendingFallback = true;
         }
+
+        GiveUpDictionaryEarlyIfDistinct();
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -414,19 +428,30 @@ internal sealed class ColumnChunkWriter : IDisposable
         for (var k = 0; k < values.Length; k++)
         {
             var bits = values[k];
-            ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(dictionary, bits, out var exists);
-            if (!exists)
+            indices[k] = dictionary.GetOrAdd(bits, out var added);
+            if (added)
             {
-                slot = dictionary.Count - 1;
                 BinaryPrimitives.WriteInt64LittleEndian(_numericDictionaryPlain!.GetSpan(8), bits);
                 _numericDictionaryPlain.Advance(8);
             }
-
-            indices[k] = slot;
         }
 
         _pageNonNull += values.Length;
         if (_numericDictionaryPlain!.Length > _options.DictionaryPageSizeLimit)
+        {
+            _pendingFallback = true;
+        }
+
+        GiveUpDictionaryEarlyIfDistinct();
+    }
+
+    /// <summary>
+    /// Decides on the dictionary after the first few thousand values instead of a whole first page: when most are
+    /// distinct (ids, timestamps, unique strings) hashing the rest of the page is wasted work.
+    /// </summary>
+    private void GiveUpDictionaryEarlyIfDistinct()
+    {
+        if (_dataPages == 0 && _pageNonNull >= EarlyDictionaryCheckValues && DictionaryCount > _pageNonNull * 3L / 4)
         {
             _pendingFallback = true;
         }
@@ -450,12 +475,12 @@ internal sealed class ColumnChunkWriter : IDisposable
 
     private void EnsurePageCapacity(int count)
     {
-        if (_defLevels.Length < count)
+        if (_defLevels.Length < count || _indices.Length < count || _bools.Length < count)
         {
             var size = Math.Max(count, _defLevels.Length * 2);
-            Array.Resize(ref _defLevels, size);
-            Array.Resize(ref _indices, size);
-            Array.Resize(ref _bools, size);
+            PooledArrays.Grow(ref _defLevels, size, _pageValues);
+            PooledArrays.Grow(ref _indices, size, _pageNonNull);
+            PooledArrays.Grow(ref _bools, size, _pageNonNull);
         }
     }
 
