@@ -402,13 +402,9 @@ public sealed partial class EmbeddedDurableRuntime : IAsyncDisposable
             }
 
             history.Append(batch);
-            state.PublishStatus(history.IsFinished || written.ETag is null
-                ? null
-                : new LiveInstanceStatus(
-                    history.ToSummary()!,
-                    written.Path,
-                    written.ETag,
-                    store.BatchPath(state.InstanceId, history.Generation, batchIndex + 1)));
+            state.PublishStatus(!history.IsFinished && history.ToSummary() is { } summary && written.ETag is { } etag
+                ? new LiveInstanceStatus(summary, written.Path, etag, store.BatchPath(state.InstanceId, history.Generation, batchIndex + 1))
+                : null);
             state.SessionRecorded(history);
             state.RemoveFromMailbox(mailbox.Count);
             foreach (var id in consumed)

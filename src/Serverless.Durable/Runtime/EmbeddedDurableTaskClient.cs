@@ -82,7 +82,8 @@ internal sealed class EmbeddedDurableTaskClient : DurableTaskClient
         while (true)
         {
             // Take the change signal before reading, so a change between the read and the wait is not missed.
-            // Polling reads only the newest batch; the full history is read once, at the end.
+            // An instance live in this runtime costs two metadata requests a change; otherwise polling reads only
+            // the newest batch. The ended execution's status is read once, at the end.
             var change = runtime.ChangeSignal;
             if (await ReadLiveSummaryAsync(instanceId, cancellationToken).ConfigureAwait(false) is not null)
             {

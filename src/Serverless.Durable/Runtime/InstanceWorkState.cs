@@ -15,6 +15,7 @@ internal sealed class InstanceWorkState
     private readonly List<(int Generation, HistoryEvent Event)> mailbox = [];
     private int queued;
     private int inboxDirty = 1;
+    private LiveInstanceStatus? publishedStatus;
 
     public InstanceWorkState(string instanceId)
     {
@@ -25,8 +26,6 @@ internal sealed class InstanceWorkState
 
     /// <summary>Held while an episode runs: one episode per instance at a time.</summary>
     public SemaphoreSlim EpisodeLock { get; } = new(1, 1);
-
-    private LiveInstanceStatus? publishedStatus;
 
     /// <summary>The history as of the last successful load or append (null forces a reload).</summary>
     public InstanceHistory? CachedHistory { get; private set; }
