@@ -67,16 +67,29 @@ public sealed class IntegerKeyRangeTests
         Assert.Equal((Int128)ulong.MaxValue + 1, signed.Aggregate(Int128.Zero, (sum, r) => sum + r.Width));
     }
 
-    [Fact]
-    public void DenseUniqueKeyGetsOneRangePerChunkEvenWhenTheEstimateIsTooHigh()
+    [Theory]
+    [InlineData(5_400_000)]
+    [InlineData(5_000_000)]
+    [InlineData(4_835_682)]
+    [InlineData(4_000_000)]
+    public void DenseUniqueKeyGetsOneRangePerChunkWhateverTheEstimateWithinAQuarter(long estimate)
     {
-        // 5M dense ids, InnoDB estimating 5.4M: a unique key cannot hold more rows than values.
-        var count = IntegerKeyRange.Count(1, 5_000_000, 5_400_000, 500_000, isUnique: true, maxRanges: 10_000);
+        // 5M dense ids: a unique key cannot hold more rows than values, and an estimate near the span is taken as dense.
+        var count = IntegerKeyRange.Count(1, 5_000_000, estimate, 500_000, isUnique: true, maxRanges: 10_000);
         var ranges = IntegerKeyRange.Split(1, 5_000_000, count);
 
         Assert.Equal(10, count);
         Assert.All(ranges, r => Assert.Equal(500_000, r.Width));
+    }
+
+    [Fact]
+    public void NonUniqueKeyOrSparseUniqueKeyIsCountedByTheEstimate()
+    {
         Assert.Equal(11, IntegerKeyRange.Count(1, 5_000_000, 5_400_000, 500_000, isUnique: false, maxRanges: 10_000));
+        Assert.Equal(8, IntegerKeyRange.Count(1, 5_000_000, 4_000_000, 500_000, isUnique: false, maxRanges: 10_000));
+
+        // Half full by estimate: ranges of two chunks of values, each about a chunk of rows.
+        Assert.Equal(5, IntegerKeyRange.Count(1, 5_000_000, 2_500_000, 500_000, isUnique: true, maxRanges: 10_000));
     }
 
     [Theory]

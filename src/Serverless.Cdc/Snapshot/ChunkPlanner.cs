@@ -109,13 +109,12 @@ public sealed class ChunkPlanner
         var min = Int128.Parse(minMax[0][0]!, CultureInfo.InvariantCulture);
         var max = Int128.Parse(minMax[0][1]!, CultureInfo.InvariantCulture);
         var isUnique = table.KeySource is TableKeySource.PrimaryKey or TableKeySource.UniqueNotNull;
-        var span = max - min + 1;
 
         // Past the small-table check the table holds more than a chunk, whatever a stale estimate says.
         var estimate = Math.Max(table.RowEstimate, chunkRows + 1);
         var ranges = IntegerKeyRange.Split(min, max, IntegerKeyRange.Count(min, max, estimate, chunkRows, isUnique, MaxRanges));
         var skewRows = (long)(SkewFactor * chunkRows);
-        var density = isUnique ? (double)Int128.Min(estimate, span) / (double)span : 1.0;
+        var fill = IntegerKeyRange.Fill(min, max, estimate);
         var pieces = new List<PlannedRange>(ranges.Count);
         var explained = 0;
         var counted = 0;
@@ -127,7 +126,7 @@ public sealed class ChunkPlanner
             if (isUnique && range.Width <= skewRows)
             {
                 // A unique key holds at most one row per value: this range cannot be skewed, so it needs no query.
-                pieces.Add(new PlannedRange(lower, upper, (long)Math.Ceiling((double)range.Width * density)));
+                pieces.Add(new PlannedRange(lower, upper, (long)Math.Ceiling((double)range.Width * fill)));
                 continue;
             }
 
