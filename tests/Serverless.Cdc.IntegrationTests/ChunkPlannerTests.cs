@@ -146,6 +146,22 @@ public sealed class ChunkPlannerTests(ChunkPlannerTests.PlannerTables tables) : 
     }
 
     [Fact]
+    public async Task OverrideKeyBackedByAUniqueIndexIsPlannedLikeAPrimaryKey()
+    {
+        var table = await TableAsync("dense", ["id"]);
+
+        var (chunks, work) = await PlanMeasuredAsync(table, 1000);
+        var counts = await AssertTilesAsync(table, chunks);
+
+        // The index is looked up (information_schema), then MIN/MAX: still no EXPLAIN and no key scan.
+        Assert.Equal(TableKeySource.Override, table.KeySource);
+        Assert.Equal(2, work.Selects);
+        Assert.Equal(0, work.KeyLookups);
+        Assert.Equal(20, chunks.Count);
+        Assert.All(counts, c => Assert.Equal(1000, c));
+    }
+
+    [Fact]
     public async Task SkewedSparseIntegerKeyIsSubSplitAndEmptyRangesMerged()
     {
         var table = await TableAsync("sparse");

@@ -9,12 +9,13 @@ namespace Serverless.Cdc.Snapshot;
 /// <summary>
 /// Splits a table into <see cref="SnapshotChunk"/>s of about <c>chunkRows</c> rows.
 /// <list type="bullet">
-/// <item>Single indexed integer key: MIN..MAX is cut into equal ranges. When the key is unique (primary key or unique
-/// NOT NULL key) a range can hold no more rows than its width, so a range at most <see cref="SkewFactor"/> chunks wide
-/// is taken as is: a dense key is planned from MIN/MAX alone, with no estimate and no scan. Wider ranges
-/// (sparse ids, or a key override that may repeat values) get the optimizer's estimate (EXPLAIN, an index dive); one
-/// estimated above the skew limit is counted with a scan bounded by that limit, and only a range that really holds
-/// more (clustered ids among sparse ones) is sub-split at sampled boundaries. Near-empty and small ranges are merged.</item>
+/// <item>Single indexed integer key: MIN..MAX is cut into equal ranges. When the key is unique (primary key, unique
+/// NOT NULL key, or an override backed by a unique index of that column) a range can hold no more rows than its
+/// width, so a range at most <see cref="SkewFactor"/> chunks wide is taken as is: a dense key is planned from MIN/MAX
+/// alone, with no estimate and no scan. Wider ranges (sparse ids, or an override that may repeat values) get the
+/// optimizer's estimate (EXPLAIN, an index dive); one estimated above the skew limit is counted with a scan bounded by
+/// that limit, and only a range that really holds more (clustered ids among sparse ones) is sub-split at sampled
+/// boundaries. Near-empty and small ranges are merged.</item>
 /// <item>Other keys (composite, strings, temporals, decimals, an override without an index): one streaming,
 /// index-ordered scan of the key columns only takes every chunkRows-th key as a boundary. Never OFFSET, which rescans
 /// from the start for each boundary. A last remainder under half a chunk joins the chunk before it.</item>
@@ -108,7 +109,8 @@ public sealed class ChunkPlanner
 
         var min = Int128.Parse(minMax[0][0]!, CultureInfo.InvariantCulture);
         var max = Int128.Parse(minMax[0][1]!, CultureInfo.InvariantCulture);
-        var isUnique = table.KeySource is TableKeySource.PrimaryKey or TableKeySource.UniqueNotNull;
+        var isUnique = table.KeySource is TableKeySource.PrimaryKey or TableKeySource.UniqueNotNull ||
+            await IsSingleColumnUniqueIndexAsync(connection, table, cancellationToken).ConfigureAwait(false);
 
         // Past the small-table check the table holds more than a chunk, whatever a stale estimate says.
         var estimate = Math.Max(table.RowEstimate, chunkRows + 1);
@@ -159,6 +161,24 @@ public sealed class ChunkPlanner
             "Integer key of {Table}: {Ranges} ranges, {Explained} estimated by EXPLAIN, {Counted} counted, {Sampled} sub-split",
             table.QualifiedName, ranges.Count, explained, counted, sampled);
         return PlannedRange.MergeSmall(pieces, chunkRows);
+    }
+
+    /// <summary>
+    /// Whether a key override's backing index is a unique index of that one column: then the override, like a primary
+    /// key, holds at most one row per value. An override may name any columns, so this is asked, not assumed.
+    /// </summary>
+    private static async Task<bool> IsSingleColumnUniqueIndexAsync(MySqlConnection connection, SourceTable table, CancellationToken cancellationToken)
+    {
+        if (table.KeySource != TableKeySource.Override || table.KeyIndex is null)
+        {
+            return false;
+        }
+
+        var parts = await connection.QueryTextRowsAsync(
+            "SELECT NON_UNIQUE FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = " + SqlText.String(table.Database) +
+            " AND TABLE_NAME = " + SqlText.String(table.Name) + " AND INDEX_NAME = " + SqlText.String(table.KeyIndex),
+            cancellationToken).ConfigureAwait(false);
+        return parts.Count == 1 && parts[0][0] == "0";
     }
 
     private static IReadOnlyList<KeyValue> Integer(Int128 value) => [new KeyValue(KeyValueKind.Number, value.ToString(CultureInfo.InvariantCulture))];
