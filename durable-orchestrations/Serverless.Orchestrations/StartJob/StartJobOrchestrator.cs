@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using Microsoft.Extensions.Logging;
 using Serverless.Cdc.Schema;
 using Serverless.Cdc.Snapshot;
@@ -9,9 +10,10 @@ using Serverless.Orchestrations.Lake;
 namespace Serverless.Orchestrations.StartJob;
 
 /// <summary>
-/// Starts a job: Preflight → P0 → discover tables → MigrateTable per table → PlanChunks per table → ReadChunk for all
-/// chunks of all tables under one bound, each table's finished chunks committed in groups (CommitChunks, in sequence
-/// order per table) as they complete → CompleteTableSnapshot per table. Tables an earlier run completed are skipped.
+/// Starts a job: Preflight → P0 → discover tables → per table MigrateTable then PlanChunks (a few tables at a time),
+/// and as each table is planned its chunks join one ReadChunk queue shared round-robin by all planned tables under the
+/// parallelism bound; each table's finished chunks are committed in groups (CommitChunks, in sequence order per table)
+/// as they complete → CompleteTableSnapshot per table. Tables an earlier run completed are skipped.
 /// The custom status carries per-table progress. Preflight problems end the orchestration with every problem listed.
 /// </summary>
 public sealed class StartJobOrchestrator(ILogger<StartJobOrchestrator> logger) : TaskOrchestrator<StartJobInput, StartJobResult>
@@ -35,12 +37,12 @@ public sealed class StartJobOrchestrator(ILogger<StartJobOrchestrator> logger) :
         ArgumentOutOfRangeException.ThrowIfLessThan(input.ChunksPerCommit, 1);
         var log = context.CreateReplaySafeLogger(logger);
         var job = input.JobName;
-        var runs = new List<TableSnapshotRun>();
+        var runs = new List<TableSnapshotRun>();   // in table order, as tables are prepared
         StartPosition? startPosition = null;
 
-        void Publish(JobPhase phase) => context.SetCustomStatus(new SnapshotStatus
+        void Publish(JobPhase current) => context.SetCustomStatus(new SnapshotStatus
         {
-            Phase = phase,
+            Phase = current,
             StartPosition = startPosition,
             Tables = runs.Select(r => r.Status).ToList(),
         });
@@ -57,69 +59,110 @@ public sealed class StartJobOrchestrator(ILogger<StartJobOrchestrator> logger) :
         Publish(JobPhase.Migrating);
         startPosition = await context.CallActivityAsync<StartPosition>(ActivityNames.RecordStartPosition, job, SourceRetry);
         var tables = await context.CallActivityAsync<List<SourceTable>>(ActivityNames.DiscoverTables, job, SourceRetry);
-        var migrations = await context.RunBoundedAsync(tables, input.Parallelism, (table, _) =>
-            context.CallActivityAsync<TableMigration>(ActivityNames.MigrateTable, new MigrateTableInput(job, table), LakeRetry));
 
-        Publish(JobPhase.Planning);
-        var pending = Enumerable.Range(0, tables.Count).Where(i => !migrations[i].SnapshotComplete).ToList();
-        var plans = await context.RunBoundedAsync(pending, input.Parallelism, (i, _) =>
-            context.CallActivityAsync<List<SnapshotChunk>>(ActivityNames.PlanChunks, new PlanChunksInput(job, tables[i], input.ChunkRows), SourceRetry));
-        for (var i = 0; i < tables.Count; i++)
+        // One pipeline instead of phases: a table's chunks start reading as soon as that table is migrated and planned,
+        // while later tables are still being prepared (50 small tables spent a fifth of the job in migrate-all, plan-all).
+        // Deterministic: work starts only in response to history delivering a completion, in a fixed order.
+        var preparing = new List<(Task<TableSnapshotRun> Task, int Table)>();
+        var reading = new List<(Task<ChunkReadResult> Task, TableSnapshotRun Run, SnapshotChunk Chunk)>();
+        var readQueue = new ChunkRoundRobin();
+        var nextTable = 0;
+        var prepareBound = Math.Max(2, input.Parallelism);
+        ExceptionDispatchInfo? failure = null;
+        var phase = JobPhase.Migrating;
+        while (true)
         {
-            var planIndex = pending.IndexOf(i);
-            runs.Add(new TableSnapshotRun(tables[i], migrations[i], planIndex < 0 ? [] : plans[planIndex], input.ChunksPerCommit));
-        }
-
-        log.LogInformation(
-            "Job {Job}: snapshotting {Tables} table(s) in {Chunks} chunks, {Parallel} at a time, from {Position}; {Skipped} table(s) complete from an earlier run",
-            job, pending.Count, runs.Sum(r => r.Chunks.Count), input.Parallelism, startPosition, tables.Count - pending.Count);
-        Publish(JobPhase.Snapshotting);
-
-        // Round-robin over tables so that every table makes progress and small tables finish early.
-        var work = new List<(TableSnapshotRun Run, SnapshotChunk Chunk)>();
-        for (var index = 0; work.Count < runs.Sum(r => r.Chunks.Count); index++)
-        {
-            foreach (var run in runs)
+            while (failure is null && preparing.Count < prepareBound && nextTable < tables.Count)
             {
-                if (index < run.Chunks.Count)
-                {
-                    work.Add((run, run.Chunks[index]));
-                }
+                preparing.Add((PrepareTableAsync(tables[nextTable]), nextTable));
+                nextTable++;
             }
-        }
 
-        try
-        {
-            await context.RunBoundedAsync(work, input.Parallelism, async (item, _) =>
+            while (failure is null && reading.Count < input.Parallelism && readQueue.TryTake(out var next))
             {
-                var read = new ReadChunkInput(job, item.Run.Table, item.Run.LakeTable, item.Chunk, preflight.PositionMethod);
-                var result = await context.CallActivityAsync<ChunkReadResult>(ActivityNames.ReadChunk, read, ReadRetry);
+                var read = new ReadChunkInput(job, next.Run.Table, next.Run.LakeTable, next.Chunk, preflight.PositionMethod);
+                reading.Add((context.CallActivityAsync<ChunkReadResult>(ActivityNames.ReadChunk, read, ReadRetry), next.Run, next.Chunk));
+                phase = JobPhase.Snapshotting;
+            }
+
+            if (preparing.Count + reading.Count == 0)
+            {
+                break;
+            }
+
+            var done = await Task.WhenAny(preparing.Select(x => (Task)x.Task).Concat(reading.Select(x => x.Task)));
+            var prepared = preparing.FindIndex(x => x.Task == done);
+            if (prepared >= 0)
+            {
+                var (task, tableIndex) = preparing[prepared];
+                preparing.RemoveAt(prepared);
+                try
+                {
+                    var run = await task;
+                    run.TableIndex = tableIndex;
+                    var at = runs.FindIndex(r => r.TableIndex > tableIndex);
+                    runs.Insert(at < 0 ? runs.Count : at, run);
+                    readQueue.Add(run);
+                    phase = phase == JobPhase.Migrating ? JobPhase.Planning : phase;
+                    Publish(phase);
+                }
+#pragma warning disable CA1031 // Kept and rethrown once the work in flight has finished.
+                catch (Exception e)
+#pragma warning restore CA1031
+                {
+                    failure ??= ExceptionDispatchInfo.Capture(e);
+                }
+
+                continue;
+            }
+
+            var finished = reading.FindIndex(x => x.Task == done);
+            var item = reading[finished];
+            reading.RemoveAt(finished);
+            try
+            {
+                var result = await item.Task;
                 item.Run.OnRead(item.Chunk.Index, result);
                 ScheduleReadyCommits(item.Run);
-                Publish(JobPhase.Snapshotting);
-                return result.Rows;
-            });
-        }
-        finally
-        {
-            // Commits already scheduled finish (or fail) before the orchestration ends either way.
-            foreach (var run in runs)
+                Publish(phase);
+            }
+#pragma warning disable CA1031 // Kept and rethrown once the work in flight has finished.
+            catch (Exception e)
+#pragma warning restore CA1031
             {
-                if (run.Chunks.Count > 0)
-                {
-                    await Task.WhenAll(run.Chain);
-                }
+                failure ??= ExceptionDispatchInfo.Capture(e);
             }
         }
 
+        // Commits already scheduled finish (or fail) before the orchestration ends either way.
+        foreach (var run in runs)
+        {
+            if (run.Chunks.Count > 0)
+            {
+                await Task.WhenAll(run.Chain);
+            }
+        }
+
+        failure?.Throw();
         Publish(JobPhase.Completed);
-        log.LogInformation("Job {Job}: snapshot complete, {Rows} rows in {Tables} table(s)", job, runs.Sum(r => r.Status.RowsCommitted), runs.Count);
+        log.LogInformation(
+            "Job {Job}: snapshot complete, {Rows} rows in {Tables} table(s), {Chunks} chunks read {Parallel} at a time from {Position}; {Skipped} table(s) complete from an earlier run",
+            job, runs.Sum(r => r.Status.RowsCommitted), runs.Count, runs.Sum(r => r.Chunks.Count), input.Parallelism, startPosition, runs.Count(r => r.Status.CompletedEarlier));
         return new StartJobResult
         {
             Outcome = StartJobOutcome.Completed,
             StartPosition = startPosition,
             Tables = runs.Select(r => r.Status).ToList(),
         };
+
+        async Task<TableSnapshotRun> PrepareTableAsync(SourceTable table)
+        {
+            var migration = await context.CallActivityAsync<TableMigration>(ActivityNames.MigrateTable, new MigrateTableInput(job, table), LakeRetry);
+            var chunks = migration.SnapshotComplete
+                ? []
+                : await context.CallActivityAsync<List<SnapshotChunk>>(ActivityNames.PlanChunks, new PlanChunksInput(job, table, input.ChunkRows), SourceRetry);
+            return new TableSnapshotRun(table, migration, chunks, input.ChunksPerCommit);
+        }
 
         void ScheduleReadyCommits(TableSnapshotRun run)
         {
@@ -141,7 +184,7 @@ public sealed class StartJobOrchestrator(ILogger<StartJobOrchestrator> logger) :
             await previous;
             var result = await context.CallActivityAsync<SnapshotCommitResult>(ActivityNames.CommitChunks, commit, LakeRetry);
             run.OnCommitted(group, commit, result);
-            Publish(JobPhase.Snapshotting);
+            Publish(phase);
         }
 
         async Task CompleteAfterAsync(Task previous, TableSnapshotRun run)
@@ -150,7 +193,7 @@ public sealed class StartJobOrchestrator(ILogger<StartJobOrchestrator> logger) :
             await context.CallActivityAsync<bool>(ActivityNames.CompleteTableSnapshot, new CompleteTableSnapshotInput(job, run.FinalState(context.CurrentUtcDateTime)), LakeRetry);
             run.MarkComplete();
             log.LogInformation("Job {Job}: table {Table} snapshot complete ({Rows} rows)", job, run.Table.QualifiedName, run.Status.RowsCommitted);
-            Publish(JobPhase.Snapshotting);
+            Publish(phase);
         }
     }
 }

@@ -39,6 +39,9 @@ internal sealed class TableSnapshotRun
 
     public SourceTable Table { get; }
 
+    /// <summary>The table's place in the job's table list (status lists tables in this order).</summary>
+    public int TableIndex { get; set; }
+
     public TableMigration Migration { get; }
 
     public string LakeTable => Migration.Lake.LakeTable;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers.Binary;
 using System.Text;
 using Serverless.Cdc.Jobs;
@@ -52,6 +53,7 @@ public sealed class RowConverter
     }
 
     /// <inheritdoc cref="AppendRow(MySqlResultReader, ParquetRowBatch, ReadOnlySpan{byte}, long)"/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void AppendRow(MySqlRawRow row, ParquetRowBatch batch, ReadOnlySpan<byte> encodedPosition, long timestampMicros)
     {
         ArgumentNullException.ThrowIfNull(batch);
@@ -82,6 +84,7 @@ public sealed class RowConverter
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void AppendValue(ReadOnlySpan<byte> raw, int i, ParquetColumnBuffer buffer)
     {
         switch (conversions[i])

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -184,8 +185,8 @@ public sealed class ChunkReader
             {
                 while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    converter.AppendRow(reader, batch, encodedPosition, timestampMicros);
-                    rows++;
+                    converter.AppendRow(reader.CurrentRow, batch, encodedPosition, timestampMicros);
+                    rows += 1 + AppendBufferedRows(reader, converter, batch, encodedPosition, timestampMicros, options.BatchRows);
                     if (batch.Columns[0].Count >= options.BatchRows)
                     {
                         current ??= await OpenAsync($"{prefix}part-{chunk.Index:D5}-{files.Count:D3}-{attempt}.{Extension()}", mapping.ParquetSchema, writerOptions, cancellationToken).ConfigureAwait(false);
@@ -219,6 +220,25 @@ public sealed class ChunkReader
                     await current.AbandonAsync().ConfigureAwait(false);
                 }
             }
+        }
+
+        return rows;
+    }
+
+    /// <summary>
+    /// Converts the rows already received, without awaiting, until the batch holds <paramref name="batchRows"/>: the
+    /// hot loop of a snapshot, kept out of the async state machine so it is compiled fully optimized from the start.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static long AppendBufferedRows(
+        MySqlResultReader reader, RowConverter converter, ParquetRowBatch batch, byte[] encodedPosition, long timestampMicros, int batchRows)
+    {
+        var first = batch.ColumnBuffers[0];
+        long rows = 0;
+        while (first.Count < batchRows && reader.TryReadBufferedRow())
+        {
+            converter.AppendRow(reader.CurrentRow, batch, encodedPosition, timestampMicros);
+            rows++;
         }
 
         return rows;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Globalization;
 
 namespace Serverless.MySql.Client;
@@ -45,6 +46,7 @@ public readonly record struct MySqlDateTime(int Year, int Month, int Day, int Ho
     /// <see cref="ToUnixMicroseconds"/> for a valid value, false otherwise: one validity check and integer calendar
     /// arithmetic, no DateTime (the row decoder calls this once per temporal field).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TryGetUnixMicroseconds(out long micros)
     {
         if (!IsValid)

@@ -194,6 +194,7 @@ public sealed class MySqlResultReader : IAsyncDisposable
     /// Moves to the next row when it is already received, without I/O or awaiting: true = on a row; false = call
     /// <see cref="ReadAsync"/> (which waits for data, or reports the end). A tight loop over this method is the fastest way to stream.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TryReadBufferedRow()
     {
         if (state != State.Rows || CancelStarted || queryToken.IsCancellationRequested)
@@ -265,6 +266,7 @@ public sealed class MySqlResultReader : IAsyncDisposable
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool AcceptRow(ReadOnlyMemory<byte> payload)
     {
         var span = payload.Span;

@@ -66,6 +66,7 @@ internal sealed class PacketChannel : IAsyncDisposable
     }
 
     /// <summary>Returns the next payload when it is already complete in the read buffer (no I/O, no await).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TryReadBuffered(out ReadOnlyMemory<byte> payload)
     {
         var available = readEnd - readStart;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers.Text;
 using System.Globalization;
 using Serverless.MySql.Client;
@@ -46,6 +47,7 @@ public static class TextValueParser
     /// unscaled value and its scale (the number of digits after the point, as the server sent them). False for more
     /// digits or malformed text; <see cref="TryParseUnscaled"/> handles every DECIMAL.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool TryParseUnscaledInt64(ReadOnlySpan<byte> text, out long unscaled, out int scale)
     {
         unscaled = 0;
@@ -89,6 +91,7 @@ public static class TextValueParser
     /// 38 significant digits. Trailing fractional zeros are kept when they fit (scale = the column's scale) and dropped
     /// otherwise (scale then smaller than the column's).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool TryParseUnscaled(ReadOnlySpan<byte> text, out Int128 unscaled, out int scale)
     {
         unscaled = 0;
@@ -205,6 +208,7 @@ public static class TextValueParser
     }
 
     /// <summary>Parses 'YYYY-MM-DD' or 'YYYY-MM-DD HH:MM:SS[.ffffff]' (zero dates included).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool TryParseDateTime(ReadOnlySpan<byte> text, out MySqlDateTime value)
     {
         value = default;
@@ -293,6 +297,7 @@ public static class TextValueParser
         return text.Length > 0 && (text[0] == '-' || text[0] == '+') ? 1 : 0;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool Digits(ReadOnlySpan<byte> text, out int value)
     {
         value = 0;

@@ -166,6 +166,7 @@ public sealed class ParquetColumnBuffer
         _doubles[Count++] = value;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Append(ReadOnlySpan<byte> value)
     {
         if (Column.PhysicalType is not (ParquetPhysicalType.ByteArray or ParquetPhysicalType.FixedLenByteArray or ParquetPhysicalType.Int96))
@@ -240,6 +241,7 @@ public sealed class ParquetColumnBuffer
     /// Appends the decimal <paramref name="unscaled"/> × 10^-<paramref name="scale"/>: the fast path when the scale is
     /// the column's and the column stores INT32/INT64 (precision up to 18), else as <see cref="Append(ParquetDecimal)"/>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void AppendDecimal(long unscaled, int scale)
     {
         if (scale == _decimalScale && unscaled < _decimalLimit64 && unscaled > -_decimalLimit64)

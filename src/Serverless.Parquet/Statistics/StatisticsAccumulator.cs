@@ -112,6 +112,7 @@ internal sealed class StatisticsAccumulator
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Add(ReadOnlySpan<byte> value)
     {
         ValueCount++;
