@@ -146,6 +146,34 @@ public sealed class ChunkPlannerTests(ChunkPlannerTests.PlannerTables tables) : 
     }
 
     [Fact]
+    public async Task SmallTableWithAnIntegerKeyIsOneChunkWithoutACountingScan()
+    {
+        var table = await TableAsync("dense");
+
+        var (chunks, work) = await PlanMeasuredAsync(table, 50_000);
+
+        // MIN/MAX prove the 20,000 ids fit one chunk: no bounded COUNT(*) over the table.
+        Assert.Equal(new SessionWork(1, 0, 0), work);
+        var chunk = Assert.Single(chunks);
+        Assert.Null(chunk.Lower);
+        Assert.Null(chunk.Upper);
+        Assert.Equal(20_000, chunk.RowEstimate);
+    }
+
+    [Fact]
+    public async Task StaleSmallEstimateOfAnIntegerKeyTableStillSplitsIt()
+    {
+        // The statistics say 10 rows; MIN/MAX say 20,000 ids, more than the skew limit allows in one range.
+        var table = await TableAsync("dense") with { RowEstimate = 10 };
+
+        var (chunks, _) = await PlanMeasuredAsync(table, 1000);
+        var counts = await AssertTilesAsync(table, chunks);
+
+        Assert.True(chunks.Count >= 10, $"{chunks.Count} chunks: {string.Join(", ", counts)}");
+        Assert.All(counts, c => Assert.InRange(c, 1, 2000));
+    }
+
+    [Fact]
     public async Task OverrideKeyBackedByAUniqueIndexIsPlannedLikeAPrimaryKey()
     {
         var table = await TableAsync("dense", ["id"]);

@@ -52,13 +52,15 @@ public sealed class ChunkPlanner
             logger.LogWarning("Key of {Table} has nullable columns ({Key}); reading it as one chunk", table.QualifiedName, string.Join(", ", table.KeyColumns));
             ranges.Add(new PlannedRange(null, null, table.RowEstimate));
         }
+        else if (keys.Count == 1 && KeyColumnKind.IsInteger(keys[0]) && table.KeyIndex is not null)
+        {
+            // MIN/MAX bound a unique integer key's rows, so a small table needs no counting scan (which cost the server
+            // 0.7 s of CPU for 50 tables of 100k rows).
+            ranges.AddRange(await PlanIntegerAsync(connection, table, keys[0], chunkRows, cancellationToken).ConfigureAwait(false));
+        }
         else if (table.RowEstimate <= chunkRows && table.RowEstimate >= 0 && !await HasMoreRowsThanAsync(connection, table, chunkRows, cancellationToken).ConfigureAwait(false))
         {
             ranges.Add(new PlannedRange(null, null, table.RowEstimate));
-        }
-        else if (keys.Count == 1 && KeyColumnKind.IsInteger(keys[0]) && table.KeyIndex is not null)
-        {
-            ranges.AddRange(await PlanIntegerAsync(connection, table, keys[0], chunkRows, cancellationToken).ConfigureAwait(false));
         }
         else
         {
@@ -112,8 +114,8 @@ public sealed class ChunkPlanner
         var isUnique = table.KeySource is TableKeySource.PrimaryKey or TableKeySource.UniqueNotNull ||
             await IsSingleColumnUniqueIndexAsync(connection, table, cancellationToken).ConfigureAwait(false);
 
-        // Past the small-table check the table holds more than a chunk, whatever a stale estimate says.
-        var estimate = Math.Max(table.RowEstimate, chunkRows + 1);
+        // A stale estimate only sets how many ranges to try: a range wider than the skew limit is checked below.
+        var estimate = Math.Max(table.RowEstimate, 1);
         var ranges = IntegerKeyRange.Split(min, max, IntegerKeyRange.Count(min, max, estimate, chunkRows, isUnique, MaxRanges));
         var skewRows = (long)(SkewFactor * chunkRows);
         var fill = IntegerKeyRange.Fill(min, max, estimate);
