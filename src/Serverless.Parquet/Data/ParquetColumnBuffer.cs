@@ -26,6 +26,7 @@ public sealed class ParquetColumnBuffer
 
     // DECIMAL columns: the scale and the exclusive bound 10^precision of the unscaled value (the 64-bit form is 0 for
     // decimals stored as bytes).
+    private readonly ParquetPhysicalType _physicalType;
     private readonly int _decimalScale;
     private readonly Int128 _decimalLimit;
     private readonly long _decimalLimit64;
@@ -34,6 +35,7 @@ public sealed class ParquetColumnBuffer
     {
         ArgumentNullException.ThrowIfNull(column);
         Column = column;
+        _physicalType = column.PhysicalType;
         if (column.IsDecimal)
         {
             _decimalScale = column.LogicalType!.Scale;
@@ -134,7 +136,7 @@ public sealed class ParquetColumnBuffer
 
     public void Append(int value)
     {
-        if (Column.PhysicalType == ParquetPhysicalType.Int64)
+        if (_physicalType == ParquetPhysicalType.Int64)
         {
             Append((long)value);
             return;
@@ -169,12 +171,12 @@ public sealed class ParquetColumnBuffer
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Append(ReadOnlySpan<byte> value)
     {
-        if (Column.PhysicalType is not (ParquetPhysicalType.ByteArray or ParquetPhysicalType.FixedLenByteArray or ParquetPhysicalType.Int96))
+        if (_physicalType is not (ParquetPhysicalType.ByteArray or ParquetPhysicalType.FixedLenByteArray or ParquetPhysicalType.Int96))
         {
             Expect(ParquetPhysicalType.ByteArray);
         }
 
-        if (Column.PhysicalType != ParquetPhysicalType.ByteArray && value.Length != FixedLength)
+        if (_physicalType != ParquetPhysicalType.ByteArray && value.Length != FixedLength)
         {
             throw new ArgumentException($"Column '{Column.Name}' holds {FixedLength}-byte values, got {value.Length} bytes.");
         }
@@ -376,27 +378,39 @@ public sealed class ParquetColumnBuffer
         _offsets[index + 1] = _byteLength;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal void EnsureBytes(int additional)
     {
-        var needed = (long)_byteLength + additional;
-        if (needed > _bytes.Length)
+        if ((long)_byteLength + additional > _bytes.Length)
         {
-            if (needed > Array.MaxLength)
-            {
-                throw new InvalidOperationException($"Column '{Column.Name}': more than {Array.MaxLength} bytes in one buffer; use smaller batches.");
-            }
-
-            Grow(ref _bytes, (int)Math.Min(Array.MaxLength, Math.Max(needed, Math.Max(256, (long)_bytes.Length * 2))), _byteLength);
+            GrowBytes(additional);
         }
     }
 
-    internal void EnsureCapacity(int count)
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void GrowBytes(int additional)
     {
-        if (count <= _capacity)
+        var needed = (long)_byteLength + additional;
+        if (needed > Array.MaxLength)
         {
-            return;
+            throw new InvalidOperationException($"Column '{Column.Name}': more than {Array.MaxLength} bytes in one buffer; use smaller batches.");
         }
 
+        Grow(ref _bytes, (int)Math.Min(Array.MaxLength, Math.Max(needed, Math.Max(256, (long)_bytes.Length * 2))), _byteLength);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal void EnsureCapacity(int count)
+    {
+        if (count > _capacity)
+        {
+            GrowCapacity(count);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void GrowCapacity(int count)
+    {
         var size = Math.Max(count, _capacity * 2);
         _capacity = size;
         switch (Column.PhysicalType)
@@ -442,11 +456,17 @@ public sealed class ParquetColumnBuffer
         return v;
     }
 
+    // Per-value appends run millions of times a second: the checks inline, their failures stay out of line.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Expect(ParquetPhysicalType type)
     {
-        if (Column.PhysicalType != type)
+        if (_physicalType != type)
         {
-            throw new ArgumentException($"Column '{Column.Name}' is {Column.PhysicalType}; a {type} value cannot be appended.");
+            ThrowWrongType(type);
         }
     }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ThrowWrongType(ParquetPhysicalType type) =>
+        throw new ArgumentException($"Column '{Column.Name}' is {Column.PhysicalType}; a {type} value cannot be appended.");
 }
