@@ -77,6 +77,45 @@ public sealed class RowDecodeFastPathTests
             }).QuickCheckThrowOnFailure();
     }
 
+    [Fact]
+    public void DateTimeTextToMicrosecondsAgreesWithTheGeneralParser()
+    {
+        // Digits anywhere in each field's range and a little beyond, so invalid dates (Feb 30, month 13, hour 24) occur too.
+        var texts = Gen.Choose(0, 9999).SelectMany(year => Gen.Choose(0, 13).SelectMany(month => Gen.Choose(0, 32).SelectMany(day =>
+            Gen.Choose(0, 24).SelectMany(hour => Gen.Choose(0, 60).SelectMany(minute => Gen.Choose(0, 6).SelectMany(digits =>
+                Gen.Choose(0, 999_999).SelectMany(fraction => Gen.Elements(true, false).Select(dateOnly =>
+                {
+                    var date = string.Create(CultureInfo.InvariantCulture, $"{year:0000}-{month:00}-{day:00}");
+                    if (dateOnly)
+                    {
+                        return date;
+                    }
+
+                    var time = string.Create(CultureInfo.InvariantCulture, $"{date} {hour:00}:{minute:00}:{minute % 60:00}");
+                    return digits == 0 ? time : time + "." + (fraction % 1_000_000).ToString("000000", CultureInfo.InvariantCulture)[..digits];
+                }))))))));
+        Prop.ForAll(texts.ToArbitrary(), text =>
+        {
+            var bytes = Encoding.ASCII.GetBytes(text);
+            var general = TextValueParser.TryParseDateTime(bytes, out var value) && value.TryGetUnixMicroseconds(out var expected) ? expected : (long?)null;
+            var fast = TextValueParser.TryParseUnixMicroseconds(bytes, out var micros) ? micros : (long?)null;
+            Assert.True(general == fast, $"{text}: general {general}, fast {fast}");
+        }).QuickCheckThrowOnFailure();
+    }
+
+    [Theory]
+    [InlineData("2024-02-29 12:00:00x")]
+    [InlineData("2024-02-29 12:00:00.")]
+    [InlineData("2024-02-29 12:00:00.1234567")]
+    [InlineData("2024-02-29T12:00:00")]
+    [InlineData("2024-2-29")]
+    [InlineData("0000-00-00 00:00:00")]
+    [InlineData("2023-02-29")]
+    public void DateTimeTextThatIsNoInstantIsLeftToTheGeneralParser(string text)
+    {
+        Assert.False(TextValueParser.TryParseUnixMicroseconds(Encoding.ASCII.GetBytes(text), out _));
+    }
+
     [Theory]
     [InlineData(0, 0, 0)]
     [InlineData(2023, 2, 29)]

@@ -1,5 +1,5 @@
-using System.Runtime.CompilerServices;
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Serverless.Cdc.Jobs;
 using Serverless.MySql.Client;
@@ -135,6 +135,9 @@ public sealed class RowConverter
                     break;
                 }
 
+            case ValueConversion.DateTimeNtz or ValueConversion.TimestampUtc when TextValueParser.TryParseUnixMicroseconds(raw, out var instant):
+                buffer.Append(instant);
+                break;
             case ValueConversion.DateTimeNtz:
             case ValueConversion.TimestampUtc:
                 {

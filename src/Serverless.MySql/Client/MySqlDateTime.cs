@@ -1,5 +1,6 @@
-using System.Runtime.CompilerServices;
 using System.Globalization;
+using System.Runtime.CompilerServices;
+using Serverless.MySql.Protocol;
 
 namespace Serverless.MySql.Client;
 
@@ -55,14 +56,7 @@ public readonly record struct MySqlDateTime(int Year, int Month, int Day, int Ho
             return false;
         }
 
-        // Days from 1970-01-01 in the proleptic Gregorian calendar, with years starting in March so leap days come last.
-        var y = Year - (Month <= 2 ? 1 : 0);
-        var era = y / 400;
-        var yearOfEra = y - (era * 400);
-        var dayOfYear = ((153 * (Month + (Month > 2 ? -3 : 9))) + 2) / 5 + Day - 1;
-        var dayOfEra = (yearOfEra * 365) + (yearOfEra / 4) - (yearOfEra / 100) + dayOfYear;
-        var days = (era * 146_097L) + dayOfEra - 719_468;
-        micros = (((((days * 24) + Hour) * 60) + Minute) * 60 + Second) * 1_000_000L + Microsecond;
+        micros = UnixCalendar.Microseconds(Year, Month, Day, Hour, Minute, Second, Microsecond);
         return true;
     }
 
