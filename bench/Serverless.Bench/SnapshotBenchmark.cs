@@ -9,12 +9,15 @@ namespace Serverless.Bench;
 /// /dev/null and beside our own plain streaming SELECT of the same tables (the ceiling), in the same run, for one 5M-row
 /// table and for 50 tables of 100k rows. Each job runs in a child process so its peak RSS is its own; the lake's row
 /// count per table is checked against the source's COUNT(*).
-/// Arguments: [SETTING ...] as PARALLELISMxCHUNKROWS (default 4x250000 2x500000).
+/// Arguments: [SETTING ...] as PARALLELISMxCHUNKROWS (default 4x250000 3x500000).
 /// </summary>
 public static class SnapshotBenchmark
 {
     private const double ThroughputTarget = 1.0;
     private const double MemoryBudgetMb = 1024;
+
+    /// <summary>Runs of each setting (and as many of mariadb-dump): wall times on 2 shared cores vary by 10% from run to run.</summary>
+    private const int Repeats = 2;
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -23,8 +26,9 @@ public static class SnapshotBenchmark
             return await SnapshotJobChild.ChildAsync(args[1], args[2]);
         }
 
-        var settings = (args.Length > 0 ? args : ["4x250000", "2x500000"]).Select(SnapshotSetting.Parse).ToList();
+        var settings = (args.Length > 0 ? args : ["4x250000", "3x500000"]).Select(SnapshotSetting.Parse).ToList();
         await SnapshotBenchData.EnsureTablesAsync();
+        var bufferPool = await SnapshotBenchData.EnsureBufferPoolAsync();
         SnapshotScenario[] scenarios =
         [
             new(string.Create(CultureInfo.InvariantCulture, $"1 table x {SnapshotBenchData.BigRows / 1e6:0.##}M rows"), SnapshotBenchData.BigDatabase, [SnapshotBenchData.BigTable], SnapshotBenchData.BigRows),
@@ -32,7 +36,12 @@ public static class SnapshotBenchmark
         ];
 
         var results = new List<BenchmarkResult>();
-        var notes = new List<string> { await ExplainEstimateNoteAsync(settings) };
+        var notes = new List<string>
+        {
+            await ExplainEstimateNoteAsync(settings),
+            string.Create(CultureInfo.InvariantCulture,
+                $"InnoDB buffer pool {bufferPool / (1024.0 * 1024 * 1024):0.#} GiB (grown online when smaller, so both data sets stay cached); before each scenario one unmeasured mariadb-dump of its tables warms the pool; then each setting runs {Repeats} times interleaved with mariadb-dump, best of each side."),
+        };
         foreach (var scenario in scenarios)
         {
             results.AddRange(await MeasureAsync(scenario, settings, notes));
@@ -54,7 +63,8 @@ public static class SnapshotBenchmark
         Console.WriteLine($"snapshot: {scenario.Name}: ours with {settings.Count} setting(s) vs mariadb-dump, interleaved");
         var ours = new List<(SnapshotSetting Setting, SnapshotJobChild.Figures Figures)>();
         var dumps = new List<MySqlPeerTool.Run>();
-        foreach (var setting in settings)
+        await SnapshotDumpPeer.DumpAsync(scenario);
+        foreach (var setting in Enumerable.Repeat(settings, Repeats).SelectMany(s => s))
         {
             var figures = await RunOursAsync(scenario, setting);
             ours.Add((setting, figures));
@@ -69,22 +79,23 @@ public static class SnapshotBenchmark
         Console.WriteLine($"snapshot:   our streaming SELECT, typed: 1 connection {oneConnection:0.00} s ({oneConnectionCpu:0.0} s CPU), 4 connections {fourConnections:0.00} s ({fourConnectionsCpu:0.0} s CPU)");
 
         var best = ours.MinBy(o => o.Figures.WallSeconds);
+        var bestPerSetting = ours.GroupBy(o => o.Setting).Select(g => g.MinBy(o => o.Figures.WallSeconds)).ToList();
         var dumpBest = dumps.MinBy(d => d.Seconds)!;
         var peakOurs = ours.Max(o => o.Figures.PeakRssBytes) / 1e6;
         var dumpPeak = dumps.Max(d => d.PeakRssBytes) / 1e6;
-        var tried = string.Join("; ", ours.Select(o => string.Create(CultureInfo.InvariantCulture, $"{o.Setting}: {o.Figures.WallSeconds:0.00} s")));
+        var tried = string.Join("; ", ours.GroupBy(o => o.Setting).Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Key}: {string.Join(" / ", g.Select(o => o.Figures.WallSeconds.ToString("0.00", CultureInfo.InvariantCulture)))} s")));
         var conditions = string.Create(CultureInfo.InvariantCulture,
-            $"{scenario.Name} ({scenario.Rows:N0} rows; {SnapshotBenchData.ColumnsDescription}) from MariaDB 10.11 over TCP on the same machine; ours: JobRunner in a child process into a fresh local-folder lake, best setting {best.Setting} (tried {tried}), wall {best.Figures.WallSeconds:0.00} s incl. process start ({best.Figures.InnerSeconds:0.00} s inside JobRunner, {best.Figures.CpuSeconds:0.0} s CPU); peer: {SnapshotDumpPeer.CommandLine(scenario)}, best of {dumps.Count} ({dumpBest.Seconds:0.00} s, {dumpBest.CpuSeconds:0.0} s CPU); lake row count per table verified equal to COUNT(*)");
+            $"{scenario.Name} ({scenario.Rows:N0} rows; {SnapshotBenchData.ColumnsDescription}) from MariaDB 10.11 over TCP on the same machine; ours: JobRunner in a child process into a fresh local-folder lake, best setting {best.Setting} (tried {tried}), wall {best.Figures.WallSeconds:0.00} s incl. process start ({best.Figures.InnerSeconds:0.00} s inside JobRunner, {best.Figures.CpuSeconds:0.0} s CPU); peer: {SnapshotDumpPeer.CommandLine(scenario)}, best of {dumps.Count} ({string.Join(" / ", dumps.Select(d => d.Seconds.ToString("0.00", CultureInfo.InvariantCulture)))} s; best {dumpBest.CpuSeconds:0.0} s CPU); lake row count per table verified equal to COUNT(*)");
         var ceilingConditions = string.Create(CultureInfo.InvariantCulture,
             $"{scenario.Name}: ours = the snapshot's best rate; ceiling = our client's SELECT * streaming the same tables with every field decoded typed (MySqlTypedResultScan), nothing written, {oneConnection:0.00} s ({oneConnectionCpu:0.0} s CPU) on 1 connection (tables in turn), {fourConnections:0.00} s ({fourConnectionsCpu:0.0} s CPU) on 4 connections ({(scenario.Tables.Count == 1 ? "4 equal primary-key ranges" : "tables shared out from a queue")}); ratio = fraction of the ceiling reached, reported, not gated");
         var memoryConditions = string.Create(CultureInfo.InvariantCulture,
-            $"{scenario.Name}: peak RSS (VmHWM) of the whole child process running JobRunner, highest over the settings tried ({string.Join("; ", ours.Select(o => $"{o.Setting}: {o.Figures.PeakRssBytes / 1e6:0} MB"))}); mariadb-dump's from /usr/bin/time -f %M; ratio = peer / ours; the issue's budget is 1 GB (1,024 MB), checked in the budget row (ratio = budget / ours, target 1)");
+            $"{scenario.Name}: peak RSS (VmHWM) of the whole child process running JobRunner, highest over the runs ({string.Join("; ", ours.GroupBy(o => o.Setting).Select(g => $"{g.Key}: {g.Max(o => o.Figures.PeakRssBytes) / 1e6:0} MB"))}); mariadb-dump's from /usr/bin/time -f %M; ratio = peer / ours; the issue's budget is 1 GB (1,024 MB), checked in the budget row (ratio = budget / ours, target 1)");
 
         var results = new List<BenchmarkResult>
         {
             BenchmarkResult.Rate($"snapshot {scenario.Name}: rows/s", rows / best.Figures.WallSeconds, rows / dumpBest.Seconds, "mariadb-dump", "rows/s", ThroughputTarget, conditions),
         };
-        foreach (var (setting, figures) in ours.Where(o => o != best))
+        foreach (var (setting, figures) in bestPerSetting.Where(o => o.Setting != best.Setting))
         {
             results.Add(BenchmarkResult.Rate($"snapshot {scenario.Name}, {setting}: rows/s", rows / figures.WallSeconds, rows / dumpBest.Seconds, "mariadb-dump", "rows/s", ThroughputTarget, conditions));
         }
