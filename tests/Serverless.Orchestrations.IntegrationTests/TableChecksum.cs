@@ -4,6 +4,7 @@ using Serverless.Cdc.Schema;
 using Serverless.Delta;
 using Serverless.Delta.Scanning;
 using Serverless.Delta.Schema;
+using Serverless.MySql.Binlog;
 using Serverless.MySql.Client;
 using Serverless.Storage.Local;
 

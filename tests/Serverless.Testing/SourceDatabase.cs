@@ -1,9 +1,11 @@
 using Serverless.MySql.Client;
-using Serverless.Testing;
 
-namespace Serverless.Cdc.IntegrationTests;
+namespace Serverless.Testing;
 
-/// <summary>A cdc_it_* database on the local MariaDB, created fresh for a test class and dropped at the end.</summary>
+/// <summary>
+/// A test database on the local MariaDB (named PROJECT_it_*, e.g. cdc_it_plan), created fresh for a test or test class
+/// and dropped at the end. The name rule keeps a mistyped name from dropping a real database.
+/// </summary>
 public sealed class SourceDatabase : IAsyncDisposable
 {
     private SourceDatabase(string name, MySqlConnection admin)
@@ -25,14 +27,14 @@ public sealed class SourceDatabase : IAsyncDisposable
         Password = LocalDependencies.MariaDbAdmin.Password,
         Database = database,
         TlsMode = TlsMode.Disabled,
-        Name = "cdc-it",
+        Name = "integration-test",
     };
 
     public static async Task<SourceDatabase> CreateAsync(string name)
     {
-        if (!name.StartsWith("cdc_it_", StringComparison.Ordinal))
+        if (!name.Contains("_it_", StringComparison.Ordinal))
         {
-            throw new ArgumentException("Test databases are named cdc_it_*.", nameof(name));
+            throw new ArgumentException($"Test databases are named PROJECT_it_* (cdc_it_plan, orch_it_shop); '{name}' is not.", nameof(name));
         }
 
         await LocalDependencies.EnsureMariaDbAsync();
