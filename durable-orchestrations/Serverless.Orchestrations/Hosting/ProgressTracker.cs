@@ -9,6 +9,9 @@ internal sealed class ProgressTracker
     private readonly Dictionary<string, Queue<(TimeSpan At, long Rows)>> samples = new(StringComparer.Ordinal);
     private readonly Queue<(TimeSpan At, long Rows)> total = new();
 
+    // When each table was first seen in a status and first seen complete, for a finished table's average rate.
+    private readonly Dictionary<string, (TimeSpan FirstSeen, TimeSpan? CompletedAt)> spans = new(StringComparer.Ordinal);
+
     public JobProgress Build(JobProgress baseline, SnapshotStatus? status, TimeSpan elapsed)
     {
         if (status is null)
@@ -24,7 +27,12 @@ internal sealed class ProgressTracker
                 samples[t.SourceTable] = queue = new Queue<(TimeSpan, long)>();
             }
 
-            var rate = t.Complete ? 0 : Rate(queue, elapsed, t.RowsRead);
+            var rate = t.Complete ? AverageRate(t, elapsed) : Rate(queue, elapsed, t.RowsRead);
+            if (!t.Complete)
+            {
+                spans.TryAdd(t.SourceTable, (elapsed, null));
+            }
+
             tables.Add(new TableProgress
             {
                 SourceTable = t.SourceTable,
@@ -70,6 +78,23 @@ internal sealed class ProgressTracker
         var (at, first) = queue.Peek();
         var seconds = (now - at).TotalSeconds;
         return seconds <= 0 ? 0 : Math.Max(0, rows - first) / seconds;
+    }
+
+    /// <summary>
+    /// A finished table's rows over the time from its first status to its completion; 0 when it finished in an
+    /// earlier run or was never seen unfinished (it began and ended between two polls).
+    /// </summary>
+    private double AverageRate(TableSnapshotStatus table, TimeSpan now)
+    {
+        if (table.CompletedEarlier || !spans.TryGetValue(table.SourceTable, out var span))
+        {
+            return 0;
+        }
+
+        var completedAt = span.CompletedAt ?? now;
+        spans[table.SourceTable] = span with { CompletedAt = completedAt };
+        var seconds = (completedAt - span.FirstSeen).TotalSeconds;
+        return seconds <= 0 ? 0 : table.RowsRead / seconds;
     }
 
     private static TimeSpan? Eta(long estimate, long done, double rate) =>

@@ -21,7 +21,7 @@ public sealed record TableProgress
 
     public long BytesCommitted { get; init; }
 
-    /// <summary>Rows read per second over the last few seconds.</summary>
+    /// <summary>Rows read per second over the last few seconds; for a finished table, its average while it was snapshotted (0 when unknown).</summary>
     public double RowsPerSecond { get; init; }
 
     /// <summary>Time left at the current rate, or null when unknown (no rate yet, or done).</summary>

@@ -28,7 +28,7 @@ internal static class ProgressView
                 Markup.Escape(t.SourceTable),
                 $"{t.ChunksCommitted}/{t.ChunksTotal}",
                 Rows(t.RowsRead, t.RowsEstimate),
-                t.Complete ? "" : Rate(t.RowsPerSecond),
+                t.CompletedEarlier || t.RowsPerSecond <= 0 ? "" : Rate(t.RowsPerSecond),
                 t.Complete ? "" : Eta(t.Eta),
                 t.CompletedEarlier ? "done earlier" : t.Complete ? "[green]done[/]" : t.ChunksRead > 0 ? "reading" : "waiting");
         }
@@ -46,7 +46,7 @@ internal static class ProgressView
         foreach (var t in p.Tables)
         {
             yield return string.Create(CultureInfo.InvariantCulture,
-                $"  {t.SourceTable,-40} chunks {t.ChunksCommitted}/{t.ChunksTotal}  rows {Rows(t.RowsRead, t.RowsEstimate)}  {Rate(t.RowsPerSecond)} rows/s  ETA {Eta(t.Eta)}{(t.Complete ? "  done" : string.Empty)}");
+                $"  {t.SourceTable,-40} chunks {t.ChunksCommitted}/{t.ChunksTotal}  rows {Rows(t.RowsRead, t.RowsEstimate)}  {(t.RowsPerSecond > 0 ? Rate(t.RowsPerSecond) : "-")} rows/s  ETA {Eta(t.Eta)}{(t.Complete ? "  done" : string.Empty)}");
         }
     }
 
