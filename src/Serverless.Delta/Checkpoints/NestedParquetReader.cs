@@ -1,367 +1,555 @@
+using System.Buffers;
 using System.Buffers.Binary;
-using System.IO.Compression;
 using System.Text;
+using Serverless.Parquet;
+using Serverless.Parquet.Encodings;
+using Serverless.Parquet.Format;
+using Serverless.Parquet.Thrift;
 
 namespace Serverless.Delta.Checkpoints;
 
-/// <summary>The Dremel levels and values of one leaf column across the whole file.</summary>
-internal sealed class LeafColumn
+/// <summary>
+/// Reads every leaf column of a (possibly nested) Parquet file: dictionary and data pages (v1 and v2), PLAIN and
+/// dictionary values, RLE booleans, repetition and definition levels. Footer, page headers, level decoding and
+/// decompression are Serverless.Parquet's; the nested levels and the generic values are ours. Enough for Delta
+/// checkpoints written by Spark, delta-rs, DuckDB and this library.
+/// </summary>
+internal sealed class NestedParquetReader : IDisposable
 {
-    public LeafColumn(ParquetNode node, int[] repetition, int[] definition, object?[] values, int entries)
-    {
-        Node = node;
-        Repetition = repetition;
-        Definition = definition;
-        Values = values;
-        Entries = entries;
-        var starts = new List<int>();
-        for (var i = 0; i < entries; i++)
-        {
-            if (repetition.Length == 0 || repetition[i] == 0)
-            {
-                starts.Add(i);
-            }
-        }
+    /// <summary>A page's values per level entry are bounded so a corrupt header cannot demand an unbounded allocation.</summary>
+    private const int MaxValuesPerPage = 1 << 27;
 
-        starts.Add(entries);
-        RowStarts = starts.ToArray();
+    private static readonly object True = true;
+    private static readonly object False = false;
+
+    private readonly byte[] file;
+    private readonly string source;
+    private readonly RleBitPackedDecoder hybrid = new();
+    private byte[] page = [];
+    private int[] indexes = [];
+    private long[] numbers = [];
+
+    private NestedParquetReader(byte[] file, string source)
+    {
+        this.file = file;
+        this.source = source;
     }
 
-    public ParquetNode Node { get; }
-
-    public int[] Repetition { get; }
-
-    public int[] Definition { get; }
-
-    /// <summary>One slot per level entry: the value when the entry is defined to the leaf, else null.</summary>
-    public object?[] Values { get; }
-
-    public int Entries { get; }
-
-    /// <summary>Index of each row's first entry, plus a final sentinel.</summary>
-    public int[] RowStarts { get; }
-
-    public int DefinitionAt(int entry) => Definition.Length == 0 ? Node.DefinitionLevel : Definition[entry];
-}
-
-/// <summary>
-/// Reads every leaf column of a (possibly nested) Parquet file: footer, column chunks, dictionary and data pages
-/// (v1 and v2), PLAIN and dictionary values, RLE levels, UNCOMPRESSED/SNAPPY/GZIP. Enough for Delta checkpoints
-/// written by Spark, delta-rs and this library.
-/// </summary>
-internal static class NestedParquetReader
-{
-    public static (ParquetNode Root, Dictionary<string, LeafColumn> Leaves, long Rows) Read(ReadOnlySpan<byte> file, string source)
+    public static (ParquetNode Root, Dictionary<string, LeafColumn> Leaves, long Rows) Read(byte[] file, string source)
     {
-        if (file.Length < 12 || !file[..4].SequenceEqual("PAR1"u8) || !file[^4..].SequenceEqual("PAR1"u8))
+        using var reader = new NestedParquetReader(file, source);
+        try
+        {
+            return reader.ReadFile();
+        }
+        catch (ParquetFormatException e)
+        {
+            throw new FormatException($"{source}: {e.Message}", e);
+        }
+    }
+
+    public void Dispose()
+    {
+        if (page.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(page);
+            page = [];
+        }
+
+        if (indexes.Length > 0)
+        {
+            ArrayPool<int>.Shared.Return(indexes);
+            indexes = [];
+        }
+
+        if (numbers.Length > 0)
+        {
+            ArrayPool<long>.Shared.Return(numbers);
+            numbers = [];
+        }
+    }
+
+    private (ParquetNode Root, Dictionary<string, LeafColumn> Leaves, long Rows) ReadFile()
+    {
+        if (file.Length < 12 || !file.AsSpan(0, 4).SequenceEqual("PAR1"u8) || !file.AsSpan(file.Length - 4).SequenceEqual("PAR1"u8))
         {
             throw new FormatException($"{source} is not a Parquet file (missing PAR1 magic).");
         }
 
-        var footerLength = BinaryPrimitives.ReadInt32LittleEndian(file[^8..]);
+        var footerLength = BinaryPrimitives.ReadInt32LittleEndian(file.AsSpan(file.Length - 8));
         if (footerLength <= 0 || footerLength > file.Length - 12)
         {
             throw new FormatException($"{source} declares a footer of {footerLength} bytes in a {file.Length}-byte file.");
         }
 
-        var pos = file.Length - 8 - footerLength;
-        var meta = ThriftCompact.ReadStruct(file, ref pos);
-        var elements = meta.List(2).Cast<Dictionary<short, object>>().ToList();
-        var index = 0;
-        var root = BuildNode(elements, ref index, source);
-        root.Resolve();
-        var leaves = root.Leaves().ToList();
-        var columns = leaves.ToDictionary(l => l.Path, _ => (Rep: new List<int>(), Def: new List<int>(), Values: new List<object?>()));
+        var footerStart = file.Length - 8 - footerLength;
+        var meta = FileMetaData.Read(file.AsSpan(footerStart, footerLength), footerStart);
+        var root = ParquetNode.FromSchema(meta.Schema, source);
+        var leaves = root.LeafList;
+        var columns = leaves.Select(l => new LeafColumn(l)).ToArray();
         long rows = 0;
-        foreach (var rg in meta.List(4).Cast<Dictionary<short, object>>())
+        foreach (var group in meta.RowGroups)
         {
-            rows += rg.Long(3) ?? 0;
-            var chunks = rg.List(1).Cast<Dictionary<short, object>>().ToList();
-            if (chunks.Count != leaves.Count)
+            rows += group.NumRows;
+            if (group.Columns.Count != leaves.Count)
             {
-                throw new FormatException($"{source}: a row group has {chunks.Count} column chunks for {leaves.Count} leaf columns.");
+                throw new FormatException($"{source}: a row group has {group.Columns.Count} column chunks for {leaves.Count} leaf columns.");
             }
 
-            for (var c = 0; c < chunks.Count; c++)
+            for (var c = 0; c < leaves.Count; c++)
             {
-                var cm = chunks[c].Struct(3) ?? throw new FormatException($"{source}: column chunk {c} has no metadata.");
-                var target = columns[leaves[c].Path];
-                ReadChunk(file, cm, leaves[c], target.Rep, target.Def, target.Values, source);
+                var chunk = group.Columns[c];
+                if (!chunk.HasMetaData)
+                {
+                    throw new FormatException($"{source}: column chunk {c} ('{leaves[c].Path}') has no metadata.");
+                }
+
+                ReadChunk(chunk, columns[c]);
             }
         }
 
         var result = new Dictionary<string, LeafColumn>(StringComparer.Ordinal);
-        foreach (var leaf in leaves)
+        foreach (var column in columns)
         {
-            var (rep, def, values) = columns[leaf.Path];
-            result[leaf.Path] = new LeafColumn(leaf, rep.ToArray(), def.ToArray(), values.ToArray(), values.Count);
+            column.Complete();
+            result[column.Node.Path] = column;
         }
 
         return (root, result, rows);
     }
 
-    private static ParquetNode BuildNode(List<Dictionary<short, object>> elements, ref int index, string source)
+    private void ReadChunk(ColumnMetaData chunk, LeafColumn column)
     {
-        if (index >= elements.Count)
+        var leaf = column.Node;
+        var start = chunk.DataPageOffset;
+        if (chunk.DictionaryPageOffset is { } dict && dict > 0 && dict < start)
         {
-            throw new FormatException($"{source}: the schema ends early.");
+            start = dict;
         }
 
-        var e = elements[index++];
-        var name = e.Str(4) ?? string.Empty;
-        var repetition = (int)(e.Long(3) ?? ParquetNode.Required);
-        var numChildren = (int)(e.Long(5) ?? 0);
-        if (numChildren > elements.Count)
+        var size = chunk.TotalCompressedSize;
+        if (start < 4 || size < 0 || start + size > file.Length - 8)
         {
-            throw new FormatException($"{source}: schema element '{name}' declares {numChildren} children.");
+            throw new FormatException($"{source}: column '{leaf.Path}' chunk [{start}, {start + size}) lies outside the file's data.");
         }
 
-        var children = new List<ParquetNode>(numChildren);
-        for (var i = 0; i < numChildren; i++)
-        {
-            children.Add(BuildNode(elements, ref index, source));
-        }
-
-        var physical = e.Long(1) is { } t ? (int)t : (int?)null;
-        return new ParquetNode(name, repetition, numChildren == 0 ? physical : null, e.Long(6) is { } ct ? (int)ct : null, children)
-        {
-            TypeLength = (int)(e.Long(2) ?? 0),
-        };
-    }
-
-    private static void ReadChunk(ReadOnlySpan<byte> file, Dictionary<short, object> cm, ParquetNode leaf, List<int> repOut, List<int> defOut, List<object?> valuesOut, string source)
-    {
-        var codec = (int)(cm.Long(4) ?? 0);
-        var numValues = cm.Long(5) ?? 0;
-        var start = cm.Long(11) is { } dict && dict > 0 ? dict : cm.Long(9) ?? 0;
-        var size = cm.Long(7) ?? 0;
-        if (start < 4 || size < 0 || start + size > file.Length)
-        {
-            throw new FormatException($"{source}: column '{leaf.Path}' chunk [{start}, {start + size}) lies outside the file.");
-        }
-
-        var chunk = file.Slice((int)start, (int)size);
-        var pos = 0;
+        var pos = (int)start;
+        var end = (int)(start + size);
         object?[]? dictionary = null;
         long seen = 0;
-        var maxRep = leaf.RepetitionLevel;
-        var maxDef = leaf.DefinitionLevel;
-        while (seen < numValues && pos < chunk.Length)
+        while (seen < chunk.NumValues && pos < end)
         {
-            var header = ThriftCompact.ReadStruct(chunk, ref pos);
-            var type = (int)(header.Long(1) ?? -1);
-            var uncompressed = (int)(header.Long(2) ?? 0);
-            var compressed = (int)(header.Long(3) ?? 0);
-            if (compressed < 0 || pos + compressed > chunk.Length || uncompressed < 0)
+            var thrift = new CompactReader(file.AsSpan(pos, end - pos), pos);
+            var header = PageHeader.Read(ref thrift);
+            var body = pos + thrift.Position;
+            if (header.CompressedPageSize > end - body)
             {
-                throw new FormatException($"{source}: a page of column '{leaf.Path}' runs past its chunk.");
+                throw new FormatException($"{source}: a page of column '{leaf.Path}' at file offset {pos} runs past its column chunk.");
             }
 
-            var body = chunk.Slice(pos, compressed);
-            pos += compressed;
-            switch (type)
+            pos = body + header.CompressedPageSize;
+            if (header.Type is PageType.DataPage or PageType.DataPageV2
+                && (header.NumValues < 0 || header.NumValues > chunk.NumValues - seen || header.NumValues > MaxValuesPerPage))
             {
-                case 2:
-                    {
-                        var dh = header.Struct(7)!;
-                        var count = (int)(dh.Long(1) ?? 0);
-                        var plain = Decompress(body, codec, uncompressed, source, leaf.Path);
-                        dictionary = new object?[count];
-                        var p = 0;
-                        for (var i = 0; i < count; i++)
-                        {
-                            dictionary[i] = ReadPlain(plain, ref p, leaf, i, null);
-                        }
+                throw new FormatException($"{source}: a page of column '{leaf.Path}' at file offset {body} holds {header.NumValues} values where the chunk has {chunk.NumValues - seen} left.");
+            }
 
-                        break;
-                    }
-
-                case 0:
-                    {
-                        var dh = header.Struct(5)!;
-                        var count = (int)(dh.Long(1) ?? 0);
-                        var encoding = (int)(dh.Long(2) ?? 0);
-                        var page = Decompress(body, codec, uncompressed, source, leaf.Path);
-                        var p = 0;
-                        var rep = new int[count];
-                        var def = new int[count];
-                        if (maxRep > 0)
-                        {
-                            var len = BinaryPrimitives.ReadInt32LittleEndian(page.AsSpan(p));
-                            RleHybrid.Decode(page.AsSpan(p + 4, len), RleHybrid.BitWidth(maxRep), count, rep);
-                            p += 4 + len;
-                        }
-
-                        if (maxDef > 0)
-                        {
-                            var len = BinaryPrimitives.ReadInt32LittleEndian(page.AsSpan(p));
-                            RleHybrid.Decode(page.AsSpan(p + 4, len), RleHybrid.BitWidth(maxDef), count, def);
-                            p += 4 + len;
-                        }
-
-                        DecodeValues(page.AsSpan(p), encoding, dictionary, leaf, rep, def, repOut, defOut, valuesOut, source);
-                        seen += count;
-                        break;
-                    }
-
-                case 3:
-                    {
-                        var dh = header.Struct(8)!;
-                        var count = (int)(dh.Long(1) ?? 0);
-                        var encoding = (int)(dh.Long(4) ?? 0);
-                        var defLen = (int)(dh.Long(5) ?? 0);
-                        var repLen = (int)(dh.Long(6) ?? 0);
-                        var isCompressed = !dh.TryGetValue(7, out var ic) || ic is not false;
-                        var rep = new int[count];
-                        var def = new int[count];
-                        if (maxRep > 0)
-                        {
-                            RleHybrid.Decode(body[..repLen], RleHybrid.BitWidth(maxRep), count, rep);
-                        }
-
-                        if (maxDef > 0)
-                        {
-                            RleHybrid.Decode(body.Slice(repLen, defLen), RleHybrid.BitWidth(maxDef), count, def);
-                        }
-
-                        var valuesBody = body[(repLen + defLen)..];
-                        var values = isCompressed ? Decompress(valuesBody, codec, uncompressed - repLen - defLen, source, leaf.Path) : valuesBody.ToArray();
-                        DecodeValues(values, encoding, dictionary, leaf, rep, def, repOut, defOut, valuesOut, source);
-                        seen += count;
-                        break;
-                    }
-
+            switch (header.Type)
+            {
+                case PageType.DictionaryPage:
+                    dictionary = ReadDictionary(header, body, chunk.Codec, leaf);
+                    break;
+                case PageType.DataPage:
+                    ReadDataPage(header, body, chunk.Codec, column, dictionary);
+                    seen += header.NumValues;
+                    break;
+                case PageType.DataPageV2:
+                    ReadDataPageV2(header, body, chunk.Codec, column, dictionary);
+                    seen += header.NumValues;
+                    break;
                 default:
                     // Index pages and unknown page kinds carry no values.
                     break;
             }
         }
+
+        if (seen != chunk.NumValues)
+        {
+            throw new FormatException($"{source}: column '{leaf.Path}' chunk ends after {seen} of its {chunk.NumValues} values.");
+        }
     }
 
-    private static void DecodeValues(ReadOnlySpan<byte> data, int encoding, object?[]? dictionary, ParquetNode leaf, int[] rep, int[] def, List<int> repOut, List<int> defOut, List<object?> valuesOut, string source)
+    private object?[] ReadDictionary(PageHeader header, int body, ParquetCompression codec, ParquetNode leaf)
+    {
+        var (data, start, end) = PageBytes(body, header.CompressedPageSize, header.UncompressedPageSize, codec, leaf);
+        if (header.NumValues < 0 || header.NumValues > (long)(end - start) * 8)
+        {
+            throw new FormatException($"{source}: the dictionary of column '{leaf.Path}' at file offset {body} claims {header.NumValues} values in {end - start} bytes.");
+        }
+
+        var dictionary = new object?[header.NumValues];
+        var p = start;
+        for (var i = 0; i < dictionary.Length; i++)
+        {
+            dictionary[i] = ReadPlain(data, ref p, end, i, leaf, body);
+        }
+
+        return dictionary;
+    }
+
+    private void ReadDataPage(PageHeader header, int body, ParquetCompression codec, LeafColumn column, object?[]? dictionary)
+    {
+        var leaf = column.Node;
+        var (data, p, end) = PageBytes(body, header.CompressedPageSize, header.UncompressedPageSize, codec, leaf);
+        var n = header.NumValues;
+        var first = column.Append(n);
+        p = ReadPrefixedLevels(data, p, end, leaf.RepetitionLevel, column.Repetition(first, n), body, leaf);
+        p = ReadPrefixedLevels(data, p, end, leaf.DefinitionLevel, column.Definition(first, n), body, leaf);
+        DecodeValues(header.Encoding, data, p, end, leaf, column.Definition(first, n), column.ValuesOf(first, n), dictionary, body);
+    }
+
+    private void ReadDataPageV2(PageHeader header, int body, ParquetCompression codec, LeafColumn column, object?[]? dictionary)
+    {
+        var leaf = column.Node;
+        var repLength = header.RepetitionLevelsByteLength;
+        var defLength = header.DefinitionLevelsByteLength;
+        if (repLength < 0 || defLength < 0 || (long)repLength + defLength > header.CompressedPageSize || (long)repLength + defLength > header.UncompressedPageSize)
+        {
+            throw new FormatException($"{source}: DATA_PAGE_V2 of column '{leaf.Path}' at file offset {body} has level lengths ({repLength}, {defLength}) beyond its page.");
+        }
+
+        var n = header.NumValues;
+        var first = column.Append(n);
+        ReadLevels(file, body, body + repLength, leaf.RepetitionLevel, column.Repetition(first, n), body, leaf);
+        ReadLevels(file, body + repLength, body + repLength + defLength, leaf.DefinitionLevel, column.Definition(first, n), body, leaf);
+        var valuesStart = body + repLength + defLength;
+        var (data, start, end) = PageBytes(
+            valuesStart,
+            header.CompressedPageSize - repLength - defLength,
+            header.UncompressedPageSize - repLength - defLength,
+            header.IsCompressed ? codec : ParquetCompression.Uncompressed,
+            leaf);
+        DecodeValues(header.Encoding, data, start, end, leaf, column.Definition(first, n), column.ValuesOf(first, n), dictionary, valuesStart);
+    }
+
+    /// <summary>The page's bytes after decompression: the file itself when stored uncompressed, else a pooled scratch.</summary>
+    private (byte[] Data, int Start, int End) PageBytes(int body, int compressedSize, int uncompressedSize, ParquetCompression codec, ParquetNode leaf)
+    {
+        if (codec == ParquetCompression.Uncompressed)
+        {
+            if (compressedSize != uncompressedSize)
+            {
+                throw new FormatException($"{source}: an uncompressed page of column '{leaf.Path}' at file offset {body} holds {compressedSize} bytes but its header says {uncompressedSize}.");
+            }
+
+            return (file, body, body + compressedSize);
+        }
+
+        // No codec expands more than deflate (about 1032x); a larger claim is corrupt, not a reason to allocate.
+        if (uncompressedSize > (compressedSize * 1100L) + 64)
+        {
+            throw new FormatException($"{source}: a page of column '{leaf.Path}' at file offset {body} claims {uncompressedSize} bytes from {compressedSize} {codec} bytes.");
+        }
+
+        if (page.Length < uncompressedSize)
+        {
+            if (page.Length > 0)
+            {
+                ArrayPool<byte>.Shared.Return(page);
+            }
+
+            page = ArrayPool<byte>.Shared.Rent(uncompressedSize);
+        }
+
+        PageCompression.Decompress(codec, file.AsSpan(body, compressedSize), page.AsSpan(0, uncompressedSize), body, leaf.Path);
+        return (page, 0, uncompressedSize);
+    }
+
+    /// <summary>DATA_PAGE v1 levels (a 4-byte length, then RLE/bit-packed); returns where the values start.</summary>
+    private int ReadPrefixedLevels(byte[] data, int p, int end, int maxLevel, Span<int> output, int offset, ParquetNode leaf)
+    {
+        if (maxLevel == 0)
+        {
+            output.Clear();
+            return p;
+        }
+
+        var length = end - p >= 4 ? BinaryPrimitives.ReadInt32LittleEndian(data.AsSpan(p, 4)) : -1;
+        if (length < 0 || length > end - p - 4)
+        {
+            throw new FormatException($"{source}: the levels of column '{leaf.Path}' in the page at file offset {offset} run past the page.");
+        }
+
+        ReadLevels(data, p + 4, p + 4 + length, maxLevel, output, offset, leaf);
+        return p + 4 + length;
+    }
+
+    private void ReadLevels(byte[] data, int start, int end, int maxLevel, Span<int> output, int offset, ParquetNode leaf)
+    {
+        if (maxLevel == 0)
+        {
+            output.Clear();
+            return;
+        }
+
+        hybrid.Reset(data, start, end, RleBitPackedEncoder.BitWidth(maxLevel), offset);
+        hybrid.ReadExactly(output);
+        foreach (var level in output)
+        {
+            if ((uint)level > (uint)maxLevel)
+            {
+                throw new FormatException($"{source}: column '{leaf.Path}' has level {level} above its maximum {maxLevel} in the page at file offset {offset}.");
+            }
+        }
+    }
+
+    private void DecodeValues(PageEncoding encoding, byte[] data, int start, int end, ParquetNode leaf, ReadOnlySpan<int> def, Span<object?> values, object?[]? dictionary, int offset)
     {
         var maxDef = leaf.DefinitionLevel;
         var present = 0;
-        for (var i = 0; i < def.Length; i++)
+        foreach (var d in def)
         {
-            if (maxDef == 0 || def[i] == maxDef)
-            {
-                present++;
-            }
+            present += d == maxDef ? 1 : 0;
         }
 
-        object?[] values;
-        if (encoding == 0)
+        if (present == 0)
         {
-            values = new object?[present];
-            var p = 0;
-            var bit = 0;
-            for (var i = 0; i < present; i++)
-            {
-                values[i] = ReadPlain(data, ref p, leaf, i, leaf.PhysicalType == ParquetNode.Boolean ? bit++ : null);
-            }
+            // An all-null page may hold no value section at all, whatever its encoding says.
+            values.Clear();
+            return;
         }
-        else if (encoding is 2 or 8)
-        {
-            if (dictionary is null)
-            {
-                throw new FormatException($"{source}: column '{leaf.Path}' uses dictionary encoding without a dictionary page.");
-            }
 
-            values = new object?[present];
-            if (present > 0)
-            {
-                var indexes = new int[present];
-                RleHybrid.Decode(data[1..], data[0], present, indexes);
-                for (var i = 0; i < present; i++)
+        switch (encoding)
+        {
+            case PageEncoding.Plain:
                 {
-                    if ((uint)indexes[i] >= (uint)dictionary.Length)
+                    var p = start;
+                    var k = 0;
+                    for (var i = 0; i < values.Length; i++)
                     {
-                        throw new FormatException($"{source}: column '{leaf.Path}' references dictionary entry {indexes[i]} of {dictionary.Length}.");
+                        values[i] = def[i] == maxDef ? ReadPlain(data, ref p, end, k++, leaf, offset) : null;
                     }
 
-                    values[i] = dictionary[indexes[i]];
+                    return;
                 }
-            }
-        }
-        else
-        {
-            throw new NotSupportedException($"{source}: column '{leaf.Path}' uses Parquet encoding {encoding}; checkpoints are read with PLAIN and dictionary encodings only.");
-        }
 
-        var v = 0;
-        for (var i = 0; i < def.Length; i++)
-        {
-            repOut.Add(rep[i]);
-            defOut.Add(def[i]);
-            valuesOut.Add(maxDef == 0 || def[i] == maxDef ? values[v++] : null);
+            case PageEncoding.PlainDictionary or PageEncoding.RleDictionary:
+                {
+                    if (dictionary is null)
+                    {
+                        throw new FormatException($"{source}: column '{leaf.Path}' uses dictionary encoding without a dictionary page.");
+                    }
+
+                    if (start >= end)
+                    {
+                        throw new FormatException($"{source}: a dictionary-encoded page of column '{leaf.Path}' at file offset {offset} has no bit width.");
+                    }
+
+                    var keys = ReadHybrid(data, start + 1, end, data[start], present, offset);
+                    var k = 0;
+                    for (var i = 0; i < values.Length; i++)
+                    {
+                        if (def[i] != maxDef)
+                        {
+                            values[i] = null;
+                            continue;
+                        }
+
+                        var key = keys[k++];
+                        if ((uint)key >= (uint)dictionary.Length)
+                        {
+                            throw new FormatException($"{source}: column '{leaf.Path}' references dictionary entry {key} of {dictionary.Length} in the page at file offset {offset}.");
+                        }
+
+                        values[i] = dictionary[key];
+                    }
+
+                    return;
+                }
+
+            case PageEncoding.Rle when leaf.PhysicalType == ParquetPhysicalType.Boolean:
+                {
+                    var length = end - start >= 4 ? BinaryPrimitives.ReadInt32LittleEndian(data.AsSpan(start, 4)) : -1;
+                    if (length < 0 || length > end - start - 4)
+                    {
+                        throw new FormatException($"{source}: the RLE booleans of column '{leaf.Path}' in the page at file offset {offset} run past the page.");
+                    }
+
+                    var bits = ReadHybrid(data, start + 4, start + 4 + length, 1, present, offset);
+                    var k = 0;
+                    for (var i = 0; i < values.Length; i++)
+                    {
+                        values[i] = def[i] != maxDef ? null : bits[k++] != 0 ? True : False;
+                    }
+
+                    return;
+                }
+
+            case PageEncoding.DeltaBinaryPacked when leaf.PhysicalType is ParquetPhysicalType.Int32 or ParquetPhysicalType.Int64:
+                {
+                    var numbers = ReadDeltaPacked(data, start, end, present, offset, out _);
+                    var narrow = leaf.PhysicalType == ParquetPhysicalType.Int32;
+                    var k = 0;
+                    for (var i = 0; i < values.Length; i++)
+                    {
+                        values[i] = def[i] != maxDef ? null : narrow ? (long)(int)numbers[k++] : numbers[k++];
+                    }
+
+                    return;
+                }
+
+            case PageEncoding.DeltaLengthByteArray or PageEncoding.DeltaByteArray when leaf.PhysicalType == ParquetPhysicalType.ByteArray:
+                DecodeDeltaStrings(encoding == PageEncoding.DeltaByteArray, data, start, end, leaf, def, values, present, offset);
+                return;
+
+            default:
+                throw new NotSupportedException($"{source}: column '{leaf.Path}' uses Parquet encoding {encoding} for {leaf.PhysicalType} values, which the checkpoint reader does not decode.");
         }
     }
 
-    private static object? ReadPlain(ReadOnlySpan<byte> data, ref int p, ParquetNode leaf, int index, int? bitIndex)
+    /// <summary>
+    /// DELTA_LENGTH_BYTE_ARRAY (lengths, then the bytes) and DELTA_BYTE_ARRAY (prefix lengths shared with the
+    /// previous value, then the suffixes as DELTA_LENGTH_BYTE_ARRAY).
+    /// </summary>
+    private void DecodeDeltaStrings(bool prefixed, byte[] data, int start, int end, ParquetNode leaf, ReadOnlySpan<int> def, Span<object?> values, int present, int offset)
+    {
+        var p = start;
+        long[] prefixes = [];
+        if (prefixed)
+        {
+            prefixes = ReadDeltaPacked(data, p, end, present, offset, out var used).ToArray();
+            p += used;
+        }
+
+        var lengths = ReadDeltaPacked(data, p, end, present, offset, out var consumed);
+        p += consumed;
+        var previous = Array.Empty<byte>();
+        var maxDef = leaf.DefinitionLevel;
+        var k = 0;
+        for (var i = 0; i < values.Length; i++)
+        {
+            if (def[i] != maxDef)
+            {
+                values[i] = null;
+                continue;
+            }
+
+            var length = lengths[k];
+            var prefix = prefixed ? prefixes[k] : 0;
+            k++;
+            if (length < 0 || length > end - p || prefix < 0 || prefix > previous.Length)
+            {
+                throw new FormatException($"{source}: a delta-encoded string of column '{leaf.Path}' runs past the page at file offset {offset}.");
+            }
+
+            if (!prefixed)
+            {
+                values[i] = Encoding.UTF8.GetString(data, p, (int)length);
+            }
+            else
+            {
+                var whole = new byte[prefix + length];
+                previous.AsSpan(0, (int)prefix).CopyTo(whole);
+                data.AsSpan(p, (int)length).CopyTo(whole.AsSpan((int)prefix));
+                values[i] = Encoding.UTF8.GetString(whole);
+                previous = whole;
+            }
+
+            p += (int)length;
+        }
+    }
+
+    /// <summary>Decodes <paramref name="count"/> DELTA_BINARY_PACKED numbers into a pooled scratch.</summary>
+    private Span<long> ReadDeltaPacked(byte[] data, int start, int end, int count, int offset, out int consumed)
+    {
+        if (numbers.Length < count)
+        {
+            if (numbers.Length > 0)
+            {
+                ArrayPool<long>.Shared.Return(numbers);
+            }
+
+            numbers = ArrayPool<long>.Shared.Rent(count);
+        }
+
+        var output = numbers.AsSpan(0, count);
+        consumed = DeltaBinaryPackedDecoder.Decode(data.AsSpan(start, end - start), output, offset);
+        return output;
+    }
+
+    /// <summary>Decodes <paramref name="count"/> RLE/bit-packed values at <paramref name="bitWidth"/> into a pooled scratch.</summary>
+    private ReadOnlySpan<int> ReadHybrid(byte[] data, int start, int end, int bitWidth, int count, int offset)
+    {
+        if (indexes.Length < count)
+        {
+            if (indexes.Length > 0)
+            {
+                ArrayPool<int>.Shared.Return(indexes);
+            }
+
+            indexes = ArrayPool<int>.Shared.Rent(count);
+        }
+
+        var output = indexes.AsSpan(0, count);
+        hybrid.Reset(data, start, end, bitWidth, offset);
+        hybrid.ReadExactly(output);
+        return output;
+    }
+
+    private object? ReadPlain(byte[] data, ref int p, int end, int index, ParquetNode leaf, int offset)
     {
         switch (leaf.PhysicalType)
         {
-            case ParquetNode.Boolean:
-                var bi = bitIndex ?? index;
-                return (data[bi >> 3] >> (bi & 7) & 1) != 0;
-            case ParquetNode.Int32:
-                var i32 = BinaryPrimitives.ReadInt32LittleEndian(data[p..]);
+            case ParquetPhysicalType.Boolean:
+                var at = p + (index >> 3);
+                Need(at, 1, end, leaf, offset);
+                return ((data[at] >> (index & 7)) & 1) != 0 ? True : False;
+            case ParquetPhysicalType.Int32:
+                Need(p, 4, end, leaf, offset);
+                var i32 = BinaryPrimitives.ReadInt32LittleEndian(data.AsSpan(p, 4));
                 p += 4;
                 return (long)i32;
-            case ParquetNode.Int64:
-                var i64 = BinaryPrimitives.ReadInt64LittleEndian(data[p..]);
+            case ParquetPhysicalType.Int64:
+                Need(p, 8, end, leaf, offset);
+                var i64 = BinaryPrimitives.ReadInt64LittleEndian(data.AsSpan(p, 8));
                 p += 8;
                 return i64;
-            case ParquetNode.Double:
-                var d = BinaryPrimitives.ReadDoubleLittleEndian(data[p..]);
+            case ParquetPhysicalType.Double:
+                Need(p, 8, end, leaf, offset);
+                var d = BinaryPrimitives.ReadDoubleLittleEndian(data.AsSpan(p, 8));
                 p += 8;
                 return d;
-            case ParquetNode.Float:
-                var f = BinaryPrimitives.ReadSingleLittleEndian(data[p..]);
+            case ParquetPhysicalType.Float:
+                Need(p, 4, end, leaf, offset);
+                var f = BinaryPrimitives.ReadSingleLittleEndian(data.AsSpan(p, 4));
                 p += 4;
                 return (double)f;
-            case ParquetNode.ByteArray:
-                var len = BinaryPrimitives.ReadInt32LittleEndian(data[p..]);
-                if (len < 0 || p + 4 + len > data.Length)
-                {
-                    throw new FormatException($"Column '{leaf.Path}': a byte array of {len} bytes runs past its page.");
-                }
-
-                var s = Encoding.UTF8.GetString(data.Slice(p + 4, len));
-                p += 4 + len;
+            case ParquetPhysicalType.ByteArray:
+                Need(p, 4, end, leaf, offset);
+                var length = BinaryPrimitives.ReadInt32LittleEndian(data.AsSpan(p, 4));
+                Need(p + 4, length, end, leaf, offset);
+                var s = Encoding.UTF8.GetString(data, p + 4, length);
+                p += 4 + length;
                 return s;
-            case ParquetNode.FixedLenByteArray:
-                var bytes = data.Slice(p, leaf.TypeLength).ToArray();
+            case ParquetPhysicalType.FixedLenByteArray:
+                Need(p, leaf.TypeLength, end, leaf, offset);
+                var bytes = data.AsSpan(p, leaf.TypeLength).ToArray();
                 p += leaf.TypeLength;
                 return bytes;
-            case ParquetNode.Int96:
+            case ParquetPhysicalType.Int96:
+                Need(p, 12, end, leaf, offset);
                 p += 12;
                 return null;
             default:
-                throw new FormatException($"Column '{leaf.Path}' has unknown physical type {leaf.PhysicalType}.");
+                throw new FormatException($"{source}: column '{leaf.Path}' has unknown physical type {leaf.PhysicalType}.");
         }
     }
 
-    private static byte[] Decompress(ReadOnlySpan<byte> body, int codec, int uncompressed, string source, string column)
+    private void Need(int p, int count, int end, ParquetNode leaf, int offset)
     {
-        switch (codec)
+        if (count < 0 || p > end - count)
         {
-            case 0:
-                return body.ToArray();
-            case 1:
-                return IronSnappy.Snappy.Decode(body);
-            case 2:
-                using (var input = new MemoryStream(body.ToArray()))
-                using (var gzip = new GZipStream(input, CompressionMode.Decompress))
-                using (var output = new MemoryStream(Math.Max(uncompressed, 16)))
-                {
-                    gzip.CopyTo(output);
-                    return output.ToArray();
-                }
-
-            default:
-                throw new NotSupportedException($"{source}: column '{column}' is compressed with Parquet codec {codec} (e.g. ZSTD or LZ4); checkpoints are read with UNCOMPRESSED, SNAPPY and GZIP only. Rewrite the checkpoint with snappy.");
+            throw new FormatException($"{source}: a value of column '{leaf.Path}' runs past the page at file offset {offset}.");
         }
     }
 }

@@ -1,16 +1,26 @@
 using System.Buffers.Binary;
+using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
+using Serverless.Parquet;
+using Serverless.Parquet.Encodings;
+using Serverless.Parquet.Format;
+using Serverless.Parquet.Thrift;
 
 namespace Serverless.Delta.Checkpoints;
 
 /// <summary>
-/// Writes a nested Parquet file from shredded leaf columns: one row group, one PLAIN data page (v1) per column
-/// with RLE levels, uncompressed. Small and universally readable, which is all a checkpoint needs.
+/// Writes a nested Parquet file from shredded leaf columns: one row group, one PLAIN data page (v1) per column with
+/// RLE/bit-packed levels, snappy-compressed. The shredding (Dremel levels) is ours; encodings, compression and the
+/// page header and footer structures are Serverless.Parquet's.
 /// </summary>
 internal sealed class NestedParquetWriter
 {
+    /// <summary>Snappy, as Spark writes checkpoints: stats JSON and paths shrink several-fold for little CPU.</summary>
+    private const ParquetCompression Codec = ParquetCompression.Snappy;
+
     private readonly ParquetNode root;
-    private readonly List<ParquetNode> leaves;
+    private readonly IReadOnlyList<ParquetNode> leaves;
     private readonly (List<int> Rep, List<int> Def, List<object?> Values)[] columns;
     private long rows;
 
@@ -19,7 +29,7 @@ internal sealed class NestedParquetWriter
         this.root = root;
         root.Resolve();
         root.IndexLeaves();
-        leaves = root.Leaves().ToList();
+        leaves = root.LeafList;
         columns = leaves.Select(_ => (new List<int>(), new List<int>(), new List<object?>())).ToArray();
     }
 
@@ -33,6 +43,69 @@ internal sealed class NestedParquetWriter
         }
 
         rows++;
+    }
+
+    public byte[] Complete(string createdBy)
+    {
+        using var file = new ByteBuffer(64 * 1024);
+        using var page = new ByteBuffer(16 * 1024);
+        using var compressed = new ByteBuffer(16 * 1024);
+        var thrift = new CompactWriter();
+        file.Write("PAR1"u8);
+        long groupStart = file.Length;
+        var group = new RowGroup { NumRows = rows, FileOffset = groupStart };
+        foreach (var leaf in leaves)
+        {
+            var (rep, def, values) = columns[leaf.LeafIndex];
+            page.Clear();
+            if (leaf.RepetitionLevel > 0)
+            {
+                WriteLevels(page, rep, leaf.RepetitionLevel);
+            }
+
+            if (leaf.DefinitionLevel > 0)
+            {
+                WriteLevels(page, def, leaf.DefinitionLevel);
+            }
+
+            WritePlain(page, leaf, values);
+            compressed.Clear();
+            PageCompression.Compress(Codec, page.WrittenSpan, compressed);
+            thrift.Clear();
+            new PageHeader
+            {
+                Type = PageType.DataPage,
+                UncompressedPageSize = page.Length,
+                CompressedPageSize = compressed.Length,
+                NumValues = values.Count,
+                Encoding = PageEncoding.Plain,
+            }.Write(thrift);
+            long offset = file.Length;
+            file.Write(thrift.WrittenSpan);
+            file.Write(compressed.WrittenSpan);
+            var uncompressedSize = thrift.Length + page.Length;
+            group.TotalByteSize += uncompressedSize;
+            group.Columns.Add(new ColumnMetaData
+            {
+                FileOffset = offset,
+                Type = leaf.PhysicalType!.Value,
+                Encodings = [PageEncoding.Plain, PageEncoding.Rle],
+                PathInSchema = [.. leaf.Path.Split('.')],
+                Codec = Codec,
+                NumValues = values.Count,
+                TotalUncompressedSize = uncompressedSize,
+                TotalCompressedSize = file.Length - offset,
+                DataPageOffset = offset,
+            });
+        }
+
+        group.TotalCompressedSize = file.Length - groupStart;
+        thrift.Clear();
+        new FileMetaData { Schema = root.ToSchema(), NumRows = rows, RowGroups = [group], CreatedBy = createdBy }.Write(thrift);
+        file.Write(thrift.WrittenSpan);
+        file.WriteInt32LittleEndian(thrift.Length);
+        file.Write("PAR1"u8);
+        return file.WrittenSpan.ToArray();
     }
 
     /// <summary>
@@ -63,7 +136,7 @@ internal sealed class NestedParquetWriter
             return;
         }
 
-        if (node.ConvertedType == ParquetNode.Map)
+        if (node.ConvertedType == ConvertedType.Map)
         {
             var kv = node.Children[0];
             var entries = ((IEnumerable<KeyValuePair<string, string?>>)value).ToList();
@@ -83,7 +156,7 @@ internal sealed class NestedParquetWriter
             return;
         }
 
-        if (node.ConvertedType == ParquetNode.List)
+        if (node.ConvertedType == ConvertedType.List)
         {
             var list = node.Children[0];
             var items = ((IEnumerable<string>)value).ToList();
@@ -120,144 +193,17 @@ internal sealed class NestedParquetWriter
         }
     }
 
-    public byte[] Complete(string createdBy)
+    /// <summary>DATA_PAGE v1 levels: a 4-byte length, then the RLE/bit-packed hybrid at the level's bit width.</summary>
+    private static void WriteLevels(ByteBuffer page, List<int> levels, int maxLevel)
     {
-        using var file = new MemoryStream();
-        file.Write("PAR1"u8);
-        var chunkMeta = new List<(ParquetNode Leaf, long Offset, long Size, int Count)>();
-        foreach (var leaf in leaves)
-        {
-            var (rep, def, values) = columns[leaf.LeafIndex];
-            var page = new MemoryStream();
-            if (leaf.RepetitionLevel > 0)
-            {
-                WriteLevels(page, rep, leaf.RepetitionLevel);
-            }
-
-            if (leaf.DefinitionLevel > 0)
-            {
-                WriteLevels(page, def, leaf.DefinitionLevel);
-            }
-
-            WritePlain(page, leaf, values);
-            var body = page.ToArray();
-            var header = new ThriftCompactWriter();
-            header.BeginStruct();
-            header.I32(1, 0);
-            header.I32(2, body.Length);
-            header.I32(3, body.Length);
-            header.StructField(5);
-            header.I32(1, values.Count);
-            header.I32(2, 0);
-            header.I32(3, 3);
-            header.I32(4, 3);
-            header.EndStruct();
-            header.EndStruct();
-            var offset = file.Position;
-            file.Write(header.Written);
-            file.Write(body);
-            chunkMeta.Add((leaf, offset, file.Position - offset, values.Count));
-        }
-
-        var footer = new ThriftCompactWriter();
-        footer.BeginStruct();
-        footer.I32(1, 1);
-        var elements = new List<ParquetNode>();
-        Flatten(root, elements);
-        footer.ListHeader(2, ThriftCompact.TypeStruct, elements.Count);
-        foreach (var e in elements)
-        {
-            footer.BeginStruct();
-            if (e.IsLeaf)
-            {
-                footer.I32(1, e.PhysicalType!.Value);
-            }
-
-            if (!ReferenceEquals(e, root))
-            {
-                footer.I32(3, e.Repetition);
-            }
-
-            footer.String(4, e.Name);
-            if (!e.IsLeaf)
-            {
-                footer.I32(5, e.Children.Count);
-            }
-
-            if (e.ConvertedType is { } ct)
-            {
-                footer.I32(6, ct);
-            }
-
-            footer.EndStruct();
-        }
-
-        footer.I64(3, rows);
-        footer.ListHeader(4, ThriftCompact.TypeStruct, 1);
-        footer.BeginStruct();
-        footer.ListHeader(1, ThriftCompact.TypeStruct, chunkMeta.Count);
-        long total = 0;
-        foreach (var (leaf, offset, size, count) in chunkMeta)
-        {
-            total += size;
-            footer.BeginStruct();
-            footer.I64(2, offset);
-            footer.StructField(3);
-            footer.I32(1, leaf.PhysicalType!.Value);
-            footer.ListHeader(2, ThriftCompact.TypeI32, 2);
-            footer.ListI32(0);
-            footer.ListI32(3);
-            var path = leaf.Path.Split('.');
-            footer.ListHeader(3, ThriftCompact.TypeBinary, path.Length);
-            foreach (var p in path)
-            {
-                footer.ListString(p);
-            }
-
-            footer.I32(4, 0);
-            footer.I64(5, count);
-            footer.I64(6, size);
-            footer.I64(7, size);
-            footer.I64(9, offset);
-            footer.EndStruct();
-            footer.EndStruct();
-        }
-
-        footer.I64(2, total);
-        footer.I64(3, rows);
-        footer.EndStruct();
-        footer.String(6, createdBy);
-        footer.EndStruct();
-        var footerBytes = footer.Written.ToArray();
-        file.Write(footerBytes);
-        Span<byte> len = stackalloc byte[4];
-        BinaryPrimitives.WriteInt32LittleEndian(len, footerBytes.Length);
-        file.Write(len);
-        file.Write("PAR1"u8);
-        return file.ToArray();
+        var lengthAt = page.Length;
+        page.WriteInt32LittleEndian(0);
+        RleBitPackedEncoder.Encode(CollectionsMarshal.AsSpan(levels), RleBitPackedEncoder.BitWidth(maxLevel), page);
+        BinaryPrimitives.WriteInt32LittleEndian(page.Array.AsSpan(lengthAt, 4), page.Length - lengthAt - 4);
     }
 
-    private static void Flatten(ParquetNode node, List<ParquetNode> output)
+    private static void WritePlain(ByteBuffer page, ParquetNode leaf, List<object?> values)
     {
-        output.Add(node);
-        foreach (var c in node.Children)
-        {
-            Flatten(c, output);
-        }
-    }
-
-    private static void WriteLevels(Stream page, List<int> levels, int max)
-    {
-        var encoded = RleHybrid.Encode(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(levels), RleHybrid.BitWidth(max));
-        Span<byte> len = stackalloc byte[4];
-        BinaryPrimitives.WriteInt32LittleEndian(len, encoded.Length);
-        page.Write(len);
-        page.Write(encoded);
-    }
-
-    private static void WritePlain(Stream page, ParquetNode leaf, List<object?> values)
-    {
-        Span<byte> tmp = stackalloc byte[8];
         byte bits = 0;
         var bitCount = 0;
         foreach (var v in values)
@@ -269,7 +215,7 @@ internal sealed class NestedParquetWriter
 
             switch (leaf.PhysicalType)
             {
-                case ParquetNode.Boolean:
+                case ParquetPhysicalType.Boolean:
                     if ((bool)v)
                     {
                         bits |= (byte)(1 << bitCount);
@@ -283,19 +229,20 @@ internal sealed class NestedParquetWriter
                     }
 
                     break;
-                case ParquetNode.Int32:
-                    BinaryPrimitives.WriteInt32LittleEndian(tmp, Convert.ToInt32(v, System.Globalization.CultureInfo.InvariantCulture));
-                    page.Write(tmp[..4]);
+                case ParquetPhysicalType.Int32:
+                    BinaryPrimitives.WriteInt32LittleEndian(page.GetSpan(4), Convert.ToInt32(v, CultureInfo.InvariantCulture));
+                    page.Advance(4);
                     break;
-                case ParquetNode.Int64:
-                    BinaryPrimitives.WriteInt64LittleEndian(tmp, Convert.ToInt64(v, System.Globalization.CultureInfo.InvariantCulture));
-                    page.Write(tmp);
+                case ParquetPhysicalType.Int64:
+                    BinaryPrimitives.WriteInt64LittleEndian(page.GetSpan(8), Convert.ToInt64(v, CultureInfo.InvariantCulture));
+                    page.Advance(8);
                     break;
-                case ParquetNode.ByteArray:
-                    var bytes = Encoding.UTF8.GetBytes((string)v);
-                    BinaryPrimitives.WriteInt32LittleEndian(tmp, bytes.Length);
-                    page.Write(tmp[..4]);
-                    page.Write(bytes);
+                case ParquetPhysicalType.ByteArray:
+                    var text = (string)v;
+                    var span = page.GetSpan(4 + Encoding.UTF8.GetMaxByteCount(text.Length));
+                    var length = Encoding.UTF8.GetBytes(text, span[4..]);
+                    BinaryPrimitives.WriteInt32LittleEndian(span, length);
+                    page.Advance(4 + length);
                     break;
                 default:
                     throw new NotSupportedException($"Checkpoint column '{leaf.Path}' has a physical type the checkpoint writer does not produce.");

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Serverless.Delta.Actions;
 using Serverless.Delta.Log;
+using Serverless.Parquet.Format;
 using Serverless.Storage;
 
 namespace Serverless.Delta.Checkpoints;
@@ -248,14 +249,14 @@ public sealed class ParquetCheckpointFormat : ICheckpointFormat
             {
                 case null:
                     break;
-                case long l when child.ConvertedType == 6:
+                case long l when child.ConvertedType == ConvertedType.Date:
                     w.WriteString(child.Name, DateOnly.FromDayNumber(DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber + (int)l).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
                     break;
-                case long l when child.ConvertedType is 9 or 10:
-                    var ticks = child.ConvertedType == 9 ? l * TimeSpan.TicksPerMillisecond : l * 10;
+                case long l when child.ConvertedType is ConvertedType.TimestampMillis or ConvertedType.TimestampMicros:
+                    var ticks = child.ConvertedType == ConvertedType.TimestampMillis ? l * TimeSpan.TicksPerMillisecond : l * 10;
                     w.WriteString(child.Name, DateTime.UnixEpoch.AddTicks(ticks).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
                     break;
-                case long l when child.ConvertedType == 5:
+                case long when child.ConvertedType == ConvertedType.Decimal:
                     // A decimal's scale is not kept here; leaving the bound out only weakens pruning.
                     break;
                 case long l:

@@ -1,29 +1,21 @@
+using Serverless.Parquet;
+using Serverless.Parquet.Format;
+using AnnotationType = Serverless.Parquet.Format.ConvertedType;
+
 namespace Serverless.Delta.Checkpoints;
 
-/// <summary>One node of a nested Parquet schema (a group or a primitive leaf), with its Dremel levels.</summary>
+/// <summary>
+/// One node of a nested Parquet schema (a group or a primitive leaf) with its Dremel levels. Serverless.Parquet
+/// models flat schemas only, so the tree and its levels live here; the footer form is its <see cref="SchemaElement"/> list.
+/// </summary>
 internal sealed class ParquetNode
 {
+    // parquet.thrift FieldRepetitionType values.
     public const int Required = 0;
     public const int Optional = 1;
     public const int Repeated = 2;
 
-    // Parquet physical types.
-    public const int Boolean = 0;
-    public const int Int32 = 1;
-    public const int Int64 = 2;
-    public const int Int96 = 3;
-    public const int Float = 4;
-    public const int Double = 5;
-    public const int ByteArray = 6;
-    public const int FixedLenByteArray = 7;
-
-    // Converted types used by checkpoints.
-    public const int Utf8 = 0;
-    public const int Map = 1;
-    public const int MapKeyValue = 2;
-    public const int List = 3;
-
-    public ParquetNode(string name, int repetition, int? physicalType = null, int? convertedType = null, IReadOnlyList<ParquetNode>? children = null)
+    public ParquetNode(string name, int repetition, ParquetPhysicalType? physicalType = null, AnnotationType? convertedType = null, IReadOnlyList<ParquetNode>? children = null)
     {
         Name = name;
         Repetition = repetition;
@@ -36,9 +28,9 @@ internal sealed class ParquetNode
 
     public int Repetition { get; }
 
-    public int? PhysicalType { get; }
+    public ParquetPhysicalType? PhysicalType { get; }
 
-    public int? ConvertedType { get; }
+    public AnnotationType? ConvertedType { get; }
 
     public int TypeLength { get; init; }
 
@@ -55,23 +47,52 @@ internal sealed class ParquetNode
     /// <summary>Dotted path from the root (root excluded), e.g. "add.partitionValues.key_value.key".</summary>
     public string Path { get; private set; } = string.Empty;
 
-    public static ParquetNode String(string name, int repetition = Optional) => new(name, repetition, ByteArray, Utf8);
+    /// <summary>Position of this leaf among the schema's leaves (set by <see cref="IndexLeaves"/>).</summary>
+    public int LeafIndex { get; private set; } = -1;
 
-    public static ParquetNode Long(string name) => new(name, Optional, Int64);
+    /// <summary>The leaves under this node, cached by <see cref="IndexLeaves"/>.</summary>
+    public IReadOnlyList<ParquetNode> LeafList { get; private set; } = [];
 
-    public static ParquetNode Int(string name) => new(name, Optional, Int32);
+    public static ParquetNode String(string name, int repetition = Optional) => new(name, repetition, ParquetPhysicalType.ByteArray, AnnotationType.Utf8);
 
-    public static ParquetNode Bool(string name) => new(name, Optional, Boolean);
+    public static ParquetNode Long(string name) => new(name, Optional, ParquetPhysicalType.Int64);
+
+    public static ParquetNode Int(string name) => new(name, Optional, ParquetPhysicalType.Int32);
+
+    public static ParquetNode Bool(string name) => new(name, Optional, ParquetPhysicalType.Boolean);
 
     public static ParquetNode Group(string name, params ParquetNode[] children) => new(name, Optional, null, null, children);
 
     /// <summary>map&lt;string,string&gt; in the standard three-level layout.</summary>
     public static ParquetNode StringMap(string name) =>
-        new(name, Optional, null, Map, [new ParquetNode("key_value", Repeated, null, MapKeyValue, [String("key", Required), String("value")])]);
+        new(name, Optional, null, AnnotationType.Map, [new ParquetNode("key_value", Repeated, null, AnnotationType.MapKeyValue, [String("key", Required), String("value")])]);
 
     /// <summary>array&lt;string&gt; in the standard three-level layout.</summary>
     public static ParquetNode StringList(string name) =>
-        new(name, Optional, null, List, [new ParquetNode("list", Repeated, null, null, [String("element")])]);
+        new(name, Optional, null, AnnotationType.List, [new ParquetNode("list", Repeated, null, null, [String("element")])]);
+
+    /// <summary>Builds the tree from a footer's depth-first schema list, resolved and indexed.</summary>
+    public static ParquetNode FromSchema(IReadOnlyList<SchemaElement> elements, string source)
+    {
+        if (elements.Count == 0)
+        {
+            throw new FormatException($"{source} has an empty Parquet schema.");
+        }
+
+        var index = 0;
+        var root = FromElements(elements, ref index, 0, source);
+        root.Resolve();
+        root.IndexLeaves();
+        return root;
+    }
+
+    /// <summary>The depth-first schema list of this tree (call on the root), as the footer stores it.</summary>
+    public List<SchemaElement> ToSchema()
+    {
+        var elements = new List<SchemaElement>();
+        AppendTo(elements, isRoot: true);
+        return elements;
+    }
 
     /// <summary>Computes levels and paths for this subtree (call on the root).</summary>
     public void Resolve(string parentPath = "", int parentDefinition = 0, int parentRepetition = 0, bool isRoot = true)
@@ -84,12 +105,6 @@ internal sealed class ParquetNode
             c.Resolve(Path, DefinitionLevel, RepetitionLevel, isRoot: false);
         }
     }
-
-    /// <summary>Position of this leaf among the schema's leaves (set by <see cref="Resolve"/>).</summary>
-    public int LeafIndex { get; private set; } = -1;
-
-    /// <summary>The leaves under this node, cached after <see cref="Resolve"/>.</summary>
-    public IReadOnlyList<ParquetNode> LeafList { get; private set; } = [];
 
     /// <summary>Numbers the leaves and caches each node's leaf list (call on the root after <see cref="Resolve"/>).</summary>
     public void IndexLeaves()
@@ -140,5 +155,47 @@ internal sealed class ParquetNode
         }
 
         return null;
+    }
+
+    private static ParquetNode FromElements(IReadOnlyList<SchemaElement> elements, ref int index, int depth, string source)
+    {
+        if (index >= elements.Count)
+        {
+            throw new FormatException($"{source}: the Parquet schema ends early (element {index} of {elements.Count}).");
+        }
+
+        var e = elements[index++];
+        var childCount = e.NumChildren ?? 0;
+        if (childCount < 0 || childCount > elements.Count - index || depth > 64)
+        {
+            throw new FormatException($"{source}: schema element '{e.Name}' declares {childCount} children at depth {depth}, more than the schema holds.");
+        }
+
+        var children = new List<ParquetNode>(childCount);
+        for (var i = 0; i < childCount; i++)
+        {
+            children.Add(FromElements(elements, ref index, depth + 1, source));
+        }
+
+        return new ParquetNode(e.Name, e.RepetitionType ?? Required, childCount == 0 ? e.Type : null, e.ConvertedType, children)
+        {
+            TypeLength = e.TypeLength ?? 0,
+        };
+    }
+
+    private void AppendTo(List<SchemaElement> elements, bool isRoot)
+    {
+        elements.Add(new SchemaElement
+        {
+            Name = Name,
+            Type = IsLeaf ? PhysicalType : null,
+            RepetitionType = isRoot ? null : Repetition,
+            NumChildren = IsLeaf ? null : Children.Count,
+            ConvertedType = ConvertedType,
+        });
+        foreach (var c in Children)
+        {
+            c.AppendTo(elements, isRoot: false);
+        }
     }
 }
