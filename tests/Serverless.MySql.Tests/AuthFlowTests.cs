@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Serverless.MySql.Client;
 using Serverless.MySql.Protocol;
+using Serverless.Testing;
 using Xunit;
 
 namespace Serverless.MySql.Tests;

@@ -1,8 +1,9 @@
 using System.Text;
-using FsCheck;
 using FsCheck.Fluent;
+using FsCheck;
 using Serverless.MySql.Client;
 using Serverless.MySql.Protocol;
+using Serverless.Testing;
 using Xunit;
 
 namespace Serverless.MySql.Tests;

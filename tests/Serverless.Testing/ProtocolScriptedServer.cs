@@ -5,16 +5,15 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Serverless.MySql.Protocol;
-using Xunit;
 
-namespace Serverless.MySql.Tests;
+namespace Serverless.Testing;
 
 /// <summary>
 /// A one-connection TCP server that plays a scripted server side of the MySQL protocol with packets built
 /// byte by byte from the documentation, for flows the local MariaDB cannot show (TLS, caching_sha2_password,
-/// legacy EOF packets). Its TLS is a real SslStream.
+/// legacy EOF packets, MySQL-only statements). Its TLS is a real SslStream.
 /// </summary>
-internal sealed class ProtocolScriptedServer : IAsyncDisposable
+public sealed class ProtocolScriptedServer : IAsyncDisposable
 {
     private readonly TcpListener listener;
 
@@ -133,7 +132,11 @@ internal sealed class ProtocolScriptedServer : IAsyncDisposable
                 }
             }
 
-            Assert.True(r.AtEnd, "the handshake response has no bytes after its last field");
+            if (!r.AtEnd)
+            {
+                throw new InvalidDataException("The handshake response has bytes after its last field.");
+            }
+
             return new HandshakeResponse(capabilities, charset, user, auth, database, plugin, attributes);
         }
     }
