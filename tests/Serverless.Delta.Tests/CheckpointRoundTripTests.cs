@@ -67,11 +67,13 @@ public sealed class CheckpointRoundTripTests(ITestOutputHelper output)
         return actions;
     }
 
-    [Fact]
-    public void ThousandFileCheckpointReadsBackEveryFieldOfEveryAction()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void ThousandFileCheckpointReadsBackEveryFieldOfEveryAction(bool dataPageV2)
     {
         var actions = ThousandFileCheckpoint();
-        var bytes = ParquetCheckpointFormat.Encode(actions);
+        var bytes = ParquetCheckpointFormat.Encode(actions, dataPageV2);
         var read = ParquetCheckpointFormat.Parse(bytes, "_delta_log/00000000000000001000.checkpoint.parquet");
 
         Assert.Equal(actions.Count, read.Count);
@@ -114,13 +116,15 @@ public sealed class CheckpointRoundTripTests(ITestOutputHelper output)
         Console.WriteLine(line);
     }
 
-    [Fact]
-    public async Task DuckDbReadsAThousandFileCheckpointWithMixedNulls()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task DuckDbReadsAThousandFileCheckpointWithMixedNulls(bool dataPageV2)
     {
         var actions = ThousandFileCheckpoint();
         using var dir = new TempDirectory();
         var path = Path.Combine(dir.Path, "00000000000000001000.checkpoint.parquet");
-        await File.WriteAllBytesAsync(path, ParquetCheckpointFormat.Encode(actions));
+        await File.WriteAllBytesAsync(path, ParquetCheckpointFormat.Encode(actions, dataPageV2));
         var adds = actions.OfType<AddFile>().ToList();
         var result = await DuckDb.QueryAsync(
             $"SELECT count(add.path), sum(add.size), count(add.stats), count(add.deletionVector), count(add.baseRowId), "

@@ -22,11 +22,15 @@ internal sealed class NestedParquetWriter
     private readonly ParquetNode root;
     private readonly IReadOnlyList<ParquetNode> leaves;
     private readonly (List<int> Rep, List<int> Def, List<object?> Values)[] columns;
+    private readonly bool dataPageV2;
     private long rows;
 
-    public NestedParquetWriter(ParquetNode root)
+    /// <param name="root">The schema.</param>
+    /// <param name="dataPageV2">Write DATA_PAGE_V2 pages (levels left uncompressed before the values) instead of v1 pages.</param>
+    public NestedParquetWriter(ParquetNode root, bool dataPageV2 = false)
     {
         this.root = root;
+        this.dataPageV2 = dataPageV2;
         root.Resolve();
         root.IndexLeaves();
         leaves = root.LeafList;
@@ -56,34 +60,16 @@ internal sealed class NestedParquetWriter
         var group = new RowGroup { NumRows = rows, FileOffset = groupStart };
         foreach (var leaf in leaves)
         {
-            var (rep, def, values) = columns[leaf.LeafIndex];
+            var values = columns[leaf.LeafIndex].Values;
             page.Clear();
-            if (leaf.RepetitionLevel > 0)
-            {
-                WriteLevels(page, rep, leaf.RepetitionLevel);
-            }
-
-            if (leaf.DefinitionLevel > 0)
-            {
-                WriteLevels(page, def, leaf.DefinitionLevel);
-            }
-
-            WritePlain(page, leaf, values);
             compressed.Clear();
-            PageCompression.Compress(Codec, page.WrittenSpan, compressed);
             thrift.Clear();
-            new PageHeader
-            {
-                Type = PageType.DataPage,
-                UncompressedPageSize = page.Length,
-                CompressedPageSize = compressed.Length,
-                NumValues = values.Count,
-                Encoding = PageEncoding.Plain,
-            }.Write(thrift);
+            var header = dataPageV2 ? EncodePageV2(leaf, page, compressed) : EncodePage(leaf, page, compressed);
+            header.Write(thrift);
             long offset = file.Length;
             file.Write(thrift.WrittenSpan);
             file.Write(compressed.WrittenSpan);
-            var uncompressedSize = thrift.Length + page.Length;
+            var uncompressedSize = thrift.Length + header.UncompressedPageSize;
             group.TotalByteSize += uncompressedSize;
             group.Columns.Add(new ColumnMetaData
             {
@@ -191,6 +177,72 @@ internal sealed class NestedParquetWriter
             col.Def.Add(def);
             col.Values.Add(null);
         }
+    }
+
+    /// <summary>A DATA_PAGE (v1): length-prefixed levels and the values, compressed together.</summary>
+    private PageHeader EncodePage(ParquetNode leaf, ByteBuffer page, ByteBuffer compressed)
+    {
+        var (rep, def, values) = columns[leaf.LeafIndex];
+        if (leaf.RepetitionLevel > 0)
+        {
+            WriteLevels(page, rep, leaf.RepetitionLevel);
+        }
+
+        if (leaf.DefinitionLevel > 0)
+        {
+            WriteLevels(page, def, leaf.DefinitionLevel);
+        }
+
+        WritePlain(page, leaf, values);
+        PageCompression.Compress(Codec, page.WrittenSpan, compressed);
+        return new PageHeader
+        {
+            Type = PageType.DataPage,
+            UncompressedPageSize = page.Length,
+            CompressedPageSize = compressed.Length,
+            NumValues = values.Count,
+            Encoding = PageEncoding.Plain,
+        };
+    }
+
+    /// <summary>A DATA_PAGE_V2: repetition then definition levels without length prefix or compression, then the compressed values.</summary>
+    private PageHeader EncodePageV2(ParquetNode leaf, ByteBuffer page, ByteBuffer compressed)
+    {
+        var (rep, def, values) = columns[leaf.LeafIndex];
+        if (leaf.RepetitionLevel > 0)
+        {
+            RleBitPackedEncoder.Encode(CollectionsMarshal.AsSpan(rep), RleBitPackedEncoder.BitWidth(leaf.RepetitionLevel), compressed);
+        }
+
+        var repLength = compressed.Length;
+        if (leaf.DefinitionLevel > 0)
+        {
+            RleBitPackedEncoder.Encode(CollectionsMarshal.AsSpan(def), RleBitPackedEncoder.BitWidth(leaf.DefinitionLevel), compressed);
+        }
+
+        var levelsLength = compressed.Length;
+        WritePlain(page, leaf, values);
+        PageCompression.Compress(Codec, page.WrittenSpan, compressed);
+        int nulls = 0, rowCount = 0;
+        for (var i = 0; i < values.Count; i++)
+        {
+            nulls += values[i] is null ? 1 : 0;
+            rowCount += rep[i] == 0 ? 1 : 0;
+        }
+
+        return new PageHeader
+        {
+            Type = PageType.DataPageV2,
+            UncompressedPageSize = levelsLength + page.Length,
+            CompressedPageSize = compressed.Length,
+            NumValues = values.Count,
+            NumNulls = nulls,
+            NumRows = rowCount,
+            Encoding = PageEncoding.Plain,
+            RepetitionLevelsByteLength = repLength,
+            DefinitionLevelsByteLength = levelsLength - repLength,
+            IsCompressed = true,
+        };
     }
 
     /// <summary>DATA_PAGE v1 levels: a 4-byte length, then the RLE/bit-packed hybrid at the level's bit width.</summary>

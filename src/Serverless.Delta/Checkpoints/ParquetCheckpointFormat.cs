@@ -61,10 +61,10 @@ public sealed class ParquetCheckpointFormat : ICheckpointFormat
         return actions;
     }
 
-    /// <summary>Encodes actions as one checkpoint file (or one part of a multi-part checkpoint).</summary>
-    internal static byte[] Encode(IEnumerable<DeltaAction> actions)
+    /// <summary>Encodes actions as one checkpoint file (or one part of a multi-part checkpoint); v1 data pages unless told.</summary>
+    internal static byte[] Encode(IEnumerable<DeltaAction> actions, bool dataPageV2 = false)
     {
-        var writer = new NestedParquetWriter(Schema());
+        var writer = new NestedParquetWriter(Schema(), dataPageV2);
         void Row(string column, IReadOnlyDictionary<string, object?> value) => writer.AddRow(new Dictionary<string, object?> { [column] = value });
         foreach (var action in actions)
         {
