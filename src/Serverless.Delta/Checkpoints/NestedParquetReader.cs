@@ -9,10 +9,10 @@ using Serverless.Parquet.Thrift;
 namespace Serverless.Delta.Checkpoints;
 
 /// <summary>
-/// Reads every leaf column of a (possibly nested) Parquet file: dictionary and data pages (v1 and v2), PLAIN and
-/// dictionary values, RLE booleans, repetition and definition levels. Footer, page headers, level decoding and
-/// decompression are Serverless.Parquet's; the nested levels and the generic values are ours. Enough for Delta
-/// checkpoints written by Spark, delta-rs, DuckDB and this library.
+/// Reads every leaf column of a (possibly nested) Parquet file: dictionary and data pages (v1 and v2); PLAIN,
+/// dictionary, RLE boolean, DELTA_BINARY_PACKED and DELTA_LENGTH_BYTE_ARRAY values; repetition and definition levels.
+/// Footer, page headers, the RLE/bit-packed and delta decoders and decompression are Serverless.Parquet's; assembling
+/// nested levels into generic values is ours. Enough for Delta checkpoints written by Spark, delta-rs, DuckDB and this library.
 /// </summary>
 internal sealed class NestedParquetReader : IDisposable
 {
@@ -398,8 +398,8 @@ internal sealed class NestedParquetReader : IDisposable
                     return;
                 }
 
-            case PageEncoding.DeltaLengthByteArray or PageEncoding.DeltaByteArray when leaf.PhysicalType == ParquetPhysicalType.ByteArray:
-                DecodeDeltaStrings(encoding == PageEncoding.DeltaByteArray, data, start, end, leaf, def, values, present, offset);
+            case PageEncoding.DeltaLengthByteArray when leaf.PhysicalType == ParquetPhysicalType.ByteArray:
+                DecodeDeltaLengthStrings(data, start, end, leaf, def, values, present, offset);
                 return;
 
             default:
@@ -407,23 +407,11 @@ internal sealed class NestedParquetReader : IDisposable
         }
     }
 
-    /// <summary>
-    /// DELTA_LENGTH_BYTE_ARRAY (lengths, then the bytes) and DELTA_BYTE_ARRAY (prefix lengths shared with the
-    /// previous value, then the suffixes as DELTA_LENGTH_BYTE_ARRAY).
-    /// </summary>
-    private void DecodeDeltaStrings(bool prefixed, byte[] data, int start, int end, ParquetNode leaf, ReadOnlySpan<int> def, Span<object?> values, int present, int offset)
+    /// <summary>DELTA_LENGTH_BYTE_ARRAY: every length (DELTA_BINARY_PACKED), then the bytes back to back.</summary>
+    private void DecodeDeltaLengthStrings(byte[] data, int start, int end, ParquetNode leaf, ReadOnlySpan<int> def, Span<object?> values, int present, int offset)
     {
-        var p = start;
-        long[] prefixes = [];
-        if (prefixed)
-        {
-            prefixes = ReadDeltaPacked(data, p, end, present, offset, out var used).ToArray();
-            p += used;
-        }
-
-        var lengths = ReadDeltaPacked(data, p, end, present, offset, out var consumed);
-        p += consumed;
-        var previous = Array.Empty<byte>();
+        var lengths = ReadDeltaPacked(data, start, end, present, offset, out var consumed);
+        var p = start + consumed;
         var maxDef = leaf.DefinitionLevel;
         var k = 0;
         for (var i = 0; i < values.Length; i++)
@@ -434,27 +422,13 @@ internal sealed class NestedParquetReader : IDisposable
                 continue;
             }
 
-            var length = lengths[k];
-            var prefix = prefixed ? prefixes[k] : 0;
-            k++;
-            if (length < 0 || length > end - p || prefix < 0 || prefix > previous.Length)
+            var length = lengths[k++];
+            if (length < 0 || length > end - p)
             {
-                throw new FormatException($"{source}: a delta-encoded string of column '{leaf.Path}' runs past the page at file offset {offset}.");
+                throw new FormatException($"{source}: a delta-length string of column '{leaf.Path}' runs past the page at file offset {offset}.");
             }
 
-            if (!prefixed)
-            {
-                values[i] = Encoding.UTF8.GetString(data, p, (int)length);
-            }
-            else
-            {
-                var whole = new byte[prefix + length];
-                previous.AsSpan(0, (int)prefix).CopyTo(whole);
-                data.AsSpan(p, (int)length).CopyTo(whole.AsSpan((int)prefix));
-                values[i] = Encoding.UTF8.GetString(whole);
-                previous = whole;
-            }
-
+            values[i] = Encoding.UTF8.GetString(data, p, (int)length);
             p += (int)length;
         }
     }
