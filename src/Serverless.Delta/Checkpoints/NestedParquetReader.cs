@@ -28,6 +28,7 @@ internal sealed class NestedParquetReader : IDisposable
     private byte[] page = [];
     private int[] indexes = [];
     private long[] numbers = [];
+    private object?[] decoded = [];
 
     private NestedParquetReader(byte[] file, string source)
     {
@@ -66,6 +67,12 @@ internal sealed class NestedParquetReader : IDisposable
         {
             ArrayPool<long>.Shared.Return(numbers);
             numbers = [];
+        }
+
+        if (decoded.Length > 0)
+        {
+            ArrayPool<object?>.Shared.Return(decoded);
+            decoded = [];
         }
     }
 
@@ -303,6 +310,7 @@ internal sealed class NestedParquetReader : IDisposable
         }
     }
 
+    /// <summary>Decodes the page's present values, then spreads them over the entries whose level reaches the leaf.</summary>
     private void DecodeValues(PageEncoding encoding, byte[] data, int start, int end, ParquetNode leaf, ReadOnlySpan<int> def, Span<object?> values, object?[]? dictionary, int offset)
     {
         var maxDef = leaf.DefinitionLevel;
@@ -312,124 +320,96 @@ internal sealed class NestedParquetReader : IDisposable
             present += d == maxDef ? 1 : 0;
         }
 
-        if (present == 0)
-        {
-            // An all-null page may hold no value section at all, whatever its encoding says.
-            values.Clear();
-            return;
-        }
-
-        switch (encoding)
-        {
-            case PageEncoding.Plain:
-                {
-                    var p = start;
-                    var k = 0;
-                    for (var i = 0; i < values.Length; i++)
-                    {
-                        values[i] = def[i] == maxDef ? ReadPlain(data, ref p, end, k++, leaf, offset) : null;
-                    }
-
-                    return;
-                }
-
-            case PageEncoding.PlainDictionary or PageEncoding.RleDictionary:
-                {
-                    if (dictionary is null)
-                    {
-                        throw new FormatException($"{source}: column '{leaf.Path}' uses dictionary encoding without a dictionary page.");
-                    }
-
-                    if (start >= end)
-                    {
-                        throw new FormatException($"{source}: a dictionary-encoded page of column '{leaf.Path}' at file offset {offset} has no bit width.");
-                    }
-
-                    var keys = ReadHybrid(data, start + 1, end, data[start], present, offset);
-                    var k = 0;
-                    for (var i = 0; i < values.Length; i++)
-                    {
-                        if (def[i] != maxDef)
-                        {
-                            values[i] = null;
-                            continue;
-                        }
-
-                        var key = keys[k++];
-                        if ((uint)key >= (uint)dictionary.Length)
-                        {
-                            throw new FormatException($"{source}: column '{leaf.Path}' references dictionary entry {key} of {dictionary.Length} in the page at file offset {offset}.");
-                        }
-
-                        values[i] = dictionary[key];
-                    }
-
-                    return;
-                }
-
-            case PageEncoding.Rle when leaf.PhysicalType == ParquetPhysicalType.Boolean:
-                {
-                    var length = end - start >= 4 ? BinaryPrimitives.ReadInt32LittleEndian(data.AsSpan(start, 4)) : -1;
-                    if (length < 0 || length > end - start - 4)
-                    {
-                        throw new FormatException($"{source}: the RLE booleans of column '{leaf.Path}' in the page at file offset {offset} run past the page.");
-                    }
-
-                    var bits = ReadHybrid(data, start + 4, start + 4 + length, 1, present, offset);
-                    var k = 0;
-                    for (var i = 0; i < values.Length; i++)
-                    {
-                        values[i] = def[i] != maxDef ? null : bits[k++] != 0 ? True : False;
-                    }
-
-                    return;
-                }
-
-            case PageEncoding.DeltaBinaryPacked when leaf.PhysicalType is ParquetPhysicalType.Int32 or ParquetPhysicalType.Int64:
-                {
-                    var numbers = ReadDeltaPacked(data, start, end, present, offset, out _);
-                    var narrow = leaf.PhysicalType == ParquetPhysicalType.Int32;
-                    var k = 0;
-                    for (var i = 0; i < values.Length; i++)
-                    {
-                        values[i] = def[i] != maxDef ? null : narrow ? (long)(int)numbers[k++] : numbers[k++];
-                    }
-
-                    return;
-                }
-
-            case PageEncoding.DeltaLengthByteArray when leaf.PhysicalType == ParquetPhysicalType.ByteArray:
-                DecodeDeltaLengthStrings(data, start, end, leaf, def, values, present, offset);
-                return;
-
-            default:
-                throw new NotSupportedException($"{source}: column '{leaf.Path}' uses Parquet encoding {encoding} for {leaf.PhysicalType} values, which the checkpoint reader does not decode.");
-        }
-    }
-
-    /// <summary>DELTA_LENGTH_BYTE_ARRAY: every length (DELTA_BINARY_PACKED), then the bytes back to back.</summary>
-    private void DecodeDeltaLengthStrings(byte[] data, int start, int end, ParquetNode leaf, ReadOnlySpan<int> def, Span<object?> values, int present, int offset)
-    {
-        var lengths = ReadDeltaPacked(data, start, end, present, offset, out var consumed);
-        var p = start + consumed;
-        var maxDef = leaf.DefinitionLevel;
+        // An all-null page may hold no value section at all, whatever its encoding says.
+        var dense = present == 0 ? [] : DecodePresent(encoding, data, start, end, leaf, present, dictionary, offset);
         var k = 0;
         for (var i = 0; i < values.Length; i++)
         {
-            if (def[i] != maxDef)
+            values[i] = def[i] == maxDef ? dense[k++] : null;
+        }
+
+        dense.Clear();
+    }
+
+    private Span<object?> DecodePresent(PageEncoding encoding, byte[] data, int start, int end, ParquetNode leaf, int present, object?[]? dictionary, int offset)
+    {
+        if (decoded.Length < present)
+        {
+            if (decoded.Length > 0)
             {
-                values[i] = null;
-                continue;
+                ArrayPool<object?>.Shared.Return(decoded);
             }
 
-            var length = lengths[k++];
-            if (length < 0 || length > end - p)
-            {
-                throw new FormatException($"{source}: a delta-length string of column '{leaf.Path}' runs past the page at file offset {offset}.");
-            }
+            decoded = ArrayPool<object?>.Shared.Rent(present);
+        }
 
-            values[i] = Encoding.UTF8.GetString(data, p, (int)length);
-            p += (int)length;
+        var dense = decoded.AsSpan(0, present);
+        switch (encoding)
+        {
+            case PageEncoding.Plain:
+                var p = start;
+                for (var k = 0; k < dense.Length; k++)
+                {
+                    dense[k] = ReadPlain(data, ref p, end, k, leaf, offset);
+                }
+
+                return dense;
+            case PageEncoding.PlainDictionary or PageEncoding.RleDictionary:
+                if (dictionary is null || start >= end)
+                {
+                    throw new FormatException($"{source}: the dictionary-encoded page of column '{leaf.Path}' at file offset {offset} has {(dictionary is null ? "no dictionary page before it" : "no bit width")}.");
+                }
+
+                var keys = ReadHybrid(data, start + 1, end, data[start], present, offset);
+                for (var k = 0; k < dense.Length; k++)
+                {
+                    dense[k] = (uint)keys[k] < (uint)dictionary.Length
+                        ? dictionary[keys[k]]
+                        : throw new FormatException($"{source}: column '{leaf.Path}' references dictionary entry {keys[k]} of {dictionary.Length} in the page at file offset {offset}.");
+                }
+
+                return dense;
+            case PageEncoding.Rle when leaf.PhysicalType == ParquetPhysicalType.Boolean:
+                var length = end - start >= 4 ? BinaryPrimitives.ReadInt32LittleEndian(data.AsSpan(start, 4)) : -1;
+                if (length < 0 || length > end - start - 4)
+                {
+                    throw new FormatException($"{source}: the RLE booleans of column '{leaf.Path}' in the page at file offset {offset} run past the page.");
+                }
+
+                var bits = ReadHybrid(data, start + 4, start + 4 + length, 1, present, offset);
+                for (var k = 0; k < dense.Length; k++)
+                {
+                    dense[k] = bits[k] != 0 ? True : False;
+                }
+
+                return dense;
+            case PageEncoding.DeltaBinaryPacked when leaf.PhysicalType is ParquetPhysicalType.Int32 or ParquetPhysicalType.Int64:
+                var numbers = ReadDeltaPacked(data, start, end, present, offset, out _);
+                var narrow = leaf.PhysicalType == ParquetPhysicalType.Int32;
+                for (var k = 0; k < dense.Length; k++)
+                {
+                    dense[k] = narrow ? (long)(int)numbers[k] : numbers[k];
+                }
+
+                return dense;
+            case PageEncoding.DeltaLengthByteArray when leaf.PhysicalType == ParquetPhysicalType.ByteArray:
+                // Every length (DELTA_BINARY_PACKED), then the bytes back to back.
+                var lengths = ReadDeltaPacked(data, start, end, present, offset, out var consumed);
+                var at = start + consumed;
+                for (var k = 0; k < dense.Length; k++)
+                {
+                    if (lengths[k] < 0 || lengths[k] > end - at)
+                    {
+                        throw new FormatException($"{source}: a delta-length string of column '{leaf.Path}' runs past the page at file offset {offset}.");
+                    }
+
+                    dense[k] = Encoding.UTF8.GetString(data, at, (int)lengths[k]);
+                    at += (int)lengths[k];
+                }
+
+                return dense;
+            default:
+                throw new NotSupportedException($"{source}: column '{leaf.Path}' uses Parquet encoding {encoding} for {leaf.PhysicalType} values, which the checkpoint reader does not decode.");
         }
     }
 
