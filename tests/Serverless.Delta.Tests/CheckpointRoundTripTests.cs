@@ -95,7 +95,7 @@ public sealed class CheckpointRoundTripTests(ITestOutputHelper output)
         var bytes = ParquetCheckpointFormat.Encode(actions);
         Assert.Equal(actions.Count, ParquetCheckpointFormat.Parse(bytes, "warm-up").Count);
 
-        const int Rounds = 7;
+        const int Rounds = 31;
         var writes = new double[Rounds];
         var reads = new double[Rounds];
         for (var r = 0; r < Rounds; r++)
