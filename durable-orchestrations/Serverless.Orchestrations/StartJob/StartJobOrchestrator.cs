@@ -6,6 +6,7 @@ using Serverless.Durable.Sdk;
 using Serverless.Orchestrations.Activities;
 using Serverless.Orchestrations.Jobs;
 using Serverless.Orchestrations.Lake;
+using Serverless.Storage;
 
 namespace Serverless.Orchestrations.StartJob;
 
@@ -21,11 +22,16 @@ public sealed class StartJobOrchestrator(ILogger<StartJobOrchestrator> logger) :
     public const string Name = "StartJob";
 
     private static readonly TaskOptions SourceRetry = TaskOptions.FromRetryPolicy(new RetryPolicy(3, TimeSpan.FromSeconds(2), backoffCoefficient: 2));
-    private static readonly TaskOptions LakeRetry = TaskOptions.FromRetryPolicy(new RetryPolicy(5, TimeSpan.FromSeconds(1), backoffCoefficient: 2, maxRetryInterval: TimeSpan.FromSeconds(20)));
+    // A full disk does not empty itself within a retry's backoff: fail at once with the message that says what to free.
+    private static readonly TaskOptions LakeRetry = TaskOptions.FromRetryPolicy(new RetryPolicy(5, TimeSpan.FromSeconds(1), backoffCoefficient: 2, maxRetryInterval: TimeSpan.FromSeconds(20))
+    {
+        Handle = failure => !failure.IsCausedBy<StorageFullException>(),
+    });
+
     // A position method the reader does not implement, or a chunk that does not fit its table, fails the same way every time.
     private static readonly TaskOptions ReadRetry = TaskOptions.FromRetryPolicy(new RetryPolicy(5, TimeSpan.FromSeconds(2), backoffCoefficient: 2, maxRetryInterval: TimeSpan.FromSeconds(30))
     {
-        Handle = failure => !failure.IsCausedBy<NotSupportedException>() && !failure.IsCausedBy<ArgumentException>(),
+        Handle = failure => !failure.IsCausedBy<NotSupportedException>() && !failure.IsCausedBy<ArgumentException>() && !failure.IsCausedBy<StorageFullException>(),
     });
 
     public override async Task<StartJobResult> RunAsync(TaskOrchestrationContext context, StartJobInput input)

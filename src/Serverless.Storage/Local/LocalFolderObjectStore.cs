@@ -29,7 +29,7 @@ public sealed class LocalFolderObjectStore : IObjectStore
         var stagingPath = NewStagingPath(finalPath);
         try
         {
-            await WriteStagingFileAsync(stagingPath, content, cancellationToken).ConfigureAwait(false);
+            await WriteStagingFileAsync(stagingPath, content, path, cancellationToken).ConfigureAwait(false);
             var info = Describe(path, new FileInfo(stagingPath));
             if (!NoReplaceFilePublisher.TryPublish(stagingPath, finalPath))
             {
@@ -50,7 +50,7 @@ public sealed class LocalFolderObjectStore : IObjectStore
         var stagingPath = NewStagingPath(finalPath);
         try
         {
-            await WriteStagingFileAsync(stagingPath, content, cancellationToken).ConfigureAwait(false);
+            await WriteStagingFileAsync(stagingPath, content, path, cancellationToken).ConfigureAwait(false);
             var info = Describe(path, new FileInfo(stagingPath));
             File.Move(stagingPath, finalPath, overwrite: true);
             return info;
@@ -150,15 +150,22 @@ public sealed class LocalFolderObjectStore : IObjectStore
         }
     }
 
-    internal static async Task WriteStagingFileAsync(string stagingPath, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
+    private async Task WriteStagingFileAsync(string stagingPath, ReadOnlyMemory<byte> content, string objectPath, CancellationToken cancellationToken)
     {
-        var stream = new FileStream(stagingPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0);
-        await using (stream.ConfigureAwait(false))
+        try
         {
-            await stream.WriteAsync(content, cancellationToken).ConfigureAwait(false);
+            var stream = new FileStream(stagingPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0);
+            await using (stream.ConfigureAwait(false))
+            {
+                await stream.WriteAsync(content, cancellationToken).ConfigureAwait(false);
 
-            // Durable before visible: a crash after the rename must not leave an empty or torn object.
-            stream.Flush(flushToDisk: true);
+                // Durable before visible: a crash after the rename must not leave an empty or torn object.
+                stream.Flush(flushToDisk: true);
+            }
+        }
+        catch (IOException e) when (StorageFullException.From(e, RootPath, objectPath) is { } full)
+        {
+            throw full;
         }
     }
 

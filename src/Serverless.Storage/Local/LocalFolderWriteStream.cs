@@ -32,7 +32,15 @@ internal sealed class LocalFolderWriteStream : ObjectWriteStream
     public override void Write(ReadOnlySpan<byte> buffer)
     {
         EnsureWritable();
-        staging.Write(buffer);
+        try
+        {
+            staging.Write(buffer);
+        }
+        catch (IOException e) when (StorageFullException.From(e, store.RootPath, objectPath) is { } full)
+        {
+            throw full;
+        }
+
         bytesWritten += buffer.Length;
     }
 
@@ -42,7 +50,15 @@ internal sealed class LocalFolderWriteStream : ObjectWriteStream
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
         EnsureWritable();
-        await staging.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await staging.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException e) when (StorageFullException.From(e, store.RootPath, objectPath) is { } full)
+        {
+            throw full;
+        }
+
         bytesWritten += buffer.Length;
     }
 
@@ -71,6 +87,10 @@ internal sealed class LocalFolderWriteStream : ObjectWriteStream
             }
 
             return info;
+        }
+        catch (IOException e) when (StorageFullException.From(e, store.RootPath, objectPath) is { } full)
+        {
+            throw full;
         }
         finally
         {

@@ -117,6 +117,10 @@ public sealed class LocalFolderStateStore : IStateStore
             await File.WriteAllTextAsync(staging, text, Encoding.UTF8, cancellationToken).ConfigureAwait(false);
             File.Move(staging, path, overwrite: true);
         }
+        catch (IOException e) when (StorageFullException.From(e, RootPath, $"{partitionKey}/{rowKey}") is { } full)
+        {
+            throw full;
+        }
         finally
         {
             File.Delete(staging);
