@@ -21,7 +21,7 @@ public sealed class StatusReadCostTests(ITestOutputHelper output)
     private const int CustomStatusBytes = 16 * 1024;
 
     [Fact]
-    public async Task StatusOfAThreeHundredBatchInstanceReadsTwoBatchesInsteadOfTheWholeHistory()
+    public async Task StatusOfAThreeHundredBatchInstanceReadsTwoBatchesAndTheStatusObjectInsteadOfTheWholeHistory()
     {
         using var folder = new TempDirectory("durable-status-cost");
         var store = new ObservedObjectStore(new LocalFolderObjectStore(folder.Path));
@@ -30,13 +30,22 @@ public sealed class StatusReadCostTests(ITestOutputHelper output)
             store,
             new EmbeddedRuntimeOptions { StorePollInterval = null });
         const string id = "snapshot-job";
-        var historyBytes = await WriteLongHistoryAsync(runtime.Store, id);
+        var (historyBytes, statusBytes) = await WriteLongHistoryAsync(runtime.Store, id, statusInEveryBatch: false);
+
+        // The layout before status objects, still read: the newest batch's status is the instance's.
+        const string legacyId = "legacy-snapshot-job";
+        var (legacyHistoryBytes, _) = await WriteLongHistoryAsync(runtime.Store, legacyId, statusInEveryBatch: true);
+        var legacyFull = EmbeddedDurableTaskClient.ToMetadata(
+            legacyId, (await runtime.Store.LoadAsync(legacyId, CancellationToken.None))!.ToSummary()!, runtime.Options.DataConverter);
+        var legacyCheap = await runtime.Client.GetInstanceAsync(legacyId);
 
         var full = await MeasureAsync(5, async () =>
         {
             var summary = (await runtime.Store.LoadAsync(id, CancellationToken.None))!.ToSummary()!;
             return EmbeddedDurableTaskClient.ToMetadata(id, summary, runtime.Options.DataConverter);
         });
+        var legacyFullRead = await MeasureAsync(5, async () => (await runtime.Store.LoadAsync(legacyId, CancellationToken.None))!.ToSummary()!);
+        var legacyCheapRead = await MeasureAsync(20, async () => (await runtime.Client.GetInstanceAsync(legacyId))!);
         var readsBefore = store.Reads;
         var listsBefore = store.Lists;
         var cheap = await MeasureAsync(100, async () => (await runtime.Client.GetInstanceAsync(id))!);
@@ -58,15 +67,22 @@ public sealed class StatusReadCostTests(ITestOutputHelper output)
         var scan = await MeasureAsync(20, () => runtime.Store.ScanInstancesAsync(CancellationToken.None));
         output.WriteLine($"store scan for other processes' work: {scan.Milliseconds:F3} ms, {scan.AllocatedBytes / 1024.0:F1} KiB for {scan.Result.All.Count} instance(s)");
 
-        output.WriteLine($"history: {Episodes + 1} batches, {historyBytes / 1024.0 / 1024.0:F2} MiB, custom status {CustomStatusBytes / 1024} KiB per batch");
-        output.WriteLine($"full history read (before): {full.Milliseconds:F2} ms, {full.AllocatedBytes / 1024.0 / 1024.0:F2} MiB allocated per call");
-        output.WriteLine($"GetInstanceAsync (after):   {cheap.Milliseconds:F3} ms, {cheap.AllocatedBytes / 1024.0:F1} KiB allocated per call, {readsPerCall} reads, {listsPerCall} listing(s)");
+        output.WriteLine($"history, status in every batch (before): {Episodes + 1} batches, {legacyHistoryBytes / 1024.0 / 1024.0:F2} MiB, custom status {CustomStatusBytes / 1024} KiB per episode");
+        output.WriteLine($"history, status object (after):          {Episodes + 1} batches, {historyBytes / 1024.0 / 1024.0:F3} MiB, plus one status object of {statusBytes / 1024.0:F1} KiB");
+        output.WriteLine($"full history read, status in every batch: {legacyFullRead.Milliseconds:F2} ms, {legacyFullRead.AllocatedBytes / 1024.0 / 1024.0:F2} MiB allocated per call");
+        output.WriteLine($"full history read, status object:         {full.Milliseconds:F2} ms, {full.AllocatedBytes / 1024.0 / 1024.0:F2} MiB allocated per call");
+        output.WriteLine($"GetInstanceAsync, status in every batch:  {legacyCheapRead.Milliseconds:F3} ms, {legacyCheapRead.AllocatedBytes / 1024.0:F1} KiB allocated per call");
+        output.WriteLine($"GetInstanceAsync, status object:          {cheap.Milliseconds:F3} ms, {cheap.AllocatedBytes / 1024.0:F1} KiB allocated per call, {readsPerCall} reads (status object, batch 0, newest batch), {listsPerCall} listing(s)");
 
         Assert.Equal(full.Result, cheap.Result);
         Assert.Equal(OrchestrationStatus.Running, cheap.Result.RuntimeStatus);
-        Assert.Equal(2, readsPerCall);
+        Assert.Equal(Episodes, cheap.Result.ReadCustomStatusAs<JsonElement>().GetProperty("episode").GetInt32());
+        Assert.Equal(legacyFull, legacyCheap);
+        Assert.Equal(Episodes, legacyCheap!.ReadCustomStatusAs<JsonElement>().GetProperty("episode").GetInt32());
+        Assert.True(historyBytes * 20 < legacyHistoryBytes, $"history is {historyBytes} bytes with a status object, {legacyHistoryBytes} with the status in every batch");
+        Assert.Equal(3, readsPerCall);
         Assert.Equal(1, listsPerCall);
-        Assert.True(cheap.AllocatedBytes * 20 < full.AllocatedBytes, $"a status read allocated {cheap.AllocatedBytes} bytes, the full history read {full.AllocatedBytes}");
+        Assert.True(cheap.AllocatedBytes * 3 < full.AllocatedBytes, $"a status read allocated {cheap.AllocatedBytes} bytes, the full history read {full.AllocatedBytes}");
     }
 
     [Fact]
@@ -129,7 +145,7 @@ public sealed class StatusReadCostTests(ITestOutputHelper output)
         output.WriteLine($"episode (activity call to next call), last {Window}:  {EpisodeMilliseconds(Episodes - Window - 1):F2} ms, {EpisodeKiB(Episodes - Window - 1):F0} KiB allocated");
         output.WriteLine($"store use while running (waiter + 250 ms poller): {listsDuringRun} listings, {readsDuringRun} reads for {Episodes} episodes");
         output.WriteLine($"GetInstanceAsync from memory: {fromMemory.Milliseconds:F3} ms, {fromMemory.AllocatedBytes / 1024.0:F1} KiB per call, {perCall.Heads} metadata requests, {perCall.Lists} listings, {perCall.Reads} reads");
-        output.WriteLine($"status from store (2 batches): {fromStore.Milliseconds:F3} ms, {fromStore.AllocatedBytes / 1024.0:F1} KiB per call");
+        output.WriteLine($"status from store (2 batches + status object): {fromStore.Milliseconds:F3} ms, {fromStore.AllocatedBytes / 1024.0:F1} KiB per call");
         output.WriteLine($"status from full history:      {full.Milliseconds:F2} ms, {full.AllocatedBytes / 1024.0 / 1024.0:F2} MiB per call");
         // What an instance's cached history keeps in memory: the difference between holding one and three copies.
         var held = new List<InstanceHistory> { (await runtime.Store.LoadAsync(id, CancellationToken.None))! };
@@ -139,6 +155,23 @@ public sealed class StatusReadCostTests(ITestOutputHelper output)
         var retained = (GC.GetTotalMemory(forceFullCollection: true) - holdingOne) / 2;
         output.WriteLine($"a cached history of {held[0].Events.Count} events keeps {retained / 1024.0 / 1024.0:F2} MiB in memory");
 
+        long historyBytes = 0, statusObjectBytes = 0;
+        await foreach (var info in store.ListAsync($"durable/instances/{id}/g"))
+        {
+            if (info.Path.EndsWith("/status.json", StringComparison.Ordinal))
+            {
+                statusObjectBytes += info.Size;
+            }
+            else
+            {
+                historyBytes += info.Size;
+            }
+        }
+
+        output.WriteLine($"history written by the runtime: {historyBytes / 1024.0:F1} KiB in {fromStore.Result.BatchCount} batches; status object {statusObjectBytes / 1024.0:F1} KiB");
+
+        Assert.InRange(statusObjectBytes, CustomStatusBytes * 9 / 10, CustomStatusBytes * 2);
+        Assert.True(historyBytes < fromStore.Result.BatchCount * 1024, $"{historyBytes} bytes of history in {fromStore.Result.BatchCount} batches: the custom status is still in them");
         Assert.Equal(full.Result, fromStore.Result);
         Assert.Equal(EmbeddedDurableTaskClient.ToMetadata(id, full.Result, runtime.Options.DataConverter), fromMemory.Result);
         Assert.Equal((0, 0, 2), (perCall.Lists, perCall.Reads, perCall.Heads));
@@ -149,8 +182,12 @@ public sealed class StatusReadCostTests(ITestOutputHelper output)
 
     private sealed record TableProgress(string Table, long Copied, long Total, string Phase);
 
-    /// <summary>Creation batch plus <see cref="Episodes"/> episodes, each completing one copy and scheduling the next.</summary>
-    private static async Task<long> WriteLongHistoryAsync(InstanceStore store, string id)
+    /// <summary>
+    /// Creation batch plus <see cref="Episodes"/> episodes, each completing one copy and scheduling the next, as the
+    /// runtime writes them: the status object overwritten after each batch, or (the layout before status objects) the
+    /// status in every batch. Returns the bytes of history and of the status object.
+    /// </summary>
+    private static async Task<(long HistoryBytes, long StatusBytes)> WriteLongHistoryAsync(InstanceStore store, string id, bool statusInEveryBatch)
     {
         var at = new DateTime(2026, 11, 21, 9, 0, 0, DateTimeKind.Utc);
         var started = new ExecutionStartedEvent(at, "Snapshot", id, Guid.NewGuid().ToString("N"), "{\"tables\":50}");
@@ -158,7 +195,7 @@ public sealed class StatusReadCostTests(ITestOutputHelper output)
         var tables = Enumerable.Range(0, CustomStatusBytes / 75)
             .Select(t => new { table = $"shop.table_{t:D3}", copied = 1000L * t, total = 5000L * t, phase = "copying" })
             .ToArray();
-        long bytes = 0;
+        long bytes = 0, statusBytes = 0;
         var statusLength = 0;
         for (var episode = 1; episode <= Episodes; episode++)
         {
@@ -172,12 +209,16 @@ public sealed class StatusReadCostTests(ITestOutputHelper output)
                 new TaskScheduledEvent(episode - 1, now, "CopyChunk", $"{{\"table\":\"shop.table_{episode % 50:D3}\",\"chunk\":{episode}}}"),
                 new OrchestratorCompletedEvent(now),
             ];
-            var info = await store.TryAppendAsync(id, 0, episode, new HistoryBatch(events, customStatus, []), CancellationToken.None);
+            var info = await store.TryAppendAsync(id, 0, episode, new HistoryBatch(events, statusInEveryBatch ? customStatus : null, []), CancellationToken.None);
             bytes += info!.Size;
+            if (!statusInEveryBatch)
+            {
+                statusBytes = (await store.WriteStatusRecordAsync(id, 0, new CustomStatusRecord(started.ExecutionId, episode, customStatus), CancellationToken.None)).Size;
+            }
         }
 
         Assert.InRange(statusLength, CustomStatusBytes * 9 / 10, CustomStatusBytes * 11 / 10);
-        return bytes;
+        return (bytes, statusBytes);
     }
 
     private static async Task<Measurement<T>> MeasureAsync<T>(int calls, Func<Task<T>> read)

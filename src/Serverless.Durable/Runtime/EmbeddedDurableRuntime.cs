@@ -389,7 +389,8 @@ public sealed partial class EmbeddedDurableRuntime : IAsyncDisposable
             batchEvents.AddRange(newEvents);
             AppendActionEvents(result.Actions, now, batchEvents);
             batchEvents.Add(new OrchestratorCompletedEvent(now));
-            var batch = new HistoryBatch(batchEvents, result.CustomStatus, consumed);
+            // The custom status is not history: it goes to the execution's status object once the batch is in.
+            var batch = new HistoryBatch(batchEvents, null, consumed);
             var batchIndex = history.BatchCount;
             if (await store.TryAppendAsync(state.InstanceId, history.Generation, batchIndex, batch, token).ConfigureAwait(false) is not { } written)
             {
@@ -402,8 +403,9 @@ public sealed partial class EmbeddedDurableRuntime : IAsyncDisposable
             }
 
             history.Append(batch);
-            state.PublishStatus(!history.IsFinished && history.ToSummary() is { } summary && written.ETag is { } etag
-                ? new LiveInstanceStatus(summary, written.Path, etag, store.BatchPath(state.InstanceId, history.Generation, batchIndex + 1))
+            var statusWritten = await TryWriteStatusAsync(state.InstanceId, history, batchIndex, result.CustomStatus, token).ConfigureAwait(false);
+            state.PublishStatus(!history.IsFinished && history.ToSummary() is { } summary && statusWritten?.ETag is { } etag
+                ? new LiveInstanceStatus(summary, statusWritten.Path, etag, store.BatchPath(state.InstanceId, history.Generation, batchIndex + 1))
                 : null);
             state.SessionRecorded(history);
             state.RemoveFromMailbox(mailbox.Count);
@@ -436,6 +438,38 @@ public sealed partial class EmbeddedDurableRuntime : IAsyncDisposable
         }
 
         throw new IOException($"Instance '{state.InstanceId}' lost {MaxAppendRaces} history append races in a row in {store.Location}; another runtime is writing it continuously.");
+    }
+
+    /// <summary>
+    /// Writes the custom status of the episode recorded as <paramref name="batchIndex"/>, which this runtime has just
+    /// appended (never after a lost append race, so the status never runs ahead of history). A failure is logged, not
+    /// thrown: the status is advisory, readers keep seeing the previous one, and the next episode writes it again.
+    /// </summary>
+    private async Task<ObjectInfo?> TryWriteStatusAsync(string instanceId, InstanceHistory history, int batchIndex, string? customStatus, CancellationToken token)
+    {
+        if (history.ExecutionStarted is not { } started)
+        {
+            return null;
+        }
+
+        var record = new CustomStatusRecord(started.ExecutionId, batchIndex, customStatus);
+        try
+        {
+            var written = await store.WriteStatusRecordAsync(instanceId, history.Generation, record, token).ConfigureAwait(false);
+            history.ApplyStatusRecord(record);
+            return written;
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            throw;
+        }
+#pragma warning disable CA1031 // Advisory: losing one status write must not hold up the instance.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            LogStatusWriteFailed(logger, ex, instanceId, batchIndex);
+            return null;
+        }
     }
 
     private static void CollectResults(InstanceHistory history, List<(int Generation, HistoryEvent Event)> mailbox, List<HistoryEvent> newEvents)
@@ -550,7 +584,7 @@ public sealed partial class EmbeddedDurableRuntime : IAsyncDisposable
         var nextGeneration = history.Generation + 1;
 
         // Losing this race means another runtime already started the next execution: same outcome.
-        await store.TryAppendAsync(state.InstanceId, nextGeneration, 0, new HistoryBatch(events, history.CustomStatus, []), token).ConfigureAwait(false);
+        await store.TryAppendAsync(state.InstanceId, nextGeneration, 0, new HistoryBatch(events, null, []), token).ConfigureAwait(false);
         await store.DeleteGenerationsBelowAsync(state.InstanceId, nextGeneration, token).ConfigureAwait(false);
         state.ForgetHistory();
         state.ResetDispatch(nextGeneration);
@@ -681,6 +715,9 @@ public sealed partial class EmbeddedDurableRuntime : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Scanning {Location} for durable work failed; retrying at the next interval")]
     private static partial void LogScanFailed(ILogger logger, Exception exception, string location);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Orchestration {InstanceId}: writing the custom status of history batch {BatchIndex} failed; readers see the previous status until the next episode")]
+    private static partial void LogStatusWriteFailed(ILogger logger, Exception exception, string instanceId, int batchIndex);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Orchestration {InstanceId}: history batch {BatchIndex} was written by another runtime; reloading")]
     private static partial void LogAppendRace(ILogger logger, string instanceId, int batchIndex);

@@ -8,7 +8,8 @@ namespace Serverless.Durable.Runtime.Storage;
 /// records each episode.
 /// </summary>
 /// <param name="Events">The episode's events in order.</param>
-/// <param name="CustomStatus">The orchestrator's custom status (JSON) at the end of the episode.</param>
+/// <param name="CustomStatus">Null in batches written now (the status lives in a <see cref="CustomStatusRecord"/>);
+/// batches written before that carry the full custom status at the end of their episode, and are still read.</param>
 /// <param name="ConsumedMessages">Inbox message ids this episode turned into events, so a message whose
 /// deletion was interrupted is not delivered twice.</param>
 internal sealed record HistoryBatch(

@@ -5,8 +5,8 @@ namespace Serverless.Durable.Runtime.Storage;
 /// <summary>
 /// The current execution's history of one instance as loaded from the store, with the facts the runtime
 /// derives from it: what is still outstanding (activities without results, timers not fired), which inbox
-/// messages were consumed, and the instance's status. History is the only source of truth; nothing else is
-/// persisted about an instance.
+/// messages were consumed, and the instance's status. History is the only source of truth; the custom status
+/// (<see cref="CustomStatusRecord"/>) is kept beside it and is advisory.
 /// </summary>
 internal sealed class InstanceHistory
 {
@@ -15,6 +15,7 @@ internal sealed class InstanceHistory
     private readonly Dictionary<int, TimerCreatedEvent> openTimers = [];
     private readonly HashSet<int> scheduledTaskIds = [];
     private readonly HashSet<string> consumedMessages = new(StringComparer.Ordinal);
+    private string? newestEpisodeBatchStatus;
 
     public InstanceHistory(string instanceId, int generation)
     {
@@ -40,7 +41,14 @@ internal sealed class InstanceHistory
 
     public bool HasRunEpisode { get; private set; }
 
-    public string? CustomStatus { get; private set; }
+    /// <summary>
+    /// The custom status as status readers report it: the status record when it applies to this history, otherwise
+    /// what the newest episode batch carries (batches written before the record existed; null in newer ones).
+    /// </summary>
+    public string? CustomStatus => !HasRunEpisode ? null : StatusRecord is { } record ? record.CustomStatus : newestEpisodeBatchStatus;
+
+    /// <summary>The status record read with or written after this history, when it applies to it.</summary>
+    public CustomStatusRecord? StatusRecord { get; private set; }
 
     /// <summary>Activities scheduled whose result is not in history: running, or lost with a dead process.</summary>
     public IReadOnlyDictionary<int, TaskScheduledEvent> OutstandingActivities => outstandingActivities;
@@ -101,13 +109,29 @@ internal sealed class InstanceHistory
 
         if (episode)
         {
-            CustomStatus = batch.CustomStatus;
+            newestEpisodeBatchStatus = batch.CustomStatus;
         }
 
         foreach (var id in batch.ConsumedMessages)
         {
             consumedMessages.Add(id);
         }
+    }
+
+    /// <summary>
+    /// Takes <paramref name="record"/> as the custom status when it belongs to this execution and to a batch this
+    /// history holds; a record of another execution or of a batch not (yet) in this history is ignored. False then.
+    /// </summary>
+    public bool ApplyStatusRecord(CustomStatusRecord record)
+    {
+        if (ExecutionStarted is not { } started || !record.AppliesTo(started.ExecutionId, BatchCount)
+            || (StatusRecord is { } current && current.Batch > record.Batch))
+        {
+            return false;
+        }
+
+        StatusRecord = record;
+        return true;
     }
 
     /// <summary>The status-query view of this history, or null before its <see cref="ExecutionStartedEvent"/>.</summary>

@@ -9,7 +9,9 @@ namespace Serverless.Durable.Runtime.Storage;
 /// <summary>
 /// Lays instances out in an object store:
 /// <c>{hub}/instances/{instanceId}/g{generation:D6}/{batch:D8}.json</c> for history batches (put-if-absent,
-/// never rewritten) and <c>{hub}/instances/{instanceId}/inbox/{messageId}.json</c> for pending client requests.
+/// never rewritten), <c>{hub}/instances/{instanceId}/g{generation:D6}/status.json</c> for the execution's custom status
+/// (<see cref="CustomStatusRecord"/>, overwritten after each episode's batch) and
+/// <c>{hub}/instances/{instanceId}/inbox/{messageId}.json</c> for pending client requests.
 /// A continue-as-new writes generation n+1 before deleting generation n, so the highest generation present
 /// is always the current execution.
 /// </summary>
@@ -18,6 +20,8 @@ internal sealed class InstanceStore
     // The default encoder writes every '"' inside a string as \u0022: a custom status (JSON in a string) stored in
     // every batch came out 1.8 times its size. Batches are never embedded in HTML, so only JSON's own escapes are needed.
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private const string StatusFileName = "status.json";
 
     private readonly IObjectStore store;
     private readonly string instancesPrefix;
@@ -87,6 +91,10 @@ internal sealed class InstanceStore
 
         var (currentGeneration, batches) = batchesByGeneration.Last();
         batches.Sort((a, b) => a.Index.CompareTo(b.Index));
+
+        // Read before the batches: a continue-as-new deletes the batches before the status, so a status read that
+        // precedes a successful batch read was not cut short by that deletion.
+        var status = await TryReadStatusRecordAsync(instanceId, currentGeneration, cancellationToken).ConfigureAwait(false);
         var history = new InstanceHistory(instanceId, currentGeneration);
         for (var i = 0; i < batches.Count; i++)
         {
@@ -98,6 +106,25 @@ internal sealed class InstanceStore
             }
 
             history.Append(await ReadBatchAsync(batches[i].Path, cancellationToken).ConfigureAwait(false));
+        }
+
+        if (status is not null && history.ExecutionStarted is { } started && status.AppliesTo(started.ExecutionId, status.Batch + 1))
+        {
+            // Appended (with its status) after the listing: read up to that batch, so the status is never further along
+            // than the history it is reported with. Written in order, so the batches in between exist.
+            try
+            {
+                for (var i = history.BatchCount; i <= status.Batch; i++)
+                {
+                    history.Append(await ReadBatchAsync(BatchPath(instanceId, currentGeneration, i), cancellationToken).ConfigureAwait(false));
+                }
+            }
+            catch (ObjectNotFoundException)
+            {
+                // The generation went away (continue-as-new, purge) meanwhile; ApplyStatusRecord ignores the record.
+            }
+
+            history.ApplyStatusRecord(status);
         }
 
         return history;
@@ -126,10 +153,23 @@ internal sealed class InstanceStore
             }
 
             HistoryBatch first, newest;
+            CustomStatusRecord? status;
+            var batchCount = current.BatchCount;
             try
             {
-                newest = await ReadBatchAsync(current.NewestPath, cancellationToken).ConfigureAwait(false);
-                first = current.BatchCount == 1 ? newest : await ReadBatchAsync(current.FirstPath, cancellationToken).ConfigureAwait(false);
+                // Status before batches, as in LoadAsync.
+                status = await TryReadStatusRecordAsync(instanceId, current.Generation, cancellationToken).ConfigureAwait(false);
+                first = await ReadBatchAsync(current.FirstPath, cancellationToken).ConfigureAwait(false);
+                var newestPath = current.NewestPath;
+                if (status is not null && first.Events is [ExecutionStartedEvent started, ..] && status.AppliesTo(started.ExecutionId, status.Batch + 1)
+                    && status.Batch >= batchCount)
+                {
+                    // An episode appended its batch and wrote its status after the listing: report that batch.
+                    batchCount = status.Batch + 1;
+                    newestPath = BatchPath(instanceId, current.Generation, status.Batch);
+                }
+
+                newest = batchCount == 1 ? first : await ReadBatchAsync(newestPath, cancellationToken).ConfigureAwait(false);
             }
             catch (ObjectNotFoundException)
             {
@@ -137,7 +177,7 @@ internal sealed class InstanceStore
                 continue;
             }
 
-            return InstanceSummary.FromFirstAndNewestBatch(current.Generation, current.BatchCount, first, newest)
+            return InstanceSummary.FromFirstAndNewestBatch(current.Generation, batchCount, first, newest, status)
                 ?? (await LoadAsync(instanceId, cancellationToken).ConfigureAwait(false))?.ToSummary();
         }
 
@@ -168,13 +208,14 @@ internal sealed class InstanceStore
     }
 
     /// <summary>
-    /// Whether a status published from memory still matches the store: its newest batch is the very object
-    /// that was written (same version) and no batch follows it. Two metadata requests, whatever the history's length.
+    /// Whether a status published from memory still matches the store: the status object is the very one that was
+    /// written after the newest batch (same version; nobody rewrote, purged or re-created it) and no batch follows
+    /// that batch. Two metadata requests, whatever the history's length.
     /// </summary>
     public async Task<bool> IsStillCurrentAsync(LiveInstanceStatus status, CancellationToken cancellationToken)
     {
-        var newest = await store.HeadAsync(status.NewestBatchPath, cancellationToken).ConfigureAwait(false);
-        return newest?.ETag == status.NewestBatchETag
+        var written = await store.HeadAsync(status.StatusPath, cancellationToken).ConfigureAwait(false);
+        return written?.ETag == status.StatusETag
             && await store.HeadAsync(status.NextBatchPath, cancellationToken).ConfigureAwait(false) is null;
     }
 
@@ -215,19 +256,63 @@ internal sealed class InstanceStore
         }
     }
 
+    /// <summary>
+    /// Overwrites the execution's custom status. Call only after the batch <see cref="CustomStatusRecord.Batch"/> was
+    /// appended by this writer, so the status never runs ahead of history.
+    /// </summary>
+    public Task<ObjectInfo> WriteStatusRecordAsync(string instanceId, int generation, CustomStatusRecord record, CancellationToken cancellationToken) =>
+        store.PutAsync(StatusPath(instanceId, generation), JsonSerializer.SerializeToUtf8Bytes(record, Json), cancellationToken);
+
+    /// <summary>The execution's status record, or null when none was written (history from before status records, or no episode yet).</summary>
+    public async Task<CustomStatusRecord?> TryReadStatusRecordAsync(string instanceId, int generation, CancellationToken cancellationToken)
+    {
+        var path = StatusPath(instanceId, generation);
+        byte[] bytes;
+        try
+        {
+            bytes = await store.GetAsync(path, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ObjectNotFoundException)
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize<CustomStatusRecord>(bytes, Json) is { ExecutionId: not null } record
+                ? record
+                : throw new InvalidDataException($"Custom status {path} in {store.Location} has no executionId; delete it (the next episode writes it again).");
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidDataException(
+                $"Custom status {path} in {store.Location} is not valid JSON ({ex.Message}, line {ex.LineNumber}, byte {ex.BytePositionInLine}); "
+                + "it is written whole, so the file was edited or damaged. Delete it: the next episode writes it again.",
+                ex);
+        }
+    }
+
     public async Task DeleteGenerationsBelowAsync(string instanceId, int generation, CancellationToken cancellationToken)
     {
         var prefix = InstancePrefix(instanceId);
-        var doomed = new List<string>();
+        var batches = new List<string>();
+        var statuses = new List<string>();
         await foreach (var info in store.ListAsync(prefix + "g", cancellationToken).ConfigureAwait(false))
         {
-            if (TryParseBatchPath(info.Path.AsSpan(prefix.Length), out var g, out _) && g < generation)
+            var relative = info.Path.AsSpan(prefix.Length);
+            if (TryParseBatchPath(relative, out var g, out _) && g < generation)
             {
-                doomed.Add(info.Path);
+                batches.Add(info.Path);
+            }
+            else if (TryParseStatusPath(relative, out g) && g < generation)
+            {
+                statuses.Add(info.Path);
             }
         }
 
-        foreach (var path in doomed)
+        // Batches first: readers read the status before the batches, so a reader whose batch reads succeed read a status
+        // that had not been deleted yet.
+        foreach (var path in batches.Concat(statuses))
         {
             await store.DeleteAsync(path, cancellationToken).ConfigureAwait(false);
         }
@@ -300,6 +385,17 @@ internal sealed class InstanceStore
             && int.TryParse(relative[8..16], NumberStyles.None, CultureInfo.InvariantCulture, out index);
     }
 
+    private static bool TryParseStatusPath(ReadOnlySpan<char> relative, out int generation)
+    {
+        // g000001/status.json
+        generation = 0;
+        return relative.Length == 7 + 1 + StatusFileName.Length
+            && relative[0] == 'g'
+            && relative[7] == '/'
+            && relative[8..].SequenceEqual(StatusFileName)
+            && int.TryParse(relative[1..7], NumberStyles.None, CultureInfo.InvariantCulture, out generation);
+    }
+
     /// <summary>
     /// The current execution's batches as one listing shows them, or null when there are none. A continue-as-new
     /// writes the next generation, then deletes the old one. A listing that passed the new generation's folder
@@ -370,6 +466,9 @@ internal sealed class InstanceStore
     private readonly record struct CurrentGeneration(int Generation, int BatchCount, bool IsContiguous, string FirstPath, string NewestPath);
 
     private string InstancePrefix(string instanceId) => instancesPrefix + instanceId + "/";
+
+    public string StatusPath(string instanceId, int generation) =>
+        string.Create(CultureInfo.InvariantCulture, $"{InstancePrefix(instanceId)}g{generation:D6}/{StatusFileName}");
 
     public string BatchPath(string instanceId, int generation, int batchIndex) =>
         string.Create(CultureInfo.InvariantCulture, $"{InstancePrefix(instanceId)}g{generation:D6}/{batchIndex:D8}.json");

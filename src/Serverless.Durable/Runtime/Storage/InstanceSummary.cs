@@ -12,7 +12,8 @@ namespace Serverless.Durable.Runtime.Storage;
 /// <param name="Started">The execution's <see cref="ExecutionStartedEvent"/>.</param>
 /// <param name="RuntimeStatus">Pending, running, or how it ended.</param>
 /// <param name="LastUpdatedAt">Timestamp of the newest history event.</param>
-/// <param name="CustomStatus">Custom status (JSON) recorded by the newest episode; null before the first.</param>
+/// <param name="CustomStatus">Custom status (JSON): the execution's status record when it applies, otherwise what the
+/// newest episode batch carries; null before the first episode.</param>
 /// <param name="Completed">The completion, failure or termination, once recorded.</param>
 internal sealed record InstanceSummary(
     int Generation,
@@ -26,11 +27,12 @@ internal sealed record InstanceSummary(
     /// <summary>
     /// The summary from batch 0 and the newest batch alone, or null when history does not have the shape the
     /// runtime writes (the caller then reads it whole). The runtime's invariants make the two batches enough:
-    /// every batch after the first is one episode and carries the full custom status at its end; an episode that
+    /// every batch after the first is one episode; the custom status is in <paramref name="statusRecord"/> (or, in histories
+    /// written before status records, in every episode batch); an episode that
     /// ends the execution is the last one ever appended to that generation (an episode runs only on a history
     /// that has not ended, and a racing append to the same index loses).
     /// </summary>
-    public static InstanceSummary? FromFirstAndNewestBatch(int generation, int batchCount, HistoryBatch first, HistoryBatch newest)
+    public static InstanceSummary? FromFirstAndNewestBatch(int generation, int batchCount, HistoryBatch first, HistoryBatch newest, CustomStatusRecord? statusRecord)
     {
         if (first.Events.Count == 0 || first.Events[0] is not ExecutionStartedEvent started || newest.Events.Count == 0)
         {
@@ -73,7 +75,9 @@ internal sealed record InstanceSummary(
             started,
             status,
             newest.Events[^1].Timestamp,
-            episode ? newest.CustomStatus : null,
+            !episode ? null
+                : statusRecord is not null && statusRecord.AppliesTo(started.ExecutionId, batchCount) ? statusRecord.CustomStatus
+                : newest.CustomStatus,
             completed);
     }
 }
