@@ -18,6 +18,9 @@ internal sealed class ObservedObjectStore(IObjectStore inner) : IObjectStore
     /// <summary>Called with the changed path; must not throw (the runtime would treat it as a store failure).</summary>
     public Func<string, Task>? AfterChange { get; set; }
 
+    /// <summary>Called with the prefix once a listing has returned its last entry, before the lister sees the end.</summary>
+    public Func<string, Task>? AfterList { get; set; }
+
     public string Location => inner.Location;
 
     public int Reads => Volatile.Read(ref reads);
@@ -67,6 +70,11 @@ internal sealed class ObservedObjectStore(IObjectStore inner) : IObjectStore
         await foreach (var info in inner.ListAsync(prefix, cancellationToken))
         {
             yield return info;
+        }
+
+        if (AfterList is { } afterList)
+        {
+            await afterList(prefix);
         }
     }
 

@@ -1,6 +1,11 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Serverless.Durable.History;
 using Serverless.Durable.Runtime;
+using Serverless.Durable.Runtime.Storage;
 using Serverless.Durable.Sdk;
+using Serverless.Storage.Local;
+using Serverless.Testing;
 
 namespace Serverless.Durable.Tests;
 
@@ -147,6 +152,197 @@ public sealed class StatusReadConsistencyTests
         Assert.Equal(Enumerable.Range(0, 40).Sum(), (await harness.WaitAsync(id)).ReadOutputAs<int>());
         Assert.True(stable > 0, "no poll saw the store hold still between two full reads");
         harness.AssertConsistent(OrchestrationStatus.Pending, OrchestrationStatus.Running, OrchestrationStatus.Completed);
+    }
+
+    [Fact]
+    public async Task LostStatusWriteLeavesThePreviousStatusOnEveryPathUntilTheNextEpisodeWritesAgain()
+    {
+        StatusWriteFailingStore? failing = null;
+        await using var harness = await StepCheckedRuntime.StartAsync(
+            r => r
+                .AddActivityFunc<int, int>("Double", (_, n) => Task.FromResult(n * 2))
+                .AddOrchestratorFunc<int, int>("Steps", async (ctx, n) =>
+                {
+                    ctx.SetCustomStatus("step 1");
+                    var doubled = await ctx.CallActivityAsync<int>("Double", n);
+                    ctx.SetCustomStatus("step 2");
+                    var go = await ctx.WaitForExternalEvent<int>("Go");
+                    ctx.SetCustomStatus("step 3");
+                    return doubled + go;
+                }),
+            store => failing = new StatusWriteFailingStore(store, failingWrite: 2));
+
+        var id = await harness.Client.ScheduleNewOrchestrationInstanceAsync("Steps", 20);
+        await failing!.Failed.WaitAsync(TimeSpan.FromSeconds(30));
+
+        // Batch 2 (the activity's result) is in history, its status "step 2" is not: every reader still says "step 1".
+        var afterLoss = await harness.Client.GetInstanceAsync(id);
+        var history = await harness.Runtime.Store.LoadAsync(id, CancellationToken.None);
+        Assert.Equal(3, history!.BatchCount);
+        Assert.Equal(OrchestrationStatus.Running, afterLoss!.RuntimeStatus);
+        Assert.Equal("\"step 1\"", afterLoss.SerializedCustomStatus);
+        Assert.Equal("\"step 1\"", history.CustomStatus);
+        Assert.Equal(1, history.StatusRecord!.Batch);
+
+        await harness.Client.RaiseEventAsync(id, "Go", 2);
+        var result = await harness.WaitAsync(id);
+        var record = await harness.Runtime.Store.TryReadStatusRecordAsync(id, 0, CancellationToken.None);
+
+        Assert.Equal(42, result.ReadOutputAs<int>());
+        Assert.Equal("\"step 3\"", result.SerializedCustomStatus);
+        Assert.Equal(new CustomStatusRecord(result.ExecutionId, 3, "\"step 3\""), record);
+        Assert.True(harness.StatusWrites >= 2, $"{harness.StatusWrites} status writes checked");
+        harness.AssertConsistent(OrchestrationStatus.Pending, OrchestrationStatus.Running, OrchestrationStatus.Completed);
+    }
+
+    [Fact]
+    public async Task HistoryBatchesNoLongerCarryTheCustomStatus()
+    {
+        await using var harness = await StepCheckedRuntime.StartAsync(r => r
+            .AddActivityFunc<int, int>("Echo", (_, n) => Task.FromResult(n))
+            .AddOrchestratorFunc<int, int>("Loud", async (ctx, n) =>
+            {
+                var total = 0;
+                for (var i = 0; i < n; i++)
+                {
+                    total += await ctx.CallActivityAsync<int>("Echo", i);
+                    ctx.SetCustomStatus(new { step = i, padding = new string('x', 4096) });
+                }
+
+                return total;
+            }));
+
+        var id = await harness.Client.ScheduleNewOrchestrationInstanceAsync("Loud", 6);
+        var result = await harness.WaitAsync(id);
+        var store = harness.Runtime.Store;
+        var history = await store.LoadAsync(id, CancellationToken.None);
+        var batches = new List<HistoryBatch>();
+        for (var i = 0; i < history!.BatchCount; i++)
+        {
+            var json = await harness.Store.GetAsync(store.BatchPath(id, 0, i));
+            batches.Add(JsonSerializer.Deserialize<HistoryBatch>(json, new JsonSerializerOptions(JsonSerializerDefaults.Web))!);
+            Assert.True(json.Length < 1024, $"batch {i} is {json.Length} bytes: the 4 KiB custom status is still in it");
+        }
+
+        Assert.Equal(8, batches.Count);
+        Assert.All(batches, b => Assert.Null(b.CustomStatus));
+        Assert.Equal(5, result.ReadCustomStatusAs<JsonElement>().GetProperty("step").GetInt32());
+        Assert.Equal(7, (await store.TryReadStatusRecordAsync(id, 0, CancellationToken.None))!.Batch);
+        harness.AssertConsistent(OrchestrationStatus.Pending, OrchestrationStatus.Running, OrchestrationStatus.Completed);
+    }
+
+    [Fact]
+    public async Task HistoryWrittenWithTheStatusInEveryBatchReadsTheSameOnEveryPathAndResumesWithAStatusObject()
+    {
+        using var folder = new TempDirectory("durable-status-legacy");
+        void Register(DurableTaskRegistry r) => r
+            .AddActivityFunc<int, int>("Double", (_, n) => Task.FromResult(n * 2))
+            .AddOrchestratorFunc<int, int>("Upgraded", async (ctx, n) =>
+            {
+                ctx.SetCustomStatus("before upgrade");
+                var go = await ctx.WaitForExternalEvent<int>("Go");
+                ctx.SetCustomStatus($"after upgrade {go}");
+                return await ctx.CallActivityAsync<int>("Double", n + go);
+            });
+
+        const string id = "upgraded";
+        await using (var before = await StepCheckedRuntime.StartAsync(Register, existingFolder: folder.Path))
+        {
+            await before.Client.ScheduleNewOrchestrationInstanceAsync("Upgraded", 1, id);
+            await before.WaitForCustomStatusAsync(id, "\"before upgrade\"");
+            before.AssertConsistent(OrchestrationStatus.Pending, OrchestrationStatus.Running);
+        }
+
+        // Rewrite the stopped instance in the layout of runtimes before status objects: the status in its episode
+        // batch, no status object.
+        var generationFolder = Path.Combine(folder.Path, "durable", "instances", id, "g000000");
+        var statusFile = Path.Combine(generationFolder, "status.json");
+        var record = JsonSerializer.Deserialize<CustomStatusRecord>(File.ReadAllBytes(statusFile), new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
+        var batchFile = Path.Combine(generationFolder, "00000001.json");
+        var batch = JsonNode.Parse(File.ReadAllText(batchFile))!;
+        batch["customStatus"] = record.CustomStatus;
+        File.WriteAllText(batchFile, batch.ToJsonString());
+        File.Delete(statusFile);
+
+        await using var after = await StepCheckedRuntime.StartAsync(Register, existingFolder: folder.Path);
+        var legacy = await after.Client.GetInstanceAsync(id);
+        var legacyFull = (await after.Runtime.Store.LoadAsync(id, CancellationToken.None))!;
+        Assert.Equal("\"before upgrade\"", legacy!.SerializedCustomStatus);
+        Assert.Equal("\"before upgrade\"", legacyFull.CustomStatus);
+        Assert.Null(legacyFull.StatusRecord);
+
+        await after.Client.RaiseEventAsync(id, "Go", 4);
+        var result = await after.WaitAsync(id);
+
+        Assert.Equal(10, result.ReadOutputAs<int>());
+        Assert.Equal("\"after upgrade 4\"", result.SerializedCustomStatus);
+        Assert.True(File.Exists(statusFile), "the resumed instance wrote no status object");
+        Assert.True(after.StatusWrites >= 1, "no status write was checked");
+        after.AssertConsistent(OrchestrationStatus.Running, OrchestrationStatus.Completed);
+    }
+
+    [Fact]
+    public async Task StatusObjectOfAnotherExecutionIsIgnoredOnEveryPath()
+    {
+        using var folder = new TempDirectory("durable-status-stale");
+        var store = new InstanceStore(new LocalFolderObjectStore(folder.Path), "durable");
+        const string id = "recreated";
+        var at = new DateTime(2026, 11, 21, 9, 0, 0, DateTimeKind.Utc);
+        var started = new ExecutionStartedEvent(at, "Job", id, "new-execution", "1");
+        Assert.NotNull(await store.TryAppendAsync(id, 0, 0, new HistoryBatch([started], null, []), CancellationToken.None));
+        HistoryEvent[] episode = [new OrchestratorStartedEvent(at), new TimerCreatedEvent(0, at, at.AddHours(1)), new OrchestratorCompletedEvent(at)];
+        Assert.NotNull(await store.TryAppendAsync(id, 0, 1, new HistoryBatch(episode, "\"own\"", []), CancellationToken.None));
+
+        // Left behind by an interrupted purge of an earlier instance under the same id: other execution, later batch.
+        foreach (var stale in new[] { new CustomStatusRecord("old-execution", 1, "\"stale\""), new CustomStatusRecord("old-execution", 7, "\"stale\"") })
+        {
+            await store.WriteStatusRecordAsync(id, 0, stale, CancellationToken.None);
+            var cheap = await store.ReadSummaryAsync(id, CancellationToken.None);
+            var full = (await store.LoadAsync(id, CancellationToken.None))!;
+
+            Assert.Equal(full.ToSummary(), cheap);
+            Assert.Equal("\"own\"", cheap!.CustomStatus);
+            Assert.Equal(2, cheap.BatchCount);
+            Assert.Null(full.StatusRecord);
+        }
+    }
+
+    [Fact]
+    public async Task StatusWrittenAfterTheListingIsReportedTogetherWithItsBatch()
+    {
+        using var folder = new TempDirectory("durable-status-race");
+        var observed = new ObservedObjectStore(new LocalFolderObjectStore(folder.Path));
+        var store = new InstanceStore(observed, "durable");
+        const string id = "raced";
+        var at = new DateTime(2026, 11, 21, 9, 0, 0, DateTimeKind.Utc);
+        var started = new ExecutionStartedEvent(at, "Job", id, "execution", "1");
+        Assert.NotNull(await store.TryAppendAsync(id, 0, 0, new HistoryBatch([started], null, []), CancellationToken.None));
+        var nextBatch = 1;
+
+        // An episode appends its batch and then writes its status, as the runtime does.
+        async Task EpisodeAsync()
+        {
+            var now = at.AddSeconds(nextBatch);
+            HistoryEvent[] events = [new OrchestratorStartedEvent(now), new TimerCreatedEvent(nextBatch, now, now.AddHours(1)), new OrchestratorCompletedEvent(now)];
+            Assert.NotNull(await store.TryAppendAsync(id, 0, nextBatch, new HistoryBatch(events, null, []), CancellationToken.None));
+            await store.WriteStatusRecordAsync(id, 0, new CustomStatusRecord("execution", nextBatch, $"{nextBatch}"), CancellationToken.None);
+            nextBatch++;
+        }
+
+        await EpisodeAsync();
+
+        // An episode lands between each reader's listing and its reads: the reader sees the status of a batch its
+        // listing did not show, and reports that batch with it (never a status ahead of the history it reports).
+        observed.AfterList = _ => EpisodeAsync();
+        var cheap = await store.ReadSummaryAsync(id, CancellationToken.None);
+        var full = await store.LoadAsync(id, CancellationToken.None);
+        observed.AfterList = null;
+        var settled = await store.ReadSummaryAsync(id, CancellationToken.None);
+
+        Assert.Equal((3, "2", at.AddSeconds(2)), (cheap!.BatchCount, cheap.CustomStatus, cheap.LastUpdatedAt));
+        Assert.Equal((4, "3", at.AddSeconds(3)), (full!.BatchCount, full.CustomStatus, full.Events[^1].Timestamp));
+        Assert.Equal(3, full.OpenTimers.Count);
+        Assert.Equal(full.ToSummary(), settled);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using Serverless.Durable.History;
 using Serverless.Durable.Runtime;
+using Serverless.Storage;
 using Serverless.Storage.Local;
 using Serverless.Testing;
 
@@ -12,13 +13,14 @@ namespace Serverless.Durable.Tests;
 /// </summary>
 internal sealed class StepCheckedRuntime : IAsyncDisposable
 {
-    private readonly TempDirectory folder;
+    private readonly TempDirectory? folder;
     private readonly List<string> mismatches = [];
     private readonly HashSet<OrchestrationStatus> statusesSeen = [];
     private readonly SemaphoreSlim checking = new(1, 1);
     private int steps;
+    private int statusWrites;
 
-    private StepCheckedRuntime(TempDirectory folder, ObservedObjectStore store, EmbeddedDurableRuntime runtime)
+    private StepCheckedRuntime(TempDirectory? folder, ObservedObjectStore store, EmbeddedDurableRuntime runtime)
     {
         this.folder = folder;
         Store = store;
@@ -31,15 +33,23 @@ internal sealed class StepCheckedRuntime : IAsyncDisposable
 
     public DurableTaskClient Client => Runtime.Client;
 
-    public static async Task<StepCheckedRuntime> StartAsync(Action<DurableTaskRegistry> register)
+    /// <summary>Status objects written (and checked) so far.</summary>
+    public int StatusWrites => Volatile.Read(ref statusWrites);
+
+    /// <summary>
+    /// Starts a runtime over a new temporary folder, or over <paramref name="existingFolder"/> (left in place);
+    /// <paramref name="wrap"/> may put a wrapper (e.g. one that fails a write) between the runtime and the checked store.
+    /// </summary>
+    public static async Task<StepCheckedRuntime> StartAsync(
+        Action<DurableTaskRegistry> register, Func<IObjectStore, IObjectStore>? wrap = null, string? existingFolder = null)
     {
         var registry = new DurableTaskRegistry();
         register(registry);
-        var folder = new TempDirectory("durable-status");
-        var store = new ObservedObjectStore(new LocalFolderObjectStore(folder.Path));
+        var folder = existingFolder is null ? new TempDirectory("durable-status") : null;
+        var store = new ObservedObjectStore(new LocalFolderObjectStore(existingFolder ?? folder!.Path));
         var runtime = new EmbeddedDurableRuntime(
             registry,
-            store,
+            wrap?.Invoke(store) ?? store,
             new EmbeddedRuntimeOptions
             {
                 MaxConcurrentActivities = 4,
@@ -110,12 +120,13 @@ internal sealed class StepCheckedRuntime : IAsyncDisposable
         Store.AfterChange = null;
         await Runtime.DisposeAsync();
         checking.Dispose();
-        folder.Dispose();
+        folder?.Dispose();
     }
 
     private async Task OnStoreChangedAsync(string path)
     {
-        // durable/instances/{id}/g000001/00000002.json: only history changes what a status read returns.
+        // durable/instances/{id}/g000001/00000002.json or .../g000001/status.json: only history and the status object
+        // change what a status read returns.
         var parts = path.Split('/');
         if (parts.Length != 5 || parts[1] != "instances" || !parts[3].StartsWith('g'))
         {
@@ -126,6 +137,21 @@ internal sealed class StepCheckedRuntime : IAsyncDisposable
         try
         {
             var step = Interlocked.Increment(ref steps);
+            if (parts[4] == "status.json")
+            {
+                Interlocked.Increment(ref statusWrites);
+            }
+
+            var history = await Runtime.Store.LoadAsync(parts[2], CancellationToken.None);
+            if (history?.ExecutionStarted is { } started
+                && await Runtime.Store.TryReadStatusRecordAsync(parts[2], history.Generation, CancellationToken.None) is { } record
+                && !record.AppliesTo(started.ExecutionId, history.BatchCount))
+            {
+                // Written only after its own batch: never further along than history, never of another execution.
+                Record($"step {step} (after changing {path}): status object names batch {record.Batch} of execution {record.ExecutionId}, "
+                    + $"history has {history.BatchCount} batches of execution {started.ExecutionId}");
+            }
+
             var expected = await FullHistoryMetadataAsync(parts[2]);
             var cheap = await Client.GetInstanceAsync(parts[2]);
             var tail = await Runtime.Store.ReadTailAsync(parts[2], CancellationToken.None);
