@@ -30,7 +30,7 @@ internal sealed class InstanceHistory
 
     public IReadOnlyList<HistoryEvent> Events => events;
 
-    /// <summary>Batches appended; the batches themselves are not kept (each carries a custom status that may be large).</summary>
+    /// <summary>Batches appended; the batches themselves are not kept (older ones each carry a custom status that may be large).</summary>
     public int BatchCount { get; private set; }
 
     public ExecutionStartedEvent? ExecutionStarted { get; private set; }
