@@ -58,6 +58,10 @@ internal sealed class JobHost : IAsyncDisposable
         {
             // Reads are bounded by the orchestrator; the extra workers keep commits and bookkeeping from queuing behind them.
             MaxConcurrentActivities = spec.Snapshot.Parallelism + 2,
+
+            // The job's status lists every table and changes every episode; this process reads it from memory, so the
+            // status object (for `serverless status` elsewhere) is refreshed once a second, not after every episode.
+            StatusWriteInterval = TimeSpan.FromSeconds(1),
         };
         var runtime = EmbeddedDurableRuntime.ForLocalFolder(OrchestrationsFolder(stateFolder), new DurableTaskRegistry().AddStartJob(), runtimeOptions, services, loggerFactory);
         return new JobHost(spec, stateFolder, lake, state, runtime, services);

@@ -403,7 +403,7 @@ public sealed partial class EmbeddedDurableRuntime : IAsyncDisposable
             }
 
             history.Append(batch);
-            var statusWritten = await TryWriteStatusAsync(state.InstanceId, history, batchIndex, result.CustomStatus, token).ConfigureAwait(false);
+            var statusWritten = await WriteOrKeepStatusAsync(state, history, batchIndex, result, now, token).ConfigureAwait(false);
             state.PublishStatus(!history.IsFinished && history.ToSummary() is { } summary && statusWritten?.ETag is { } etag
                 ? new LiveInstanceStatus(summary, statusWritten.Path, etag, store.BatchPath(state.InstanceId, history.Generation, batchIndex + 1))
                 : null);
@@ -438,6 +438,26 @@ public sealed partial class EmbeddedDurableRuntime : IAsyncDisposable
         }
 
         throw new IOException($"Instance '{state.InstanceId}' lost {MaxAppendRaces} history append races in a row in {store.Location}; another runtime is writing it continuously.");
+    }
+
+    /// <summary>
+    /// The status object after this episode: written now when it is due (see <see cref="EmbeddedRuntimeOptions.StatusWriteInterval"/>),
+    /// otherwise the newest status is kept in memory only and the object this runtime last wrote stays current (its
+    /// ETag still vouches for the live status, since no other writer touched it).
+    /// </summary>
+    private async Task<ObjectInfo?> WriteOrKeepStatusAsync(InstanceWorkState state, InstanceHistory history, int batchIndex, OrchestratorResult result, DateTime now, CancellationToken token)
+    {
+        var statusPath = store.StatusPath(state.InstanceId, history.Generation);
+        if (result.Completion is null && options.StatusWriteInterval > TimeSpan.Zero && history.ExecutionStarted is { } started &&
+            state.LastStatusWrite is { } last && last.Object.Path == statusPath && now - last.At < options.StatusWriteInterval)
+        {
+            history.ApplyStatusRecord(new CustomStatusRecord(started.ExecutionId, batchIndex, result.CustomStatus));
+            return last.Object;
+        }
+
+        var written = await TryWriteStatusAsync(state.InstanceId, history, batchIndex, result.CustomStatus, token).ConfigureAwait(false);
+        state.LastStatusWrite = written is null ? null : (written, now);
+        return written;
     }
 
     /// <summary>

@@ -36,6 +36,14 @@ public sealed class EmbeddedRuntimeOptions
     /// </summary>
     public TimeSpan? StorePollInterval { get; init; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// Least time between two writes of an instance's status object (zero: after every episode). Episodes in between
+    /// keep the newest status in memory, where this process's client reads it; readers in other processes see the
+    /// status of the last write until the next one. The episode that ends an execution always writes. A snapshot of
+    /// 50 tables publishes a status after each of its ~250 episodes, and writing every one cost 0.3 s of a 4 s job.
+    /// </summary>
+    public TimeSpan StatusWriteInterval { get; init; } = TimeSpan.Zero;
+
     /// <summary>Wait before retrying an episode whose store access failed.</summary>
     public TimeSpan StoreRetryDelay { get; init; } = TimeSpan.FromSeconds(1);
 
@@ -49,6 +57,11 @@ public sealed class EmbeddedRuntimeOptions
         if (MaxConcurrentOrchestrations < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(MaxConcurrentOrchestrations), MaxConcurrentOrchestrations, "At least one orchestration worker is needed.");
+        }
+
+        if (StatusWriteInterval < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(StatusWriteInterval), StatusWriteInterval, "The status write interval cannot be negative.");
         }
 
         if (StorePollInterval is { } poll && poll <= TimeSpan.Zero)

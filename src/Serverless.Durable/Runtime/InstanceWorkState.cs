@@ -1,6 +1,7 @@
 using Serverless.Durable.History;
 using Serverless.Durable.Replay;
 using Serverless.Durable.Runtime.Storage;
+using Serverless.Storage;
 
 namespace Serverless.Durable.Runtime;
 
@@ -38,11 +39,15 @@ internal sealed class InstanceWorkState
     /// <summary>Drops the cached history and the status published from it; the next episode reloads.</summary>
     public void ForgetHistory()
     {
+        LastStatusWrite = null;
         CachedHistory = null;
         Volatile.Write(ref publishedStatus, null);
     }
 
     public void PublishStatus(LiveInstanceStatus? status) => Volatile.Write(ref publishedStatus, status);
+
+    /// <summary>The status object this runtime last wrote for the instance, and when (for <see cref="EmbeddedRuntimeOptions.StatusWriteInterval"/>).</summary>
+    public (ObjectInfo Object, DateTime At)? LastStatusWrite { get; set; }
 
     /// <summary>The live orchestrator, when extended sessions are on.</summary>
     public OrchestrationSession? Session { get; private set; }
