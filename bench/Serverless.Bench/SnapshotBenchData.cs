@@ -56,21 +56,19 @@ public static class SnapshotBenchData
     public static async Task<long> EnsureBufferPoolAsync()
     {
         await using var conn = await MySqlConnection.OpenAsync(MySqlBenchData.Connection);
-        var size = long.Parse(await conn.QueryScalarAsync("SELECT @@innodb_buffer_pool_size") ?? "0", CultureInfo.InvariantCulture);
-        if (size < BufferPoolBytes)
+        async Task<long> PoolSizeAsync() => long.Parse(await conn.QueryScalarAsync("SELECT @@innodb_buffer_pool_size") ?? "0", CultureInfo.InvariantCulture);
+        if (await PoolSizeAsync() < BufferPoolBytes)
         {
             await conn.ExecuteAsync(string.Create(CultureInfo.InvariantCulture, $"SET GLOBAL innodb_buffer_pool_size = {BufferPoolBytes}"));
 
             // The resize runs in the background; wait until it is reported done.
-            for (var i = 0; i < 120 && long.Parse(await conn.QueryScalarAsync("SELECT @@innodb_buffer_pool_size") ?? "0", CultureInfo.InvariantCulture) < BufferPoolBytes; i++)
+            for (var i = 0; i < 120 && await PoolSizeAsync() < BufferPoolBytes; i++)
             {
                 await Task.Delay(500);
             }
-
-            size = long.Parse(await conn.QueryScalarAsync("SELECT @@innodb_buffer_pool_size") ?? "0", CultureInfo.InvariantCulture);
         }
 
-        return size;
+        return await PoolSizeAsync();
     }
 
     public static async Task<long> CountAsync(string qualifiedTable)

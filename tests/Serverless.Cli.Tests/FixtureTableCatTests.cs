@@ -8,22 +8,8 @@ namespace Serverless.Cli.Tests;
 /// <summary>`delta cat` on tables written by Spark and delta-rs prints exactly the rows their producers expect.</summary>
 public sealed class FixtureTableCatTests
 {
-    public static TheoryData<string, string> DatCases()
-    {
-        var data = new TheoryData<string, string>();
-        foreach (var table in Directory.EnumerateDirectories(RepoPaths.DeltaFixtures, "dat-*").Order(StringComparer.Ordinal))
-        {
-            foreach (var expected in Directory.EnumerateDirectories(Path.Combine(table, "expected")).Order(StringComparer.Ordinal))
-            {
-                data.Add(Path.GetFileName(table), Path.GetFileName(expected));
-            }
-        }
-
-        return data;
-    }
-
     [Theory]
-    [MemberData(nameof(DatCases))]
+    [MemberData(nameof(DeltaFixtureCases.DatTableVersions), MemberType = typeof(DeltaFixtureCases))]
     public async Task DatTableCsvHoldsTheExpectedRowsAtEachVersion(string table, string expected)
     {
         var (names, rows) = ReadExpected(table, expected);
@@ -38,7 +24,7 @@ public sealed class FixtureTableCatTests
     }
 
     [Theory]
-    [MemberData(nameof(DatCases))]
+    [MemberData(nameof(DeltaFixtureCases.DatTableVersions), MemberType = typeof(DeltaFixtureCases))]
     public async Task DatTableJsonLinesHoldTheExpectedRowsAtEachVersion(string table, string expected)
     {
         var (names, rows) = ReadExpected(table, expected);

@@ -11,22 +11,8 @@ namespace Serverless.Delta.Tests;
 /// <summary>Tables written by Spark and delta-rs read to exactly the rows their producers expect.</summary>
 public sealed class FixtureTableTests
 {
-    public static TheoryData<string, string> DatCases()
-    {
-        var data = new TheoryData<string, string>();
-        foreach (var table in Directory.EnumerateDirectories(RepoPaths.DeltaFixtures, "dat-*").Order(StringComparer.Ordinal))
-        {
-            foreach (var expected in Directory.EnumerateDirectories(Path.Combine(table, "expected")).Order(StringComparer.Ordinal))
-            {
-                data.Add(Path.GetFileName(table), Path.GetFileName(expected));
-            }
-        }
-
-        return data;
-    }
-
     [Theory]
-    [MemberData(nameof(DatCases))]
+    [MemberData(nameof(DeltaFixtureCases.DatTableVersions), MemberType = typeof(DeltaFixtureCases))]
     public async Task DatTableReadsToTheExpectedRowsAtEachVersion(string table, string expected)
     {
         var location = new TableLocation(new LocalFolderObjectStore(Path.Combine(RepoPaths.DeltaFixtures, table, "delta")));

@@ -70,28 +70,8 @@ public sealed class CrashResumeTests(Xunit.Abstractions.ITestOutputHelper output
         }
     }
 
-    private static Process StartCrashHost(string store, string ledger)
-    {
-        var testAssembly = typeof(CrashHostProgram).Assembly.Location;
-        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } hostPath ? hostPath : "dotnet";
-        var start = new ProcessStartInfo(dotnet)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in new[] { "exec", testAssembly, "crash-host", store, ledger })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {dotnet} exec {testAssembly}.");
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
+    private static Process StartCrashHost(string store, string ledger) =>
+        ProcessRunner.StartTestHost(typeof(CrashHostProgram).Assembly, "crash-host", store, ledger);
 
     private static async Task WaitForCompletedStepsAsync(DurableTaskClient client, string id, int atLeast, Process child)
     {

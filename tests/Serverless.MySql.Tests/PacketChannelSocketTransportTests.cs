@@ -22,7 +22,7 @@ public sealed class PacketChannelSocketTransportTests
     {
         await using var peer = await LoopbackPeer.StartAsync();
         await using var channel = new PacketChannel(peer.Client, "test", readBufferSize: 64);
-        var bytes = Packets((0, Pattern(20)), (1, Pattern(300)), (2, [0x03]));
+        var bytes = PacketBytes.Packets((0, PacketBytes.Pattern(20)), (1, PacketBytes.Pattern(300)), (2, [0x03]));
 
         // Outside xunit's synchronization context, so that continuations run where the transport completes them.
         var (first, second, third, threadName, secondWasSynchronous) = await Task.Run(async () =>
@@ -42,8 +42,8 @@ public sealed class PacketChannelSocketTransportTests
             return (a, b, c, name, synchronous);
         });
 
-        Assert.Equal(Pattern(20), first);
-        Assert.Equal(Pattern(300), second);
+        Assert.Equal(PacketBytes.Pattern(20), first);
+        Assert.Equal(PacketBytes.Pattern(300), second);
         Assert.Equal(new byte[] { 0x03 }, third);
         Assert.StartsWith(WaitThreadPrefix, threadName);
         Assert.True(secondWasSynchronous);
@@ -56,7 +56,7 @@ public sealed class PacketChannelSocketTransportTests
         await using var peer = await LoopbackPeer.StartAsync();
         var transport = peer.Client;
         await using var channel = new PacketChannel(transport, "test");
-        await peer.SendInPiecesAsync(Packets((0, [1, 2, 3]), (1, [4])), piece: 1 << 20, pause: TimeSpan.Zero);
+        await peer.SendInPiecesAsync(PacketBytes.Packets((0, [1, 2, 3]), (1, [4])), piece: 1 << 20, pause: TimeSpan.Zero);
         await WaitForAsync(() => transport.KernelBufferedByteCount >= 4 + 3 + 4 + 1);
 
         var first = channel.ReadPayloadAsync(default);
@@ -115,7 +115,7 @@ public sealed class PacketChannelSocketTransportTests
         await using var peer = await LoopbackPeer.StartAsync();
         await using var channel = new PacketChannel(peer.Client, "db.example:3306");
         var read = channel.ReadPayloadAsync(default).AsTask();
-        await peer.SendInPiecesAsync(Packets((0, [1, 2, 3, 4, 5]))[..6], piece: 6, pause: TimeSpan.Zero);
+        await peer.SendInPiecesAsync(PacketBytes.Packets((0, [1, 2, 3, 4, 5]))[..6], piece: 6, pause: TimeSpan.Zero);
         peer.CloseServerSide();
         var e = await Assert.ThrowsAsync<MySqlException>(() => read.WaitAsync(TimeSpan.FromSeconds(10)));
         Assert.Equal(MySqlErrorKind.ConnectionClosed, e.Kind);
@@ -127,7 +127,7 @@ public sealed class PacketChannelSocketTransportTests
     {
         await using var peer = await LoopbackPeer.StartAsync();
         await using var channel = new PacketChannel(peer.Client, "test");
-        var payload = Pattern(12 << 20);
+        var payload = PacketBytes.Pattern(12 << 20);
         var writer = new PayloadWriter(payload.Length + 8);
         writer.WriteBytes(payload);
 
@@ -159,7 +159,7 @@ public sealed class PacketChannelSocketTransportTests
     {
         await using var peer = await LoopbackPeer.StartAsync("localhost");
         await using var channel = new PacketChannel(peer.Client, "test");
-        await peer.SendInPiecesAsync(Packets((0, [42])), piece: 16, pause: TimeSpan.Zero);
+        await peer.SendInPiecesAsync(PacketBytes.Packets((0, [42])), piece: 16, pause: TimeSpan.Zero);
         Assert.Equal(new byte[] { 42 }, (await channel.ReadPayloadAsync(default)).ToArray());
     }
 
@@ -171,32 +171,6 @@ public sealed class PacketChannelSocketTransportTests
             Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), "the condition did not come true within 10 s");
             await Task.Delay(10);
         }
-    }
-
-    private static byte[] Pattern(int length)
-    {
-        var bytes = new byte[length];
-        for (var i = 0; i < bytes.Length; i++)
-        {
-            bytes[i] = (byte)((i * 31) ^ (i >> 11));
-        }
-
-        return bytes;
-    }
-
-    private static byte[] Packets(params (byte Sequence, byte[] Payload)[] packets)
-    {
-        var output = new List<byte>();
-        foreach (var (sequence, payload) in packets)
-        {
-            output.Add((byte)payload.Length);
-            output.Add((byte)(payload.Length >> 8));
-            output.Add((byte)(payload.Length >> 16));
-            output.Add(sequence);
-            output.AddRange(payload);
-        }
-
-        return [.. output];
     }
 
     /// <summary>A loopback listener with one accepted connection: <see cref="Client"/> is our transport, the server side is a plain socket.</summary>

@@ -21,7 +21,7 @@ public sealed class ProtocolPacketTests
     [Fact]
     public async Task SmallPacketsAreReadInOrderWithTheirSequenceIds()
     {
-        var bytes = Packets((0, [0x0A, 0x01]), (1, []), (2, [0x03, .. "SELECT 1"u8.ToArray()]));
+        var bytes = PacketBytes.Packets((0, [0x0A, 0x01]), (1, []), (2, [0x03, .. "SELECT 1"u8.ToArray()]));
         await using var channel = new PacketChannel(new TrickleStream(bytes, 3), "test", readBufferSize: 64);
         Assert.Equal(new byte[] { 0x0A, 0x01 }, (await channel.ReadPayloadAsync(default)).ToArray());
         Assert.Equal(0, (await channel.ReadPayloadAsync(default)).Length);
@@ -32,7 +32,7 @@ public sealed class ProtocolPacketTests
     [Fact]
     public async Task PayloadOfExactlyTheMaximumIsFollowedByAnEmptyPacket()
     {
-        var payload = Pattern(Max);
+        var payload = PacketBytes.Pattern(Max);
         var written = await WriteAsync(payload);
         Assert.Equal(4 + Max + 4, written.Length);
         Assert.Equal((Max, (byte)0), PacketChannel.ParseHeader(written));
@@ -45,14 +45,14 @@ public sealed class ProtocolPacketTests
     [Fact]
     public async Task PayloadAboveSixteenMebibytesIsSplitAndReassembled()
     {
-        var payload = Pattern((2 * Max) + 12345);
+        var payload = PacketBytes.Pattern((2 * Max) + 12345);
         var written = await WriteAsync(payload);
         Assert.Equal((Max, (byte)0), PacketChannel.ParseHeader(written));
         Assert.Equal((Max, (byte)1), PacketChannel.ParseHeader(written.AsSpan(4 + Max)));
         Assert.Equal((12345, (byte)2), PacketChannel.ParseHeader(written.AsSpan(8 + (2 * Max))));
 
         // A small packet after the large one comes out of the ordinary buffer again.
-        byte[] stream = [.. written, .. Packets((3, [0xFE, 0, 0, 2, 0]))];
+        byte[] stream = [.. written, ..PacketBytes.Packets((3, [0xFE, 0, 0, 2, 0]))];
         await using var channel = new PacketChannel(new TrickleStream(stream, 65521), "test", readBufferSize: 4096);
         Assert.True((await channel.ReadPayloadAsync(default)).Span.SequenceEqual(payload));
         Assert.Equal(new byte[] { 0xFE, 0, 0, 2, 0 }, (await channel.ReadPayloadAsync(default)).ToArray());
@@ -61,7 +61,7 @@ public sealed class ProtocolPacketTests
     [Fact]
     public async Task PayloadLargerThanTheReadBufferButBelowOnePacketIsReassembled()
     {
-        var payload = Pattern(100_000);
+        var payload = PacketBytes.Pattern(100_000);
         var written = await WriteAsync(payload);
         await using var channel = new PacketChannel(new TrickleStream(written, 999), "test", readBufferSize: 1024);
         Assert.True((await channel.ReadPayloadAsync(default)).Span.SequenceEqual(payload));
@@ -70,7 +70,7 @@ public sealed class ProtocolPacketTests
     [Fact]
     public async Task OutOfOrderSequenceIdIsAProtocolError()
     {
-        await using var channel = new PacketChannel(new MemoryStream(Packets((0, [1]), (5, [2]))), "test");
+        await using var channel = new PacketChannel(new MemoryStream(PacketBytes.Packets((0, [1]), (5, [2]))), "test");
         await channel.ReadPayloadAsync(default);
         var e = await Assert.ThrowsAsync<MySqlException>(async () => await channel.ReadPayloadAsync(default));
         Assert.Equal(MySqlErrorKind.Protocol, e.Kind);
@@ -81,7 +81,7 @@ public sealed class ProtocolPacketTests
     [Fact]
     public async Task StreamEndingInsideAPacketMeansTheServerClosedTheConnection()
     {
-        var bytes = Packets((0, [1, 2, 3, 4, 5]))[..6];
+        var bytes = PacketBytes.Packets((0, [1, 2, 3, 4, 5]))[..6];
         await using var channel = new PacketChannel(new MemoryStream(bytes), "db.example:3306");
         var e = await Assert.ThrowsAsync<MySqlException>(async () => await channel.ReadPayloadAsync(default));
         Assert.Equal(MySqlErrorKind.ConnectionClosed, e.Kind);
@@ -102,7 +102,7 @@ public sealed class ProtocolPacketTests
     [Fact]
     public async Task PacketsAlreadyReceivedAreHandedOutWithoutIo()
     {
-        await using var channel = new PacketChannel(new MemoryStream(Packets((0, [9]), (1, [8, 7]))), "test");
+        await using var channel = new PacketChannel(new MemoryStream(PacketBytes.Packets((0, [9]), (1, [8, 7]))), "test");
         Assert.False(channel.TryReadBuffered(out _));
         Assert.Equal(new byte[] { 9 }, (await channel.ReadPayloadAsync(default)).ToArray());
         Assert.True(channel.TryReadBuffered(out var second));
@@ -118,32 +118,6 @@ public sealed class ProtocolPacketTests
         writer.WriteBytes(payload);
         await channel.WritePayloadAsync(writer, default);
         return output.ToArray();
-    }
-
-    private static byte[] Pattern(int length)
-    {
-        var bytes = new byte[length];
-        for (var i = 0; i < bytes.Length; i++)
-        {
-            bytes[i] = (byte)((i * 31) ^ (i >> 11));
-        }
-
-        return bytes;
-    }
-
-    private static byte[] Packets(params (byte Sequence, byte[] Payload)[] packets)
-    {
-        var output = new List<byte>();
-        foreach (var (sequence, payload) in packets)
-        {
-            output.Add((byte)payload.Length);
-            output.Add((byte)(payload.Length >> 8));
-            output.Add((byte)(payload.Length >> 16));
-            output.Add(sequence);
-            output.AddRange(payload);
-        }
-
-        return [.. output];
     }
 
     /// <summary>Hands out at most a few bytes per read, as a slow network would, to exercise buffer refills across packet boundaries.</summary>

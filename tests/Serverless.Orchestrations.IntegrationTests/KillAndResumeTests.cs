@@ -126,21 +126,7 @@ public sealed class KillAndResumeTests(ShopDatabase shop, ITestOutputHelper outp
         }
     }
 
-    private static Process StartSnapshotHost(string spec, string state, string ledger, int readDelayMilliseconds)
-    {
-        var testAssembly = typeof(SnapshotHostProgram).Assembly.Location;
-        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } hostPath ? hostPath : "dotnet";
-        var start = new ProcessStartInfo(dotnet) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[] { "exec", testAssembly, "snapshot-host", spec, state, ledger, readDelayMilliseconds.ToString(System.Globalization.CultureInfo.InvariantCulture) })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {dotnet} exec {testAssembly}.");
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
+    private static Process StartSnapshotHost(string spec, string state, string ledger, int readDelayMilliseconds) =>
+        ProcessRunner.StartTestHost(
+            typeof(SnapshotHostProgram).Assembly, "snapshot-host", spec, state, ledger, readDelayMilliseconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
 }

@@ -3,10 +3,34 @@ using System.Text;
 
 namespace Serverless.Testing;
 
-/// <summary>Runs a child process to completion and captures its output.</summary>
+/// <summary>Runs child processes: to completion with their output captured, or started as a test host to be killed.</summary>
 public static class ProcessRunner
 {
     public sealed record Result(int ExitCode, string StandardOutput, string StandardError);
+
+    /// <summary>
+    /// Starts <paramref name="assembly"/> (a test assembly with its own entry point for this) as a child process under
+    /// the same dotnet host, so a test can kill it mid-work; its output is read and dropped.
+    /// </summary>
+    public static Process StartTestHost(System.Reflection.Assembly assembly, params string[] arguments)
+    {
+        ArgumentNullException.ThrowIfNull(assembly);
+        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } hostPath ? hostPath : "dotnet";
+        var start = new ProcessStartInfo(dotnet) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add("exec");
+        start.ArgumentList.Add(assembly.Location);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {dotnet} exec {assembly.Location}.");
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
 
     public static async Task<Result> RunAsync(
         string fileName,

@@ -69,7 +69,7 @@ public sealed class StartJobOrchestrator(ILogger<StartJobOrchestrator> logger) :
         // One pipeline instead of phases: a table's chunks start reading as soon as that table is migrated and planned,
         // while later tables are still being prepared (50 small tables spent a fifth of the job in migrate-all, plan-all).
         // Deterministic: work starts only in response to history delivering a completion, in a fixed order.
-        var preparing = new List<(Task<TableSnapshotRun> Task, int Table)>();
+        var preparing = new List<Task<TableSnapshotRun>>();
         var reading = new List<(Task<ChunkReadResult> Task, TableSnapshotRun Run, SnapshotChunk Chunk)>();
         var readQueue = new ChunkRoundRobin();
         var nextTable = 0;
@@ -80,7 +80,7 @@ public sealed class StartJobOrchestrator(ILogger<StartJobOrchestrator> logger) :
         {
             while (failure is null && preparing.Count < prepareBound && nextTable < tables.Count)
             {
-                preparing.Add((PrepareTableAsync(tables[nextTable]), nextTable));
+                preparing.Add(PrepareTableAsync(nextTable));
                 nextTable++;
             }
 
@@ -96,17 +96,16 @@ public sealed class StartJobOrchestrator(ILogger<StartJobOrchestrator> logger) :
                 break;
             }
 
-            var done = await Task.WhenAny(preparing.Select(x => (Task)x.Task).Concat(reading.Select(x => x.Task)));
-            var prepared = preparing.FindIndex(x => x.Task == done);
+            var done = await Task.WhenAny(preparing.Cast<Task>().Concat(reading.Select(x => x.Task)));
+            var prepared = preparing.FindIndex(x => x == done);
             if (prepared >= 0)
             {
-                var (task, tableIndex) = preparing[prepared];
+                var task = preparing[prepared];
                 preparing.RemoveAt(prepared);
                 try
                 {
                     var run = await task;
-                    run.TableIndex = tableIndex;
-                    var at = runs.FindIndex(r => r.TableIndex > tableIndex);
+                    var at = runs.FindIndex(r => r.TableIndex > run.TableIndex);
                     runs.Insert(at < 0 ? runs.Count : at, run);
                     readQueue.Add(run);
                     phase = phase == JobPhase.Migrating ? JobPhase.Planning : phase;
@@ -161,13 +160,14 @@ public sealed class StartJobOrchestrator(ILogger<StartJobOrchestrator> logger) :
             Tables = runs.Select(r => r.Status).ToList(),
         };
 
-        async Task<TableSnapshotRun> PrepareTableAsync(SourceTable table)
+        async Task<TableSnapshotRun> PrepareTableAsync(int tableIndex)
         {
+            var table = tables[tableIndex];
             var migration = await context.CallActivityAsync<TableMigration>(ActivityNames.MigrateTable, new MigrateTableInput(job, table), LakeRetry);
             var chunks = migration.SnapshotComplete
                 ? []
                 : await context.CallActivityAsync<List<SnapshotChunk>>(ActivityNames.PlanChunks, new PlanChunksInput(job, table, input.ChunkRows), SourceRetry);
-            return new TableSnapshotRun(table, migration, chunks, input.ChunksPerCommit);
+            return new TableSnapshotRun(table, tableIndex, migration, chunks, input.ChunksPerCommit);
         }
 
         void ScheduleReadyCommits(TableSnapshotRun run)

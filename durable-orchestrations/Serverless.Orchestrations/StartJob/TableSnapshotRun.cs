@@ -18,9 +18,10 @@ internal sealed class TableSnapshotRun
     private int chunksRead;
     private long rowsRead;
 
-    public TableSnapshotRun(SourceTable table, TableMigration migration, IReadOnlyList<SnapshotChunk> chunks, int chunksPerCommit)
+    public TableSnapshotRun(SourceTable table, int tableIndex, TableMigration migration, IReadOnlyList<SnapshotChunk> chunks, int chunksPerCommit)
     {
         Table = table;
+        TableIndex = tableIndex;
         Migration = migration;
         Chunks = chunks;
         this.chunksPerCommit = chunksPerCommit;
@@ -40,7 +41,7 @@ internal sealed class TableSnapshotRun
     public SourceTable Table { get; }
 
     /// <summary>The table's place in the job's table list (status lists tables in this order).</summary>
-    public int TableIndex { get; set; }
+    public int TableIndex { get; }
 
     public TableMigration Migration { get; }
 

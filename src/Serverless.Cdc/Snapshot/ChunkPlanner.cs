@@ -58,7 +58,8 @@ public sealed class ChunkPlanner
             // 0.7 s of CPU for 50 tables of 100k rows).
             ranges.AddRange(await PlanIntegerAsync(connection, table, keys[0], chunkRows, cancellationToken).ConfigureAwait(false));
         }
-        else if (table.RowEstimate <= chunkRows && table.RowEstimate >= 0 && !await HasMoreRowsThanAsync(connection, table, chunkRows, cancellationToken).ConfigureAwait(false))
+        else if (table.RowEstimate <= chunkRows && table.RowEstimate >= 0 &&
+                 await CountRowsUpToAsync(connection, table, keys, null, null, chunkRows + 1, cancellationToken).ConfigureAwait(false) <= chunkRows)
         {
             ranges.Add(new PlannedRange(null, null, table.RowEstimate));
         }
@@ -85,18 +86,6 @@ public sealed class ChunkPlanner
 
         logger.LogInformation("Planned {Chunks} chunks for {Table} (~{Rows} rows, key {Key})", chunks.Length, table.QualifiedName, table.RowEstimate, string.Join(", ", table.KeyColumns));
         return chunks;
-    }
-
-    /// <summary>
-    /// Row estimates can be stale (or cached for a day on MySQL 8): check that a "small" table really is, by counting
-    /// at most rows + 1 rows (a bounded scan).
-    /// </summary>
-    private static async Task<bool> HasMoreRowsThanAsync(MySqlConnection connection, SourceTable table, long rows, CancellationToken cancellationToken)
-    {
-        var limit = (rows + 1).ToString(CultureInfo.InvariantCulture);
-        var sql = $"SELECT COUNT(*) FROM (SELECT 1 FROM {SqlText.Table(table.Database, table.Name)} LIMIT {limit}) AS probe";
-        var count = await connection.QueryScalarAsync(sql, cancellationToken).ConfigureAwait(false);
-        return long.Parse(count ?? "0", CultureInfo.InvariantCulture) > rows;
     }
 
     private async Task<List<PlannedRange>> PlanIntegerAsync(MySqlConnection connection, SourceTable table, SourceColumn key, long chunkRows, CancellationToken cancellationToken)
@@ -146,7 +135,7 @@ public sealed class ChunkPlanner
                 // EXPLAIN overestimates ranges (MariaDB by about 2x on a dense primary key): count, at most one row past
                 // the limit, before paying for a sampling scan of the whole range.
                 counted++;
-                rows = await CountRowsUpToAsync(connection, table, key, lower, upper, skewRows + 1, cancellationToken).ConfigureAwait(false);
+                rows = await CountRowsUpToAsync(connection, table, [key], lower, upper, skewRows + 1, cancellationToken).ConfigureAwait(false);
                 if (rows > skewRows)
                 {
                     sampled++;
@@ -185,11 +174,15 @@ public sealed class ChunkPlanner
 
     private static IReadOnlyList<KeyValue> Integer(Int128 value) => [new KeyValue(KeyValueKind.Number, value.ToString(CultureInfo.InvariantCulture))];
 
-    /// <summary>The rows of [lower, upper), counted no further than <paramref name="limit"/> (an index range scan of at most that many entries).</summary>
+    /// <summary>
+    /// The rows of [lower, upper), counted no further than <paramref name="limit"/> (an index range scan of at most that
+    /// many entries). Also the check that a "small" table really is one: row estimates can be stale (cached for a day
+    /// on MySQL 8).
+    /// </summary>
     private static async Task<long> CountRowsUpToAsync(
-        MySqlConnection connection, SourceTable table, SourceColumn key, IReadOnlyList<KeyValue>? lower, IReadOnlyList<KeyValue>? upper, long limit, CancellationToken cancellationToken)
+        MySqlConnection connection, SourceTable table, IReadOnlyList<SourceColumn> keys, IReadOnlyList<KeyValue>? lower, IReadOnlyList<KeyValue>? upper, long limit, CancellationToken cancellationToken)
     {
-        var where = KeysetPredicate.Build([key], lower, upper);
+        var where = KeysetPredicate.Build(keys, lower, upper);
         var sql = $"SELECT COUNT(*) FROM (SELECT 1 FROM {SqlText.Table(table.Database, table.Name)}{ForceIndex(table)}" +
                   (where is null ? string.Empty : " WHERE " + where) + $" LIMIT {limit.ToString(CultureInfo.InvariantCulture)}) AS probe";
         var count = await connection.QueryScalarAsync(sql, cancellationToken).ConfigureAwait(false);

@@ -1,5 +1,7 @@
 using System.Buffers.Binary;
+using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Serverless.Parquet.Format;
 
 namespace Serverless.Parquet.Statistics;
@@ -145,26 +147,12 @@ internal sealed class StatisticsAccumulator
 
         if (_unsigned)
         {
-            var min = ulong.MaxValue;
-            var max = ulong.MinValue;
-            foreach (var v in values)
-            {
-                min = Math.Min(min, (ulong)v);
-                max = Math.Max(max, (ulong)v);
-            }
-
+            var (min, max) = Bounds(MemoryMarshal.Cast<long, ulong>(values));
             MergeLongs((long)min, (long)max, values.Length);
         }
         else
         {
-            var min = long.MaxValue;
-            var max = long.MinValue;
-            foreach (var v in values)
-            {
-                min = Math.Min(min, v);
-                max = Math.Max(max, v);
-            }
-
+            var (min, max) = Bounds(values);
             MergeLongs(min, max, values.Length);
         }
     }
@@ -180,28 +168,30 @@ internal sealed class StatisticsAccumulator
 
         if (_unsigned)
         {
-            var min = ulong.MaxValue;
-            var max = ulong.MinValue;
-            foreach (var v in values)
-            {
-                min = Math.Min(min, (ulong)(long)v);
-                max = Math.Max(max, (ulong)(long)v);
-            }
-
-            MergeLongs((long)min, (long)max, values.Length);
+            // Ordered as UINT32, stored sign-extended like Add(long) of the same int.
+            var (min, max) = Bounds(MemoryMarshal.Cast<int, uint>(values));
+            MergeLongs((int)min, (int)max, values.Length);
         }
         else
         {
-            var min = int.MaxValue;
-            var max = int.MinValue;
-            foreach (var v in values)
-            {
-                min = Math.Min(min, v);
-                max = Math.Max(max, v);
-            }
-
+            var (min, max) = Bounds(values);
             MergeLongs(min, max, values.Length);
         }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static (T Min, T Max) Bounds<T>(ReadOnlySpan<T> values)
+        where T : struct, IBinaryInteger<T>
+    {
+        var min = values[0];
+        var max = min;
+        foreach (var v in values)
+        {
+            min = T.Min(min, v);
+            max = T.Max(max, v);
+        }
+
+        return (min, max);
     }
 
     /// <summary>Adds non-null doubles in one pass (NaN is never a bound).</summary>
