@@ -53,7 +53,11 @@ resource consumerGroup 'Microsoft.EventHub/namespaces/eventhubs/consumergroups@2
 output namespaceName string = namespace.name
 
 @description('Fully qualified namespace, NAME.servicebus.windows.net (from the endpoint, so it holds in every cloud).')
-output fullyQualifiedNamespace string = replace(replace(namespace.properties.serviceBusEndpoint, 'https://', ''), ':443/', '')
+output fullyQualifiedNamespace string = replace(
+  replace(namespace.properties.serviceBusEndpoint, 'https://', ''),
+  ':443/',
+  ''
+)
 
 @description('Name of the hub.')
 output hubName string = hub.name

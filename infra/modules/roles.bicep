@@ -81,7 +81,10 @@ resource hostBlobOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   properties: {
     principalId: identity.properties.principalId
     principalType: 'ServicePrincipal'
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', builtInRoles['Storage Blob Data Owner'])
+    roleDefinitionId: subscriptionResourceId(
+      'Microsoft.Authorization/roleDefinitions',
+      builtInRoles['Storage Blob Data Owner']
+    )
   }
 }
 
@@ -91,7 +94,10 @@ resource hostQueueContributor 'Microsoft.Authorization/roleAssignments@2022-04-0
   properties: {
     principalId: identity.properties.principalId
     principalType: 'ServicePrincipal'
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', builtInRoles['Storage Queue Data Contributor'])
+    roleDefinitionId: subscriptionResourceId(
+      'Microsoft.Authorization/roleDefinitions',
+      builtInRoles['Storage Queue Data Contributor']
+    )
   }
 }
 
@@ -101,7 +107,10 @@ resource hostTableContributor 'Microsoft.Authorization/roleAssignments@2022-04-0
   properties: {
     principalId: identity.properties.principalId
     principalType: 'ServicePrincipal'
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', builtInRoles['Storage Table Data Contributor'])
+    roleDefinitionId: subscriptionResourceId(
+      'Microsoft.Authorization/roleDefinitions',
+      builtInRoles['Storage Table Data Contributor']
+    )
   }
 }
 
@@ -112,7 +121,10 @@ resource lakeBlobContributor 'Microsoft.Authorization/roleAssignments@2022-04-01
   properties: {
     principalId: identity.properties.principalId
     principalType: 'ServicePrincipal'
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', builtInRoles['Storage Blob Data Contributor'])
+    roleDefinitionId: subscriptionResourceId(
+      'Microsoft.Authorization/roleDefinitions',
+      builtInRoles['Storage Blob Data Contributor']
+    )
   }
 }
 
@@ -123,7 +135,10 @@ resource hubSender 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   properties: {
     principalId: identity.properties.principalId
     principalType: 'ServicePrincipal'
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', builtInRoles['Azure Event Hubs Data Sender'])
+    roleDefinitionId: subscriptionResourceId(
+      'Microsoft.Authorization/roleDefinitions',
+      builtInRoles['Azure Event Hubs Data Sender']
+    )
   }
 }
 
@@ -133,7 +148,10 @@ resource hubReceiver 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   properties: {
     principalId: identity.properties.principalId
     principalType: 'ServicePrincipal'
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', builtInRoles['Azure Event Hubs Data Receiver'])
+    roleDefinitionId: subscriptionResourceId(
+      'Microsoft.Authorization/roleDefinitions',
+      builtInRoles['Azure Event Hubs Data Receiver']
+    )
   }
 }
 
@@ -144,7 +162,10 @@ resource vaultSecretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' =
   properties: {
     principalId: identity.properties.principalId
     principalType: 'ServicePrincipal'
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', builtInRoles['Key Vault Secrets User'])
+    roleDefinitionId: subscriptionResourceId(
+      'Microsoft.Authorization/roleDefinitions',
+      builtInRoles['Key Vault Secrets User']
+    )
   }
 }
 
@@ -155,6 +176,9 @@ resource telemetryPublisher 'Microsoft.Authorization/roleAssignments@2022-04-01'
   properties: {
     principalId: identity.properties.principalId
     principalType: 'ServicePrincipal'
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', builtInRoles['Monitoring Metrics Publisher'])
+    roleDefinitionId: subscriptionResourceId(
+      'Microsoft.Authorization/roleDefinitions',
+      builtInRoles['Monitoring Metrics Publisher']
+    )
   }
 }

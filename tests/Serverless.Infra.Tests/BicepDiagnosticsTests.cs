@@ -47,5 +47,23 @@ public sealed class BicepDiagnosticsTests(InfraBuild infra)
         Assert.Contains("no-unused-params", lint.StandardOutput + lint.StandardError, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task TemplatesAreLaidOutAsBicepFormatWritesThem()
+    {
+        using var copy = new TempDirectory("serverless-infra-format");
+        InfraBuild.CopyInfraTo(copy.Path);
+
+        var format = await BicepCli.RunAsync(copy.Path, "format", "--pattern", "**/*.bicep");
+
+        Assert.True(format.ExitCode == 0, format.StandardOutput + format.StandardError);
+        var files = Directory.GetFiles(InfraBuild.InfraFolder, "*.bicep", SearchOption.AllDirectories);
+        Assert.NotEmpty(files);
+        var changed = files
+            .Where(f => File.ReadAllText(f) != File.ReadAllText(Path.Combine(copy.Path, Path.GetRelativePath(InfraBuild.InfraFolder, f))))
+            .Select(f => Path.GetRelativePath(InfraBuild.InfraFolder, f))
+            .ToList();
+        Assert.True(changed.Count == 0, $"run 'bicep format' on: {string.Join(", ", changed)}");
+    }
+
     private static bool Quiet(string output) => string.IsNullOrWhiteSpace(output);
 }
