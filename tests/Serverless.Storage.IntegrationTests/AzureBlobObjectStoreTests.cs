@@ -1,6 +1,5 @@
 using System.Text;
-using System.Xml.Linq;
-using Azure.Core;
+using Azure.Storage.Blobs.Models;
 using Serverless.Storage.AzureStorage;
 using Serverless.Testing;
 
@@ -104,10 +103,7 @@ public sealed class AzureBlobObjectStoreTests
 
     private static async Task<List<long>> CommittedBlockSizesAsync(AzureBlobObjectStore store, string path)
     {
-        using var message = store.CreateMessage(RequestMethod.Get, store.BlobUrl(path) + "?comp=blocklist&blocklisttype=committed");
-        var response = await store.SendAsync(message, CancellationToken.None);
-        store.EnsureSuccess(response, "Get Block List", path);
-        var document = XDocument.Load(response.ContentStream!);
-        return document.Descendants("CommittedBlocks").Elements("Block").Select(b => long.Parse(b.Element("Size")!.Value, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        var blocks = await store.Blob(path).GetBlockListAsync(BlockListTypes.Committed);
+        return blocks.Value.CommittedBlocks.Select(b => b.SizeLong).ToList();
     }
 }

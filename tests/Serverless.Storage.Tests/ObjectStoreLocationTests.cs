@@ -41,7 +41,7 @@ public sealed class ObjectStoreLocationTests
         var store = Assert.IsType<AzureBlobObjectStore>(ObjectStoreLocation.Open(
             "https://acct.blob.core.windows.net/lake/sales/orders", new global::Azure.Identity.ManagedIdentityCredential(global::Azure.Identity.ManagedIdentityId.SystemAssigned)));
         Assert.Equal("https://acct.blob.core.windows.net/lake/sales/orders", store.Location);
-        Assert.Equal("https://acct.blob.core.windows.net/lake/sales/orders/x%20y.json", store.BlobUrl("x y.json"));
+        Assert.Equal("https://acct.blob.core.windows.net/lake/sales/orders/x%20y.json", store.Blob("x y.json").Uri.AbsoluteUri);
     }
 
     [Fact]

@@ -1,9 +1,13 @@
 using Azure.Core;
+using Azure.Data.Tables;
 
 namespace Serverless.Storage.AzureStorage;
 
-/// <summary>Tuning for <see cref="AzureTableStateStore"/>; retries, timeouts and diagnostics come from <see cref="ClientOptions"/>.</summary>
-public sealed class AzureTableStateStoreOptions : ClientOptions
+/// <summary>
+/// Tuning for <see cref="AzureTableStateStore"/>: the SDK's <see cref="TableClientOptions"/> (service version, retries,
+/// timeouts, transport, diagnostics) with longer retries than the SDK's default, and the query page size.
+/// </summary>
+public sealed class AzureTableStateStoreOptions : TableClientOptions
 {
     public AzureTableStateStoreOptions()
     {
@@ -14,9 +18,6 @@ public sealed class AzureTableStateStoreOptions : ClientOptions
         Retry.NetworkTimeout = TimeSpan.FromSeconds(30);
     }
 
-    /// <summary>The x-ms-version sent with every request.</summary>
-    public string ServiceVersion { get; set; } = "2019-02-02";
-
-    /// <summary>$top of each query page (the service caps it at 1000).</summary>
+    /// <summary>Entities per query page (the service caps a page at 1000).</summary>
     public int PageSize { get; set; } = 1000;
 }
