@@ -76,6 +76,15 @@ public sealed class ObjectStoreLocationTests
     }
 
     [Fact]
+    public void AnAccountKeyThatIsNotBase64IsRefusedBeforeAnyRequest()
+    {
+        var blob = Assert.Throws<ArgumentException>(() => ObjectStoreLocation.Open("AccountName=acct;AccountKey=not-base64!;Container=lake"));
+        Assert.Contains("account key for storage account 'acct' is not valid base64", blob.Message, StringComparison.Ordinal);
+        var table = Assert.Throws<ArgumentException>(() => State.StateStoreLocation.Open("AccountName=acct;AccountKey=not-base64!;Table=jobs"));
+        Assert.Contains("copy it again", table.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void PlainHttpWithTokensAndUnknownSchemesAreRefusedWithTheAlternatives()
     {
         Assert.Contains("https", Assert.Throws<ArgumentException>(() => ObjectStoreLocation.Open("http://acct.blob.core.windows.net/lake")).Message, StringComparison.Ordinal);
