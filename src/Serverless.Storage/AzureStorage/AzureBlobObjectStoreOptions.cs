@@ -1,4 +1,3 @@
-using Azure.Core;
 using Azure.Storage.Blobs;
 
 namespace Serverless.Storage.AzureStorage;
@@ -12,13 +11,17 @@ public sealed class AzureBlobObjectStoreOptions : BlobClientOptions
     /// <summary>The largest block this store stages; the service accepts far larger ones (4000 MiB).</summary>
     public const int MaxBlockSize = 100 * 1024 * 1024;
 
+    /// <summary>Options for the newest Blob service version this SDK speaks.</summary>
     public AzureBlobObjectStoreOptions()
     {
-        Retry.Mode = RetryMode.Exponential;
-        Retry.MaxRetries = 6;
-        Retry.Delay = TimeSpan.FromMilliseconds(400);
-        Retry.MaxDelay = TimeSpan.FromSeconds(30);
-        Retry.NetworkTimeout = TimeSpan.FromSeconds(100);
+        StorageRetries.Apply(Retry, TimeSpan.FromSeconds(100));
+    }
+
+    /// <summary>Options pinned to an older Blob service version, e.g. for an emulator that refuses newer ones.</summary>
+    public AzureBlobObjectStoreOptions(ServiceVersion version)
+        : base(version)
+    {
+        StorageRetries.Apply(Retry, TimeSpan.FromSeconds(100));
     }
 
     /// <summary>Objects per List Blobs page (the service caps a page at 5000).</summary>

@@ -1,4 +1,3 @@
-using Azure.Core;
 using Azure.Data.Tables;
 
 namespace Serverless.Storage.AzureStorage;
@@ -9,13 +8,17 @@ namespace Serverless.Storage.AzureStorage;
 /// </summary>
 public sealed class AzureTableStateStoreOptions : TableClientOptions
 {
+    /// <summary>Options for the newest Table service version this SDK speaks.</summary>
     public AzureTableStateStoreOptions()
     {
-        Retry.Mode = RetryMode.Exponential;
-        Retry.MaxRetries = 6;
-        Retry.Delay = TimeSpan.FromMilliseconds(400);
-        Retry.MaxDelay = TimeSpan.FromSeconds(30);
-        Retry.NetworkTimeout = TimeSpan.FromSeconds(30);
+        StorageRetries.Apply(Retry, TimeSpan.FromSeconds(30));
+    }
+
+    /// <summary>Options pinned to an older Table service version, e.g. for an emulator that refuses newer ones.</summary>
+    public AzureTableStateStoreOptions(ServiceVersion version)
+        : base(version)
+    {
+        StorageRetries.Apply(Retry, TimeSpan.FromSeconds(30));
     }
 
     /// <summary>Entities per query page (the service caps a page at 1000).</summary>
