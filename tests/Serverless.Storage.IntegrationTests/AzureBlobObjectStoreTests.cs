@@ -101,6 +101,24 @@ public sealed class AzureBlobObjectStoreTests
         Assert.Equal(1000, (await scope.Store.HeadAsync("small.bin"))!.Size);
     }
 
+    [Fact]
+    public async Task TheETagOfAWriteIsTheOneHeadAndListingsReportUntilTheObjectChanges()
+    {
+        await using var scope = await BlobStorageScope.CreateAsync();
+        var written = await scope.Store.PutAsync("status.json", "{}"u8.ToArray());
+        var listed = new List<ObjectInfo>();
+        await foreach (var item in scope.Store.ListAsync(string.Empty))
+        {
+            listed.Add(item);
+        }
+
+        Assert.Equal(written.ETag, (await scope.Store.HeadAsync("status.json"))!.ETag);
+        Assert.Equal(written.ETag, Assert.Single(listed).ETag);
+        var rewritten = await scope.Store.PutAsync("status.json", "{}"u8.ToArray());
+        Assert.NotEqual(written.ETag, rewritten.ETag);
+        Assert.Equal(rewritten.ETag, (await scope.Store.HeadAsync("status.json"))!.ETag);
+    }
+
     private static async Task<List<long>> CommittedBlockSizesAsync(AzureBlobObjectStore store, string path)
     {
         var blocks = await store.Blob(path).GetBlockListAsync(BlockListTypes.Committed);
