@@ -1,6 +1,5 @@
 using System.Text;
-using System.Xml.Linq;
-using Azure.Core;
+using Azure.Storage.Blobs.Models;
 using Serverless.Storage.AzureStorage;
 using Serverless.Testing;
 
@@ -102,12 +101,27 @@ public sealed class AzureBlobObjectStoreTests
         Assert.Equal(1000, (await scope.Store.HeadAsync("small.bin"))!.Size);
     }
 
+    [Fact]
+    public async Task TheETagOfAWriteIsTheOneHeadAndListingsReportUntilTheObjectChanges()
+    {
+        await using var scope = await BlobStorageScope.CreateAsync();
+        var written = await scope.Store.PutAsync("status.json", "{}"u8.ToArray());
+        var listed = new List<ObjectInfo>();
+        await foreach (var item in scope.Store.ListAsync(string.Empty))
+        {
+            listed.Add(item);
+        }
+
+        Assert.Equal(written.ETag, (await scope.Store.HeadAsync("status.json"))!.ETag);
+        Assert.Equal(written.ETag, Assert.Single(listed).ETag);
+        var rewritten = await scope.Store.PutAsync("status.json", "{}"u8.ToArray());
+        Assert.NotEqual(written.ETag, rewritten.ETag);
+        Assert.Equal(rewritten.ETag, (await scope.Store.HeadAsync("status.json"))!.ETag);
+    }
+
     private static async Task<List<long>> CommittedBlockSizesAsync(AzureBlobObjectStore store, string path)
     {
-        using var message = store.CreateMessage(RequestMethod.Get, store.BlobUrl(path) + "?comp=blocklist&blocklisttype=committed");
-        var response = await store.SendAsync(message, CancellationToken.None);
-        store.EnsureSuccess(response, "Get Block List", path);
-        var document = XDocument.Load(response.ContentStream!);
-        return document.Descendants("CommittedBlocks").Elements("Block").Select(b => long.Parse(b.Element("Size")!.Value, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        var blocks = await store.Blob(path).GetBlockListAsync(BlockListTypes.Committed);
+        return blocks.Value.CommittedBlocks.Select(b => b.SizeLong).ToList();
     }
 }

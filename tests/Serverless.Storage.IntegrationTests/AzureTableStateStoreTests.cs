@@ -1,4 +1,5 @@
 using Serverless.Storage.AzureStorage;
+using Serverless.Storage.State;
 using Serverless.Testing;
 
 namespace Serverless.Storage.IntegrationTests;
@@ -31,6 +32,55 @@ public sealed class AzureTableStateStoreTests
         await store.UpsertAsync("p", "r", "{}");
         Assert.True(await store.DeleteTableAsync());
         Assert.False(await store.DeleteTableAsync());
+    }
+
+    [Fact]
+    public async Task AMissingTableFailsWithAnErrorThatSaysToCreateItWhileAMissingEntityIsJustAbsent()
+    {
+        await LocalDependencies.EnsureAzuriteAsync();
+        var store = AzureTableStateStore.WithAccountKey(
+            LocalDependencies.AzuriteTableEndpoint, $"t{Guid.NewGuid():N}", LocalDependencies.AzuriteAccount.Name, LocalDependencies.AzuriteAccount.Key);
+
+        var read = await Assert.ThrowsAsync<StorageRequestException>(() => store.GetAsync("p", "r"));
+        Assert.Equal("TableNotFound", read.ErrorCode);
+        Assert.Contains("create it", read.Message, StringComparison.Ordinal);
+        var delete = await Assert.ThrowsAsync<StorageRequestException>(() => store.DeleteAsync("p", "r"));
+        Assert.Equal("TableNotFound", delete.ErrorCode);
+
+        Assert.True(await store.CreateTableAsync());
+        try
+        {
+            Assert.Null(await store.GetAsync("p", "r"));
+            Assert.False(await store.DeleteAsync("p", "r"));
+        }
+        finally
+        {
+            await store.DeleteTableAsync();
+        }
+    }
+
+    [Fact]
+    public async Task AConnectionStringWithATableOpensTheTableStore()
+    {
+        await LocalDependencies.EnsureAzuriteAsync();
+        var name = $"t{Guid.NewGuid():N}";
+        var (account, key) = LocalDependencies.AzuriteAccount;
+        var location = $"DefaultEndpointsProtocol=http;AccountName={account};AccountKey={key};TableEndpoint={LocalDependencies.AzuriteTableEndpoint};Table={name}";
+
+        var store = Assert.IsType<AzureTableStateStore>(StateStoreLocation.Open(location));
+        Assert.True(await store.CreateTableAsync());
+        try
+        {
+            var written = await store.InsertAsync("jobs", "j1", "{\"phase\":\"snapshot\"}");
+            var direct = AzureTableStateStore.WithAccountKey(LocalDependencies.AzuriteTableEndpoint, name, account, key);
+            var read = await direct.GetAsync("jobs", "j1");
+            Assert.Equal("{\"phase\":\"snapshot\"}", read!.Json);
+            Assert.Equal(written.ETag, read.ETag);
+        }
+        finally
+        {
+            await store.DeleteTableAsync();
+        }
     }
 
     [Fact]

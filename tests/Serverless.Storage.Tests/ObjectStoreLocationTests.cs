@@ -41,7 +41,7 @@ public sealed class ObjectStoreLocationTests
         var store = Assert.IsType<AzureBlobObjectStore>(ObjectStoreLocation.Open(
             "https://acct.blob.core.windows.net/lake/sales/orders", new global::Azure.Identity.ManagedIdentityCredential(global::Azure.Identity.ManagedIdentityId.SystemAssigned)));
         Assert.Equal("https://acct.blob.core.windows.net/lake/sales/orders", store.Location);
-        Assert.Equal("https://acct.blob.core.windows.net/lake/sales/orders/x%20y.json", store.BlobUrl("x y.json"));
+        Assert.Equal("https://acct.blob.core.windows.net/lake/sales/orders/x%20y.json", store.Blob("x y.json").Uri.AbsoluteUri);
     }
 
     [Fact]
@@ -73,6 +73,15 @@ public sealed class ObjectStoreLocationTests
 
         var noKey = Assert.Throws<FormatException>(() => AzureStorageConnectionString.Parse("AccountName=acct"));
         Assert.Contains("AccountKey", noKey.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AnAccountKeyThatIsNotBase64IsRefusedBeforeAnyRequest()
+    {
+        var blob = Assert.Throws<ArgumentException>(() => ObjectStoreLocation.Open("AccountName=acct;AccountKey=not-base64!;Container=lake"));
+        Assert.Contains("account key for storage account 'acct' is not valid base64", blob.Message, StringComparison.Ordinal);
+        var table = Assert.Throws<ArgumentException>(() => State.StateStoreLocation.Open("AccountName=acct;AccountKey=not-base64!;Table=jobs"));
+        Assert.Contains("copy it again", table.Message, StringComparison.Ordinal);
     }
 
     [Fact]

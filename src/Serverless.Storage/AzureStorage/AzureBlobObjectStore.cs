@@ -1,16 +1,16 @@
-using System.Globalization;
 using System.Runtime.CompilerServices;
-using System.Text;
 using Azure;
 using Azure.Core;
-using Azure.Core.Pipeline;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Azure.Storage.Blobs.Specialized;
 
 namespace Serverless.Storage.AzureStorage;
 
 /// <summary>
-/// An object store in one Blob storage container (optionally under a folder prefix), spoken to through the Blob
-/// REST API on Azure.Core's pipeline: retries with exponential back-off, Shared Key signing or bearer tokens from
-/// a <see cref="TokenCredential"/> (managed identity). Conditional create is Put Blob with If-None-Match: *.
+/// An object store in one Blob storage container (optionally under a folder prefix) on the Azure SDK
+/// (Azure.Storage.Blobs): Shared Key for connection strings and Azurite, Entra ID tokens from a
+/// <see cref="TokenCredential"/> (managed identity) otherwise. Conditional create is Put Blob with If-None-Match: *.
 /// </summary>
 public sealed class AzureBlobObjectStore : IObjectStore
 {
@@ -18,21 +18,19 @@ public sealed class AzureBlobObjectStore : IObjectStore
     public const string StorageScope = "https://storage.azure.com/.default";
 
     // Identifies the writer of a conditional create, so a retried request that lost its first answer recognises its own blob.
-    internal const string WriterIdHeader = "x-ms-meta-serverlesswriter";
+    internal const string WriterMetadata = "serverlesswriter";
 
-    private readonly HttpPipeline pipeline;
-    private readonly string containerUrl;
+    private readonly BlobContainerClient container;
     private readonly string rootPrefix;
+    private readonly StorageTarget target;
 
-    private readonly StorageCredentialKind credentialKind;
-
-    private AzureBlobObjectStore(Uri containerUri, string rootPrefix, HttpPipelinePolicy authentication, StorageCredentialKind credentialKind, AzureBlobObjectStoreOptions? options)
+    private AzureBlobObjectStore(Uri containerUri, string rootPrefix, StorageCredentialKind credentialKind, AzureBlobObjectStoreOptions? options, Func<Uri, BlobClientOptions, BlobContainerClient> connect)
     {
-        this.credentialKind = credentialKind;
         ArgumentNullException.ThrowIfNull(containerUri);
+        ArgumentNullException.ThrowIfNull(rootPrefix);
         Options = options ?? new AzureBlobObjectStoreOptions();
         Options.Validate();
-        containerUrl = containerUri.GetLeftPart(UriPartial.Path).TrimEnd('/');
+        var containerUrl = containerUri.GetLeftPart(UriPartial.Path).TrimEnd('/');
         if (rootPrefix.Length > 0)
         {
             ObjectPaths.ValidatePrefix(rootPrefix, containerUrl);
@@ -40,7 +38,8 @@ public sealed class AzureBlobObjectStore : IObjectStore
 
         this.rootPrefix = rootPrefix.Length == 0 || rootPrefix.EndsWith('/') ? rootPrefix : rootPrefix + "/";
         Location = rootPrefix.Length == 0 ? containerUrl : $"{containerUrl}/{this.rootPrefix.TrimEnd('/')}";
-        pipeline = HttpPipelineBuilder.Build(Options, perCallPolicies: [], perRetryPolicies: [authentication], responseClassifier: new ResponseClassifier());
+        target = new StorageTarget(Location, StorageService.Blob, credentialKind);
+        container = connect(new Uri(containerUrl), Options);
     }
 
     public string Location { get; }
@@ -48,39 +47,48 @@ public sealed class AzureBlobObjectStore : IObjectStore
     internal AzureBlobObjectStoreOptions Options { get; }
 
     /// <summary>A store that signs requests with the storage account key (Azurite, or accounts with Shared Key enabled).</summary>
-    public static AzureBlobObjectStore WithAccountKey(Uri containerUri, string accountName, string accountKey, string rootPrefix = "", AzureBlobObjectStoreOptions? options = null) =>
-        new(containerUri, rootPrefix, new SharedKeyAuthenticationPolicy(accountName, accountKey, SharedKeyScheme.BlobQueueFile), StorageCredentialKind.AccountKey, options);
+    public static AzureBlobObjectStore WithAccountKey(Uri containerUri, string accountName, string accountKey, string rootPrefix = "", AzureBlobObjectStoreOptions? options = null)
+    {
+        var credential = SharedKeys.ForBlob(accountName, accountKey);
+        return new(containerUri, rootPrefix, StorageCredentialKind.AccountKey, options, (uri, o) => new BlobContainerClient(uri, credential, o));
+    }
 
     /// <summary>A store that authenticates with Entra ID tokens, e.g. ManagedIdentityCredential or DefaultAzureCredential.</summary>
-    public static AzureBlobObjectStore WithTokenCredential(Uri containerUri, TokenCredential credential, string rootPrefix = "", AzureBlobObjectStoreOptions? options = null) =>
-        new(containerUri, rootPrefix, new BearerTokenAuthenticationPolicy(credential, StorageScope), StorageCredentialKind.Token, options);
+    public static AzureBlobObjectStore WithTokenCredential(Uri containerUri, TokenCredential credential, string rootPrefix = "", AzureBlobObjectStoreOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(credential);
+        return new(containerUri, rootPrefix, StorageCredentialKind.Token, options, (uri, o) => new BlobContainerClient(uri, credential, o));
+    }
 
     /// <summary>Creates the container; false when it already existed.</summary>
     public async Task<bool> CreateContainerAsync(CancellationToken cancellationToken = default)
     {
-        using var message = CreateMessage(RequestMethod.Put, containerUrl + "?restype=container");
-        var response = await SendAsync(message, cancellationToken).ConfigureAwait(false);
-        if (response.Status == 409 && AzureStorageErrors.ErrorCodeOf(response) == "ContainerAlreadyExists")
+        try
+        {
+            await container.CreateAsync(PublicAccessType.None, metadata: null, encryptionScopeOptions: null, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.ErrorCode == "ContainerAlreadyExists")
         {
             return false;
         }
-
-        EnsureSuccess(response, "Create Container", containerUrl);
-        return true;
+        catch (Exception e) when (AzureStorageErrors.Translate(e, "Create Container", container.Uri.AbsoluteUri, target, cancellationToken) is { } failure)
+        {
+            throw failure;
+        }
     }
 
     /// <summary>Deletes the container and everything in it; false when it did not exist.</summary>
     public async Task<bool> DeleteContainerAsync(CancellationToken cancellationToken = default)
     {
-        using var message = CreateMessage(RequestMethod.Delete, containerUrl + "?restype=container");
-        var response = await SendAsync(message, cancellationToken).ConfigureAwait(false);
-        if (response.Status == 404)
+        try
         {
-            return false;
+            return (await container.DeleteIfExistsAsync(conditions: null, cancellationToken).ConfigureAwait(false)).Value;
         }
-
-        EnsureSuccess(response, "Delete Container", containerUrl);
-        return true;
+        catch (Exception e) when (AzureStorageErrors.Translate(e, "Delete Container", container.Uri.AbsoluteUri, target, cancellationToken) is { } failure)
+        {
+            throw failure;
+        }
     }
 
     public Task<ObjectInfo> PutIfAbsentAsync(string path, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default) =>
@@ -88,41 +96,60 @@ public sealed class AzureBlobObjectStore : IObjectStore
 
     internal async Task<ObjectInfo> PutIfAbsentAsync(string path, ReadOnlyMemory<byte> content, string writerId, CancellationToken cancellationToken)
     {
-        using var message = CreatePutBlob(path, content, ifNoneMatchAny: true, writerId);
-        var response = await SendAsync(message, cancellationToken).ConfigureAwait(false);
-        if (IsAlreadyExists(response))
+        var blob = Blob(path);
+        try
         {
-            return await ClaimOwnWriteOrThrowAsync(path, writerId, cancellationToken).ConfigureAwait(false);
+            var options = new BlobUploadOptions { Conditions = CreateOnly, Metadata = WriterTag(writerId) };
+            var response = await blob.UploadAsync(BinaryData.FromBytes(content).ToStream(), options, cancellationToken).ConfigureAwait(false);
+            return InfoFrom(path, content.Length, response.Value.ETag, response.Value.LastModified);
         }
-
-        EnsureSuccess(response, "Put Blob (create only)", DescribeTarget(path));
-        return InfoFrom(path, content.Length, response);
+        catch (RequestFailedException e) when (IsAlreadyExists(e))
+        {
+            return await ClaimOwnWriteOrThrowAsync(blob, path, writerId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (Failure(e, "Put Blob (create only)", path, cancellationToken) is { } failure)
+        {
+            throw failure;
+        }
     }
 
     public async Task<ObjectInfo> PutAsync(string path, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
     {
-        using var message = CreatePutBlob(path, content, ifNoneMatchAny: false, writerId: null);
-        var response = await SendAsync(message, cancellationToken).ConfigureAwait(false);
-        EnsureSuccess(response, "Put Blob", DescribeTarget(path));
-        return InfoFrom(path, content.Length, response);
+        var blob = Blob(path);
+        try
+        {
+            var response = await blob.UploadAsync(BinaryData.FromBytes(content).ToStream(), new BlobUploadOptions(), cancellationToken).ConfigureAwait(false);
+            return InfoFrom(path, content.Length, response.Value.ETag, response.Value.LastModified);
+        }
+        catch (Exception e) when (Failure(e, "Put Blob", path, cancellationToken) is { } failure)
+        {
+            throw failure;
+        }
     }
 
     public Task<ObjectWriteStream> OpenWriteAsync(string path, bool overwrite = true, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        ObjectPaths.ValidatePath(path, Location);
-        ObjectWriteStream stream = new AzureBlobWriteStream(this, path, overwrite);
+        ObjectWriteStream stream = new AzureBlobWriteStream(this, Blob(path), path, overwrite);
         return Task.FromResult(stream);
     }
 
     public async Task<byte[]> GetAsync(string path, CancellationToken cancellationToken = default)
     {
-        using var message = CreateMessage(RequestMethod.Get, BlobUrl(path));
-        message.BufferResponse = false;
-        var response = await SendAsync(message, cancellationToken).ConfigureAwait(false);
-        ThrowIfNotFound(response, path);
-        EnsureSuccess(response, "Get Blob", DescribeTarget(path));
-        return await ReadBodyAsync(response, path, cancellationToken).ConfigureAwait(false);
+        var blob = Blob(path);
+        try
+        {
+            using var download = (await blob.DownloadStreamingAsync(new BlobDownloadOptions(), cancellationToken).ConfigureAwait(false)).Value;
+            return await ReadBodyAsync(download, path, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException e) when (IsBlobMissing(e))
+        {
+            throw new ObjectNotFoundException(Location, path);
+        }
+        catch (Exception e) when (Failure(e, "Get Blob", path, cancellationToken) is { } failure)
+        {
+            throw failure;
+        }
     }
 
     public async Task<byte[]> GetRangeAsync(string path, long offset, int length, CancellationToken cancellationToken = default)
@@ -135,223 +162,158 @@ public sealed class AzureBlobObjectStore : IObjectStore
             return [];
         }
 
-        using var message = CreateMessage(RequestMethod.Get, BlobUrl(path));
-        message.BufferResponse = false;
-        message.Request.Headers.Add("x-ms-range", string.Create(CultureInfo.InvariantCulture, $"bytes={offset}-{offset + length - 1}"));
-        var response = await SendAsync(message, cancellationToken).ConfigureAwait(false);
-        ThrowIfNotFound(response, path);
-        if (response.Status == 416)
+        var blob = Blob(path);
+        try
+        {
+            var options = new BlobDownloadOptions { Range = new HttpRange(offset, length) };
+            using var download = (await blob.DownloadStreamingAsync(options, cancellationToken).ConfigureAwait(false)).Value;
+            return await ReadBodyAsync(download, path, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException e) when (e.Status == 416)
         {
             // The range starts at or after the end of the object.
             return [];
         }
-
-        EnsureSuccess(response, "Get Blob (range)", DescribeTarget(path));
-        return await ReadBodyAsync(response, path, cancellationToken).ConfigureAwait(false);
+        catch (RequestFailedException e) when (IsBlobMissing(e))
+        {
+            throw new ObjectNotFoundException(Location, path);
+        }
+        catch (Exception e) when (Failure(e, "Get Blob (range)", path, cancellationToken) is { } failure)
+        {
+            throw failure;
+        }
     }
 
     public async Task<ObjectInfo?> HeadAsync(string path, CancellationToken cancellationToken = default)
     {
-        using var message = CreateMessage(RequestMethod.Head, BlobUrl(path));
-        var response = await SendAsync(message, cancellationToken).ConfigureAwait(false);
-        if (response.Status == 404 && AzureStorageErrors.ErrorCodeOf(response) is null or "BlobNotFound")
+        var blob = Blob(path);
+        try
+        {
+            var properties = (await blob.GetPropertiesAsync(conditions: null, cancellationToken).ConfigureAwait(false)).Value;
+            return InfoFrom(path, properties.ContentLength, properties.ETag, properties.LastModified);
+        }
+        catch (RequestFailedException e) when (IsBlobMissing(e))
         {
             return null;
         }
-
-        EnsureSuccess(response, "Get Blob Properties", DescribeTarget(path));
-        return InfoFrom(path, ContentLengthOf(response), response);
+        catch (Exception e) when (Failure(e, "Get Blob Properties", path, cancellationToken) is { } failure)
+        {
+            throw failure;
+        }
     }
 
     public async IAsyncEnumerable<ObjectInfo> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ObjectPaths.ValidatePrefix(prefix, Location);
-        var fullPrefix = rootPrefix + prefix;
-        string? marker = null;
-        do
+        var options = new GetBlobsOptions { Prefix = rootPrefix + prefix };
+        var pages = container.GetBlobsAsync(options, cancellationToken).AsPages(continuationToken: null, pageSizeHint: Options.ListPageSize).GetAsyncEnumerator(cancellationToken);
+        await using (pages.ConfigureAwait(false))
         {
-            var url = new StringBuilder(containerUrl).Append("?restype=container&comp=list&maxresults=")
-                .Append(Options.ListPageSize.ToString(CultureInfo.InvariantCulture));
-            if (fullPrefix.Length > 0)
+            while (true)
             {
-                url.Append("&prefix=").Append(Uri.EscapeDataString(fullPrefix));
-            }
+                try
+                {
+                    if (!await pages.MoveNextAsync().ConfigureAwait(false))
+                    {
+                        yield break;
+                    }
+                }
+                catch (Exception e) when (AzureStorageErrors.Translate(e, "List Blobs", $"prefix '{prefix}' in {Location}", target, cancellationToken) is { } failure)
+                {
+                    throw failure;
+                }
 
-            if (marker is not null)
-            {
-                url.Append("&marker=").Append(Uri.EscapeDataString(marker));
+                foreach (var item in pages.Current.Values)
+                {
+                    var properties = item.Properties;
+                    yield return InfoFrom(item.Name[rootPrefix.Length..], properties.ContentLength ?? 0, properties.ETag, properties.LastModified ?? DateTimeOffset.MinValue);
+                }
             }
-
-            BlobListingPage page;
-            using (var message = CreateMessage(RequestMethod.Get, url.ToString()))
-            {
-                var response = await SendAsync(message, cancellationToken).ConfigureAwait(false);
-                EnsureSuccess(response, "List Blobs", $"prefix '{prefix}' in {Location}");
-                page = BlobListingPage.Parse(response.ContentStream ?? Stream.Null);
-            }
-
-            foreach (var (name, size, lastModified, etag) in page.Blobs)
-            {
-                yield return new ObjectInfo(name[rootPrefix.Length..], size, lastModified, etag);
-            }
-
-            marker = page.NextMarker;
         }
-        while (marker is not null);
     }
 
     public async Task DeleteAsync(string path, CancellationToken cancellationToken = default)
     {
-        using var message = CreateMessage(RequestMethod.Delete, BlobUrl(path));
-        var response = await SendAsync(message, cancellationToken).ConfigureAwait(false);
-        if (response.Status == 404 && AzureStorageErrors.ErrorCodeOf(response) == "BlobNotFound")
+        var blob = Blob(path);
+        try
         {
-            return;
+            await blob.DeleteAsync(DeleteSnapshotsOption.None, conditions: null, cancellationToken).ConfigureAwait(false);
         }
-
-        EnsureSuccess(response, "Delete Blob", DescribeTarget(path));
+        catch (RequestFailedException e) when (e.Status == 404 && e.ErrorCode == "BlobNotFound")
+        {
+            // Deleting a missing object is not an error; a missing container is.
+        }
+        catch (Exception e) when (Failure(e, "Delete Blob", path, cancellationToken) is { } failure)
+        {
+            throw failure;
+        }
     }
 
-    internal static bool IsAlreadyExists(Response response) =>
-        response.Status == 412 || (response.Status == 409 && AzureStorageErrors.ErrorCodeOf(response) == "BlobAlreadyExists");
+    /// <summary>The condition of a create-only write: no blob of any version exists.</summary>
+    internal static BlobRequestConditions CreateOnly => new() { IfNoneMatch = ETag.All };
 
-    internal string BlobUrl(string path)
+    internal static Dictionary<string, string> WriterTag(string writerId) => new(StringComparer.Ordinal) { [WriterMetadata] = writerId };
+
+    internal static bool IsAlreadyExists(RequestFailedException e) =>
+        e.Status == 412 || (e.Status == 409 && e.ErrorCode == "BlobAlreadyExists");
+
+    internal static ObjectInfo InfoFrom(string path, long size, ETag? etag, DateTimeOffset lastModified) =>
+        new(path, size, lastModified, etag?.ToString("H"));
+
+    /// <summary>The client of one object; the path is checked here, before any request.</summary>
+    internal BlockBlobClient Blob(string path)
     {
         ObjectPaths.ValidatePath(path, Location);
-        var name = rootPrefix + path;
-        var url = new StringBuilder(containerUrl.Length + name.Length + 16).Append(containerUrl);
-        foreach (var segment in name.Split('/'))
-        {
-            url.Append('/').Append(Uri.EscapeDataString(segment));
-        }
-
-        return url.ToString();
+        return container.GetBlockBlobClient(rootPrefix + path);
     }
 
-    internal string DescribeTarget(string path) => $"'{path}' in {Location}";
-
-    internal HttpMessage CreateMessage(RequestMethod method, string url)
-    {
-        var message = pipeline.CreateMessage();
-        message.Request.Method = method;
-        message.Request.Uri.Reset(new Uri(url));
-        message.Request.Headers.Add("x-ms-version", Options.ServiceVersion);
-        return message;
-    }
-
-    internal HttpMessage CreatePutBlob(string path, ReadOnlyMemory<byte> content, bool ifNoneMatchAny, string? writerId)
-    {
-        var message = CreateMessage(RequestMethod.Put, BlobUrl(path));
-        message.Request.Headers.Add("x-ms-blob-type", "BlockBlob");
-        if (ifNoneMatchAny)
-        {
-            message.Request.Headers.Add("If-None-Match", "*");
-        }
-
-        if (writerId is not null)
-        {
-            message.Request.Headers.Add(WriterIdHeader, writerId);
-        }
-
-        message.Request.Content = RequestContent.Create(content);
-        return message;
-    }
-
-    internal async ValueTask<Response> SendAsync(HttpMessage message, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
-        }
-        catch (RequestFailedException e)
-        {
-            throw new StorageRequestException(
-                $"{message.Request.Method} {message.Request.Uri} could not reach {Location} after retries: {e.Message}. "
-                + "Check the endpoint URL, DNS and network access (VNet, firewall) to the storage account.", e.Status, e.ErrorCode, e);
-        }
-
-        return message.Response;
-    }
-
-    internal Response Send(HttpMessage message, CancellationToken cancellationToken)
-    {
-        try
-        {
-            pipeline.Send(message, cancellationToken);
-        }
-        catch (RequestFailedException e)
-        {
-            throw new StorageRequestException(
-                $"{message.Request.Method} {message.Request.Uri} could not reach {Location} after retries: {e.Message}. "
-                + "Check the endpoint URL, DNS and network access (VNet, firewall) to the storage account.", e.Status, e.ErrorCode, e);
-        }
-
-        return message.Response;
-    }
-
-    internal void EnsureSuccess(Response response, string operation, string target)
-    {
-        if (response.Status is >= 200 and < 300)
-        {
-            return;
-        }
-
-        throw AzureStorageErrors.Create(response, operation, target, credentialKind);
-    }
+    internal StorageRequestException? Failure(Exception exception, string operation, string path, CancellationToken cancellationToken) =>
+        AzureStorageErrors.Translate(exception, operation, $"'{path}' in {Location}", target, cancellationToken);
 
     /// <summary>
     /// A conditional create answered "already exists". If a retry re-sent a request whose first attempt had in fact
     /// created the blob, the blob carries our writer id and the create succeeded; otherwise another writer won.
     /// </summary>
-    internal async Task<ObjectInfo> ClaimOwnWriteOrThrowAsync(string path, string writerId, CancellationToken cancellationToken)
+    internal async Task<ObjectInfo> ClaimOwnWriteOrThrowAsync(BlockBlobClient blob, string path, string writerId, CancellationToken cancellationToken)
     {
-        using var message = CreateMessage(RequestMethod.Head, BlobUrl(path));
-        var response = await SendAsync(message, cancellationToken).ConfigureAwait(false);
-        if (response.Status == 200 && response.Headers.TryGetValue(WriterIdHeader, out var stored) && stored == writerId)
+        try
         {
-            return InfoFrom(path, ContentLengthOf(response), response);
+            var properties = (await blob.GetPropertiesAsync(conditions: null, cancellationToken).ConfigureAwait(false)).Value;
+            if (properties.Metadata.TryGetValue(WriterMetadata, out var stored) && stored == writerId)
+            {
+                return InfoFrom(path, properties.ContentLength, properties.ETag, properties.LastModified);
+            }
+        }
+        catch (RequestFailedException e) when (IsBlobMissing(e))
+        {
+            // Deleted since it stopped our create: it was someone else's, and the create still lost.
+        }
+        catch (Exception e) when (Failure(e, "Get Blob Properties", path, cancellationToken) is { } failure)
+        {
+            throw failure;
         }
 
         throw new ObjectAlreadyExistsException(Location, path);
     }
 
-    internal static ObjectInfo InfoFrom(string path, long size, Response response)
-    {
-        var lastModified = response.Headers.TryGetValue("Last-Modified", out var text)
-            ? DateTimeOffset.ParseExact(text, "r", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal)
-            : DateTimeOffset.UtcNow;
-        var etag = response.Headers.TryGetValue("ETag", out var value) ? value : null;
-        return new ObjectInfo(path, size, lastModified, etag);
-    }
+    private static bool IsBlobMissing(RequestFailedException e) => e.Status == 404 && e.ErrorCode is null or "BlobNotFound";
 
-    private static long ContentLengthOf(Response response) =>
-        response.Headers.TryGetValue("Content-Length", out var text) ? long.Parse(text, NumberStyles.None, CultureInfo.InvariantCulture) : 0;
-
-    private void ThrowIfNotFound(Response response, string path)
+    private async Task<byte[]> ReadBodyAsync(BlobDownloadStreamingResult download, string path, CancellationToken cancellationToken)
     {
-        if (response.Status == 404 && AzureStorageErrors.ErrorCodeOf(response) is null or "BlobNotFound")
-        {
-            throw new ObjectNotFoundException(Location, path);
-        }
-    }
-
-    private async Task<byte[]> ReadBodyAsync(Response response, string path, CancellationToken cancellationToken)
-    {
-        var length = ContentLengthOf(response);
+        var length = download.Details.ContentLength;
         if (length > Array.MaxLength)
         {
-            throw new IOException($"Object {DescribeTarget(path)} is {length} bytes, too large to read whole; read it with GetRangeAsync in parts.");
+            throw new IOException($"Object '{path}' in {Location} is {length} bytes, too large to read whole; read it with GetRangeAsync in parts.");
         }
 
-        var body = response.ContentStream ?? Stream.Null;
         var buffer = new byte[length];
         var total = 0;
         while (total < buffer.Length)
         {
-            var n = await body.ReadAsync(buffer.AsMemory(total), cancellationToken).ConfigureAwait(false);
+            var n = await download.Content.ReadAsync(buffer.AsMemory(total), cancellationToken).ConfigureAwait(false);
             if (n == 0)
             {
-                throw new IOException($"The connection closed after {total} of {length} bytes of {DescribeTarget(path)}; retry the read.");
+                throw new IOException($"The connection closed after {total} of {length} bytes of '{path}' in {Location}; retry the read.");
             }
 
             total += n;

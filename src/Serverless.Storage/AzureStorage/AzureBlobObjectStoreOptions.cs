@@ -1,29 +1,33 @@
-using Azure.Core;
+using Azure.Storage.Blobs;
 
 namespace Serverless.Storage.AzureStorage;
 
-/// <summary>Tuning for <see cref="AzureBlobObjectStore"/>; retries, timeouts and diagnostics come from <see cref="ClientOptions"/>.</summary>
-public sealed class AzureBlobObjectStoreOptions : ClientOptions
+/// <summary>
+/// Tuning for <see cref="AzureBlobObjectStore"/>: the SDK's <see cref="BlobClientOptions"/> (service version, retries,
+/// timeouts, transport, diagnostics) with longer retries than the SDK's default, and the store's paging and upload sizes.
+/// </summary>
+public sealed class AzureBlobObjectStoreOptions : BlobClientOptions
 {
-    /// <summary>The largest block (and the largest single-request upload) accepted by the service for this API version is far above this.</summary>
+    /// <summary>The largest block this store stages; the service accepts far larger ones (4000 MiB).</summary>
     public const int MaxBlockSize = 100 * 1024 * 1024;
 
+    /// <summary>Options for the newest Blob service version this SDK speaks.</summary>
     public AzureBlobObjectStoreOptions()
     {
-        Retry.Mode = RetryMode.Exponential;
-        Retry.MaxRetries = 6;
-        Retry.Delay = TimeSpan.FromMilliseconds(400);
-        Retry.MaxDelay = TimeSpan.FromSeconds(30);
-        Retry.NetworkTimeout = TimeSpan.FromSeconds(100);
+        StorageRetries.Apply(Retry, TimeSpan.FromSeconds(100));
     }
 
-    /// <summary>The x-ms-version sent with every request.</summary>
-    public string ServiceVersion { get; set; } = "2021-12-02";
+    /// <summary>Options pinned to an older Blob service version, e.g. for an emulator that refuses newer ones.</summary>
+    public AzureBlobObjectStoreOptions(ServiceVersion version)
+        : base(version)
+    {
+        StorageRetries.Apply(Retry, TimeSpan.FromSeconds(100));
+    }
 
-    /// <summary>maxresults of each List Blobs page (the service caps it at 5000).</summary>
+    /// <summary>Objects per List Blobs page (the service caps a page at 5000).</summary>
     public int ListPageSize { get; set; } = 5000;
 
-    /// <summary>Streamed uploads up to this size go in one Put Blob; larger ones in blocks of this size.</summary>
+    /// <summary>Streamed uploads up to this size go in one Put Blob; larger ones in staged blocks of this size.</summary>
     public int BlockSize { get; set; } = 4 * 1024 * 1024;
 
     /// <summary>Blocks of one streamed upload that may be in flight at once.</summary>

@@ -1,7 +1,8 @@
 using System.Buffers;
 using System.Buffers.Binary;
-using System.Text;
-using Azure.Core;
+using Azure;
+using Azure.Storage.Blobs.Models;
+using Azure.Storage.Blobs.Specialized;
 
 namespace Serverless.Storage.AzureStorage;
 
@@ -9,10 +10,12 @@ namespace Serverless.Storage.AzureStorage;
 /// Buffers up to one block; an object that fits is uploaded with one Put Blob on <see cref="CompleteAsync"/>.
 /// Larger objects are staged as uncommitted blocks (Put Block, a few in flight) and become visible only with the
 /// Put Block List on completion. Uncommitted blocks of an abandoned upload are invisible and expire on the service.
+/// The SDK's own BlockBlobClient.OpenWrite cannot serve here: it refuses create-only writes and commits on dispose.
 /// </summary>
 internal sealed class AzureBlobWriteStream : ObjectWriteStream
 {
     private readonly AzureBlobObjectStore store;
+    private readonly BlockBlobClient blob;
     private readonly string path;
     private readonly bool overwrite;
     private readonly int blockSize;
@@ -25,9 +28,10 @@ internal sealed class AzureBlobWriteStream : ObjectWriteStream
     private long bytesWritten;
     private bool finished;
 
-    public AzureBlobWriteStream(AzureBlobObjectStore store, string path, bool overwrite)
+    public AzureBlobWriteStream(AzureBlobObjectStore store, BlockBlobClient blob, string path, bool overwrite)
     {
         this.store = store;
+        this.blob = blob;
         this.path = path;
         this.overwrite = overwrite;
         blockSize = store.Options.BlockSize;
@@ -180,10 +184,14 @@ internal sealed class AzureBlobWriteStream : ObjectWriteStream
     private async Task PutBlockAsync(int index, string blockId, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
     {
         await Task.Yield();
-        using var message = store.CreateMessage(RequestMethod.Put, $"{store.BlobUrl(path)}?comp=block&blockid={Uri.EscapeDataString(blockId)}");
-        message.Request.Content = RequestContent.Create(content);
-        var response = await store.SendAsync(message, cancellationToken).ConfigureAwait(false);
-        store.EnsureSuccess(response, $"Put Block {index}", store.DescribeTarget(path));
+        try
+        {
+            await blob.StageBlockAsync(blockId, BinaryData.FromBytes(content).ToStream(), new BlockBlobStageBlockOptions(), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (store.Failure(e, $"Put Block {index}", path, cancellationToken) is { } failure)
+        {
+            throw failure;
+        }
     }
 
     private async Task<ObjectInfo> PutWholeAsync(CancellationToken cancellationToken)
@@ -196,31 +204,25 @@ internal sealed class AzureBlobWriteStream : ObjectWriteStream
 
     private async Task<ObjectInfo> CommitBlockListAsync(CancellationToken cancellationToken)
     {
-        var xml = new StringBuilder(64 + (blockIds.Count * 40)).Append("<?xml version=\"1.0\" encoding=\"utf-8\"?><BlockList>");
-        foreach (var id in blockIds)
-        {
-            xml.Append("<Latest>").Append(id).Append("</Latest>");
-        }
-
-        xml.Append("</BlockList>");
         var writerId = Guid.NewGuid().ToString("N");
-        using var message = store.CreateMessage(RequestMethod.Put, store.BlobUrl(path) + "?comp=blocklist");
-        message.Request.Headers.Add("Content-Type", "application/xml");
-        message.Request.Headers.Add(AzureBlobObjectStore.WriterIdHeader, writerId);
-        if (!overwrite)
+        var options = new CommitBlockListOptions
         {
-            message.Request.Headers.Add("If-None-Match", "*");
-        }
-
-        message.Request.Content = RequestContent.Create(Encoding.UTF8.GetBytes(xml.ToString()));
-        var response = await store.SendAsync(message, cancellationToken).ConfigureAwait(false);
-        if (!overwrite && AzureBlobObjectStore.IsAlreadyExists(response))
+            Conditions = overwrite ? null : AzureBlobObjectStore.CreateOnly,
+            Metadata = AzureBlobObjectStore.WriterTag(writerId),
+        };
+        try
         {
-            return await store.ClaimOwnWriteOrThrowAsync(path, writerId, cancellationToken).ConfigureAwait(false);
+            var response = await blob.CommitBlockListAsync(blockIds, options, cancellationToken).ConfigureAwait(false);
+            return AzureBlobObjectStore.InfoFrom(path, bytesWritten, response.Value.ETag, response.Value.LastModified);
         }
-
-        store.EnsureSuccess(response, "Put Block List", store.DescribeTarget(path));
-        return AzureBlobObjectStore.InfoFrom(path, bytesWritten, response);
+        catch (RequestFailedException e) when (!overwrite && AzureBlobObjectStore.IsAlreadyExists(e))
+        {
+            return await store.ClaimOwnWriteOrThrowAsync(blob, path, writerId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (store.Failure(e, "Put Block List", path, cancellationToken) is { } failure)
+        {
+            throw failure;
+        }
     }
 
     private async ValueTask ReleaseAsync()

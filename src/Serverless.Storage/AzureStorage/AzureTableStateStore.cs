@@ -1,31 +1,27 @@
-using System.Globalization;
 using System.Runtime.CompilerServices;
-using System.Text;
-using System.Text.Json;
 using Azure;
 using Azure.Core;
-using Azure.Core.Pipeline;
+using Azure.Data.Tables;
 using Serverless.Storage.State;
 
 namespace Serverless.Storage.AzureStorage;
 
 /// <summary>
-/// State entities in one Azure Table over the Table REST API (OData JSON) on Azure.Core's pipeline. The JSON
-/// document is one string property; the service's ETag drives If-Match for optimistic concurrency.
+/// State entities in one Azure Table on the Azure SDK (Azure.Data.Tables). The JSON document is one string property;
+/// the service's ETag drives If-Match for optimistic concurrency.
 /// </summary>
 public sealed class AzureTableStateStore : IStateStore
 {
     private const string JsonProperty = "Json";
 
-    private readonly HttpPipeline pipeline;
-    private readonly string serviceUrl;
-    private readonly string tableName;
-    private readonly StorageCredentialKind credentialKind;
+    private readonly TableClient table;
+    private readonly StorageTarget target;
     private readonly AzureTableStateStoreOptions options;
 
-    private AzureTableStateStore(Uri tableServiceEndpoint, string tableName, HttpPipelinePolicy authentication, StorageCredentialKind credentialKind, AzureTableStateStoreOptions? options)
+    private AzureTableStateStore(Uri tableServiceEndpoint, string tableName, StorageCredentialKind credentialKind, AzureTableStateStoreOptions? options, Func<Uri, TableClientOptions, TableClient> connect)
     {
         ArgumentNullException.ThrowIfNull(tableServiceEndpoint);
+        ArgumentNullException.ThrowIfNull(tableName);
         if (tableName.Length is < 3 or > 63 || !char.IsAsciiLetter(tableName[0]) || !tableName.All(char.IsAsciiLetterOrDigit))
         {
             throw new ArgumentException($"Table name '{tableName}' is invalid: use 3-63 letters and digits, starting with a letter.", nameof(tableName));
@@ -37,255 +33,231 @@ public sealed class AzureTableStateStore : IStateStore
             throw new ArgumentOutOfRangeException(nameof(options), this.options.PageSize, "Page size must be between 1 and 1000 (the service's $top limit).");
         }
 
-        serviceUrl = tableServiceEndpoint.GetLeftPart(UriPartial.Path).TrimEnd('/');
-        this.tableName = tableName;
-        this.credentialKind = credentialKind;
+        var serviceUrl = tableServiceEndpoint.GetLeftPart(UriPartial.Path).TrimEnd('/');
         Location = $"{serviceUrl}/{tableName}";
-        pipeline = HttpPipelineBuilder.Build(this.options, perCallPolicies: [], perRetryPolicies: [authentication], responseClassifier: new ResponseClassifier());
+        target = new StorageTarget(Location, StorageService.Table, credentialKind);
+        table = connect(new Uri(serviceUrl), this.options);
     }
 
     public string Location { get; }
 
-    public static AzureTableStateStore WithAccountKey(Uri tableServiceEndpoint, string tableName, string accountName, string accountKey, AzureTableStateStoreOptions? options = null) =>
-        new(tableServiceEndpoint, tableName, new SharedKeyAuthenticationPolicy(accountName, accountKey, SharedKeyScheme.Table), StorageCredentialKind.AccountKey, options);
+    public static AzureTableStateStore WithAccountKey(Uri tableServiceEndpoint, string tableName, string accountName, string accountKey, AzureTableStateStoreOptions? options = null)
+    {
+        var credential = SharedKeys.ForTable(accountName, accountKey);
+        return new(tableServiceEndpoint, tableName, StorageCredentialKind.AccountKey, options, (uri, o) => new TableClient(uri, tableName, credential, o));
+    }
 
-    public static AzureTableStateStore WithTokenCredential(Uri tableServiceEndpoint, string tableName, TokenCredential credential, AzureTableStateStoreOptions? options = null) =>
-        new(tableServiceEndpoint, tableName, new BearerTokenAuthenticationPolicy(credential, AzureBlobObjectStore.StorageScope), StorageCredentialKind.Token, options);
+    public static AzureTableStateStore WithTokenCredential(Uri tableServiceEndpoint, string tableName, TokenCredential credential, AzureTableStateStoreOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(credential);
+        return new(tableServiceEndpoint, tableName, StorageCredentialKind.Token, options, (uri, o) => new TableClient(uri, tableName, credential, o));
+    }
 
     /// <summary>Creates the table; false when it already existed.</summary>
     public async Task<bool> CreateTableAsync(CancellationToken cancellationToken = default)
     {
-        using var message = CreateMessage(RequestMethod.Post, serviceUrl + "/Tables");
-        SetJsonBody(message, writer => writer.WriteString("TableName", tableName));
-        var response = await SendAsync(message, cancellationToken).ConfigureAwait(false);
-        if (response.Status == 409)
+        try
+        {
+            await table.CreateAsync(cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status == 409 && AzureStorageErrors.ErrorCodeOf(e) is null or "TableAlreadyExists")
         {
             return false;
         }
-
-        EnsureSuccess(response, "Create Table", Location);
-        return true;
+        catch (Exception e) when (Failure(e, "Create Table", Location, cancellationToken) is { } failure)
+        {
+            throw failure;
+        }
     }
 
     /// <summary>Deletes the table and its entities; false when it did not exist.</summary>
     public async Task<bool> DeleteTableAsync(CancellationToken cancellationToken = default)
     {
-        using var message = CreateMessage(RequestMethod.Delete, $"{serviceUrl}/Tables('{tableName}')");
-        var response = await SendAsync(message, cancellationToken).ConfigureAwait(false);
-        if (response.Status == 404)
+        try
+        {
+            // The SDK answers a missing table with its 404 response rather than an exception.
+            return (await table.DeleteAsync(cancellationToken).ConfigureAwait(false)).Status != 404;
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
         {
             return false;
         }
-
-        EnsureSuccess(response, "Delete Table", Location);
-        return true;
+        catch (Exception e) when (Failure(e, "Delete Table", Location, cancellationToken) is { } failure)
+        {
+            throw failure;
+        }
     }
 
     public async Task<StateEntity?> GetAsync(string partitionKey, string rowKey, CancellationToken cancellationToken = default)
     {
         StateKeys.Validate(partitionKey, rowKey, Location);
-        using var message = CreateMessage(RequestMethod.Get, EntityUrl(partitionKey, rowKey));
-        var response = await SendAsync(message, cancellationToken).ConfigureAwait(false);
-        if (response.Status == 404 && AzureStorageErrors.ErrorCodeOf(response) is null or "ResourceNotFound")
+        try
+        {
+            var response = await table.GetEntityAsync<TableEntity>(partitionKey, rowKey, select: null, cancellationToken).ConfigureAwait(false);
+            return EntityFrom(response.Value);
+        }
+        catch (RequestFailedException e) when (IsEntityMissing(e))
         {
             return null;
         }
-
-        EnsureSuccess(response, "Query Entity", Describe(partitionKey, rowKey));
-        using var document = await JsonDocument.ParseAsync(response.ContentStream!, cancellationToken: cancellationToken).ConfigureAwait(false);
-        return EntityFrom(document.RootElement, response.Headers.ETag?.ToString());
+        catch (Exception e) when (Failure(e, "Query Entity", Describe(partitionKey, rowKey), cancellationToken) is { } failure)
+        {
+            throw failure;
+        }
     }
 
     public async Task<StateEntity> InsertAsync(string partitionKey, string rowKey, string json, CancellationToken cancellationToken = default)
     {
-        StateKeys.Validate(partitionKey, rowKey, Location);
-        StateKeys.ValidateJson(json, partitionKey, rowKey, Location);
-        using var message = CreateMessage(RequestMethod.Post, $"{serviceUrl}/{tableName}");
-        message.Request.Headers.Add("Prefer", "return-no-content");
-        SetEntityBody(message, partitionKey, rowKey, json);
-        var response = await SendAsync(message, cancellationToken).ConfigureAwait(false);
-        if (response.Status == 409 && AzureStorageErrors.ErrorCodeOf(response) == "EntityAlreadyExists")
+        var entity = Entity(partitionKey, rowKey, json);
+        try
+        {
+            var response = await table.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false);
+            return Written(partitionKey, rowKey, json, response);
+        }
+        catch (RequestFailedException e) when (e.Status == 409 && AzureStorageErrors.ErrorCodeOf(e) == "EntityAlreadyExists")
         {
             throw new StateConflictException(Location, partitionKey, rowKey, "an entity with these keys exists already");
         }
-
-        EnsureSuccess(response, "Insert Entity", Describe(partitionKey, rowKey));
-        return Written(partitionKey, rowKey, json, response);
+        catch (Exception e) when (Failure(e, "Insert Entity", Describe(partitionKey, rowKey), cancellationToken) is { } failure)
+        {
+            throw failure;
+        }
     }
 
     public async Task<StateEntity> UpsertAsync(string partitionKey, string rowKey, string json, CancellationToken cancellationToken = default)
     {
-        StateKeys.Validate(partitionKey, rowKey, Location);
-        StateKeys.ValidateJson(json, partitionKey, rowKey, Location);
-        using var message = CreateMessage(RequestMethod.Put, EntityUrl(partitionKey, rowKey));
-        SetEntityBody(message, partitionKey, rowKey, json);
-        var response = await SendAsync(message, cancellationToken).ConfigureAwait(false);
-        EnsureSuccess(response, "Insert Or Replace Entity", Describe(partitionKey, rowKey));
-        return Written(partitionKey, rowKey, json, response);
+        var entity = Entity(partitionKey, rowKey, json);
+        try
+        {
+            var response = await table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            return Written(partitionKey, rowKey, json, response);
+        }
+        catch (Exception e) when (Failure(e, "Insert Or Replace Entity", Describe(partitionKey, rowKey), cancellationToken) is { } failure)
+        {
+            throw failure;
+        }
     }
 
     public async Task<StateEntity> ReplaceAsync(string partitionKey, string rowKey, string json, string etag, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(etag);
-        StateKeys.Validate(partitionKey, rowKey, Location);
-        StateKeys.ValidateJson(json, partitionKey, rowKey, Location);
-        using var message = CreateMessage(RequestMethod.Put, EntityUrl(partitionKey, rowKey));
-        message.Request.Headers.Add("If-Match", etag);
-        SetEntityBody(message, partitionKey, rowKey, json);
-        var response = await SendAsync(message, cancellationToken).ConfigureAwait(false);
-        ThrowIfConflict(response, partitionKey, rowKey);
-        EnsureSuccess(response, "Update Entity", Describe(partitionKey, rowKey));
-        return Written(partitionKey, rowKey, json, response);
+        var entity = Entity(partitionKey, rowKey, json);
+        try
+        {
+            var response = await table.UpdateEntityAsync(entity, new ETag(etag), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            return Written(partitionKey, rowKey, json, response);
+        }
+        catch (RequestFailedException e) when (ConflictReason(e) is { } reason)
+        {
+            throw new StateConflictException(Location, partitionKey, rowKey, reason);
+        }
+        catch (Exception e) when (Failure(e, "Update Entity", Describe(partitionKey, rowKey), cancellationToken) is { } failure)
+        {
+            throw failure;
+        }
     }
 
     public async IAsyncEnumerable<StateEntity> ListAsync(string partitionKey, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         StateKeys.ValidateKey(partitionKey, "partition key", Location, nameof(partitionKey));
-        var filter = Uri.EscapeDataString($"PartitionKey eq '{partitionKey.Replace("'", "''", StringComparison.Ordinal)}'");
-        string? nextPartition = null;
-        string? nextRow = null;
-        do
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partitionKey}");
+        var pages = table.QueryAsync<TableEntity>(filter, options.PageSize, select: null, cancellationToken).AsPages().GetAsyncEnumerator(cancellationToken);
+        await using (pages.ConfigureAwait(false))
         {
-            var url = new StringBuilder($"{serviceUrl}/{tableName}()?$filter={filter}&$top={options.PageSize.ToString(CultureInfo.InvariantCulture)}");
-            if (nextPartition is not null)
+            while (true)
             {
-                url.Append("&NextPartitionKey=").Append(Uri.EscapeDataString(nextPartition));
-            }
-
-            if (nextRow is not null)
-            {
-                url.Append("&NextRowKey=").Append(Uri.EscapeDataString(nextRow));
-            }
-
-            var page = new List<StateEntity>();
-            using (var message = CreateMessage(RequestMethod.Get, url.ToString()))
-            {
-                var response = await SendAsync(message, cancellationToken).ConfigureAwait(false);
-                EnsureSuccess(response, "Query Entities", $"partition '{partitionKey}' in {Location}");
-                using var document = await JsonDocument.ParseAsync(response.ContentStream!, cancellationToken: cancellationToken).ConfigureAwait(false);
-                foreach (var element in document.RootElement.GetProperty("value").EnumerateArray())
+                try
                 {
-                    page.Add(EntityFrom(element, null));
+                    if (!await pages.MoveNextAsync().ConfigureAwait(false))
+                    {
+                        yield break;
+                    }
+                }
+                catch (Exception e) when (Failure(e, "Query Entities", $"partition '{partitionKey}' in {Location}", cancellationToken) is { } failure)
+                {
+                    throw failure;
                 }
 
-                nextPartition = response.Headers.TryGetValue("x-ms-continuation-NextPartitionKey", out var p) ? p : null;
-                nextRow = response.Headers.TryGetValue("x-ms-continuation-NextRowKey", out var r) ? r : null;
-            }
-
-            foreach (var entity in page)
-            {
-                yield return entity;
+                foreach (var entity in pages.Current.Values)
+                {
+                    yield return EntityFrom(entity);
+                }
             }
         }
-        while (nextPartition is not null);
     }
 
     public async Task<bool> DeleteAsync(string partitionKey, string rowKey, string? etag = null, CancellationToken cancellationToken = default)
     {
         StateKeys.Validate(partitionKey, rowKey, Location);
-        using var message = CreateMessage(RequestMethod.Delete, EntityUrl(partitionKey, rowKey));
-        message.Request.Headers.Add("If-Match", etag ?? "*");
-        var response = await SendAsync(message, cancellationToken).ConfigureAwait(false);
-        if (response.Status == 404 && AzureStorageErrors.ErrorCodeOf(response) is null or "ResourceNotFound")
+        Response response;
+        try
+        {
+            response = await table.DeleteEntityAsync(partitionKey, rowKey, etag is null ? ETag.All : new ETag(etag), cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException e) when (ConflictReason(e) is { } reason && e.Status == 412)
+        {
+            throw new StateConflictException(Location, partitionKey, rowKey, reason);
+        }
+        catch (RequestFailedException e) when (IsEntityMissing(e))
+        {
+            return false;
+        }
+        catch (Exception e) when (Failure(e, "Delete Entity", Describe(partitionKey, rowKey), cancellationToken) is { } failure)
+        {
+            throw failure;
+        }
+
+        if (response.Status != 404)
+        {
+            return true;
+        }
+
+        // The SDK answers a missing entity with its 404 response rather than an exception; a missing table is still an error.
+        var code = response.Headers.TryGetValue("x-ms-error-code", out var value) ? value : null;
+        if (code is null or "ResourceNotFound")
         {
             return false;
         }
 
-        ThrowIfConflict(response, partitionKey, rowKey);
-        EnsureSuccess(response, "Delete Entity", Describe(partitionKey, rowKey));
-        return true;
+        throw AzureStorageErrors.Create(new RequestFailedException(response), "Delete Entity", Describe(partitionKey, rowKey), target);
     }
 
-    private static string Literal(string key) => Uri.EscapeDataString(key.Replace("'", "''", StringComparison.Ordinal));
+    private static bool IsEntityMissing(RequestFailedException e) => e.Status == 404 && AzureStorageErrors.ErrorCodeOf(e) is null or "ResourceNotFound";
 
-    private static StateEntity Written(string partitionKey, string rowKey, string json, Response response)
+    private static string? ConflictReason(RequestFailedException e) => e.Status switch
     {
-        var etag = response.Headers.ETag?.ToString() ?? throw new InvalidDataException($"The table service answered a write of ({partitionKey}, {rowKey}) without an ETag.");
+        412 => "it changed since it was read (ETag mismatch)",
+        404 when IsEntityMissing(e) => "it does not exist (deleted meanwhile?)",
+        _ => null,
+    };
+
+    private TableEntity Entity(string partitionKey, string rowKey, string json)
+    {
+        StateKeys.Validate(partitionKey, rowKey, Location);
+        StateKeys.ValidateJson(json, partitionKey, rowKey, Location);
+        return new TableEntity(partitionKey, rowKey) { [JsonProperty] = json };
+    }
+
+    private StateEntity Written(string partitionKey, string rowKey, string json, Response response)
+    {
+        var etag = response.Headers.ETag?.ToString() ?? throw new InvalidDataException($"The table service answered a write of ({partitionKey}, {rowKey}) in {Location} without an ETag.");
         return new StateEntity(partitionKey, rowKey, json, etag, DateTimeOffset.UtcNow);
     }
 
-    private StateEntity EntityFrom(JsonElement element, string? etag)
+    private StateEntity EntityFrom(TableEntity entity)
     {
-        var partitionKey = element.GetProperty("PartitionKey").GetString()!;
-        var rowKey = element.GetProperty("RowKey").GetString()!;
-        var json = element.TryGetProperty(JsonProperty, out var j) ? j.GetString() ?? string.Empty : string.Empty;
-        etag ??= element.TryGetProperty("odata.etag", out var e) ? e.GetString() : null;
-        var timestamp = element.TryGetProperty("Timestamp", out var t) ? t.GetDateTimeOffset() : DateTimeOffset.MinValue;
-        return new StateEntity(partitionKey, rowKey, json, etag ?? throw new InvalidDataException($"Entity ({partitionKey}, {rowKey}) in {Location} came without an ETag."), timestamp);
-    }
+        var etag = entity.ETag.ToString();
+        if (etag.Length == 0)
+        {
+            throw new InvalidDataException($"Entity ({entity.PartitionKey}, {entity.RowKey}) in {Location} came without an ETag.");
+        }
 
-    private string EntityUrl(string partitionKey, string rowKey) =>
-        $"{serviceUrl}/{tableName}(PartitionKey='{Literal(partitionKey)}',RowKey='{Literal(rowKey)}')";
+        return new StateEntity(entity.PartitionKey, entity.RowKey, entity.GetString(JsonProperty) ?? string.Empty, etag, entity.Timestamp ?? DateTimeOffset.MinValue);
+    }
 
     private string Describe(string partitionKey, string rowKey) => $"({partitionKey}, {rowKey}) in {Location}";
 
-    private void ThrowIfConflict(Response response, string partitionKey, string rowKey)
-    {
-        if (response.Status == 412)
-        {
-            throw new StateConflictException(Location, partitionKey, rowKey, "it changed since it was read (ETag mismatch)");
-        }
-
-        if (response.Status == 404 && AzureStorageErrors.ErrorCodeOf(response) is null or "ResourceNotFound")
-        {
-            throw new StateConflictException(Location, partitionKey, rowKey, "it does not exist (deleted meanwhile?)");
-        }
-    }
-
-    private HttpMessage CreateMessage(RequestMethod method, string url)
-    {
-        var message = pipeline.CreateMessage();
-        message.Request.Method = method;
-        message.Request.Uri.Reset(new Uri(url));
-        message.Request.Headers.Add("x-ms-version", options.ServiceVersion);
-        message.Request.Headers.Add("DataServiceVersion", "3.0");
-        message.Request.Headers.Add("Accept", "application/json;odata=minimalmetadata");
-        return message;
-    }
-
-    private static void SetEntityBody(HttpMessage message, string partitionKey, string rowKey, string json) =>
-        SetJsonBody(message, writer =>
-        {
-            writer.WriteString("PartitionKey", partitionKey);
-            writer.WriteString("RowKey", rowKey);
-            writer.WriteString(JsonProperty, json);
-        });
-
-    private static void SetJsonBody(HttpMessage message, Action<Utf8JsonWriter> writeProperties)
-    {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            writeProperties(writer);
-            writer.WriteEndObject();
-        }
-
-        message.Request.Headers.Add("Content-Type", "application/json");
-        message.Request.Content = RequestContent.Create(buffer.WrittenMemory);
-    }
-
-    private async ValueTask<Response> SendAsync(HttpMessage message, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
-        }
-        catch (RequestFailedException e)
-        {
-            throw new StorageRequestException(
-                $"{message.Request.Method} {message.Request.Uri} could not reach {Location} after retries: {e.Message}. "
-                + "Check the endpoint URL, DNS and network access (VNet, firewall) to the storage account.", e.Status, e.ErrorCode, e);
-        }
-
-        return message.Response;
-    }
-
-    private void EnsureSuccess(Response response, string operation, string target)
-    {
-        if (response.Status is < 200 or >= 300)
-        {
-            throw AzureStorageErrors.Create(response, operation, target, credentialKind);
-        }
-    }
+    private StorageRequestException? Failure(Exception exception, string operation, string what, CancellationToken cancellationToken) =>
+        AzureStorageErrors.Translate(exception, operation, what, target, cancellationToken);
 }

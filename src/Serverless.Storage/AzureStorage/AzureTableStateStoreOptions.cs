@@ -1,22 +1,26 @@
-using Azure.Core;
+using Azure.Data.Tables;
 
 namespace Serverless.Storage.AzureStorage;
 
-/// <summary>Tuning for <see cref="AzureTableStateStore"/>; retries, timeouts and diagnostics come from <see cref="ClientOptions"/>.</summary>
-public sealed class AzureTableStateStoreOptions : ClientOptions
+/// <summary>
+/// Tuning for <see cref="AzureTableStateStore"/>: the SDK's <see cref="TableClientOptions"/> (service version, retries,
+/// timeouts, transport, diagnostics) with longer retries than the SDK's default, and the query page size.
+/// </summary>
+public sealed class AzureTableStateStoreOptions : TableClientOptions
 {
+    /// <summary>Options for the newest Table service version this SDK speaks.</summary>
     public AzureTableStateStoreOptions()
     {
-        Retry.Mode = RetryMode.Exponential;
-        Retry.MaxRetries = 6;
-        Retry.Delay = TimeSpan.FromMilliseconds(400);
-        Retry.MaxDelay = TimeSpan.FromSeconds(30);
-        Retry.NetworkTimeout = TimeSpan.FromSeconds(30);
+        StorageRetries.Apply(Retry, TimeSpan.FromSeconds(30));
     }
 
-    /// <summary>The x-ms-version sent with every request.</summary>
-    public string ServiceVersion { get; set; } = "2019-02-02";
+    /// <summary>Options pinned to an older Table service version, e.g. for an emulator that refuses newer ones.</summary>
+    public AzureTableStateStoreOptions(ServiceVersion version)
+        : base(version)
+    {
+        StorageRetries.Apply(Retry, TimeSpan.FromSeconds(30));
+    }
 
-    /// <summary>$top of each query page (the service caps it at 1000).</summary>
+    /// <summary>Entities per query page (the service caps a page at 1000).</summary>
     public int PageSize { get; set; } = 1000;
 }
