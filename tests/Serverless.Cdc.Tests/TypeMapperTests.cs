@@ -156,7 +156,7 @@ public sealed class TypeMapperTests
                                .WithMetadata(StructField.PhysicalNameKey, System.Text.Json.JsonDocument.Parse($"\"col-{i}\"").RootElement))
             .ToList();
 
-        var mapped = mapping.WithColumnMapping(fields);
+        var mapped = mapping.ForLakeTable(fields, columnMapping: true);
 
         Assert.Equal(["col-0", "col-1", "col-2"], mapped.ParquetSchema.Columns.Select(c => c.Name));
         Assert.Equal([1, 2, 3], mapped.ParquetSchema.Columns.Select(c => c.FieldId ?? 0));
