@@ -76,14 +76,14 @@ public sealed class RowConverter
             {
                 if (buffer.Column.IsRequired)
                 {
-                    throw NullInNotNullColumn(row, i, "NULL");
+                    throw NullInNotNullColumn(in row, i, "NULL");
                 }
 
                 buffer.AppendNull();
                 continue;
             }
 
-            AppendValue(row, i, buffer);
+            AppendValue(row[i], i, buffer, in row);
         }
 
         columns[n].Append(encodedPosition);
@@ -95,9 +95,8 @@ public sealed class RowConverter
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void AppendValue(MySqlRawRow row, int i, ParquetColumnBuffer buffer)
+    private void AppendValue(ReadOnlySpan<byte> raw, int i, ParquetColumnBuffer buffer, in MySqlRawRow row)
     {
-        var raw = row[i];
         switch (conversions[i])
         {
             case ValueConversion.Int8:
@@ -136,7 +135,7 @@ public sealed class RowConverter
                     }
                     else if (zeroDateIsNull)
                     {
-                        AppendZeroDateNull(row, i, buffer);
+                        AppendZeroDateNull(in row, i, buffer);
                     }
                     else
                     {
@@ -159,7 +158,7 @@ public sealed class RowConverter
                     }
                     else if (zeroDateIsNull)
                     {
-                        AppendZeroDateNull(row, i, buffer);
+                        AppendZeroDateNull(in row, i, buffer);
                     }
                     else
                     {
@@ -191,11 +190,11 @@ public sealed class RowConverter
         }
     }
 
-    private void AppendZeroDateNull(MySqlRawRow row, int i, ParquetColumnBuffer buffer)
+    private void AppendZeroDateNull(in MySqlRawRow row, int i, ParquetColumnBuffer buffer)
     {
         if (buffer.Column.IsRequired)
         {
-            throw NullInNotNullColumn(row, i, $"the zero date '{Encoding.UTF8.GetString(row[i])}', which types.zeroDate maps to null");
+            throw NullInNotNullColumn(in row, i, $"the zero date '{Encoding.UTF8.GetString(row[i])}', which types.zeroDate maps to null");
         }
 
         buffer.AppendNull();
@@ -205,7 +204,7 @@ public sealed class RowConverter
     /// A null bound for a NOT NULL lake column. The mapping keeps columns that can map to null nullable, so this means
     /// the source changed after the schema was read (a column relaxed to NULL) or the lake table's schema differs.
     /// </summary>
-    private NullInNotNullColumnException NullInNotNullColumn(MySqlRawRow row, int column, string what)
+    private NullInNotNullColumnException NullInNotNullColumn(in MySqlRawRow row, int column, string what)
     {
         var c = mapping.Columns[column].Source;
         var key = new StringBuilder();
