@@ -156,11 +156,66 @@ public sealed class TypeMapperTests
                                .WithMetadata(StructField.PhysicalNameKey, System.Text.Json.JsonDocument.Parse($"\"col-{i}\"").RootElement))
             .ToList();
 
-        var mapped = mapping.WithColumnMapping(fields);
+        var mapped = mapping.ForLakeTable(fields, columnMapping: true);
 
         Assert.Equal(["col-0", "col-1", "col-2"], mapped.ParquetSchema.Columns.Select(c => c.Name));
         Assert.Equal([1, 2, 3], mapped.ParquetSchema.Columns.Select(c => c.FieldId ?? 0));
         Assert.Equal("id", mapped.Columns[0].Source.Name);
+    }
+
+    [Theory]
+    [InlineData("int", "int(11)", false)]
+    [InlineData("bigint", "bigint(20) unsigned", false)]
+    [InlineData("decimal", "decimal(38,0)", false)]
+    [InlineData("varchar", "varchar(10)", false)]
+    [InlineData("time", "time", false)]
+    [InlineData("year", "year(4)", false)]
+    [InlineData("date", "date", true)]
+    [InlineData("datetime", "datetime", true)]
+    [InlineData("timestamp", "timestamp", true)]
+    public void NotNullColumnsAreNotNullInTheLakeUnlessZeroDatesMapToNull(string dataType, string columnType, bool nullable)
+    {
+        var m = TypeMapper.TryMap(Column(dataType, columnType, 38, 0) with { IsNullable = false })!;
+        var withZeroDate = TypeMapper.TryMap(Column(dataType, columnType, 38, 0) with { IsNullable = false }, new TypeMappingOptions { ZeroDateValue = new DateOnly(1970, 1, 1) })!;
+        var nullableSource = TypeMapper.TryMap(Column(dataType, columnType, 38, 0))!;
+
+        Assert.Equal(nullable, m.Nullable);
+        Assert.Equal(!nullable, m.Parquet.IsRequired);
+        Assert.False(withZeroDate.Nullable);
+        Assert.True(withZeroDate.Parquet.IsRequired);
+        Assert.True(nullableSource.Nullable);
+        Assert.False(nullableSource.Parquet.IsRequired);
+    }
+
+    [Fact]
+    public void DeltaFieldsCarrySourceNullabilityAndChangeColumnsAreNotNull()
+    {
+        var table = new SourceTable
+        {
+            Database = "shop",
+            Name = "t",
+            Columns = [Column("int", "int(11)") with { Name = "id", IsNullable = false }, Column("int", "int(11)") with { Name = "qty", Ordinal = 2 }],
+        };
+
+        var fields = TypeMapper.Map(table, softDelete: true).DeltaFields;
+
+        Assert.Equal([false, true, false, false, false], fields.Select(f => f.Nullable));
+        Assert.Equal(["id", "qty", CdcColumns.Position, CdcColumns.Timestamp, CdcColumns.Deleted], fields.Select(f => f.Name));
+    }
+
+    [Fact]
+    public void ParquetColumnsFollowTheLakeTablesNullabilityNotTheSources()
+    {
+        // The lake table was created when id allowed null and _cdc_ts was nullable; the source has since made id NOT NULL.
+        var table = new SourceTable { Database = "shop", Name = "t", Columns = [Column("int", "int(11)") with { Name = "id", IsNullable = false }] };
+        var mapping = TypeMapper.Map(table);
+        var lake = mapping.DeltaFields.Select(f => f.Name == CdcColumns.Position ? f : f with { Nullable = true }).ToList();
+
+        var conformed = mapping.ForLakeTable(lake, columnMapping: false);
+
+        Assert.Equal([false, true, false], conformed.ParquetSchema.Columns.Select(c => c.IsRequired));
+        Assert.Equal(["id", CdcColumns.Position, CdcColumns.Timestamp], conformed.ParquetSchema.Columns.Select(c => c.Name));
+        Assert.Equal([true, true, true], mapping.ParquetSchema.Columns.Select(c => c.IsRequired));
     }
 
     [Fact]

@@ -108,7 +108,8 @@ public sealed class FixtureTableCatTests
         double d => "n:" + d.ToString("R", CultureInfo.InvariantCulture),
         DateOnly d => "s:" + d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
         byte[] b => "s:" + Convert.ToBase64String(b),
-        long or int => "n:" + Convert.ToDouble(value, CultureInfo.InvariantCulture).ToString("R", CultureInfo.InvariantCulture),
+        long l => "s:" + l.ToString(CultureInfo.InvariantCulture),
+        int i => "n:" + i.ToString(CultureInfo.InvariantCulture),
         _ => throw new InvalidOperationException($"The oracle has no rule for {value.GetType().Name}."),
     };
 

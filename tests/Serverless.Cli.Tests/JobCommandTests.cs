@@ -31,17 +31,7 @@ public sealed class JobCommandTests
             using var dir = new TempDirectory("cli-run");
             var lake = Path.Combine(dir.Path, "lake");
             var state = Path.Combine(dir.Path, "state");
-            var job = dir.File("job.json");
-            await File.WriteAllTextAsync(job, $$"""
-                {
-                  "name": "cli-run",
-                  "source": { "host": "{{LocalDependencies.MariaDbHost}}", "port": {{LocalDependencies.MariaDbPort.ToString(CultureInfo.InvariantCulture)}},
-                              "user": "{{LocalDependencies.MariaDbAdmin.User}}", "password": "{{LocalDependencies.MariaDbAdmin.Password}}", "tls": "disabled" },
-                  "tables": { "include": ["{{database}}.*"] },
-                  "target": { "root": "{{lake}}" },
-                  "snapshot": { "parallelism": 2, "chunkRows": 1000 }
-                }
-                """);
+            var job = await JobSpecFile.WriteAsync(dir, "cli-run", $"{database}.*", lake, """{ "parallelism": 2, "chunkRows": 1000 }""");
 
             var run = await CliRunner.RunAsync("run", "--job", job, "--state", state);
             Assert.True(run.ExitCode == 0, run.Error + run.Out);

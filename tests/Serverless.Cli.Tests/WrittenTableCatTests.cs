@@ -58,7 +58,7 @@ public sealed class WrittenTableCatTests
 
         var result = await CliRunner.RunAsync("delta", "cat", dir.Path, "--columns", "name, id", "--format", "json");
 
-        Assert.Equal(["""{"name":"plain","id":1}""", """{"name":null,"id":3}""", """{"name":"","id":4}"""], result.Lines());
+        Assert.Equal(["""{"name":"plain","id":"1"}""", """{"name":null,"id":"3"}""", """{"name":"","id":"4"}"""], result.Lines());
     }
 
     [Fact]
@@ -119,7 +119,7 @@ public sealed class WrittenTableCatTests
         var result = await CliRunner.RunAsync("delta", "cat", dir.Path, "--format", "json");
 
         Assert.Equal(
-            ["""{"id":7,"day":"2024-03-01","amount":2.500}""", """{"id":8,"day":null,"amount":null}"""],
+            ["""{"id":"7","day":"2024-03-01","amount":"2.500"}""", """{"id":"8","day":null,"amount":null}"""],
             result.Lines().Order(StringComparer.Ordinal));
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Serverless.Cdc.Schema;
 using Serverless.Cdc.Snapshot;
 using Serverless.Durable.Sdk;
 using Serverless.Orchestrations.Jobs;
@@ -31,6 +32,14 @@ public sealed class ReadChunkActivity(JobEnvironment job, IEnumerable<IChunkRead
             PositionMethod = input.PositionMethod,
         };
         var reader = new ChunkReader(job.Source with { Name = $"serverless {job.JobName}" }, job.Lake, options, logger);
-        return await reader.ReadAsync(input.Chunk, mapping, input.LakeTable, ct).ConfigureAwait(false);
+        try
+        {
+            return await reader.ReadAsync(input.Chunk, mapping, input.LakeTable, ct).ConfigureAwait(false);
+        }
+        catch (NullInNotNullColumnException e)
+        {
+            // Reading again gives the same null; only the next run's schema migration (which relaxes the column) helps.
+            throw new NonRetriableException(e.Message, e);
+        }
     }
 }

@@ -13,4 +13,8 @@ public sealed record LakeMigration(
     bool Created,
     IReadOnlyList<string> AddedColumns,
     IReadOnlyList<string> WidenedColumns,
-    IReadOnlyList<string> LakeOnlyColumns);
+    IReadOnlyList<string> LakeOnlyColumns)
+{
+    /// <summary>NOT NULL lake columns made nullable because the source column now accepts NULL (or may map to null).</summary>
+    public IReadOnlyList<string> RelaxedColumns { get; init; } = [];
+}

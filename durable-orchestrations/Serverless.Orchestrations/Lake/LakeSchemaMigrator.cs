@@ -9,8 +9,10 @@ namespace Serverless.Orchestrations.Lake;
 /// <summary>
 /// Brings a lake table to a source table's shape: creates it (merge-on-read: reader 3 / writer 7 with deletion vectors
 /// and column mapping; copy-on-write: reader 1 / writer 2), or evolves an existing one with metadata-only changes —
-/// new source columns are added (nullable), types Delta can widen are widened, columns the source dropped are kept.
-/// A type change Delta cannot apply in place is refused with the fix. Idempotent: a second run changes nothing.
+/// new source columns are added (nullable), types Delta can widen are widened, columns the source dropped are kept,
+/// NOT NULL columns the source relaxed to NULL are relaxed (Delta cannot tighten a column existing files may break, so a
+/// source column that became NOT NULL stays nullable in the lake). A type change Delta cannot apply in place is refused
+/// with the fix. Idempotent: a second run changes nothing.
 /// </summary>
 public sealed partial class LakeSchemaMigrator(LakeTables tables, ILogger logger)
 {
@@ -46,57 +48,32 @@ public sealed partial class LakeSchemaMigrator(LakeTables tables, ILogger logger
             var table = handle.Table;
             var added = new List<string>();
             var widened = new List<string>();
+            var relaxed = new List<string>();
             foreach (var field in mapping.DeltaFields)
             {
-                var existing = table.Snapshot.Schema.FindField(field.Name);
-                SchemaEvolution.Change change;
-                if (existing is null)
+                foreach (var change in Changes(mapping, lakeTable, table, field, added, widened, relaxed))
                 {
-                    change = SchemaEvolution.AddColumn(table.Snapshot, field with { Nullable = true });
-                    added.Add(field.Name);
-                }
-                else if (!existing.Type.Equals(field.Type))
-                {
-                    try
+                    var tx = table.BeginTransaction("CHANGE COLUMN").UpdateMetadata(change.Metadata);
+                    if (change.Protocol is not null)
                     {
-                        change = SchemaEvolution.WidenColumn(table.Snapshot, existing.Name, field.Type);
-                    }
-                    catch (DeltaSchemaException e)
-                    {
-                        throw new LakeSchemaException(
-                            $"Column '{field.Name}' of {source} maps to {field.Type} ({mapping.Columns.FirstOrDefault(c => c.Source.Name == field.Name)?.Source.ColumnType ?? "a pipeline column"} at the source), " +
-                            $"but lake table '{lakeTable}' has it as {existing.Type}, and Delta cannot change that in place ({e.Message}). " +
-                            $"Fix: rename the lake table (target.naming.rename) to snapshot into a new table, or drop '{lakeTable}' to rebuild it.",
-                            e);
+                        tx.UpdateProtocol(change.Protocol);
                     }
 
-                    widened.Add($"{field.Name}: {existing.Type} → {field.Type}");
+                    await table.CommitAsync(tx, cancellationToken).ConfigureAwait(false);
                 }
-                else
-                {
-                    continue;
-                }
-
-                var tx = table.BeginTransaction("CHANGE COLUMN").UpdateMetadata(change.Metadata);
-                if (change.Protocol is not null)
-                {
-                    tx.UpdateProtocol(change.Protocol);
-                }
-
-                await table.CommitAsync(tx, cancellationToken).ConfigureAwait(false);
             }
 
-            if (added.Count > 0 || widened.Count > 0)
+            if (added.Count > 0 || widened.Count > 0 || relaxed.Count > 0)
             {
                 tables.Invalidate(lakeTable);
-                LogEvolved(logger, lakeTable, string.Join(", ", added), string.Join(", ", widened));
+                LogEvolved(logger, lakeTable, string.Join(", ", added), string.Join(", ", widened), string.Join(", ", relaxed));
             }
 
             var lakeOnly = table.Snapshot.Schema.Fields
                 .Where(f => !mapping.DeltaFields.Any(m => string.Equals(m.Name, f.Name, StringComparison.OrdinalIgnoreCase)))
                 .Select(f => f.Name)
                 .ToList();
-            return new LakeMigration(lakeTable, table.Snapshot.Version, created, added, widened, lakeOnly);
+            return new LakeMigration(lakeTable, table.Snapshot.Version, created, added, widened, lakeOnly) { RelaxedColumns = relaxed };
         }
         finally
         {
@@ -104,9 +81,53 @@ public sealed partial class LakeSchemaMigrator(LakeTables tables, ILogger logger
         }
     }
 
+    /// <summary>
+    /// The schema changes that bring one lake column to <paramref name="field"/>: add it, or widen its type, then relax
+    /// NOT NULL when the source allows null. Each is built from the table's snapshot when enumerated, so after the caller
+    /// committed the one before.
+    /// </summary>
+    private static IEnumerable<SchemaEvolution.Change> Changes(
+        TableMapping mapping, string lakeTable, DeltaTable table, StructField field, List<string> added, List<string> widened, List<string> relaxed)
+    {
+        var source = mapping.Table.QualifiedName;
+        var existing = table.Snapshot.Schema.FindField(field.Name);
+        if (existing is null)
+        {
+            added.Add(field.Name);
+            yield return SchemaEvolution.AddColumn(table.Snapshot, field with { Nullable = true });
+            yield break;
+        }
+
+        if (!existing.Type.Equals(field.Type))
+        {
+            SchemaEvolution.Change change;
+            try
+            {
+                change = SchemaEvolution.WidenColumn(table.Snapshot, existing.Name, field.Type);
+            }
+            catch (DeltaSchemaException e)
+            {
+                throw new LakeSchemaException(
+                    $"Column '{field.Name}' of {source} maps to {field.Type} ({mapping.Columns.FirstOrDefault(c => c.Source.Name == field.Name)?.Source.ColumnType ?? "a pipeline column"} at the source), " +
+                    $"but lake table '{lakeTable}' has it as {existing.Type}, and Delta cannot change that in place ({e.Message}). " +
+                    $"Fix: rename the lake table (target.naming.rename) to snapshot into a new table, or drop '{lakeTable}' to rebuild it.",
+                    e);
+            }
+
+            widened.Add($"{field.Name}: {existing.Type} → {field.Type}");
+            yield return change;
+        }
+
+        if (!existing.Nullable && field.Nullable)
+        {
+            relaxed.Add(field.Name);
+            yield return SchemaEvolution.RelaxNullability(table.Snapshot, existing.Name);
+        }
+    }
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Created lake table {LakeTable} for {Source} with {Columns} columns")]
     private static partial void LogCreated(ILogger logger, string lakeTable, string source, int columns);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Evolved lake table {LakeTable}: added [{Added}], widened [{Widened}]")]
-    private static partial void LogEvolved(ILogger logger, string lakeTable, string added, string widened);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Evolved lake table {LakeTable}: added [{Added}], widened [{Widened}], made nullable [{Relaxed}]")]
+    private static partial void LogEvolved(ILogger logger, string lakeTable, string added, string widened, string relaxed);
 }

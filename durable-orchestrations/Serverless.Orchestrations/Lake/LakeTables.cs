@@ -79,8 +79,8 @@ public sealed class LakeTables
     }
 
     /// <summary>
-    /// The mapping chunk files of <paramref name="table"/> are written with: Parquet columns named and numbered by the
-    /// lake table's column mapping (physical names, field ids) when it has one.
+    /// The mapping chunk files of <paramref name="table"/> are written with: Parquet columns REQUIRED where the lake
+    /// column is NOT NULL, named and numbered by the lake table's column mapping (physical names, field ids) when it has one.
     /// </summary>
     public async Task<TableMapping> MappingAsync(SourceTable table, string lakeTable, CancellationToken cancellationToken)
     {
@@ -90,7 +90,7 @@ public sealed class LakeTables
             var mapping = TypeMapper.Map(table, spec.Types, spec.Target.SoftDelete);
             var handle = await OpenAsync(lakeTable, CancellationToken.None).ConfigureAwait(false);
             var snapshot = handle.Table.Snapshot;
-            return snapshot.ColumnMapping == ColumnMappingMode.None ? mapping : mapping.WithColumnMapping(snapshot.Schema.Fields);
+            return mapping.ForLakeTable(snapshot.Schema.Fields, columnMapping: snapshot.ColumnMapping != ColumnMappingMode.None);
         }));
         try
         {

@@ -21,6 +21,7 @@ public sealed class RowConverter
     private readonly int zeroDateDays;
     private readonly long zeroDateMicros;
     private readonly bool zeroDateIsNull;
+    private readonly int[] keyOrdinals;
 
     public RowConverter(TableMapping mapping, TypeMappingOptions? options = null)
     {
@@ -31,6 +32,10 @@ public sealed class RowConverter
         zeroDateIsNull = zero is null;
         zeroDateDays = zero is { } d ? d.DayNumber - UnixEpochDayNumber : 0;
         zeroDateMicros = zeroDateDays * 86_400_000_000L;
+        keyOrdinals = mapping.Table.KeyColumns
+            .Select(k => mapping.Columns.Select(c => c.Source.Name).ToList().FindIndex(n => string.Equals(n, k, StringComparison.OrdinalIgnoreCase)))
+            .Where(i => i >= 0)
+            .ToArray();
     }
 
     /// <summary>The Parquet form of a position (decimal(38,0) in 16 big-endian bytes), computed once per chunk.</summary>
@@ -69,11 +74,16 @@ public sealed class RowConverter
             var buffer = columns[i];
             if (row.IsNull(i))
             {
+                if (buffer.Column.IsRequired)
+                {
+                    throw NullInNotNullColumn(in row, i, "NULL");
+                }
+
                 buffer.AppendNull();
                 continue;
             }
 
-            AppendValue(row[i], i, buffer);
+            AppendValue(row[i], i, buffer, in row);
         }
 
         columns[n].Append(encodedPosition);
@@ -85,7 +95,7 @@ public sealed class RowConverter
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void AppendValue(ReadOnlySpan<byte> raw, int i, ParquetColumnBuffer buffer)
+    private void AppendValue(ReadOnlySpan<byte> raw, int i, ParquetColumnBuffer buffer, in MySqlRawRow row)
     {
         switch (conversions[i])
         {
@@ -125,7 +135,7 @@ public sealed class RowConverter
                     }
                     else if (zeroDateIsNull)
                     {
-                        buffer.AppendNull();
+                        AppendZeroDateNull(in row, i, buffer);
                     }
                     else
                     {
@@ -148,7 +158,7 @@ public sealed class RowConverter
                     }
                     else if (zeroDateIsNull)
                     {
-                        buffer.AppendNull();
+                        AppendZeroDateNull(in row, i, buffer);
                     }
                     else
                     {
@@ -178,6 +188,47 @@ public sealed class RowConverter
             default:
                 throw new InvalidOperationException($"Conversion {conversions[i]} of column '{mapping.Columns[i].Source.Name}' is not implemented.");
         }
+    }
+
+    private void AppendZeroDateNull(in MySqlRawRow row, int i, ParquetColumnBuffer buffer)
+    {
+        if (buffer.Column.IsRequired)
+        {
+            throw NullInNotNullColumn(in row, i, $"the zero date '{Encoding.UTF8.GetString(row[i])}', which types.zeroDate maps to null");
+        }
+
+        buffer.AppendNull();
+    }
+
+    /// <summary>
+    /// A null bound for a NOT NULL lake column. The mapping keeps columns that can map to null nullable, so this means
+    /// the source changed after the schema was read (a column relaxed to NULL) or the lake table's schema differs.
+    /// </summary>
+    private NullInNotNullColumnException NullInNotNullColumn(in MySqlRawRow row, int column, string what)
+    {
+        var c = mapping.Columns[column].Source;
+        var key = new StringBuilder();
+        foreach (var k in keyOrdinals)
+        {
+            key.Append(key.Length == 0 ? string.Empty : ", ").Append(mapping.Columns[k].Source.Name).Append('=');
+            if (row.IsNull(k))
+            {
+                key.Append("NULL");
+            }
+            else if (conversions[k] == ValueConversion.Binary)
+            {
+                key.Append("0x").Append(Convert.ToHexString(row[k]));
+            }
+            else
+            {
+                key.Append('\'').Append(Encoding.UTF8.GetString(row[k])).Append('\'');
+            }
+        }
+
+        var rowName = key.Length == 0 ? "a row (the table has no key to name it)" : $"the row with key {key}";
+        return new NullInNotNullColumnException(
+            $"Table {mapping.Table.QualifiedName}, column '{c.Name}' ({c.ColumnType}) is NOT NULL in the lake table, but the server sent {what} for {rowName}. " +
+            "The source column accepts nulls now (or types.zeroDate changed) since the lake schema was migrated: run the job again so schema migration relaxes the lake column to nullable.");
     }
 
     private InvalidDataException Invalid(int column, ReadOnlySpan<byte> raw, string expected)

@@ -35,7 +35,10 @@ public sealed class TableMapping
 
     public ParquetSchema ParquetSchema { get; }
 
-    /// <summary>The Delta table's columns (logical names; nullable except <c>_cdc_position</c>).</summary>
+    /// <summary>
+    /// The Delta table's columns (logical names). A column is nullable when <see cref="MappedColumn.Nullable"/> says so;
+    /// the change columns are always set, so <c>_cdc_position</c>, <c>_cdc_ts</c> and <c>_cdc_deleted</c> are NOT NULL.
+    /// </summary>
     public IReadOnlyList<StructField> DeltaFields
     {
         get
@@ -43,14 +46,14 @@ public sealed class TableMapping
             var fields = new List<StructField>(Columns.Count + 3);
             foreach (var c in Columns)
             {
-                fields.Add(new StructField(c.Source.Name, c.DeltaType, nullable: true));
+                fields.Add(new StructField(c.Source.Name, c.DeltaType, c.Nullable));
             }
 
             fields.Add(new StructField(CdcColumns.Position, new DecimalType(CdcColumns.PositionPrecision, 0), nullable: false));
-            fields.Add(new StructField(CdcColumns.Timestamp, PrimitiveType.Timestamp, nullable: true));
+            fields.Add(new StructField(CdcColumns.Timestamp, PrimitiveType.Timestamp, nullable: false));
             if (SoftDelete)
             {
-                fields.Add(new StructField(CdcColumns.Deleted, PrimitiveType.Boolean, nullable: true));
+                fields.Add(new StructField(CdcColumns.Deleted, PrimitiveType.Boolean, nullable: false));
             }
 
             return fields;
@@ -58,27 +61,36 @@ public sealed class TableMapping
     }
 
     /// <summary>
-    /// The same mapping with Parquet columns named and numbered as the Delta table's column mapping says (physical
-    /// name, field id from <c>delta.columnMapping.id</c>). Fields are matched by logical name, case-insensitively.
+    /// The same mapping with Parquet columns as the Delta table <paramref name="tableFields"/> describes them: REQUIRED
+    /// exactly when the lake column is NOT NULL (a column relaxed to nullable, or created nullable before the source
+    /// tightened it, is written OPTIONAL), and with <paramref name="columnMapping"/> named and numbered by the column
+    /// mapping (physical name, field id from <c>delta.columnMapping.id</c>). Fields are matched by logical name,
+    /// case-insensitively.
     /// </summary>
-    public TableMapping WithColumnMapping(IReadOnlyList<StructField> tableFields)
+    public TableMapping ForLakeTable(IReadOnlyList<StructField> tableFields, bool columnMapping)
     {
         ArgumentNullException.ThrowIfNull(tableFields);
-        ParquetColumn Rename(ParquetColumn column, string logicalName)
+        ParquetColumn Conform(ParquetColumn column, string logicalName)
         {
             var field = tableFields.FirstOrDefault(f => string.Equals(f.Name, logicalName, StringComparison.Ordinal))
                 ?? tableFields.FirstOrDefault(f => string.Equals(f.Name, logicalName, StringComparison.OrdinalIgnoreCase))
                 ?? throw new ArgumentException($"The Delta table of {Table.QualifiedName} has no column '{logicalName}'; migrate the table schema before reading chunks.", nameof(tableFields));
+            var conformed = column with { IsRequired = !field.Nullable };
+            if (!columnMapping)
+            {
+                return conformed;
+            }
+
             var id = field.ColumnMappingId;
-            return column with { Name = field.PhysicalName, FieldId = id is null ? column.FieldId : checked((int)id.Value) };
+            return conformed with { Name = field.PhysicalName, FieldId = id is null ? column.FieldId : checked((int)id.Value) };
         }
 
-        var columns = Columns.Select(c => c with { Parquet = Rename(c.Parquet, c.Source.Name) }).ToArray();
+        var columns = Columns.Select(c => c with { Parquet = Conform(c.Parquet, c.Source.Name) }).ToArray();
         return new TableMapping(
             Table,
             columns,
-            Rename(PositionColumn, CdcColumns.Position),
-            Rename(TimestampColumn, CdcColumns.Timestamp),
-            DeletedColumn is null ? null : Rename(DeletedColumn, CdcColumns.Deleted));
+            Conform(PositionColumn, CdcColumns.Position),
+            Conform(TimestampColumn, CdcColumns.Timestamp),
+            DeletedColumn is null ? null : Conform(DeletedColumn, CdcColumns.Deleted));
     }
 }

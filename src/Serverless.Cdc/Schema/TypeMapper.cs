@@ -10,6 +10,11 @@ namespace Serverless.Cdc.Schema;
 /// DECIMAL(p≤38) → decimal, wider → string, DATE → date, DATETIME → timestamp_ntz, TIMESTAMP → timestamp (UTC),
 /// TIME → string or microseconds, YEAR → short, text-like types → string, binary and spatial types → binary (WKB),
 /// BIT(1) → boolean, BIT(n) → long or binary.
+/// <para>
+/// A NOT NULL source column is a NOT NULL lake column (Delta <c>nullable: false</c>, Parquet REQUIRED), unless its
+/// values can still map to null: DATE, DATETIME and TIMESTAMP hold zero and partial-zero dates even when NOT NULL,
+/// and with <see cref="TypeMappingOptions.ZeroDateValue"/> null (the default) those are written as nulls.
+/// </para>
 /// </summary>
 public static class TypeMapper
 {
@@ -50,8 +55,8 @@ public static class TypeMapper
             table,
             mapped,
             ParquetColumn.Decimal(CdcColumns.Position, CdcColumns.PositionPrecision, 0, isRequired: true),
-            ParquetColumn.Timestamp(CdcColumns.Timestamp, isAdjustedToUtc: true),
-            softDelete ? ParquetColumn.Boolean(CdcColumns.Deleted) : null);
+            ParquetColumn.Timestamp(CdcColumns.Timestamp, isAdjustedToUtc: true, isRequired: true),
+            softDelete ? ParquetColumn.Boolean(CdcColumns.Deleted, isRequired: true) : null);
     }
 
     /// <summary>The mapping of one column, or null when its type has none.</summary>
@@ -65,66 +70,66 @@ public static class TypeMapper
         {
             case "tinyint" or "bool" or "boolean":
                 return unsigned
-                    ? Make(column, PrimitiveType.Short, ParquetColumn.Int16(name), ValueConversion.Int16)
-                    : Make(column, PrimitiveType.Byte, ParquetColumn.Int8(name), ValueConversion.Int8);
+                    ? Make(column, PrimitiveType.Short, ParquetColumn.Int16(name), ValueConversion.Int16, options)
+                    : Make(column, PrimitiveType.Byte, ParquetColumn.Int8(name), ValueConversion.Int8, options);
             case "smallint":
                 return unsigned
-                    ? Make(column, PrimitiveType.Integer, ParquetColumn.Int32(name), ValueConversion.Int32)
-                    : Make(column, PrimitiveType.Short, ParquetColumn.Int16(name), ValueConversion.Int16);
+                    ? Make(column, PrimitiveType.Integer, ParquetColumn.Int32(name), ValueConversion.Int32, options)
+                    : Make(column, PrimitiveType.Short, ParquetColumn.Int16(name), ValueConversion.Int16, options);
             case "mediumint":
-                return Make(column, PrimitiveType.Integer, ParquetColumn.Int32(name), ValueConversion.Int32);
+                return Make(column, PrimitiveType.Integer, ParquetColumn.Int32(name), ValueConversion.Int32, options);
             case "int" or "integer":
                 return unsigned
-                    ? Make(column, PrimitiveType.Long, ParquetColumn.Int64(name), ValueConversion.Int64)
-                    : Make(column, PrimitiveType.Integer, ParquetColumn.Int32(name), ValueConversion.Int32);
+                    ? Make(column, PrimitiveType.Long, ParquetColumn.Int64(name), ValueConversion.Int64, options)
+                    : Make(column, PrimitiveType.Integer, ParquetColumn.Int32(name), ValueConversion.Int32, options);
             case "bigint":
                 return unsigned
-                    ? Make(column, new DecimalType(20, 0), ParquetColumn.Decimal(name, 20, 0), ValueConversion.UInt64Decimal)
-                    : Make(column, PrimitiveType.Long, ParquetColumn.Int64(name), ValueConversion.Int64);
+                    ? Make(column, new DecimalType(20, 0), ParquetColumn.Decimal(name, 20, 0), ValueConversion.UInt64Decimal, options)
+                    : Make(column, PrimitiveType.Long, ParquetColumn.Int64(name), ValueConversion.Int64, options);
             case "decimal" or "numeric" or "fixed":
                 {
                     var precision = column.NumericPrecision ?? 10;
                     var scale = column.NumericScale ?? 0;
                     return precision <= DecimalType.MaxPrecision
-                        ? Make(column, new DecimalType(precision, scale), ParquetColumn.Decimal(name, precision, scale), ValueConversion.Decimal)
-                        : Make(column, PrimitiveType.String, ParquetColumn.String(name), ValueConversion.Text);
+                        ? Make(column, new DecimalType(precision, scale), ParquetColumn.Decimal(name, precision, scale), ValueConversion.Decimal, options)
+                        : Make(column, PrimitiveType.String, ParquetColumn.String(name), ValueConversion.Text, options);
                 }
 
             case "float":
-                return Make(column, PrimitiveType.Float, ParquetColumn.Float(name), ValueConversion.Float);
+                return Make(column, PrimitiveType.Float, ParquetColumn.Float(name), ValueConversion.Float, options);
             case "double" or "double precision" or "real":
-                return Make(column, PrimitiveType.Double, ParquetColumn.Double(name), ValueConversion.Double);
+                return Make(column, PrimitiveType.Double, ParquetColumn.Double(name), ValueConversion.Double, options);
             case "date":
-                return Make(column, PrimitiveType.Date, ParquetColumn.Date(name), ValueConversion.Date);
+                return Make(column, PrimitiveType.Date, ParquetColumn.Date(name), ValueConversion.Date, options);
             case "datetime":
-                return Make(column, PrimitiveType.TimestampNtz, ParquetColumn.Timestamp(name, isAdjustedToUtc: false), ValueConversion.DateTimeNtz);
+                return Make(column, PrimitiveType.TimestampNtz, ParquetColumn.Timestamp(name, isAdjustedToUtc: false), ValueConversion.DateTimeNtz, options);
             case "timestamp":
-                return Make(column, PrimitiveType.Timestamp, ParquetColumn.Timestamp(name, isAdjustedToUtc: true), ValueConversion.TimestampUtc);
+                return Make(column, PrimitiveType.Timestamp, ParquetColumn.Timestamp(name, isAdjustedToUtc: true), ValueConversion.TimestampUtc, options);
             case "time":
                 return options.Time == TimeMapping.Microseconds
-                    ? Make(column, PrimitiveType.Long, ParquetColumn.Int64(name), ValueConversion.TimeMicroseconds)
-                    : Make(column, PrimitiveType.String, ParquetColumn.String(name), ValueConversion.Text);
+                    ? Make(column, PrimitiveType.Long, ParquetColumn.Int64(name), ValueConversion.TimeMicroseconds, options)
+                    : Make(column, PrimitiveType.String, ParquetColumn.String(name), ValueConversion.Text, options);
             case "year":
-                return Make(column, PrimitiveType.Short, ParquetColumn.Int16(name), ValueConversion.Int16);
+                return Make(column, PrimitiveType.Short, ParquetColumn.Int16(name), ValueConversion.Int16, options);
             case "char" or "varchar" or "tinytext" or "text" or "mediumtext" or "longtext" or "long" or "long varchar"
                 or "enum" or "set" or "json" or "inet4" or "inet6" or "uuid" or "nchar" or "nvarchar":
-                return Make(column, PrimitiveType.String, ParquetColumn.String(name), ValueConversion.Text);
+                return Make(column, PrimitiveType.String, ParquetColumn.String(name), ValueConversion.Text, options);
             case "binary" or "varbinary" or "tinyblob" or "blob" or "mediumblob" or "longblob" or "long varbinary" or "vector":
-                return Make(column, PrimitiveType.Binary, ParquetColumn.Binary(name), ValueConversion.Binary);
+                return Make(column, PrimitiveType.Binary, ParquetColumn.Binary(name), ValueConversion.Binary, options);
             case "geometry" or "point" or "linestring" or "polygon" or "multipoint" or "multilinestring" or "multipolygon"
                 or "geometrycollection" or "geomcollection":
-                return Make(column, PrimitiveType.Binary, ParquetColumn.Binary(name), ValueConversion.GeometryWkb);
+                return Make(column, PrimitiveType.Binary, ParquetColumn.Binary(name), ValueConversion.GeometryWkb, options);
             case "bit":
                 {
                     var bits = column.NumericPrecision ?? 1;
                     if (bits == 1)
                     {
-                        return Make(column, PrimitiveType.Boolean, ParquetColumn.Boolean(name), ValueConversion.BitBoolean);
+                        return Make(column, PrimitiveType.Boolean, ParquetColumn.Boolean(name), ValueConversion.BitBoolean, options);
                     }
 
                     return options.MultiBit == BitMapping.Binary
-                        ? Make(column, PrimitiveType.Binary, ParquetColumn.Binary(name), ValueConversion.Binary)
-                        : Make(column, PrimitiveType.Long, ParquetColumn.Int64(name), ValueConversion.BitLong);
+                        ? Make(column, PrimitiveType.Binary, ParquetColumn.Binary(name), ValueConversion.Binary, options)
+                        : Make(column, PrimitiveType.Long, ParquetColumn.Int64(name), ValueConversion.BitLong, options);
                 }
 
             default:
@@ -132,6 +137,21 @@ public static class TypeMapper
         }
     }
 
-    private static MappedColumn Make(SourceColumn column, DeltaType deltaType, ParquetColumn parquet, ValueConversion conversion) =>
-        new(column, deltaType, parquet, conversion);
+    /// <summary>
+    /// True when the lake column must accept null: the source column is nullable, or it is a date-like column whose
+    /// zero dates become null (<see cref="TypeMappingOptions.ZeroDateValue"/> null), which NOT NULL does not prevent.
+    /// </summary>
+    public static bool MayHoldNull(SourceColumn column, ValueConversion conversion, TypeMappingOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(column);
+        return column.IsNullable
+            || (conversion is ValueConversion.Date or ValueConversion.DateTimeNtz or ValueConversion.TimestampUtc
+                && (options ?? new TypeMappingOptions()).ZeroDateValue is null);
+    }
+
+    private static MappedColumn Make(SourceColumn column, DeltaType deltaType, ParquetColumn parquet, ValueConversion conversion, TypeMappingOptions options)
+    {
+        var nullable = MayHoldNull(column, conversion, options);
+        return new(column, deltaType, nullable, parquet with { IsRequired = !nullable }, conversion);
+    }
 }

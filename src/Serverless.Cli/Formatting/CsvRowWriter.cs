@@ -35,6 +35,8 @@ internal sealed class CsvRowWriter : RowWriter
         Output.Write(token);
     }
 
+    public override void WriteExactNumber(int column, ReadOnlySpan<char> token) => WriteToken(column, token);
+
     public override void WriteNonFiniteNumber(int column, ReadOnlySpan<char> token) => WriteToken(column, token);
 
     public override void WriteText(int column, ReadOnlySpan<char> text)

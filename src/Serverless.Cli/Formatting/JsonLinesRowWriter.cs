@@ -2,7 +2,9 @@ namespace Serverless.Cli.Formatting;
 
 /// <summary>
 /// JSON Lines: one object per row, keys in column order, every column present (null when null). Strings are escaped
-/// per RFC 8259 (quote, backslash, control characters); other characters pass through as UTF-8.
+/// per RFC 8259 (quote, backslash, control characters); other characters pass through as UTF-8. Byte, short, integer,
+/// float and double values are JSON numbers (a double holds each exactly); long and decimal values are JSON strings
+/// of their exact digits, because JSON readers parse numbers into doubles.
 /// </summary>
 internal sealed class JsonLinesRowWriter : RowWriter
 {
@@ -47,6 +49,15 @@ internal sealed class JsonLinesRowWriter : RowWriter
     {
         Output.Write(keyPrefixes[column]);
         Output.Write(token);
+    }
+
+    public override void WriteExactNumber(int column, ReadOnlySpan<char> token)
+    {
+        // Digits, sign and point need no escaping.
+        Output.Write(keyPrefixes[column]);
+        Output.Write('"');
+        Output.Write(token);
+        Output.Write('"');
     }
 
     public override void WriteNonFiniteNumber(int column, ReadOnlySpan<char> token) => WriteText(column, token);

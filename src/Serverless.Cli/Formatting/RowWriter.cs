@@ -26,6 +26,12 @@ internal abstract class RowWriter
     /// <summary>A number or boolean literal, written as is.</summary>
     public abstract void WriteToken(int column, ReadOnlySpan<char> token);
 
+    /// <summary>
+    /// A long or decimal: bare in CSV, a string in JSON. JSON readers such as JavaScript and jq parse numbers into
+    /// doubles, which round integers beyond 2^53 and drop a decimal's trailing zeros; a string keeps every digit.
+    /// </summary>
+    public abstract void WriteExactNumber(int column, ReadOnlySpan<char> token);
+
     /// <summary>NaN or an infinity: a bare word in CSV, a string in JSON (which has no such numbers).</summary>
     public abstract void WriteNonFiniteNumber(int column, ReadOnlySpan<char> token);
 

@@ -8,7 +8,7 @@ namespace Serverless.Cli.Formatting;
 
 /// <summary>
 /// Renders the rows of scan batches exactly, per the column's Delta type: integers and floats round-trip, decimals
-/// with their scale, dates yyyy-MM-dd, timestamps ISO-8601 with microseconds ('Z' for timestamp, none for
+/// with their scale (long and decimal through <see cref="RowWriter.WriteExactNumber"/>, strings in JSON), dates yyyy-MM-dd, timestamps ISO-8601 with microseconds ('Z' for timestamp, none for
 /// timestamp_ntz), binary as base64. Values are read straight from the Parquet buffers where the file stores the
 /// column's own type (no boxing); anything else (partition values, widened types) goes through the scan's CLR value.
 /// </summary>
@@ -33,6 +33,7 @@ internal sealed class ScanRowFormatter
     {
         Boolean,
         Integer,
+        Long,
         Float,
         Double,
         Decimal,
@@ -71,7 +72,8 @@ internal sealed class ScanRowFormatter
     {
         DecimalType d => (ValueKind.Decimal, d.Scale),
         PrimitiveType { Name: "boolean" } => (ValueKind.Boolean, 0),
-        PrimitiveType { Name: "byte" or "short" or "integer" or "long" } => (ValueKind.Integer, 0),
+        PrimitiveType { Name: "byte" or "short" or "integer" } => (ValueKind.Integer, 0),
+        PrimitiveType { Name: "long" } => (ValueKind.Long, 0),
         PrimitiveType { Name: "float" } => (ValueKind.Float, 0),
         PrimitiveType { Name: "double" } => (ValueKind.Double, 0),
         PrimitiveType { Name: "string" } => (ValueKind.String, 0),
@@ -92,10 +94,10 @@ internal sealed class ScanRowFormatter
             case ValueKind.Boolean when column.PhysicalType == ParquetPhysicalType.Boolean:
                 writer.WriteToken(c, buffer.BooleanValues[row] ? "true" : "false");
                 return true;
-            case ValueKind.Integer when column.PhysicalType == ParquetPhysicalType.Int32 && (logical is null || (logical.Kind == ParquetLogicalTypeKind.Integer && logical.IsSigned)):
+            case ValueKind.Integer or ValueKind.Long when column.PhysicalType == ParquetPhysicalType.Int32 && (logical is null || (logical.Kind == ParquetLogicalTypeKind.Integer && logical.IsSigned)):
                 WriteInteger(c, buffer.Int32Values[row], writer);
                 return true;
-            case ValueKind.Integer when column.PhysicalType == ParquetPhysicalType.Int64 && (logical is null || (logical.Kind == ParquetLogicalTypeKind.Integer && logical.IsSigned)):
+            case ValueKind.Integer or ValueKind.Long when column.PhysicalType == ParquetPhysicalType.Int64 && (logical is null || (logical.Kind == ParquetLogicalTypeKind.Integer && logical.IsSigned)):
                 WriteInteger(c, buffer.Int64Values[row], writer);
                 return true;
             case ValueKind.Float when column.PhysicalType == ParquetPhysicalType.Float:
@@ -180,11 +182,18 @@ internal sealed class ScanRowFormatter
         }
     }
 
-    private static void WriteInteger(int c, long value, RowWriter writer)
+    private void WriteInteger(int c, long value, RowWriter writer)
     {
         Span<char> text = stackalloc char[20];
         value.TryFormat(text, out var n, default, CultureInfo.InvariantCulture);
-        writer.WriteToken(c, text[..n]);
+        if (kinds[c] is ValueKind.Long or ValueKind.Decimal)
+        {
+            writer.WriteExactNumber(c, text[..n]);
+        }
+        else
+        {
+            writer.WriteToken(c, text[..n]);
+        }
     }
 
     private static void WriteFloat(int c, float value, RowWriter writer)
@@ -223,7 +232,7 @@ internal sealed class ScanRowFormatter
 
         Span<char> text = stackalloc char[DecimalText.MaxLength];
         var n = DecimalText.Format(value.Unscaled, scale, text);
-        writer.WriteToken(c, text[..n]);
+        writer.WriteExactNumber(c, text[..n]);
     }
 
     private void WriteUtf8(int c, ReadOnlySpan<byte> utf8, RowWriter writer)

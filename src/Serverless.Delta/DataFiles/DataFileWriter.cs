@@ -9,11 +9,13 @@ namespace Serverless.Delta.DataFiles;
 /// <summary>
 /// Writes data files for a table: Parquet with physical column names (and field ids under column mapping),
 /// timestamps as TIMESTAMP(MICROS) with isAdjustedToUTC true for timestamp and false for timestamp_ntz, and
-/// returns the add action with statistics. Partition columns are not stored in the file.
+/// returns the add action with statistics. Partition columns are not stored in the file. NOT NULL columns
+/// (<c>nullable: false</c>) are REQUIRED in the file, and a null for one is refused naming the table, column and row.
 /// </summary>
 public sealed class DataFileWriter
 {
     private readonly Snapshot snapshot;
+    private readonly int[] notNullColumns;
 
     public DataFileWriter(Snapshot snapshot, ParquetWriterOptions? options = null)
     {
@@ -22,6 +24,7 @@ public sealed class DataFileWriter
         Options = options ?? ParquetWriterOptions.Default;
         DataColumns = snapshot.Schema.Fields.Where(f => !snapshot.Metadata.PartitionColumns.Contains(f.Name, StringComparer.OrdinalIgnoreCase)).ToList();
         ParquetSchema = new ParquetSchema(DataColumns.Select(f => ToParquet(f, snapshot.ColumnMapping != ColumnMappingMode.None)));
+        notNullColumns = [.. DataColumns.Select((f, i) => f.Nullable ? -1 : i).Where(i => i >= 0)];
     }
 
     public ParquetWriterOptions Options { get; }
@@ -63,13 +66,41 @@ public sealed class DataFileWriter
     {
         ArgumentNullException.ThrowIfNull(rows);
         var batch = new ParquetRowBatch(ParquetSchema);
+        var index = 0;
         foreach (var row in rows)
         {
+            var column = FirstNullInNotNullColumn(row);
+            if (column >= 0)
+            {
+                throw NullInNotNullColumn(column, $"row {index} of the file being written");
+            }
+
             batch.AppendRow(row);
+            index++;
         }
 
         return await WriteAsync(batch, partitionValues, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>The index in <see cref="DataColumns"/> of the first NOT NULL column that <paramref name="row"/> leaves null, or -1.</summary>
+    public int FirstNullInNotNullColumn(IReadOnlyList<object?> row)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        foreach (var c in notNullColumns)
+        {
+            if (c < row.Count && row[c] is null)
+            {
+                return c;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>The error for a null in NOT NULL column <paramref name="column"/> (an index in <see cref="DataColumns"/>) of the row <paramref name="rowName"/> names.</summary>
+    public DeltaException NullInNotNullColumn(int column, string rowName) => new(
+        $"Table {snapshot.Describe()}: column '{DataColumns[column].Name}' is NOT NULL (nullable: false in the table schema), but {rowName} holds null. " +
+        "Give the column a value, or make it nullable first (SchemaEvolution.RelaxNullability).");
 
     /// <summary>Writes one file from a columnar batch and returns its add action.</summary>
     public async Task<AddFile> WriteAsync(ParquetRowBatch batch, IReadOnlyDictionary<string, string?>? partitionValues = null, CancellationToken cancellationToken = default)

@@ -264,7 +264,7 @@ public sealed class MergeWriter
 
         if (inserts.Count > 0)
         {
-            tx.Add(await writer.WriteAsync(ToBatch(writer, inserts), null, cancellationToken).ConfigureAwait(false));
+            tx.Add(await writer.WriteAsync(ToBatch(writer, layout, inserts), null, cancellationToken).ConfigureAwait(false));
         }
 
         if (!options.KeepTombstones && snapshot.DomainMetadata.ContainsKey(MergeTombstones.Domain))
@@ -434,11 +434,17 @@ public sealed class MergeWriter
         }
     }
 
-    private static ParquetRowBatch ToBatch(DataFileWriter writer, List<object?[]> rows)
+    private static ParquetRowBatch ToBatch(DataFileWriter writer, Layout layout, List<object?[]> rows)
     {
         var batch = new ParquetRowBatch(writer.ParquetSchema, rows.Count);
         foreach (var row in rows)
         {
+            var column = writer.FirstNullInNotNullColumn(row);
+            if (column >= 0)
+            {
+                throw writer.NullInNotNullColumn(column, $"the row with key {layout.DescribeKey(row)}");
+            }
+
             batch.AppendRow(row);
         }
 
@@ -490,6 +496,15 @@ public sealed class MergeWriter
 
             return new Layout(fields, options.KeyColumns.Select(IndexOf).ToArray(), IndexOf(options.PositionColumn));
         }
+
+        /// <summary>The row's key as <c>name=value, ...</c> (binary in hex), for error messages.</summary>
+        public string DescribeKey(object?[] row) => string.Join(", ", KeyIndexes.Select(i => Fields[i].Name + "=" + row[i] switch
+        {
+            null => "null",
+            byte[] b => "0x" + Convert.ToHexString(b),
+            IFormattable f => f.ToString(null, System.Globalization.CultureInfo.InvariantCulture),
+            var v => v.ToString(),
+        }));
 
         public MergeKey KeyOf(object?[] row)
         {

@@ -8,7 +8,8 @@ namespace Serverless.Delta.Schema;
 
 /// <summary>
 /// Metadata-only schema changes: add a nullable column; rename and drop under column mapping; widen a type as the
-/// typeWidening feature allows. Each returns the new metaData (and protocol when a feature must be added) to stage
+/// typeWidening feature allows; relax a NOT NULL column to nullable (every existing value stays valid; the reverse
+/// would need every file checked, so it is not offered). Each returns the new metaData (and protocol when a feature must be added) to stage
 /// in a transaction; anything else is refused with the reason.
 /// </summary>
 public static class SchemaEvolution
@@ -83,6 +84,20 @@ public static class SchemaEvolution
         }
 
         var fields = snapshot.Schema.Fields.Where(f => !ReferenceEquals(f, field)).ToList();
+        return new Change(WithSchema(snapshot, fields, snapshot.Metadata.Configuration), null);
+    }
+
+    /// <summary>Makes a NOT NULL column nullable (a no-op change is refused, like any other).</summary>
+    public static Change RelaxNullability(Snapshot snapshot, string name)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        var field = snapshot.Schema.FindField(name) ?? throw new DeltaSchemaException($"Cannot make '{name}' nullable: the column does not exist.");
+        if (field.Nullable)
+        {
+            throw new DeltaSchemaException($"Column '{name}' is already nullable.");
+        }
+
+        var fields = snapshot.Schema.Fields.Select(f => ReferenceEquals(f, field) ? f with { Nullable = true } : f).ToList();
         return new Change(WithSchema(snapshot, fields, snapshot.Metadata.Configuration), null);
     }
 
