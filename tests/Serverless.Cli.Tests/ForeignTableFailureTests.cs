@@ -12,6 +12,7 @@ public sealed class ForeignTableFailureTests
 {
     private const string DataFile = "part-00000-zstd.parquet";
     private const int Rows = 1000;
+    private const string Schema = """{"type":"struct","fields":[{"name":"id","type":"long","nullable":true,"metadata":{}},{"name":"name","type":"string","nullable":true,"metadata":{}}]}""";
 
     /// <summary>
     /// A table whose data file DuckDB writes with ZSTD and whose log is Delta Live Tables' shape: version 0 has
@@ -23,7 +24,7 @@ public sealed class ForeignTableFailureTests
         var data = dir.File(DataFile);
         await DuckDb.QueryAsync($"COPY (SELECT i::BIGINT AS id, 'name-' || i AS name FROM range(0, {Rows}) t(i)) TO {DuckDb.Literal(data)} (FORMAT parquet, COMPRESSION zstd)");
         var size = new FileInfo(data).Length.ToString(CultureInfo.InvariantCulture);
-        const string schema = """{\"type\":\"struct\",\"fields\":[{\"name\":\"id\",\"type\":\"long\",\"nullable\":true,\"metadata\":{}},{\"name\":\"name\",\"type\":\"string\",\"nullable\":true,\"metadata\":{}}]}""";
+        var schema = Schema.Replace("\"", "\\\"", StringComparison.Ordinal);
         var log = Path.Combine(dir.Path, "_delta_log");
         Directory.CreateDirectory(log);
         await File.WriteAllTextAsync(Path.Combine(log, "00000000000000000000.json"), """
@@ -87,6 +88,31 @@ public sealed class ForeignTableFailureTests
         Assert.Equal(0, result.ExitCode);
         Assert.Equal(2, result.Lines().Count);
         Assert.Contains("CREATE TABLE", result.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ZstdCheckpointFromDuckDbIsReadInPlaceOfTheCommits()
+    {
+        using var dir = await WriteZstdTableAsync();
+        var log = Path.Combine(dir.Path, "_delta_log");
+        var size = new FileInfo(dir.File(DataFile)).Length;
+
+        // Version 1 as a checkpoint DuckDB writes with ZSTD; the commits it replaces are gone, as after log cleanup.
+        await DuckDb.QueryAsync($$"""
+            COPY (
+              SELECT {'minReaderVersion': 1, 'minWriterVersion': 2} AS protocol, NULL AS metaData, NULL AS "add"
+              UNION ALL SELECT NULL, {'id': 'dlt', 'format': {'provider': 'parquet'}, 'partitionColumns': []::VARCHAR[],
+                'schemaString': '{{Schema}}'}, NULL
+              UNION ALL SELECT NULL, NULL, {'path': '{{DataFile}}', 'partitionValues': MAP {}::MAP(VARCHAR, VARCHAR), 'size': {{size}}::BIGINT, 'modificationTime': 1700000001000::BIGINT, 'dataChange': true}
+            ) TO {{DuckDb.Literal(Path.Combine(log, "00000000000000000001.checkpoint.parquet"))}} (FORMAT parquet, COMPRESSION zstd)
+            """);
+        File.Delete(Path.Combine(log, "00000000000000000000.json"));
+        File.Delete(Path.Combine(log, "00000000000000000001.json"));
+
+        var result = await CliRunner.RunAsync("delta", "cat", dir.Path, "--limit", "2");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(["id,name", "0,name-0", "1,name-1"], result.Lines().Select(l => l.TrimEnd('\r')));
     }
 
     [Fact]
