@@ -28,6 +28,7 @@ public static class ParquetBenchmark
         {
             var ourFile = Path.Combine(dir, "ours.parquet");
             var duckFile = Path.Combine(dir, "duckdb.parquet");
+            var duckZstdFile = Path.Combine(dir, "duckdb-zstd.parquet");
             Console.WriteLine($"parquet: generating {rows:N0} rows x 10 columns");
             var batches = Generate(rows, 65_536);
 
@@ -48,10 +49,15 @@ public static class ParquetBenchmark
                     ["write"] = $"copy t to '{duckFile}' (format parquet, compression snappy)",
                     ["read"] = $"create or replace table r as select * from read_parquet('{duckFile}')",
                     ["read_ours"] = $"create or replace table r2 as select * from read_parquet('{ourFile}')",
+                    ["write_zstd"] = $"copy t to '{duckZstdFile}' (format parquet, compression zstd)",
+                    ["read_zstd"] = $"create or replace table r3 as select * from read_parquet('{duckZstdFile}')",
                 },
                 repeat);
             var duckSize = new FileInfo(duckFile).Length;
             readDuckFileSeconds = Best(repeat, () => ReadAll(duckFile));
+            ReadAll(duckZstdFile);
+            var readZstdSeconds = Best(repeat, () => ReadAll(duckZstdFile));
+            var zstdSize = new FileInfo(duckZstdFile).Length;
 
             var duckWrite = duck["write"] / 1000;
             var duckRead = duck["read"] / 1000;
@@ -63,6 +69,7 @@ public static class ParquetBenchmark
                 BenchmarkResult.Rate("read rows/s (own file, all columns)", rows / readSeconds, rows / duckRead, "DuckDB 1 thread", "rows/s", 0.5, conditions),
                 BenchmarkResult.Rate("read MB/s (own file, all columns)", ourSize / 1e6 / readSeconds, duckSize / 1e6 / duckRead, "DuckDB 1 thread", "MB/s", 0.5, conditions),
                 BenchmarkResult.Rate("read rows/s (DuckDB's file vs ours, each reader)", rows / readDuckFileSeconds, rows / (duck["read_ours"] / 1000), "DuckDB 1 thread reading our file", "rows/s", 0.5, conditions),
+                BenchmarkResult.Rate("read rows/s (DuckDB's ZSTD file, both readers)", rows / readZstdSeconds, rows / (duck["read_zstd"] / 1000), "DuckDB 1 thread", "rows/s", 0.5, $"{conditions}; DuckDB's ZSTD file {zstdSize / 1e6:0.0} MB"),
             };
 
             results.AddRange(await MeasureLargeWriteMemoryAsync(dir));
