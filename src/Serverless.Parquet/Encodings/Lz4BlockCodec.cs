@@ -64,7 +64,7 @@ internal static class Lz4BlockCodec
             s += 2;
             if (offset == 0 || offset > d)
             {
-                return $"match offset {offset} points before the start of the output ({d} bytes written)";
+                return $"match offset {offset} does not point into the {d} bytes written so far";
             }
 
             var length = token & 0xF;
