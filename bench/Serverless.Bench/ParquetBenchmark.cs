@@ -28,6 +28,7 @@ public static class ParquetBenchmark
         {
             var ourFile = Path.Combine(dir, "ours.parquet");
             var duckFile = Path.Combine(dir, "duckdb.parquet");
+            var duckZstdFile = Path.Combine(dir, "duckdb-zstd.parquet");
             Console.WriteLine($"parquet: generating {rows:N0} rows x 10 columns");
             var batches = Generate(rows, 65_536);
 
@@ -48,10 +49,15 @@ public static class ParquetBenchmark
                     ["write"] = $"copy t to '{duckFile}' (format parquet, compression snappy)",
                     ["read"] = $"create or replace table r as select * from read_parquet('{duckFile}')",
                     ["read_ours"] = $"create or replace table r2 as select * from read_parquet('{ourFile}')",
+                    ["write_zstd"] = $"copy t to '{duckZstdFile}' (format parquet, compression zstd)",
+                    ["read_zstd"] = $"create or replace table r3 as select * from read_parquet('{duckZstdFile}')",
                 },
                 repeat);
             var duckSize = new FileInfo(duckFile).Length;
             readDuckFileSeconds = Best(repeat, () => ReadAll(duckFile));
+            ReadAll(duckZstdFile);
+            var readZstdSeconds = Best(repeat, () => ReadAll(duckZstdFile));
+            var zstdSize = new FileInfo(duckZstdFile).Length;
 
             // The served .NET libraries on the same rows (issue 12: a library within 10% of ours replaces ours).
             Console.WriteLine("parquet: Parquet.Net and ParquetSharp writing and reading the same rows");
@@ -94,6 +100,7 @@ public static class ParquetBenchmark
                 BenchmarkResult.Rate("write rows/s vs ParquetSharp", rows / writeSeconds, rows / sharpWrite, "ParquetSharp 25.0.1.2", "rows/s", LibraryTarget, libraryConditions + $"; ParquetSharp's file {sharpSize / 1e6:0.0} MB"),
                 BenchmarkResult.Rate("read rows/s vs ParquetSharp (each its own file)", rows / readSeconds, rows / sharpRead, "ParquetSharp 25.0.1.2", "rows/s", LibraryTarget, libraryConditions + $"; ParquetSharp's file {sharpSize / 1e6:0.0} MB"),
                 BenchmarkResult.Rate("read rows/s (DuckDB's file vs ours, each reader)", rows / readDuckFileSeconds, rows / (duck["read_ours"] / 1000), "DuckDB 1 thread reading our file", "rows/s", 0.5, conditions),
+                BenchmarkResult.Rate("read rows/s (DuckDB's ZSTD file, both readers)", rows / readZstdSeconds, rows / (duck["read_zstd"] / 1000), "DuckDB 1 thread", "rows/s", 0.5, $"{conditions}; DuckDB's ZSTD file {zstdSize / 1e6:0.0} MB"),
             };
 
             results.AddRange(await MeasureLargeWriteMemoryAsync(dir));

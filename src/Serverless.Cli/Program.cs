@@ -74,6 +74,15 @@ public static class Program
             await console.Error.WriteLineAsync("error: cancelled.").ConfigureAwait(false);
             return ExitCodes.Failure;
         }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A bug, not bad input: still exit 1 (an unhandled exception aborts the process with 134), and keep the
+            // stack trace for the report.
+            await FlushQuietlyAsync(console.Out).ConfigureAwait(false);
+            await console.Error.WriteLineAsync($"error: unexpected {e.GetType().Name}: {e.Message}").ConfigureAwait(false);
+            await console.Error.WriteLineAsync($"This is a bug in serverless; please report it with these details:{Environment.NewLine}{e}").ConfigureAwait(false);
+            return ExitCodes.Failure;
+        }
     }
 
     public static RootCommand BuildRootCommand(CliConsole console) => new("serverless: MySQL and MariaDB change data capture into Delta Lake tables.")
@@ -83,9 +92,13 @@ public static class Program
         DeltaCommand.Create(console),
     };
 
-    /// <summary>Failures whose message already says what is wrong; anything else is a bug and keeps its stack trace.</summary>
+    /// <summary>
+    /// Failures whose message already says what is wrong (a reader's names the file at fault); anything else is a bug
+    /// and keeps its stack trace.
+    /// </summary>
     private static bool IsKnownFailure(Exception e) =>
         e is CommandFailedException or Serverless.Cdc.Jobs.JobSpecException or DeltaException or StorageRequestException or ObjectNotFoundException or IOException or UnauthorizedAccessException
+            or Serverless.Parquet.ParquetFormatException or InvalidDataException
             or Azure.Identity.AuthenticationFailedException or Azure.RequestFailedException or HttpRequestException;
 
     private static string CommandPath(ParseResult parse)

@@ -1,4 +1,7 @@
+using System.Buffers.Binary;
 using Serverless.Parquet;
+using Serverless.Parquet.Format;
+using Serverless.Parquet.Thrift;
 using Serverless.Testing;
 using Xunit;
 
@@ -24,6 +27,13 @@ public sealed class WeReadForeignFilesTests
     [InlineData(", COMPRESSION uncompressed")]
     [InlineData(", COMPRESSION snappy, PARQUET_VERSION v2, ROW_GROUP_SIZE 4096")]
     [InlineData(", COMPRESSION uncompressed, PARQUET_VERSION v2")]
+    [InlineData(", COMPRESSION zstd")]
+    [InlineData(", COMPRESSION zstd, COMPRESSION_LEVEL 19, ROW_GROUP_SIZE 4096")]
+    [InlineData(", COMPRESSION zstd, PARQUET_VERSION v2")]
+    [InlineData(", COMPRESSION lz4")]
+    [InlineData(", COMPRESSION lz4, PARQUET_VERSION v2")]
+    [InlineData(", COMPRESSION brotli")]
+    [InlineData(", COMPRESSION brotli, PARQUET_VERSION v2")]
     public async Task WeReadWhatDuckDbWrites(string options)
     {
         using var dir = new TempDirectory("parquet-duck");
@@ -32,17 +42,79 @@ public sealed class WeReadForeignFilesTests
         await DuckDbComparison.AssertSameAsDuckDbAsync(path);
     }
 
+    [Theory]
+    [InlineData("zstd", "ZSTD")]
+    [InlineData("lz4", "LZ4_RAW")]
+    [InlineData("brotli", "BROTLI")]
+    public async Task DuckDbWritesTheCodecWeDecode(string option, string codec)
+    {
+        // Guards the theory above: DuckDB must really write these codecs for it to prove anything.
+        using var dir = new TempDirectory("parquet-duck");
+        var path = dir.File("codec.parquet");
+        await DuckDb.QueryAsync($"COPY (SELECT i FROM range(0, 10) t(i)) TO {DuckDb.Literal(path)} (FORMAT parquet, COMPRESSION {option})");
+        var result = await DuckDb.QueryAsync($"SELECT DISTINCT compression FROM parquet_metadata({DuckDb.Literal(path)})");
+        Assert.Equal(codec, Assert.Single(result.Rows)[0].GetString());
+    }
+
+    [Theory]
+    [InlineData(ParquetCompression.Lzo, "LZO")]
+    [InlineData(ParquetCompression.Lz4, "LZ4")]
+    public async Task UnsupportedCodecIsRefusedNamingItAndTheCodecsWeRead(ParquetCompression codec, string name)
+    {
+        using var dir = new TempDirectory("parquet-duck");
+        var path = dir.File("codec.parquet");
+        await DuckDb.QueryAsync($"COPY (SELECT i FROM range(0, 10) t(i)) TO {DuckDb.Literal(path)} (FORMAT parquet, COMPRESSION zstd)");
+        await File.WriteAllBytesAsync(path, WithCodec(await File.ReadAllBytesAsync(path), codec));
+        using var reader = ParquetReader.Open(path);
+        var e = Assert.Throws<ParquetFormatException>(() => reader.ReadRowGroup(0));
+        Assert.Contains($"column 'i' is compressed with {name},", e.Message, StringComparison.Ordinal);
+        Assert.Contains("UNCOMPRESSED, SNAPPY, GZIP, ZSTD, BROTLI and LZ4_RAW", e.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
-    public async Task ZstdFilesAreRefusedWithAClearError()
+    public async Task CorruptZstdPageNamesTheColumnAndOffset()
     {
         using var dir = new TempDirectory("parquet-duck");
         var path = dir.File("zstd.parquet");
-        await DuckDb.QueryAsync($"COPY (SELECT i FROM range(0, 10) t(i)) TO {DuckDb.Literal(path)} (FORMAT parquet, COMPRESSION zstd)");
-        using var reader = ParquetReader.Open(path);
-        var e = Assert.Throws<ParquetFormatException>(() => reader.ReadRowGroup(0));
-        Assert.Contains("column 'i'", e.Message, StringComparison.Ordinal);
-        Assert.Contains("ZSTD", e.Message, StringComparison.Ordinal);
-        Assert.Contains("snappy or gzip", e.Message, StringComparison.Ordinal);
+        await DuckDb.QueryAsync($"COPY (SELECT md5(i::VARCHAR) AS h FROM range(0, 5000) t(i)) TO {DuckDb.Literal(path)} (FORMAT parquet, COMPRESSION zstd)");
+        var bytes = await File.ReadAllBytesAsync(path);
+
+        // Overwrite the middle of the first page's body: the frame's blocks no longer decode.
+        var chunk = Footer(bytes).Meta.RowGroups[0].Columns[0];
+        var start = (int)(chunk.DictionaryPageOffset is > 0 and var d ? Math.Min(d, chunk.DataPageOffset) : chunk.DataPageOffset);
+        bytes.AsSpan(start + 64, 256).Fill(0xA5);
+        await File.WriteAllBytesAsync(path, bytes);
+        using var corrupt = ParquetReader.Open(path);
+        var e = Assert.Throws<ParquetFormatException>(() => corrupt.ReadRowGroup(0));
+        Assert.Contains("column 'h'", e.Message, StringComparison.Ordinal);
+        Assert.Contains("file offset", e.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>The file with every column chunk's codec rewritten in the footer (the pages stay as they were).</summary>
+    private static byte[] WithCodec(byte[] file, ParquetCompression codec)
+    {
+        var (meta, footerStart) = Footer(file);
+        foreach (var chunk in meta.RowGroups.SelectMany(g => g.Columns))
+        {
+            chunk.Codec = codec;
+        }
+
+        var writer = new CompactWriter();
+        meta.Write(writer);
+        var footer = writer.WrittenSpan;
+        var result = new byte[footerStart + footer.Length + 8];
+        file.AsSpan(0, footerStart).CopyTo(result);
+        footer.CopyTo(result.AsSpan(footerStart));
+        BinaryPrimitives.WriteInt32LittleEndian(result.AsSpan(footerStart + footer.Length), footer.Length);
+        "PAR1"u8.CopyTo(result.AsSpan(result.Length - 4));
+        return result;
+    }
+
+    private static (FileMetaData Meta, int Start) Footer(byte[] file)
+    {
+        var length = BinaryPrimitives.ReadInt32LittleEndian(file.AsSpan(file.Length - 8));
+        var start = file.Length - 8 - length;
+        return (FileMetaData.Read(file.AsSpan(start, length), start), start);
     }
 
     public static TheoryData<string> FixtureTables()

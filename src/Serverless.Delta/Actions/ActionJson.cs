@@ -168,7 +168,11 @@ public static class ActionJson
                 w.WriteString("provider", m.Format.Provider);
                 WriteMap(w, "options", m.Format.Options);
                 w.WriteEndObject();
-                w.WriteString("schemaString", m.SchemaString);
+                if (m.SchemaString is not null)
+                {
+                    w.WriteString("schemaString", m.SchemaString);
+                }
+
                 WriteStrings(w, "partitionColumns", m.PartitionColumns);
                 WriteMap(w, "configuration", m.Configuration);
                 if (m.CreatedTime is { } ct)
@@ -483,7 +487,7 @@ public static class ActionJson
             Str(e, "name"),
             Str(e, "description"),
             format,
-            Str(e, "schemaString") ?? throw Missing("metaData.schemaString"),
+            Str(e, "schemaString"),
             partitionColumns,
             Map(e, "configuration") ?? new Dictionary<string, string>(),
             Long(e, "createdTime"));

@@ -33,13 +33,17 @@ public sealed record FileFormat(string Provider, IReadOnlyDictionary<string, str
     public static FileFormat Parquet { get; } = new("parquet", new Dictionary<string, string>());
 }
 
-/// <summary>metaData: table id, schema, partition columns and configuration.</summary>
+/// <summary>
+/// metaData: table id, schema, partition columns and configuration. PROTOCOL.md requires schemaString, yet Delta Live
+/// Tables writes a first commit whose metaData lacks it and puts the schema in a later one; such an action is kept
+/// with a null <see cref="SchemaString"/>, and only a snapshot whose metaData in effect lacks it is refused.
+/// </summary>
 public sealed record MetadataAction(
     string Id,
     string? Name,
     string? Description,
     FileFormat Format,
-    string SchemaString,
+    string? SchemaString,
     IReadOnlyList<string> PartitionColumns,
     IReadOnlyDictionary<string, string> Configuration,
     long? CreatedTime) : DeltaAction

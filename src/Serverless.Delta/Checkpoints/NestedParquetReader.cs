@@ -252,10 +252,15 @@ internal sealed class NestedParquetReader : IDisposable
             return (file, body, body + compressedSize);
         }
 
-        // No codec expands more than deflate (about 1032x); a larger claim is corrupt, not a reason to allocate.
-        if (uncompressedSize > (compressedSize * 1100L) + 64)
+        // A claim beyond what the codec can produce is corrupt, not a reason to allocate; an unknown codec is named here.
+        if (!PageCompression.CanDecode(codec))
         {
-            throw new FormatException($"{source}: a page of column '{leaf.Path}' at file offset {body} claims {uncompressedSize} bytes from {compressedSize} {codec} bytes.");
+            throw PageCompression.Unsupported(codec, body, leaf.Path);
+        }
+
+        if (PageCompression.CheckClaimedSize(codec, file.AsSpan(body, compressedSize), uncompressedSize) is { } problem)
+        {
+            throw new FormatException($"{source}: column '{leaf.Path}' at file offset {body}: {problem}.");
         }
 
         if (page.Length < uncompressedSize)

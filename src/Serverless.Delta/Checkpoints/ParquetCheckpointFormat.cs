@@ -186,7 +186,7 @@ public sealed class ParquetCheckpointFormat : ICheckpointFormat
                     view.Str("metaData.name", r),
                     view.Str("metaData.description", r),
                     new FileFormat(view.Str("metaData.format.provider", r) ?? "parquet", (view.Map("metaData.format.options", r) ?? new Dictionary<string, string?>()).ToDictionary(kv => kv.Key, kv => kv.Value ?? string.Empty)),
-                    view.Str("metaData.schemaString", r)!,
+                    view.Str("metaData.schemaString", r),
                     view.List("metaData.partitionColumns", r) ?? [],
                     (view.Map("metaData.configuration", r) ?? new Dictionary<string, string?>()).Where(kv => kv.Value is not null).ToDictionary(kv => kv.Key, kv => kv.Value!),
                     view.Long("metaData.createdTime", r)));

@@ -497,9 +497,32 @@ public sealed class DeltaLog
             timestamp = TimestampOf(actions, f.Info);
         }
 
+        if (state.Metadata is { SchemaString: null })
+        {
+            throw Snapshot.SchemaMissing(Table, target, await FirstVersionWithSchemaAsync(commits, target, cancellationToken).ConfigureAwait(false));
+        }
+
         var snapshot = new Snapshot(Table, target, state, timestamp);
         TableFeatures.EnsureReadable(snapshot.Protocol, Name);
         return snapshot;
+    }
+
+    /// <summary>Commits read after a version without a schema to find the first one that has it; the error path only, so bounded.</summary>
+    private const int SchemaSearchCommits = 100;
+
+    /// <summary>The first commit after <paramref name="version"/> whose metaData carries schemaString, or null when none of the next few does.</summary>
+    private async Task<long?> FirstVersionWithSchemaAsync(Dictionary<long, LogFile> commits, long version, CancellationToken cancellationToken)
+    {
+        foreach (var v in commits.Keys.Where(v => v > version).Order().Take(SchemaSearchCommits))
+        {
+            var actions = await ReadCommitAsync(v, cancellationToken).ConfigureAwait(false);
+            if (actions.OfType<MetadataAction>().Any(m => m.SchemaString is not null))
+            {
+                return v;
+            }
+        }
+
+        return null;
     }
 
     private async Task<long> CommitTimestampAsync(LogFile commit, CancellationToken cancellationToken)

@@ -26,7 +26,7 @@ public sealed class Snapshot
         State = state;
         Timestamp = timestamp;
         // A commit that keeps the metadata keeps the schema: reuse the parsed one instead of parsing it per commit.
-        Schema = previous is not null && ReferenceEquals(previous.Metadata, Metadata) ? previous.Schema : SchemaJson.Parse(Metadata.SchemaString);
+        Schema = previous is not null && ReferenceEquals(previous.Metadata, Metadata) ? previous.Schema : SchemaJson.Parse(Metadata.SchemaString ?? throw SchemaMissing(table, version, null));
         ColumnMapping = Metadata.GetConfiguration("delta.columnMapping.mode") switch
         {
             "name" => ColumnMappingMode.Name,
@@ -86,6 +86,17 @@ public sealed class Snapshot
     }
 
     public string Describe() => $"{Table.Store.Location}/{Table.RootPath}";
+
+    /// <summary>
+    /// The error for a version whose metaData in effect has no schemaString (Delta Live Tables writes such a first
+    /// commit): names the version and, when the caller found one, the first later version that has the schema.
+    /// </summary>
+    internal static DeltaLogException SchemaMissing(TableLocation table, long version, long? firstWithSchema) => new(
+        $"Table {table.Store.Location}/{table.RootPath} has no schema at version {version}: the metaData action in effect there lacks schemaString " +
+        "(Delta Live Tables writes such a first commit and the schema in a later one). " +
+        (firstWithSchema is { } v
+            ? $"Version {v} is the first that has it; read version {v} or later."
+            : "Read a later version whose metaData carries the schema."));
 }
 
 /// <summary>Mutable replay state: the reconciliation rules of PROTOCOL.md applied action by action.</summary>

@@ -110,7 +110,7 @@ public sealed class DeltaScan
         }
         catch (ParquetFormatException e)
         {
-            throw new DeltaException($"Data file '{file.Path}' referenced by version {snapshot.Version} is not a readable Parquet file: {e.Message}", e);
+            throw Unreadable(file, e);
         }
 
         using (reader)
@@ -145,7 +145,16 @@ public sealed class DeltaScan
                 var buffers = new ParquetColumnBuffer?[columns.Count];
                 if (projected.Length > 0)
                 {
-                    var batch = await reader.ReadRowGroupAsync(g, projection, cancellationToken).ConfigureAwait(false);
+                    ParquetRowBatch batch;
+                    try
+                    {
+                        batch = await reader.ReadRowGroupAsync(g, projection, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (ParquetFormatException e)
+                    {
+                        throw Unreadable(file, e);
+                    }
+
                     for (var c = 0; c < columns.Count; c++)
                     {
                         if (fileColumns[c] >= 0)
@@ -170,6 +179,10 @@ public sealed class DeltaScan
             }
         }
     }
+
+    /// <summary>A data file the Parquet reader refused: names the file and the version as well as the reader's problem.</summary>
+    private DeltaException Unreadable(AddFile file, ParquetFormatException e) =>
+        new($"Data file '{file.Path}' referenced by version {snapshot.Version} of table {snapshot.Describe()} is not a readable Parquet file: {e.Message}", e);
 
     private int FindColumn(ParquetSchema schema, StructField field)
     {

@@ -330,7 +330,8 @@ public sealed partial class DeltaTransaction
         }
 
         var mapped = metadata.GetConfiguration("delta.columnMapping.mode") is "name" or "id";
-        var schema = ReferenceEquals(metadata, snapshot.Metadata) ? snapshot.Schema : Schema.SchemaJson.Parse(metadata.SchemaString);
+        var schema = ReferenceEquals(metadata, snapshot.Metadata) ? snapshot.Schema : Schema.SchemaJson.Parse(metadata.SchemaString
+            ?? throw new Schema.DeltaSchemaException("The new metaData action has no schemaString; a table's metadata must carry its schema."));
         foreach (var column in metadata.PartitionColumns)
         {
             keys.Add(mapped && schema.FindField(column) is { } field ? field.PhysicalName : column);

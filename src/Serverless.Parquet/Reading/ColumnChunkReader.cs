@@ -54,8 +54,7 @@ internal sealed class ColumnChunkReader : IDisposable
         _dictCount = 0;
         if (!PageCompression.CanDecode(codec))
         {
-            // Raises the clear "cannot decode, re-write with snappy or gzip" error.
-            PageCompression.Decompress(codec, default, default, chunkOffset, _name);
+            throw PageCompression.Unsupported(codec, chunkOffset, _name);
         }
 
         long rows = 0;
@@ -140,7 +139,7 @@ internal sealed class ColumnChunkReader : IDisposable
             return false;
         }
 
-        CheckExpansion(body.Length, header.UncompressedPageSize, offset, _codec);
+        CheckExpansion(body, header.UncompressedPageSize, offset, _codec);
         var slot = output.ReserveSlots(n, _expectedRows);
         var target = _column.PhysicalType switch
         {
@@ -155,24 +154,17 @@ internal sealed class ColumnChunkReader : IDisposable
 
     private int Decompress(ReadOnlySpan<byte> body, int uncompressedSize, long offset)
     {
-        CheckExpansion(body.Length, uncompressedSize, offset, _codec);
+        CheckExpansion(body, uncompressedSize, offset, _codec);
         Rent(ref _page, uncompressedSize);
         PageCompression.Decompress(_codec, body, _page.AsSpan(0, uncompressedSize), offset, _name);
         return uncompressedSize;
     }
 
-    private void CheckExpansion(int compressed, int uncompressed, long offset, ParquetCompression codec)
+    private void CheckExpansion(ReadOnlySpan<byte> compressed, int uncompressed, long offset, ParquetCompression codec)
     {
-        // The most any codec can expand: snappy about 21x, deflate about 1032x; bound allocations by what the file justifies.
-        long limit = codec switch
+        if (PageCompression.CheckClaimedSize(codec, compressed, uncompressed) is { } problem)
         {
-            ParquetCompression.Uncompressed => compressed,
-            ParquetCompression.Snappy => (compressed * 24L) + 64,
-            _ => (compressed * 1100L) + 64,
-        };
-        if (uncompressed > limit)
-        {
-            throw new ParquetFormatException(offset, $"column '{_name}': page claims {uncompressed} uncompressed bytes from {compressed} {codec} bytes, more than the codec can produce");
+            throw new ParquetFormatException(offset, $"column '{_name}': {problem}");
         }
     }
 
@@ -224,7 +216,6 @@ internal sealed class ColumnChunkReader : IDisposable
             throw new ParquetFormatException(offset, $"column '{_name}' has repetition levels; this reader supports flat columns only");
         }
 
-        var valuesCompressed = body.Length - rep - def;
         var valuesSize = header.UncompressedPageSize - rep - def;
         if (valuesSize < 0)
         {
@@ -232,7 +223,7 @@ internal sealed class ColumnChunkReader : IDisposable
         }
 
         var codec = header.IsCompressed ? _codec : ParquetCompression.Uncompressed;
-        CheckExpansion(valuesCompressed, valuesSize, offset, codec);
+        CheckExpansion(body[(rep + def)..], valuesSize, offset, codec);
         Rent(ref _page, def + valuesSize);
         body.Slice(rep, def).CopyTo(_page);
         PageCompression.Decompress(codec, body[(rep + def)..], _page.AsSpan(def, valuesSize), offset + rep + def, _name);
