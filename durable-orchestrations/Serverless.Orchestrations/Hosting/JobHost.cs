@@ -61,7 +61,7 @@ internal sealed class JobHost : IAsyncDisposable
 
             // The job's status lists every table and changes every episode; this process reads it from memory, so the
             // status object (for `serverless status` elsewhere) is refreshed once a second, not after every episode.
-            StatusWriteInterval = TimeSpan.FromSeconds(1),
+            StatusWriteInterval = options.StatusWriteInterval,
         };
         var runtime = EmbeddedDurableRuntime.ForLocalFolder(OrchestrationsFolder(stateFolder), new DurableTaskRegistry().AddStartJob(), runtimeOptions, services, loggerFactory);
         return new JobHost(spec, stateFolder, lake, state, runtime, services);

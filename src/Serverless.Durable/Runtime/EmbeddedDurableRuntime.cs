@@ -132,6 +132,17 @@ public sealed partial class EmbeddedDurableRuntime : IAsyncDisposable
         catch (OperationCanceledException)
         {
         }
+
+        // Statuses kept in memory (StatusWriteInterval) go to the store now, so a reader after the stop sees where
+        // the instances stand instead of a status up to one interval old. No episode runs any more.
+        foreach (var state in instances.Values)
+        {
+            if (state.StatusWritePending && state.CachedHistory is { StatusRecord: { } record } history)
+            {
+                await TryWriteStatusAsync(state.InstanceId, history, record.Batch, record.CustomStatus, CancellationToken.None).ConfigureAwait(false);
+                state.StatusWritePending = false;
+            }
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -452,11 +463,13 @@ public sealed partial class EmbeddedDurableRuntime : IAsyncDisposable
             state.LastStatusWrite is { } last && last.Object.Path == statusPath && now - last.At < options.StatusWriteInterval)
         {
             history.ApplyStatusRecord(new CustomStatusRecord(started.ExecutionId, batchIndex, result.CustomStatus));
+            state.StatusWritePending = true;
             return last.Object;
         }
 
         var written = await TryWriteStatusAsync(state.InstanceId, history, batchIndex, result.CustomStatus, token).ConfigureAwait(false);
         state.LastStatusWrite = written is null ? null : (written, now);
+        state.StatusWritePending = false;
         return written;
     }
 
