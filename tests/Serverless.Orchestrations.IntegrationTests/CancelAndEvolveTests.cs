@@ -122,6 +122,11 @@ public sealed class CancelAndEvolveTests(ShopDatabase shop, ITestOutputHelper ou
         Assert.Contains("Column 'code'", progress.Last.Message, StringComparison.Ordinal);
         Assert.Contains("Fix:", progress.Last.Message, StringComparison.Ordinal);
 
+        // Status says what failed once (not again as the inner exception).
+        var status = await JobRunner.GetStatusAsync(spec, state, CancellationToken.None);
+        Assert.Equal(JobPhase.Failed, status!.Phase);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(status.Failure!, "Column 'code'"));
+
         // A schema the lake cannot take is not retried: history holds one MigrateTable attempt.
         await using var observer = EmbeddedDurableRuntime.ForLocalFolder(JobHost.OrchestrationsFolder(state), new DurableTaskRegistry().AddStartJob());
         var history = await observer.Client.GetHistoryAsync(JobRunner.InstanceIdFor("incompatible"));
