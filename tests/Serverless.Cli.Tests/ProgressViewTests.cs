@@ -19,7 +19,11 @@ public sealed class ProgressViewTests
         Assert.Contains(screen, l => l.StartsWith("demo_shop.customers ", StringComparison.Ordinal));
         Assert.Contains(screen, l => l.StartsWith("demo_shop.order_items_", StringComparison.Ordinal) && l.Contains("… ", StringComparison.Ordinal));
         Assert.DoesNotContain(screen, l => l.StartsWith("before", StringComparison.Ordinal) || l.StartsWith("_the", StringComparison.Ordinal));
-        Assert.Equal(5 + 1, screen.Count); // header, rule, 3 tables, summary
+
+        // The summary after the header, the rule and the 3 tables breaks after a comma rather than in a word or number.
+        var summary = string.Join(' ', screen.Skip(5).Select(l => l.Trim()));
+        Assert.Contains("512,000 of ~3,500,000 rows, 250,000 rows/s, ETA 0:11, 0:04 elapsed", summary, StringComparison.Ordinal);
+        Assert.DoesNotContain('…', summary);
     }
 
     [Fact]

@@ -8,7 +8,7 @@ public sealed record JobRunnerOptions
 {
     /// <summary>
     /// Where orchestration history and job state live. Default: <c>.serverless-state</c> beside a local lake folder,
-    /// else in the current directory.
+    /// else beside the job spec.
     /// </summary>
     public string? StateFolder { get; init; }
 

@@ -39,10 +39,10 @@ internal sealed class ProgressView
             nameWidth = Math.Max(nameWidth, t.SourceTable.Length);
         }
 
-        var summary = Summary(progress);
+        var summary = Wrap(Summary(progress), width).Select(l => new ProgressLine(l, false)).ToList();
         if (progress.Tables.Count == 0)
         {
-            return [new ProgressLine(width is { } max ? Fit(summary, max) : summary, false)];
+            return summary;
         }
 
         var fixedWidth = (6 * Gap.Length) + chunksWidth + rowsWidth + PercentWidth + RateWidth + EtaWidth + StateWidth;
@@ -67,7 +67,7 @@ internal sealed class ProgressView
                 t.Complete));
         }
 
-        lines.Add(new ProgressLine(width is { } limit ? Fit(summary, limit) : summary, false));
+        lines.AddRange(summary);
         return lines;
     }
 
@@ -75,8 +75,28 @@ internal sealed class ProgressView
     public IRenderable Render(JobProgress? progress, int width) =>
         new Rows(Frame(progress, width).Select(l => new Text(l.Text, l.Done ? new Style(Color.Green) : Style.Plain) { Overflow = Overflow.Ellipsis }));
 
-    public static string Summary(JobProgress p) => string.Create(CultureInfo.InvariantCulture,
-        $"{p.JobName}: {p.Phase}, {Count(p.RowsRead)} of ~{Count(p.RowsEstimate)} rows, {Count((long)p.RowsPerSecond)} rows/s, ETA {Eta(p.Eta)}, elapsed {p.Elapsed:hh\\:mm\\:ss}");
+    /// <summary>The summary line; what is not known yet (an estimate, a rate, an ETA) is left out.</summary>
+    public static string Summary(JobProgress p)
+    {
+        var line = new StringBuilder().Append(p.JobName).Append(": ").Append(p.Phase).Append(", ").Append(Count(p.RowsRead));
+        if (p.RowsEstimate > p.RowsRead)
+        {
+            line.Append(" of ~").Append(Count(p.RowsEstimate));
+        }
+
+        line.Append(" rows");
+        if (p.RowsPerSecond >= 1)
+        {
+            line.Append(", ").Append(Count((long)p.RowsPerSecond)).Append(" rows/s");
+        }
+
+        if (p.Eta is not null)
+        {
+            line.Append(", ETA ").Append(Eta(p.Eta));
+        }
+
+        return line.Append(", ").Append(Eta(p.Elapsed)).Append(" elapsed").ToString();
+    }
 
     internal static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 
@@ -91,6 +111,33 @@ internal sealed class ProgressView
             .Append(eta.PadLeft(EtaWidth)).Append(Gap)
             .Append(state.PadRight(StateWidth));
         return line.ToString();
+    }
+
+    /// <summary>Breaks <paramref name="text"/> after its commas into lines of at most <paramref name="width"/> columns (continuations indented).</summary>
+    private static List<string> Wrap(string text, int? width)
+    {
+        if (width is not { } limit || text.Length <= limit)
+        {
+            return [text];
+        }
+
+        var lines = new List<string>();
+        var line = new StringBuilder();
+        foreach (var part in text.Split(", "))
+        {
+            var piece = line.Length == 0 ? (lines.Count == 0 ? part : "  " + part) : ", " + part;
+            if (line.Length > 0 && line.Length + piece.Length + 1 > limit)
+            {
+                lines.Add(line.Append(',').ToString());
+                line.Clear();
+                piece = "  " + part;
+            }
+
+            line.Append(piece);
+        }
+
+        lines.Add(line.ToString());
+        return lines.Select(l => Fit(l, limit)).ToList();
     }
 
     private static string Fit(string text, int width) => text.Length <= width ? text : string.Concat(text.AsSpan(0, Math.Max(0, width - 1)), "…");

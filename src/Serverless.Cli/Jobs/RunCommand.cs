@@ -65,13 +65,23 @@ internal static class RunCommand
         return rc;
     }
 
-    private static string LakeTablePath(string lake, string table) =>
-        lake.Contains("://", StringComparison.Ordinal) ? $"{lake.TrimEnd('/')}/{table}" : Path.GetRelativePath(Environment.CurrentDirectory, Path.Combine(lake, table));
+    /// <summary>A lake table's location as the user types it here: relative when under the current folder, else absolute.</summary>
+    internal static string LakeTablePath(string lake, string table)
+    {
+        if (lake.Contains("://", StringComparison.Ordinal))
+        {
+            return $"{lake.TrimEnd('/')}/{table}";
+        }
+
+        var path = Path.Combine(lake, table);
+        var relative = Path.GetRelativePath(Environment.CurrentDirectory, path);
+        return relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative) ? path : relative;
+    }
 
     /// <summary>The outcome; <paramref name="log"/> (output redirected) also prints the final progress, which no live display showed.</summary>
     private static async Task ReportOutcomeAsync(CliConsole console, JobProgress? final, int rc, ProgressView? log)
     {
-        if (final is not null && log is not null)
+        if (final is { Tables.Count: > 0 } && log is not null)
         {
             foreach (var line in log.Frame(final, null))
             {

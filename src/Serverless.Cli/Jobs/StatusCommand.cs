@@ -40,10 +40,11 @@ internal static class StatusCommand
         }
 
         var nameWidth = report.Tables.Select(t => t.SourceTable.Length).DefaultIfEmpty(0).Max();
+        var lakeWidth = report.Tables.Select(t => t.LakeTable.Length).DefaultIfEmpty(0).Max();
         foreach (var t in report.Tables)
         {
             await console.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"  {t.SourceTable.PadRight(nameWidth)} -> {t.LakeTable}  chunks {t.ChunksCommitted:N0}/{t.ChunksTotal:N0}  rows {t.RowsCommitted:N0}{(t.Complete ? "  complete" : string.Empty)}")).ConfigureAwait(false);
+                $"  {t.SourceTable.PadRight(nameWidth)} -> {t.LakeTable.PadRight(lakeWidth)}  chunks {t.ChunksCommitted:N0}/{t.ChunksTotal:N0}  rows {t.RowsCommitted:N0}{(t.Complete ? "  complete" : string.Empty)}")).ConfigureAwait(false);
         }
 
         foreach (var problem in report.Problems)
