@@ -38,6 +38,18 @@ public sealed class JobSpecFileTests
         Assert.Equal(Path.GetFullPath("given"), JobRunner.Locate(Path.Combine(dir.Path, "local.json"), "given").StateFolder);
     }
 
+    [Fact]
+    public void AFolderGivenAsTheSpecIsNamedWithTheFileToGiveInstead()
+    {
+        using var dir = new TempDirectory("orch-spec-folder");
+        var spec = Write(dir.Path, "job.json", "./lake", "literal:pw", null);
+
+        var error = Assert.Throws<JobSpecException>(() => JobSpecFile.Load(dir.Path));
+
+        Assert.Contains("is a folder, not a job spec file", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"--job {spec}", error.Message, StringComparison.Ordinal);
+    }
+
     private static string Write(string folder, string file, string root, string password, string? ca)
     {
         var path = Path.Combine(folder, file);

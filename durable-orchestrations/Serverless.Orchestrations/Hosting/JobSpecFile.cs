@@ -12,6 +12,14 @@ internal static class JobSpecFile
     /// <exception cref="JobSpecException">The file cannot be read or the spec is invalid.</exception>
     public static JobSpec Load(string path)
     {
+        if (Directory.Exists(path))
+        {
+            var found = Directory.EnumerateFiles(path, "*.json").Order(StringComparer.Ordinal).Take(3).Select(Path.GetFileName).ToList();
+            throw new JobSpecException(
+                [new JobSpecError("$", "this is a folder, not a job spec file", found.Count > 0 ? $"give the spec file itself, e.g. --job {Path.Combine(path, found[0]!)}" : "give the path of the job spec file (JSON) with --job")],
+                path);
+        }
+
         var spec = JobSpecLoader.LoadFile(path);
         return ResolvePaths(spec, FolderOf(path));
     }
