@@ -400,8 +400,11 @@ public sealed partial class EmbeddedDurableRuntime : IAsyncDisposable
             batchEvents.AddRange(newEvents);
             AppendActionEvents(result.Actions, now, batchEvents);
             batchEvents.Add(new OrchestratorCompletedEvent(now));
-            // The custom status is not history: it goes to the execution's status object once the batch is in.
-            var batch = new HistoryBatch(batchEvents, null, consumed);
+            // The custom status is not history: it goes to the execution's status object once the batch is in. The
+            // ending batch carries its final status too (once per execution, so history still does not grow with
+            // episodes): a reader that sees the execution ended must not see the status object of an earlier episode,
+            // which is what it would find between this append and the status write below.
+            var batch = new HistoryBatch(batchEvents, result.Completion is null ? null : result.CustomStatus, consumed);
             var batchIndex = history.BatchCount;
             if (await store.TryAppendAsync(state.InstanceId, history.Generation, batchIndex, batch, token).ConfigureAwait(false) is not { } written)
             {
