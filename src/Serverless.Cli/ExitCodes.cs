@@ -1,6 +1,9 @@
 namespace Serverless.Cli;
 
-/// <summary>Process exit codes: scripts tell a mistyped command (fix the arguments) from a failed one (fix the data or retry).</summary>
+/// <summary>
+/// Process exit codes: scripts tell a mistyped command (fix the arguments) from a failed one (fix the data or retry).
+/// `serverless run` adds its own (see <see cref="Serverless.Orchestrations.Hosting.JobExitCodes"/>).
+/// </summary>
 public static class ExitCodes
 {
     public const int Success = 0;
@@ -10,4 +13,7 @@ public static class ExitCodes
 
     /// <summary>The arguments are wrong: unknown option, bad value, conflicting options, a column the table lacks.</summary>
     public const int Usage = 2;
+
+    /// <summary>Stopped by Ctrl-C (128 + SIGINT, what shells report for an interrupted command).</summary>
+    public const int Cancelled = 130;
 }

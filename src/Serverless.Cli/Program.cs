@@ -7,7 +7,7 @@ using Serverless.Storage;
 
 namespace Serverless.Cli;
 
-/// <summary>The `serverless` operator CLI. Exit codes: 0 success, 1 failure, 2 bad usage (see <see cref="ExitCodes"/>).</summary>
+/// <summary>The `serverless` operator CLI. Exit codes: 0 success, 1 failure, 2 bad usage, 130 stopped by Ctrl-C (see <see cref="ExitCodes"/>).</summary>
 public static class Program
 {
     public static async Task<int> Main(string[] args)
@@ -54,7 +54,9 @@ public static class Program
         {
             var configuration = new InvocationConfiguration { Output = console.Out, Error = console.Error, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null };
             var rc = await parse.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
-            await console.Out.FlushAsync(cancellationToken).ConfigureAwait(false);
+
+            // Not with the command's token: after a Ctrl-C that stopped a run cleanly, its final report still goes out.
+            await console.Out.FlushAsync(CancellationToken.None).ConfigureAwait(false);
             return rc;
         }
         catch (UsageException e)
@@ -71,8 +73,9 @@ public static class Program
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            await console.Error.WriteLineAsync("error: cancelled.").ConfigureAwait(false);
-            return ExitCodes.Failure;
+            await FlushQuietlyAsync(console.Out).ConfigureAwait(false);
+            await console.Error.WriteLineAsync("Stopped.").ConfigureAwait(false);
+            return ExitCodes.Cancelled;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -1,5 +1,3 @@
-using System.Globalization;
-using Serverless.MySql.Client;
 using Serverless.Testing;
 
 namespace Serverless.Cli.Tests;
@@ -8,52 +6,53 @@ namespace Serverless.Cli.Tests;
 public sealed class JobCommandTests
 {
     [Fact]
-    public async Task RunSnapshotsEveryRowAndStatusReportsTheJobComplete()
+    public async Task RunSnapshotsEveryRowAndStatusFromAnotherFolderFindsTheJobBesideItsSpec()
     {
-        await LocalDependencies.EnsureMariaDbAsync();
-        const string database = "cli_it_run";
-        await using var admin = await MySqlConnection.OpenAsync(new MySqlConnectionOptions
-        {
-            Host = LocalDependencies.MariaDbHost,
-            Port = LocalDependencies.MariaDbPort,
-            User = LocalDependencies.MariaDbAdmin.User,
-            Password = LocalDependencies.MariaDbAdmin.Password,
-            TlsMode = TlsMode.Disabled,
-        });
-        await admin.ExecuteAsync($"DROP DATABASE IF EXISTS {database}");
-        await admin.ExecuteAsync($"CREATE DATABASE {database} CHARACTER SET utf8mb4");
-        try
-        {
-            await admin.ExecuteAsync($"USE {database}");
-            await admin.ExecuteAsync($"CREATE TABLE {database}.items (id INT PRIMARY KEY, name VARCHAR(40) NOT NULL, price DECIMAL(10,2))");
-            await admin.ExecuteAsync($"INSERT INTO {database}.items SELECT seq, CONCAT('item-', seq), seq / 4 FROM seq_1_to_3500");
+        await using var db = await JobSpecs.CreateItemsDatabaseAsync("cli_it_run", 3500);
 
-            using var dir = new TempDirectory("cli-run");
-            var lake = Path.Combine(dir.Path, "lake");
-            var state = Path.Combine(dir.Path, "state");
-            var job = await JobSpecFile.WriteAsync(dir, "cli-run", $"{database}.*", lake, """{ "parallelism": 2, "chunkRows": 1000 }""");
+        // The spec names its lake relative to itself; the commands run in another folder (the test's) without --state.
+        using var dir = new TempDirectory("cli-run");
+        var job = JobSpecs.Write(dir.Path, "cli-run", db.Name, "./lake");
+        Assert.NotEqual(dir.Path, Environment.CurrentDirectory);
+        var lake = Path.Combine(dir.Path, "lake");
+        var state = Path.Combine(dir.Path, ".serverless-state");
 
-            var run = await CliRunner.RunAsync("run", "--job", job, "--state", state);
-            Assert.True(run.ExitCode == 0, run.Error + run.Out);
-            Assert.Contains("Snapshot complete", run.Out, StringComparison.Ordinal);
+        var run = await CliRunner.RunAsync("run", "--job", job);
+        Assert.True(run.ExitCode == 0, run.Error + run.Out);
+        Assert.Contains("Snapshot complete: 3,500 rows into 1 Delta table(s)", run.Out, StringComparison.Ordinal);
+        Assert.Contains($"Job state is in {state}", run.Out, StringComparison.Ordinal);
+        Assert.True(Directory.Exists(Path.Combine(state, "orchestrations")), "The state goes beside the lake, in the spec's folder.");
+        Assert.False(Directory.Exists(Path.Combine(Environment.CurrentDirectory, "lake")), "Nothing is written in the folder the command runs in.");
 
-            var table = Path.Combine(lake, $"{database}_items");
-            var cat = await CliRunner.RunAsync("delta", "cat", table, "--columns", "id,name,price");
-            Assert.Equal(0, cat.ExitCode);
-            var rows = cat.Lines("\r\n").Skip(1).ToList();
-            Assert.Equal(3500, rows.Count);
-            Assert.Equal(3500, rows.Select(r => r.Split(',')[0]).Distinct().Count());
-            Assert.Contains("1250,item-1250,312.50", rows);
+        var table = Path.Combine(lake, $"{db.Name}_items");
+        var cat = await CliRunner.RunAsync("delta", "cat", table, "--columns", "id,name,price");
+        Assert.Equal(0, cat.ExitCode);
+        var rows = cat.Lines("\r\n").Skip(1).ToList();
+        Assert.Equal(3500, rows.Count);
+        Assert.Equal(3500, rows.Select(r => r.Split(',')[0]).Distinct().Count());
+        Assert.Contains("1250,item-1250,312.50", rows);
 
-            var status = await CliRunner.RunAsync("status", "--job", job, "--state", state);
-            Assert.Equal(0, status.ExitCode);
-            Assert.Contains("Completed", status.Out, StringComparison.Ordinal);
-            Assert.Contains("rows 3,500  complete", status.Out, StringComparison.Ordinal);
-        }
-        finally
-        {
-            await admin.ExecuteAsync($"DROP DATABASE IF EXISTS {database}");
-        }
+        var status = await CliRunner.RunAsync("status", "--job", job);
+        Assert.Equal(0, status.ExitCode);
+        Assert.StartsWith("job cli-run: Completed, started ", status.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("(Completed)", status.Out, StringComparison.Ordinal);
+        Assert.Contains($"  lake:  {lake}", status.Out, StringComparison.Ordinal);
+        Assert.Contains($"  state: {state}", status.Out, StringComparison.Ordinal);
+        Assert.Contains("rows 3,500  complete", status.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StatusOfAJobThatHasNotRunNamesTheStateFolderItLookedInAndCreatesNothing()
+    {
+        using var dir = new TempDirectory("cli-status-new");
+        var job = JobSpecs.Write(dir.Path, "cli-never-ran", "cli_it_none", "./lake");
+
+        var status = await CliRunner.RunAsync("status", "--job", job);
+
+        Assert.Equal(0, status.ExitCode);
+        Assert.Contains($"has not run with the state folder {Path.Combine(dir.Path, ".serverless-state")}", status.Out, StringComparison.Ordinal);
+        Assert.Contains($" run --job {job}", status.Out, StringComparison.Ordinal);
+        Assert.Equal(["job.json"], Directory.EnumerateFileSystemEntries(dir.Path).Select(Path.GetFileName));
     }
 
     [Fact]

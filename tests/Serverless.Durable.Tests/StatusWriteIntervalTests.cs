@@ -16,24 +16,7 @@ public sealed class StatusWriteIntervalTests
     {
         using var folder = new TempDirectory("durable-status-interval");
         var store = new LocalFolderObjectStore(folder.Path);
-        await using var runtime = new EmbeddedDurableRuntime(
-            new DurableTaskRegistry()
-                .AddActivityFunc<int, int>("Next", (_, n) => Task.FromResult(n + 1))
-                .AddOrchestratorFunc<string, string>("Counter", async (ctx, _) =>
-                {
-                    for (var step = 1; step <= 3; step++)
-                    {
-                        ctx.SetCustomStatus($"step {step}");
-                        await ctx.CallActivityAsync<int>("Next", step);
-                    }
-
-                    ctx.SetCustomStatus("waiting");
-                    await ctx.WaitForExternalEvent<int>("Go");
-                    ctx.SetCustomStatus("done");
-                    return "ok";
-                }),
-            store,
-            new EmbeddedRuntimeOptions { StatusWriteInterval = TimeSpan.FromHours(1), StorePollInterval = null, ClientPollInterval = TimeSpan.FromMilliseconds(20) });
+        await using var runtime = HourlyStatusRuntime(store);
         await runtime.StartAsync();
         const string id = "counter";
 
@@ -63,6 +46,32 @@ public sealed class StatusWriteIntervalTests
     }
 
     [Fact]
+    public async Task StoppingTheRuntimeWritesTheStatusItKeptInMemory()
+    {
+        using var folder = new TempDirectory("durable-status-stop");
+        var store = new LocalFolderObjectStore(folder.Path);
+        const string id = "counter";
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await using (var runtime = HourlyStatusRuntime(store))
+        {
+            await runtime.StartAsync();
+            await runtime.Client.ScheduleNewOrchestrationInstanceAsync("Counter", "in", id);
+            while ((await runtime.Client.GetInstanceAsync(id, deadline.Token))?.SerializedCustomStatus != "\"waiting\"")
+            {
+                await Task.Delay(5, deadline.Token);
+            }
+
+            Assert.Contains("step 1", await StatusObjectAsync(store, id), StringComparison.Ordinal);
+            await runtime.StopAsync();
+        }
+
+        // After the stop, a reader in another process sees the newest status, not the one written an interval ago.
+        Assert.Contains("waiting", await StatusObjectAsync(store, id), StringComparison.Ordinal);
+        await using var other = new EmbeddedDurableRuntime(new DurableTaskRegistry(), new LocalFolderObjectStore(folder.Path), new EmbeddedRuntimeOptions { StorePollInterval = null });
+        Assert.Equal("\"waiting\"", (await other.Client.GetInstanceAsync(id, deadline.Token))!.SerializedCustomStatus);
+    }
+
+    [Fact]
     public void NegativeStatusWriteIntervalIsRefused()
     {
         using var folder = new TempDirectory("durable-status-interval-bad");
@@ -70,6 +79,29 @@ public sealed class StatusWriteIntervalTests
             new DurableTaskRegistry(), new LocalFolderObjectStore(folder.Path), new EmbeddedRuntimeOptions { StatusWriteInterval = TimeSpan.FromSeconds(-1) }));
         Assert.Equal("StatusWriteInterval", error.ParamName);
     }
+
+    /// <summary>
+    /// A runtime that writes the status object at most once an hour, running "Counter": three steps with a status each,
+    /// then "waiting" for the event Go, then "done".
+    /// </summary>
+    private static EmbeddedDurableRuntime HourlyStatusRuntime(LocalFolderObjectStore store) => new(
+        new DurableTaskRegistry()
+            .AddActivityFunc<int, int>("Next", (_, n) => Task.FromResult(n + 1))
+            .AddOrchestratorFunc<string, string>("Counter", async (ctx, _) =>
+            {
+                for (var step = 1; step <= 3; step++)
+                {
+                    ctx.SetCustomStatus($"step {step}");
+                    await ctx.CallActivityAsync<int>("Next", step);
+                }
+
+                ctx.SetCustomStatus("waiting");
+                await ctx.WaitForExternalEvent<int>("Go");
+                ctx.SetCustomStatus("done");
+                return "ok";
+            }),
+        store,
+        new EmbeddedRuntimeOptions { StatusWriteInterval = TimeSpan.FromHours(1), StorePollInterval = null, ClientPollInterval = TimeSpan.FromMilliseconds(20) });
 
     private static async Task<string> StatusObjectAsync(LocalFolderObjectStore store, string instanceId)
     {

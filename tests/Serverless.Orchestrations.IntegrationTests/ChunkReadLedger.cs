@@ -4,12 +4,14 @@ namespace Serverless.Orchestrations.IntegrationTests;
 
 /// <summary>
 /// Appends "read {chunk id}" to a file each time a ReadChunk activity starts (in this process or a child), so a test
-/// can count how often every chunk was read across a kill and a resume; optionally slows each read down so that a
-/// kill lands mid-snapshot.
+/// can count how often every chunk was read across a kill and a resume. Optionally slows each read down, and holds
+/// every read after the first <c>holdAfterReads</c> of this process until it is cancelled, so that a stop or a kill
+/// lands mid-snapshot however fast or slow the machine is.
 /// </summary>
-public sealed class ChunkReadLedger(string path, TimeSpan delay) : IChunkReadObserver
+public sealed class ChunkReadLedger(string path, TimeSpan delay, int holdAfterReads = int.MaxValue) : IChunkReadObserver
 {
     private static readonly Lock Gate = new();
+    private int started;
 
     public async ValueTask OnChunkReadStartingAsync(ReadChunkInput chunk, CancellationToken cancellationToken)
     {
@@ -17,6 +19,11 @@ public sealed class ChunkReadLedger(string path, TimeSpan delay) : IChunkReadObs
         lock (Gate)
         {
             File.AppendAllText(path, "read " + chunk.Chunk.Id + "\n");
+        }
+
+        if (Interlocked.Increment(ref started) > holdAfterReads)
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
         }
 
         if (delay > TimeSpan.Zero)

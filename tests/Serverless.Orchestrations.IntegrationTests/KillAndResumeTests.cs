@@ -17,6 +17,7 @@ namespace Serverless.Orchestrations.IntegrationTests;
 public sealed class KillAndResumeTests(ShopDatabase shop, ITestOutputHelper output)
 {
     private const string JobName = "shop-crash";
+    private const int ReadsBeforeKill = 10;
 
     [Fact]
     public async Task SnapshotKilledMidwayInAChildProcessResumesToExactlyTheSourceRowsWithoutRereadingCommittedChunks()
@@ -32,12 +33,13 @@ public sealed class KillAndResumeTests(ShopDatabase shop, ITestOutputHelper outp
         var observer = EmbeddedDurableRuntime.ForLocalFolder(JobHost.OrchestrationsFolder(state), new DurableTaskRegistry().AddStartJob());
         await using (observer)
         {
-            // The child runs the job like `serverless run` would, each chunk read slowed down so the kill lands mid-snapshot.
-            using (var child = StartSnapshotHost(spec, state, ledger, readDelayMilliseconds: 250))
+            // The child runs the job like `serverless run` would; it reads 10 chunks (of 26) and holds every later read,
+            // so the kill lands mid-snapshot, after all 10 reads and at least 3 commits are in history.
+            using (var child = StartSnapshotHost(spec, state, ledger, holdAfterReads: ReadsBeforeKill))
             {
                 try
                 {
-                    await WaitForCommitsAsync(observer.Client, instanceId, atLeast: 3, child);
+                    await WaitForHistoryAsync(observer.Client, instanceId, reads: ReadsBeforeKill, commits: 3, child);
                 }
                 finally
                 {
@@ -51,6 +53,7 @@ public sealed class KillAndResumeTests(ShopDatabase shop, ITestOutputHelper outp
             var commitsBeforeKill = atKill.Count(a => a.Name == ActivityNames.CommitChunks && a.Completed);
             var totalChunks = atKill.Where(a => a.Name == ActivityNames.PlanChunks && a.Completed).Sum(a => JsonDocument.Parse(a.Result!).RootElement.GetArrayLength());
             output.WriteLine($"at the kill: {readBeforeKill.Count} of {totalChunks} chunks read, {commitsBeforeKill} commits recorded");
+            Assert.Equal(ReadsBeforeKill, readBeforeKill.Count);
             Assert.InRange(commitsBeforeKill, 3, ((totalChunks + 1) / 2) - 1);
             Assert.NotEqual(OrchestrationStatus.Completed, (await observer.Client.GetInstanceAsync(instanceId))!.RuntimeStatus);
         }
@@ -109,24 +112,25 @@ public sealed class KillAndResumeTests(ShopDatabase shop, ITestOutputHelper outp
             .ToList();
     }
 
-    private static async Task WaitForCommitsAsync(DurableTaskClient client, string instanceId, int atLeast, Process child)
+    private static async Task WaitForHistoryAsync(DurableTaskClient client, string instanceId, int reads, int commits, Process child)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         while (true)
         {
-            if (await client.GetInstanceAsync(instanceId) is not null
-                && (await ActivitiesAsync(client, instanceId)).Count(a => a.Name == ActivityNames.CommitChunks && a.Completed) >= atLeast)
+            if (await client.GetInstanceAsync(instanceId) is not null && await ActivitiesAsync(client, instanceId) is var calls
+                && calls.Count(a => a.Name == ActivityNames.ReadChunk && a.Completed) >= reads
+                && calls.Count(a => a.Name == ActivityNames.CommitChunks && a.Completed) >= commits)
             {
                 return;
             }
 
             Assert.False(child.HasExited, $"The snapshot host exited early with code {(child.HasExited ? child.ExitCode : 0)}.");
-            Assert.True(DateTime.UtcNow < deadline, $"The snapshot host did not record {atLeast} commits within 60 s.");
+            Assert.True(DateTime.UtcNow < deadline, $"The snapshot host did not record {reads} reads and {commits} commits within 60 s.");
             await Task.Delay(50);
         }
     }
 
-    private static Process StartSnapshotHost(string spec, string state, string ledger, int readDelayMilliseconds) =>
+    private static Process StartSnapshotHost(string spec, string state, string ledger, int holdAfterReads) =>
         ProcessRunner.StartTestHost(
-            typeof(SnapshotHostProgram).Assembly, "snapshot-host", spec, state, ledger, readDelayMilliseconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            typeof(SnapshotHostProgram).Assembly, "snapshot-host", spec, state, ledger, holdAfterReads.ToString(System.Globalization.CultureInfo.InvariantCulture));
 }

@@ -35,7 +35,7 @@ public sealed class PipelineTests(ITestOutputHelper output)
         var exit = await JobRunner.RunAsync(spec, TestJobs.RunnerOptions(state, ledger, TimeSpan.Zero), progress, timeout.Token);
         Assert.True(exit == JobExitCodes.Success, $"exit {exit}: {progress.Last.Message}");
 
-        await using var host = JobHost.ForStatus(Cdc.Jobs.JobSpecLoader.LoadFile(spec), state);
+        await using var host = JobHost.ForStatus(JobSpecFile.Load(spec), spec, state);
         var history = await host.Runtime.Client.GetHistoryAsync(host.InstanceId);
         var scheduled = history.OfType<TaskScheduledEvent>().Select(e => e.Name).ToList();
         output.WriteLine(string.Join(", ", scheduled));

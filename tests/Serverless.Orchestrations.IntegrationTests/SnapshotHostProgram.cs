@@ -5,8 +5,9 @@ namespace Serverless.Orchestrations.IntegrationTests;
 
 /// <summary>
 /// Entry point of the test assembly when run as a process (<c>dotnet exec Serverless.Orchestrations.IntegrationTests.dll
-/// snapshot-host JOB_SPEC STATE_FOLDER LEDGER DELAY_MS</c>): runs the job with <see cref="JobRunner"/> the way the CLI
-/// does, counting chunk reads in LEDGER and slowing each by DELAY_MS. The kill-and-resume test SIGKILLs it mid-way.
+/// snapshot-host JOB_SPEC STATE_FOLDER LEDGER HOLD_AFTER_READS</c>): runs the job with <see cref="JobRunner"/> the way the
+/// CLI does, counting chunk reads in LEDGER and holding every read after the first HOLD_AFTER_READS. The kill-and-resume
+/// test SIGKILLs it mid-way.
 /// </summary>
 public static class SnapshotHostProgram
 {
@@ -15,11 +16,11 @@ public static class SnapshotHostProgram
         ArgumentNullException.ThrowIfNull(args);
         if (args.Length != 5 || args[0] != "snapshot-host")
         {
-            await Console.Error.WriteLineAsync("usage: Serverless.Orchestrations.IntegrationTests snapshot-host JOB_SPEC STATE_FOLDER LEDGER DELAY_MS");
+            await Console.Error.WriteLineAsync("usage: Serverless.Orchestrations.IntegrationTests snapshot-host JOB_SPEC STATE_FOLDER LEDGER HOLD_AFTER_READS");
             return 64;
         }
 
-        var options = TestJobs.RunnerOptions(args[2], args[3], TimeSpan.FromMilliseconds(int.Parse(args[4], CultureInfo.InvariantCulture)));
+        var options = TestJobs.RunnerOptions(args[2], args[3], TimeSpan.Zero, int.Parse(args[4], CultureInfo.InvariantCulture));
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2)); // guards against an orphaned host
         var exit = await JobRunner.RunAsync(args[1], options, new ConsoleProgress(), timeout.Token);
         Console.WriteLine($"snapshot-host exit {exit}");

@@ -40,11 +40,12 @@ public static class TestJobs
         return path;
     }
 
-    public static JobRunnerOptions RunnerOptions(string stateFolder, string ledger, TimeSpan readDelay) => new()
+    /// <summary>Options that count chunk reads in <paramref name="ledger"/>; reads after the first <paramref name="holdAfterReads"/> wait until the run stops.</summary>
+    public static JobRunnerOptions RunnerOptions(string stateFolder, string ledger, TimeSpan readDelay, int holdAfterReads = int.MaxValue) => new()
     {
         StateFolder = stateFolder,
         ChunksPerCommit = 2,
         ProgressInterval = TimeSpan.FromMilliseconds(200),
-        ConfigureServices = services => services.AddSingleton<IChunkReadObserver>(new ChunkReadLedger(ledger, readDelay)),
+        ConfigureServices = services => services.AddSingleton<IChunkReadObserver>(new ChunkReadLedger(ledger, readDelay, holdAfterReads)),
     };
 }

@@ -18,9 +18,10 @@ internal sealed class JobHost : IAsyncDisposable
 {
     private readonly ServiceProvider? services;
 
-    private JobHost(JobSpec spec, string stateFolder, IObjectStore lake, IStateStore state, EmbeddedDurableRuntime runtime, ServiceProvider? services)
+    private JobHost(JobSpec spec, string specPath, string stateFolder, IObjectStore lake, IStateStore state, EmbeddedDurableRuntime runtime, ServiceProvider? services)
     {
         Spec = spec;
+        SpecPath = Path.GetFullPath(specPath);
         StateFolder = stateFolder;
         Lake = lake;
         State = new JobStateStore(state, spec.Name);
@@ -28,7 +29,10 @@ internal sealed class JobHost : IAsyncDisposable
         this.services = services;
     }
 
+    /// <summary>The job spec, its relative paths resolved against its file's folder (<see cref="JobSpecFile"/>).</summary>
     public JobSpec Spec { get; }
+
+    public string SpecPath { get; }
 
     public string StateFolder { get; }
 
@@ -40,11 +44,13 @@ internal sealed class JobHost : IAsyncDisposable
 
     public string InstanceId => JobRunner.InstanceIdFor(Spec.Name);
 
+    public JobLocations Locations => new(Spec.Name, SpecPath, Lake.Location, StateFolder);
+
     /// <summary>A host that can run the job (resolves the source password; throws <see cref="JobSpecException"/> when it cannot).</summary>
-    public static JobHost ForRunning(JobSpec spec, JobRunnerOptions options)
+    public static JobHost ForRunning(JobSpec spec, string specPath, JobRunnerOptions options)
     {
         var lake = OpenLake(spec);
-        var stateFolder = StateFolderFor(lake, options.StateFolder);
+        var stateFolder = StateFolderFor(lake, options.StateFolder, specPath);
         var state = new LocalFolderStateStore(Path.Combine(stateFolder, "jobs"));
         var loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
         var environment = new JobEnvironment(spec, lake, state, loggerFactory);
@@ -61,19 +67,26 @@ internal sealed class JobHost : IAsyncDisposable
 
             // The job's status lists every table and changes every episode; this process reads it from memory, so the
             // status object (for `serverless status` elsewhere) is refreshed once a second, not after every episode.
-            StatusWriteInterval = TimeSpan.FromSeconds(1),
+            StatusWriteInterval = options.StatusWriteInterval,
         };
         var runtime = EmbeddedDurableRuntime.ForLocalFolder(OrchestrationsFolder(stateFolder), new DurableTaskRegistry().AddStartJob(), runtimeOptions, services, loggerFactory);
-        return new JobHost(spec, stateFolder, lake, state, runtime, services);
+        return new JobHost(spec, specPath, stateFolder, lake, state, runtime, services);
     }
 
     /// <summary>A host for reading status only: the runtime is never started and no secret is resolved.</summary>
-    public static JobHost ForStatus(JobSpec spec, string? stateFolder)
+    public static JobHost ForStatus(JobSpec spec, string specPath, string? stateFolder)
     {
         var lake = OpenLake(spec);
-        var folder = StateFolderFor(lake, stateFolder);
-        var runtime = EmbeddedDurableRuntime.ForLocalFolder(OrchestrationsFolder(folder), new DurableTaskRegistry().AddStartJob());
-        return new JobHost(spec, folder, lake, new LocalFolderStateStore(Path.Combine(folder, "jobs")), runtime, null);
+        var folder = StateFolderFor(lake, stateFolder, specPath);
+        var runtime = new EmbeddedDurableRuntime(new DurableTaskRegistry().AddStartJob(), new LocalFolderObjectStore(OrchestrationsFolder(folder)));
+        return new JobHost(spec, specPath, folder, lake, new LocalFolderStateStore(Path.Combine(folder, "jobs")), runtime, null);
+    }
+
+    /// <summary>The folders a job uses, without opening anything.</summary>
+    public static JobLocations Locate(JobSpec spec, string specPath, string? stateFolder)
+    {
+        var lake = OpenLake(spec);
+        return new JobLocations(spec.Name, Path.GetFullPath(specPath), lake.Location, StateFolderFor(lake, stateFolder, specPath));
     }
 
     /// <summary>Where the embedded runtime keeps orchestration history inside a state folder.</summary>
@@ -100,19 +113,20 @@ internal sealed class JobHost : IAsyncDisposable
         }
     }
 
-    private static string StateFolderFor(IObjectStore lake, string? configured)
+    private static string StateFolderFor(IObjectStore lake, string? configured, string specPath)
     {
+        // A folder given on the command line is relative to where the command runs, like any other argument.
         if (!string.IsNullOrWhiteSpace(configured))
         {
             return Path.GetFullPath(configured);
         }
 
-        // Beside a local lake folder (so the lake and its state move together), else in the current directory.
+        // Beside a local lake folder (so the lake and its state move together), else beside the job spec.
         if (lake is LocalFolderObjectStore local && Path.GetDirectoryName(local.RootPath.TrimEnd(Path.DirectorySeparatorChar)) is { Length: > 0 } parent)
         {
             return Path.Combine(parent, ".serverless-state");
         }
 
-        return Path.GetFullPath(".serverless-state");
+        return Path.Combine(JobSpecFile.FolderOf(specPath), ".serverless-state");
     }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using Serverless.Cdc.Jobs;
 using Serverless.Durable.History;
 using Serverless.Durable.Runtime;
@@ -32,8 +33,8 @@ public static class JobRunner
         JobHost host;
         try
         {
-            spec = JobSpecLoader.LoadFile(jobSpecPath);
-            host = JobHost.ForRunning(spec, options);
+            spec = JobSpecFile.Load(jobSpecPath);
+            host = JobHost.ForRunning(spec, jobSpecPath, options);
         }
         catch (JobSpecException e)
         {
@@ -54,13 +55,30 @@ public static class JobRunner
         }
     }
 
-    /// <summary>The status of the job in <paramref name="jobSpecPath"/>, or null when it never ran with this state folder.</summary>
+    /// <summary>
+    /// The folders the job in <paramref name="jobSpecPath"/> uses with <paramref name="stateFolder"/> (null: the default
+    /// beside a local lake, else beside the spec): relative paths in the spec are relative to the spec's folder.
+    /// </summary>
+    /// <exception cref="JobSpecException">The spec is invalid.</exception>
+    public static JobLocations Locate(string jobSpecPath, string? stateFolder)
+    {
+        ArgumentNullException.ThrowIfNull(jobSpecPath);
+        return JobHost.Locate(JobSpecFile.Load(jobSpecPath), jobSpecPath, stateFolder);
+    }
+
+    /// <summary>The status of the job in <paramref name="jobSpecPath"/>, or null when it never ran with this state folder (see <see cref="Locate"/>).</summary>
     /// <exception cref="JobSpecException">The spec is invalid.</exception>
     public static async Task<JobStatusReport?> GetStatusAsync(string jobSpecPath, string? stateFolder, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(jobSpecPath);
-        var spec = JobSpecLoader.LoadFile(jobSpecPath);
-        var host = JobHost.ForStatus(spec, stateFolder);
+        var spec = JobSpecFile.Load(jobSpecPath);
+        if (!Directory.Exists(JobHost.OrchestrationsFolder(JobHost.Locate(spec, jobSpecPath, stateFolder).StateFolder)))
+        {
+            // Never ran with this state folder; reading status creates nothing (a mistyped --state leaves no folder behind).
+            return null;
+        }
+
+        var host = JobHost.ForStatus(spec, jobSpecPath, stateFolder);
         await using (host.ConfigureAwait(false))
         {
             var metadata = await host.Runtime.Client.GetInstanceAsync(host.InstanceId, cancellationToken).ConfigureAwait(false);
@@ -82,6 +100,7 @@ public static class JobRunner
             return new JobStatusReport
             {
                 JobName = spec.Name,
+                Locations = host.Locations,
                 InstanceId = host.InstanceId,
                 RuntimeStatus = metadata.RuntimeStatus,
                 Phase = phase,
@@ -90,7 +109,7 @@ public static class JobRunner
                 Tables = tables,
                 StartPosition = await host.State.GetStartPositionAsync(cancellationToken).ConfigureAwait(false) ?? status?.StartPosition,
                 Problems = result?.Problems.Select(p => p.ToString()).ToList() ?? [],
-                Failure = metadata.FailureDetails?.ToString(),
+                Failure = metadata.FailureDetails is { } failure ? Describe(failure) : null,
             };
         }
     }
@@ -209,7 +228,7 @@ public static class JobRunner
                 RowsPerSecond = last.Elapsed.TotalSeconds > 0 ? last.RowsRead / last.Elapsed.TotalSeconds : 0,
                 Eta = null,
                 StartPosition = result.StartPosition?.ToString() ?? last.StartPosition,
-                Message = $"Snapshot complete: {result.Tables.Sum(t => t.RowsCommitted)} rows into {result.Tables.Count} Delta table(s) under {last.LakeLocation}.",
+                Message = string.Create(CultureInfo.InvariantCulture, $"Snapshot complete: {result.Tables.Sum(t => t.RowsCommitted):N0} rows into {result.Tables.Count:N0} Delta table(s) under {last.LakeLocation}."),
             });
             return JobExitCodes.Success;
         }

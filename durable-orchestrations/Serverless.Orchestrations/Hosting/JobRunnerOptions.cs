@@ -8,7 +8,7 @@ public sealed record JobRunnerOptions
 {
     /// <summary>
     /// Where orchestration history and job state live. Default: <c>.serverless-state</c> beside a local lake folder,
-    /// else in the current directory.
+    /// else beside the job spec.
     /// </summary>
     public string? StateFolder { get; init; }
 
@@ -19,6 +19,12 @@ public sealed record JobRunnerOptions
 
     /// <summary>How often progress is reported (and the orchestration's status read).</summary>
     public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
+    /// How often the job's status object (what <c>serverless status</c> reads from another process) is rewritten while
+    /// the job runs; this process reads the newest status from memory. The ending episode and a stop always write it.
+    /// </summary>
+    public TimeSpan StatusWriteInterval { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Adds services to the runtime's container, e.g. an <see cref="Activities.IChunkReadObserver"/>.</summary>
     public Action<IServiceCollection>? ConfigureServices { get; init; }

@@ -9,6 +9,9 @@ public sealed record JobStatusReport
 {
     public required string JobName { get; init; }
 
+    /// <summary>The spec file, lake and state folder the status was read with.</summary>
+    public required JobLocations Locations { get; init; }
+
     public required string InstanceId { get; init; }
 
     /// <summary>The orchestration's runtime status (Running also after a crash or Ctrl-C, until the next run resumes it).</summary>
@@ -26,5 +29,6 @@ public sealed record JobStatusReport
 
     public IReadOnlyList<string> Problems { get; init; } = [];
 
+    /// <summary>What failed, once: the failure's message and, when it adds something, its innermost cause.</summary>
     public string? Failure { get; init; }
 }

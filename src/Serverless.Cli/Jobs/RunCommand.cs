@@ -24,18 +24,19 @@ internal static class RunCommand
         var latest = new LatestProgress();
         var run = JobRunner.RunAsync(jobPath, stateFolder, latest, cancellationToken);
         var interactive = ReferenceEquals(console.Error, Console.Error) && !Console.IsErrorRedirected;
+        var view = new ProgressView();
         if (interactive)
         {
             var terminal = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
-            await terminal.Live(ProgressView.BuildTable(null)).StartAsync(async live =>
+            await terminal.Live(view.Render(null, terminal.Profile.Width)).StartAsync(async live =>
             {
                 while (!run.IsCompleted)
                 {
-                    live.UpdateTarget(ProgressView.BuildTable(latest.Value));
+                    live.UpdateTarget(view.Render(latest.Value, terminal.Profile.Width));
                     await Task.WhenAny(run, Task.Delay(500, CancellationToken.None)).ConfigureAwait(false);
                 }
 
-                live.UpdateTarget(ProgressView.BuildTable(latest.Value));
+                live.UpdateTarget(view.Render(latest.Value, terminal.Profile.Width));
             }).ConfigureAwait(false);
         }
         else
@@ -48,7 +49,7 @@ internal static class RunCommand
                 var p = latest.Value;
                 if (p is not null && !run.IsCompleted && !ReferenceEquals(p, shown))
                 {
-                    var lines = shown is null || shown.Phase != p.Phase ? ProgressView.Lines(p) : [ProgressView.Summary(p)];
+                    var lines = shown is null || shown.Phase != p.Phase ? view.Frame(p, null).Select(l => l.Text) : [ProgressView.Summary(p)];
                     foreach (var line in lines)
                     {
                         await console.Error.WriteLineAsync(line).ConfigureAwait(false);
@@ -60,26 +61,42 @@ internal static class RunCommand
         }
 
         var rc = await run.ConfigureAwait(false);
-        await ReportOutcomeAsync(console, latest.Value, rc, interactive).ConfigureAwait(false);
+        await ReportOutcomeAsync(console, latest.Value, rc, interactive ? null : view).ConfigureAwait(false);
         return rc;
     }
 
-    private static string LakeTablePath(string lake, string table) =>
-        lake.Contains("://", StringComparison.Ordinal) ? $"{lake.TrimEnd('/')}/{table}" : Path.GetRelativePath(Environment.CurrentDirectory, Path.Combine(lake, table));
-
-    private static async Task ReportOutcomeAsync(CliConsole console, JobProgress? final, int rc, bool interactive)
+    /// <summary>A lake table's location as the user types it here: relative when under the current folder, else absolute.</summary>
+    internal static string LakeTablePath(string lake, string table)
     {
-        if (final is not null && !interactive)
+        if (lake.Contains("://", StringComparison.Ordinal))
         {
-            foreach (var line in ProgressView.Lines(final))
+            return $"{lake.TrimEnd('/')}/{table}";
+        }
+
+        var path = Path.Combine(lake, table);
+        var relative = Path.GetRelativePath(Environment.CurrentDirectory, path);
+        return relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative) ? path : relative;
+    }
+
+    /// <summary>The outcome; <paramref name="log"/> (output redirected) also prints the final progress, which no live display showed.</summary>
+    private static async Task ReportOutcomeAsync(CliConsole console, JobProgress? final, int rc, ProgressView? log)
+    {
+        if (final is { Tables.Count: > 0 } && log is not null)
+        {
+            foreach (var line in log.Frame(final, null))
             {
-                await console.Error.WriteLineAsync(line).ConfigureAwait(false);
+                await console.Error.WriteLineAsync(line.Text).ConfigureAwait(false);
             }
         }
 
         foreach (var problem in final?.Problems ?? [])
         {
             await console.Error.WriteLineAsync($"problem: {problem}").ConfigureAwait(false);
+        }
+
+        if (final?.Resumed == true)
+        {
+            await console.Error.WriteLineAsync($"This run resumed the unfinished run of job {final.JobName}.").ConfigureAwait(false);
         }
 
         if (final?.Message is { } message)
@@ -98,10 +115,16 @@ internal static class RunCommand
             var first = final.Tables.FirstOrDefault();
             if (first is not null)
             {
-                await console.Out.WriteLineAsync($"Read one with: serverless delta cat {LakeTablePath(lake, first.LakeTable)} --limit 10").ConfigureAwait(false);
+                await console.Out.WriteLineAsync($"Read one with: {CliInvocation.Command} delta cat {CliInvocation.Quote(LakeTablePath(lake, first.LakeTable))} --limit 10").ConfigureAwait(false);
             }
         }
-        else if (rc == JobExitCodes.Cancelled)
+
+        if (final?.StateFolder is { } state && rc != JobExitCodes.Cancelled)
+        {
+            await (rc == JobExitCodes.Success ? console.Out : console.Error).WriteLineAsync($"Job state is in {state}").ConfigureAwait(false);
+        }
+
+        if (rc == JobExitCodes.Cancelled)
         {
             await console.Error.WriteLineAsync("Stopped. Run the same command again to resume where it stopped.").ConfigureAwait(false);
         }

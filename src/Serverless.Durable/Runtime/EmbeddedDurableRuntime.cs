@@ -132,6 +132,17 @@ public sealed partial class EmbeddedDurableRuntime : IAsyncDisposable
         catch (OperationCanceledException)
         {
         }
+
+        // Statuses kept in memory (StatusWriteInterval) go to the store now, so a reader after the stop sees where
+        // the instances stand instead of a status up to one interval old. No episode runs any more.
+        foreach (var state in instances.Values)
+        {
+            if (state.StatusWritePending && state.CachedHistory is { StatusRecord: { } record } history)
+            {
+                await TryWriteStatusAsync(state.InstanceId, history, record.Batch, record.CustomStatus, CancellationToken.None).ConfigureAwait(false);
+                state.StatusWritePending = false;
+            }
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -389,8 +400,11 @@ public sealed partial class EmbeddedDurableRuntime : IAsyncDisposable
             batchEvents.AddRange(newEvents);
             AppendActionEvents(result.Actions, now, batchEvents);
             batchEvents.Add(new OrchestratorCompletedEvent(now));
-            // The custom status is not history: it goes to the execution's status object once the batch is in.
-            var batch = new HistoryBatch(batchEvents, null, consumed);
+            // The custom status is not history: it goes to the execution's status object once the batch is in. The
+            // ending batch carries its final status too (once per execution, so history still does not grow with
+            // episodes): a reader that sees the execution ended must not see the status object of an earlier episode,
+            // which is what it would find between this append and the status write below.
+            var batch = new HistoryBatch(batchEvents, result.Completion is null ? null : result.CustomStatus, consumed);
             var batchIndex = history.BatchCount;
             if (await store.TryAppendAsync(state.InstanceId, history.Generation, batchIndex, batch, token).ConfigureAwait(false) is not { } written)
             {
@@ -452,11 +466,13 @@ public sealed partial class EmbeddedDurableRuntime : IAsyncDisposable
             state.LastStatusWrite is { } last && last.Object.Path == statusPath && now - last.At < options.StatusWriteInterval)
         {
             history.ApplyStatusRecord(new CustomStatusRecord(started.ExecutionId, batchIndex, result.CustomStatus));
+            state.StatusWritePending = true;
             return last.Object;
         }
 
         var written = await TryWriteStatusAsync(state.InstanceId, history, batchIndex, result.CustomStatus, token).ConfigureAwait(false);
         state.LastStatusWrite = written is null ? null : (written, now);
+        state.StatusWritePending = false;
         return written;
     }
 

@@ -40,6 +40,7 @@ internal sealed class InstanceWorkState
     public void ForgetHistory()
     {
         LastStatusWrite = null;
+        StatusWritePending = false;
         CachedHistory = null;
         Volatile.Write(ref publishedStatus, null);
     }
@@ -48,6 +49,9 @@ internal sealed class InstanceWorkState
 
     /// <summary>The status object this runtime last wrote for the instance, and when (for <see cref="EmbeddedRuntimeOptions.StatusWriteInterval"/>).</summary>
     public (ObjectInfo Object, DateTime At)? LastStatusWrite { get; set; }
+
+    /// <summary>The cached history's status is newer than the status object (kept in memory until the next due write or a stop).</summary>
+    public bool StatusWritePending { get; set; }
 
     /// <summary>The live orchestrator, when extended sessions are on.</summary>
     public OrchestrationSession? Session { get; private set; }

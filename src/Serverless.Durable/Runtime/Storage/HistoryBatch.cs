@@ -8,8 +8,9 @@ namespace Serverless.Durable.Runtime.Storage;
 /// records each episode.
 /// </summary>
 /// <param name="Events">The episode's events in order.</param>
-/// <param name="CustomStatus">Null in batches written now (the status lives in a <see cref="CustomStatusRecord"/>);
-/// batches written before that carry the full custom status at the end of their episode, and are still read.</param>
+/// <param name="CustomStatus">Null in the batches of running episodes (the status lives in a <see cref="CustomStatusRecord"/>);
+/// the batch that ends an execution carries its final status, so a reader that sees the end sees the status it ended
+/// with. Batches written by older versions carry the status of every episode, and are still read.</param>
 /// <param name="ConsumedMessages">Inbox message ids this episode turned into events, so a message whose
 /// deletion was interrupted is not delivered twice.</param>
 internal sealed record HistoryBatch(

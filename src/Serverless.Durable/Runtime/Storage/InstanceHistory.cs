@@ -45,7 +45,11 @@ internal sealed class InstanceHistory
     /// The custom status as status readers report it: the status record when it applies to this history, otherwise
     /// what the newest episode batch carries (batches written before the record existed; null in newer ones).
     /// </summary>
-    public string? CustomStatus => !HasRunEpisode ? null : StatusRecord is { } record ? record.CustomStatus : newestEpisodeBatchStatus;
+    public string? CustomStatus =>
+        !HasRunEpisode ? null
+        : IsFinished && newestEpisodeBatchStatus is not null ? newestEpisodeBatchStatus
+        : StatusRecord is { } record ? record.CustomStatus
+        : newestEpisodeBatchStatus;
 
     /// <summary>The status record read with or written after this history, when it applies to it.</summary>
     public CustomStatusRecord? StatusRecord { get; private set; }

@@ -76,6 +76,7 @@ internal sealed record InstanceSummary(
             status,
             newest.Events[^1].Timestamp,
             !episode ? null
+                : (completed is not null || continuedAsNew) && newest.CustomStatus is not null ? newest.CustomStatus
                 : statusRecord is not null && statusRecord.AppliesTo(started.ExecutionId, batchCount) ? statusRecord.CustomStatus
                 : newest.CustomStatus,
             completed);

@@ -1,0 +1,29 @@
+using Serverless.Cli.Jobs;
+using Serverless.Durable.History;
+using Serverless.Orchestrations.Hosting;
+using Serverless.Orchestrations.StartJob;
+
+namespace Serverless.Cli.Tests;
+
+/// <summary>The words `serverless status` uses for where a job stands.</summary>
+public sealed class StatusLabelTests
+{
+    [Theory]
+    [InlineData(OrchestrationStatus.Completed, JobPhase.Completed, "Completed")]
+    [InlineData(OrchestrationStatus.Completed, JobPhase.PreflightFailed, "Preflight failed (nothing was written; fix the problems below and run again)")]
+    [InlineData(OrchestrationStatus.Failed, JobPhase.Failed, "Failed (run again to retry; completed tables are kept)")]
+    [InlineData(OrchestrationStatus.Running, JobPhase.Snapshotting, "Snapshotting, not finished (running now, or stopped: run it again to resume)")]
+    public void LabelSaysThePhaseOnceAndWhatToDo(OrchestrationStatus runtimeStatus, JobPhase phase, string expected)
+    {
+        var report = new JobStatusReport
+        {
+            JobName = "shop",
+            Locations = new JobLocations("shop", "/jobs/shop.json", "/jobs/lake", "/jobs/.serverless-state"),
+            InstanceId = "startjob-shop",
+            RuntimeStatus = runtimeStatus,
+            Phase = phase,
+        };
+
+        Assert.Equal(expected, StatusCommand.Label(report));
+    }
+}
