@@ -88,7 +88,8 @@ internal sealed class JobHost : IAsyncDisposable
         }
     }
 
-    private static IObjectStore OpenLake(JobSpec spec)
+    /// <summary>The lake's store for <c>target.root</c> (no I/O); a malformed root is a spec error.</summary>
+    public static IObjectStore OpenLake(JobSpec spec)
     {
         try
         {
@@ -100,7 +101,8 @@ internal sealed class JobHost : IAsyncDisposable
         }
     }
 
-    private static string StateFolderFor(IObjectStore lake, string? configured)
+    /// <summary>The configured state folder, else <c>.serverless-state</c> beside a local lake, else in the current directory.</summary>
+    public static string StateFolderFor(IObjectStore lake, string? configured)
     {
         if (!string.IsNullOrWhiteSpace(configured))
         {

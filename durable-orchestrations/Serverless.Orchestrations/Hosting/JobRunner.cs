@@ -1,8 +1,11 @@
 using System.Diagnostics;
 using Serverless.Cdc.Jobs;
+using Serverless.Cdc.Preflight;
 using Serverless.Durable.History;
 using Serverless.Durable.Runtime;
 using Serverless.Orchestrations.StartJob;
+using Serverless.Storage;
+using Serverless.Storage.Local;
 
 namespace Serverless.Orchestrations.Hosting;
 
@@ -28,7 +31,7 @@ public static class JobRunner
         ArgumentNullException.ThrowIfNull(jobSpecPath);
         ArgumentNullException.ThrowIfNull(options);
         var clock = Stopwatch.StartNew();
-        JobSpec spec;
+        JobSpec? spec = null;
         JobHost host;
         try
         {
@@ -46,6 +49,16 @@ public static class JobRunner
                 Message = e.Errors.Count > 0 ? $"Job spec '{jobSpecPath}' has {e.Errors.Count} problem(s)." : e.Message,
             });
             return JobExitCodes.InvalidSpec;
+        }
+        catch (Exception e) when (spec is not null && e is IOException or UnauthorizedAccessException)
+        {
+            // Creating the host only creates the state folder: say what is wrong with it (and with the lake, often beside it).
+            if (await ProbeStateAndLakeAsync(spec, options, cancellationToken).ConfigureAwait(false) is not { Count: > 0 } problems)
+            {
+                throw;
+            }
+
+            return ReportStartProblems(spec.Name, problems, progress, clock);
         }
 
         await using (host.ConfigureAwait(false))
@@ -95,6 +108,36 @@ public static class JobRunner
         }
     }
 
+    private static int ReportStartProblems(string jobName, List<PreflightProblem> problems, IProgress<JobProgress>? progress, Stopwatch clock)
+    {
+        progress?.Report(new JobProgress
+        {
+            JobName = jobName,
+            Phase = JobPhase.PreflightFailed,
+            Elapsed = clock.Elapsed,
+            Problems = problems.Select(p => p.ToString()).ToList(),
+            Message = $"Preflight found {problems.Count} problem(s) with where the job writes; fix them and run again. Nothing was written.",
+        });
+        return JobExitCodes.PreflightFailed;
+    }
+
+    /// <summary>Probes the state folder, then the lake: the problems that keep a run from starting.</summary>
+    private static async Task<List<PreflightProblem>> ProbeStateAndLakeAsync(JobSpec spec, JobRunnerOptions options, CancellationToken cancellationToken)
+    {
+        var problems = new List<PreflightProblem>();
+        var lake = JobHost.OpenLake(spec);
+        var state = new LocalFolderObjectStore(JobHost.StateFolderFor(lake, options.StateFolder));
+        foreach (var (store, target) in new[] { (state, ProbedStore.StateFolder), (lake, ProbedStore.LakeTarget) })
+        {
+            if (await StorageProbe.CheckAsync(store, target, cancellationToken).ConfigureAwait(false) is { } problem)
+            {
+                problems.Add(problem);
+            }
+        }
+
+        return problems;
+    }
+
     /// <summary>The StartJob instance id of a job: one per job name, so a second run finds and resumes the first.</summary>
     public static string InstanceIdFor(string jobName) => "startjob-" + jobName;
 
@@ -123,16 +166,29 @@ public static class JobRunner
         }
 
         var resumed = existing is { IsTerminal: false };
-        if (existing is { IsTerminal: true })
+        try
         {
-            // A failed run, or a preflight failure the user has since fixed: start over (tables completed before are kept).
-            await client.PurgeAsync(id, cancellationToken).ConfigureAwait(false);
-        }
+            if (existing is { IsTerminal: true })
+            {
+                // A failed run, or a preflight failure the user has since fixed: start over (tables completed before are kept).
+                await client.PurgeAsync(id, cancellationToken).ConfigureAwait(false);
+            }
 
-        if (!resumed)
+            if (!resumed)
+            {
+                var input = new StartJobInput(spec.Name, spec.Snapshot.Parallelism, spec.Snapshot.ChunkRows, Math.Max(1, options.ChunksPerCommit));
+                await client.ScheduleNewOrchestrationInstanceAsync(StartJobOrchestrator.Name, input, id, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (StorageAccessException)
         {
-            var input = new StartJobInput(spec.Name, spec.Snapshot.Parallelism, spec.Snapshot.ChunkRows, Math.Max(1, options.ChunksPerCommit));
-            await client.ScheduleNewOrchestrationInstanceAsync(StartJobOrchestrator.Name, input, id, cancellationToken).ConfigureAwait(false);
+            // The state folder exists but cannot be written (read-only, immutable): the first write is here.
+            if (await ProbeStateAndLakeAsync(spec, options, cancellationToken).ConfigureAwait(false) is not { Count: > 0 } problems)
+            {
+                throw;
+            }
+
+            return ReportStartProblems(spec.Name, problems, progress, clock);
         }
 
         baseline = baseline with { Resumed = resumed, Message = resumed ? $"Resuming the unfinished run of job {spec.Name}." : null };
@@ -198,7 +254,7 @@ public static class JobRunner
                 {
                     Phase = JobPhase.PreflightFailed,
                     Problems = result.Problems.Select(p => p.ToString()).ToList(),
-                    Message = $"Preflight found {result.Problems.Count} problem(s) with the source; fix them and run again. Nothing was written.",
+                    Message = $"Preflight found {result.Problems.Count} problem(s); fix them and run again. Nothing was written.",
                 });
                 return JobExitCodes.PreflightFailed;
             }

@@ -38,7 +38,11 @@ internal static class AzureStorageErrors
             text.Append(". ").Append(advice);
         }
 
-        return new StorageRequestException(text.ToString(), response.Status, code);
+        return new StorageRequestException(text.ToString(), response.Status, code)
+        {
+            ServiceMessage = string.IsNullOrWhiteSpace(serviceMessage) ? null : FirstLine(serviceMessage),
+            Advice = advice,
+        };
     }
 
     private static string? AdviceFor(int status, string? code, StorageCredentialKind credential) => code switch
