@@ -76,6 +76,25 @@ public sealed class PermanentFailureTests
     }
 
     [Fact]
+    public async Task ReadOnlyStateFolderIsAPreflightProblem()
+    {
+        await using var db = await SourceWithOneTableAsync("orch_it_rostate");
+        await using var immutable = await ImmutableDirectory.CreateAsync("orch-it-rostate");
+        using var dir = new TempDirectory("orch-it-rostate-job");
+        var spec = TestJobs.WriteSpec(dir.Path, "rostate", [db.Name + ".*"], Path.Combine(dir.Path, "lake"));
+        var progress = new RecordingProgress();
+
+        var exit = await JobRunner.RunAsync(spec, immutable.Path, progress, CancellationToken.None);
+
+        Assert.Equal(JobExitCodes.PreflightFailed, exit);
+        var problem = Assert.Single(progress.Last.Problems);
+        Assert.Equal(
+            $"[StateFolder] --state: cannot write to the state folder {immutable.Path}: the folder is read-only (permission denied). " +
+            $"Fix: make '{immutable.Path}' writable for this user (chmod/chown; chattr -i if it is immutable), or run with --state naming a writable folder.",
+            problem);
+    }
+
+    [Fact]
     public async Task APermanentLakeFailureAfterPreflightIsNotRetried()
     {
         await using var db = await SourceWithOneTableAsync("orch_it_tablefile");
