@@ -112,6 +112,6 @@ public sealed class StorageAccessException : IOException
     private static string BuildMessage(string location, string objectPath, string operation, StorageAccessProblem problem, string offendingPath)
     {
         var what = objectPath.Length == 0 ? location : $"'{objectPath}' under {location}";
-        return $"Cannot {operation} {what}: {ReasonFor(location, problem, offendingPath)}. Fix: {FixFor(problem, offendingPath, "point the store at a writable folder")}. Retrying cannot help.";
+        return $"Cannot {operation} {what}: {ReasonFor(location, problem, offendingPath)}. Fix: {FixFor(problem, offendingPath, "point the store at a writable folder")}.";
     }
 }

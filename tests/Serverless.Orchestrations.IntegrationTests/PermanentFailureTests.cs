@@ -115,6 +115,7 @@ public sealed class PermanentFailureTests
         Assert.Equal(JobExitCodes.Failed, exit);
         Assert.Equal(JobPhase.Failed, progress.Last.Phase);
         Assert.Contains($"'{tableFile}' is a regular file, not a folder", progress.Last.Message, StringComparison.Ordinal);
+        Assert.EndsWith("Retrying cannot help: fix that, then run the job again; completed work is kept.", progress.Last.Message, StringComparison.Ordinal);
         Assert.Equal(1, await AttemptsAsync(state, "tablefile", ActivityNames.MigrateTable));
     }
 

@@ -3,6 +3,7 @@ using Serverless.Cdc.Jobs;
 using Serverless.Cdc.Preflight;
 using Serverless.Durable.History;
 using Serverless.Durable.Runtime;
+using Serverless.Durable.Sdk;
 using Serverless.Orchestrations.StartJob;
 using Serverless.Storage;
 using Serverless.Storage.Local;
@@ -274,15 +275,25 @@ public static class JobRunner
         {
             Phase = JobPhase.Failed,
             Message = metadata.FailureDetails is { } failure
-                ? "The job failed: " + Describe(failure) + " Run the job again to retry; completed work is kept."
+                ? "The job failed: " + Describe(failure) + (IsPermanent(failure)
+                    ? " Retrying cannot help: fix that, then run the job again; completed work is kept."
+                    : " Run the job again to retry; completed work is kept.")
                 : $"The job ended as {metadata.RuntimeStatus}. Run the job again to start over; completed tables are kept.",
         });
         return JobExitCodes.Failed;
     }
 
-    /// <summary>The orchestrator's failure names the activity; its innermost cause says what went wrong.</summary>
+    /// <summary>
+    /// The orchestrator's failure names the activity; its innermost cause says what went wrong, unless the failure was
+    /// classified permanent, whose message already names the thing and the fix (the raw OS error below it would only add noise).
+    /// </summary>
     private static string Describe(FailureDetails failure)
     {
+        if (IsPermanent(failure))
+        {
+            return failure.ErrorMessage.Replace(typeof(NonRetriableException).FullName + ": ", string.Empty, StringComparison.Ordinal);
+        }
+
         var cause = failure;
         while (cause.InnerFailure is not null)
         {
@@ -292,5 +303,18 @@ public static class JobRunner
         return failure.ErrorMessage.Contains(cause.ErrorMessage, StringComparison.Ordinal)
             ? failure.ErrorMessage
             : $"{failure.ErrorMessage} (cause: {cause.ErrorType}: {cause.ErrorMessage})";
+    }
+
+    private static bool IsPermanent(FailureDetails failure)
+    {
+        for (var f = failure; f is not null; f = f.InnerFailure)
+        {
+            if (f.IsNonRetriable)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }
