@@ -161,7 +161,6 @@ public sealed class PreflightAccessTests
     {
         await LocalDependencies.EnsureMariaDbAsync();
         var failure = await Assert.ThrowsAsync<MySqlException>(async () => await (await MySqlConnection.OpenAsync(source)).DisposeAsync());
-        Assert.False(failure.IsTransient && failure.Kind != MySqlErrorKind.ConnectionRefused, failure.Message);
         var problem = SourceAccessProblems.From(failure, source);
         Assert.NotNull(problem);
         return problem;

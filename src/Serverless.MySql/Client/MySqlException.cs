@@ -50,14 +50,15 @@ public sealed class MySqlException : Exception
 
     /// <summary>
     /// True when the same operation may succeed if tried again later on a new connection: the network or the server
-    /// went away (connection refused or closed, timeouts, server shutdown), the server is at its connection limit, the
-    /// statement was killed, or a lock wait or deadlock aborted it. False for what repeats until someone changes the
-    /// configuration: access denied, an unknown database, a missing privilege, TLS or authentication-method mismatch,
-    /// a protocol error, a bad statement or a missing table.
+    /// went away (connection refused or closed, host unreachable, timeouts, server shutdown), the server is at its
+    /// connection limit, the statement was killed, or a lock wait or deadlock aborted it. False for what repeats until
+    /// someone changes the configuration: access denied, an unknown database, a missing privilege, TLS or
+    /// authentication-method mismatch, a protocol error, a bad statement or a missing table. (Preflight reports a
+    /// refused connection or an unknown host at once all the same: before a job starts, they are usually a typo.)
     /// </summary>
     public bool IsTransient => Kind switch
     {
-        MySqlErrorKind.ConnectionRefused or MySqlErrorKind.ConnectionClosed or MySqlErrorKind.Timeout
+        MySqlErrorKind.ConnectionRefused or MySqlErrorKind.HostUnreachable or MySqlErrorKind.ConnectionClosed or MySqlErrorKind.Timeout
             or MySqlErrorKind.TooManyConnections or MySqlErrorKind.QueryInterrupted => true,
         MySqlErrorKind.Server => IsTransientServerError(ErrorNumber),
         _ => false,
