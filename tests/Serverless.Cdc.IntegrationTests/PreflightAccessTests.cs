@@ -65,14 +65,26 @@ public sealed class PreflightAccessTests
     }
 
     [Fact]
+    public async Task AnExistingLakeFolderPassesAndKeepsItsContent()
+    {
+        using var dir = new TempDirectory("cdc-probe-existing");
+        await File.WriteAllTextAsync(dir.File("kept.json"), "{}");
+
+        Assert.Null(await StorageProbe.CheckAsync(new LocalFolderObjectStore(dir.Path), ProbedStore.LakeTarget));
+
+        Assert.Equal([dir.File("kept.json")], Directory.EnumerateFileSystemEntries(dir.Path));
+    }
+
+    [Fact]
     public async Task AWritableLakeFolderPassesAndTheProbeLeavesNothingBehind()
     {
         using var dir = new TempDirectory("cdc-probe-ok");
-        var lake = new LocalFolderObjectStore(Path.Combine(dir.Path, "lake"));
+        var lake = new LocalFolderObjectStore(Path.Combine(dir.Path, "new", "lake"));
 
         Assert.Null(await StorageProbe.CheckAsync(lake, ProbedStore.LakeTarget));
 
-        Assert.Empty(Directory.EnumerateFileSystemEntries(lake.RootPath));
+        // The folders the probe's write created are gone again; the job creates them when it writes.
+        Assert.Empty(Directory.EnumerateFileSystemEntries(dir.Path));
     }
 
     [Fact]

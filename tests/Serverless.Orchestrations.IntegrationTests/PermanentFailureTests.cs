@@ -18,7 +18,8 @@ public sealed class PermanentFailureTests
     {
         await using var db = await SourceWithOneTableAsync("orch_it_badpw");
         using var dir = new TempDirectory("orch-it-badpw");
-        var spec = TestJobs.WriteSpec(dir.Path, "badpw", [db.Name + ".*"], Path.Combine(dir.Path, "lake"), password: "not-the-password");
+        var lake = Path.Combine(dir.Path, "lake");
+        var spec = TestJobs.WriteSpec(dir.Path, "badpw", [db.Name + ".*"], lake, password: "not-the-password");
         var state = Path.Combine(dir.Path, "state");
         var progress = new RecordingProgress();
 
@@ -31,6 +32,7 @@ public sealed class PermanentFailureTests
         Assert.Contains("Access denied for user 'serverless'", problem, StringComparison.Ordinal);
         Assert.Contains("Fix: check source.user and source.password", problem, StringComparison.Ordinal);
         Assert.Equal(1, await AttemptsAsync(state, "badpw", ActivityNames.Preflight));
+        Assert.False(Directory.Exists(lake), "The target probe must not leave the lake folder behind when preflight fails.");
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Text;
 using Serverless.Storage;
+using Serverless.Storage.Local;
 
 namespace Serverless.Cdc.Preflight;
 
@@ -19,26 +20,51 @@ public static class StorageProbe
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(target);
         var path = ProbeNamePrefix + Guid.NewGuid().ToString("N");
+
+        // A local root that does not exist yet is created by the probe's write: remove it again, so a failed preflight
+        // (a typo in the path, a source problem) leaves no empty folders behind.
+        var created = store is LocalFolderObjectStore local ? HighestMissingFolder(local.RootPath) : null;
         try
         {
-            await store.PutIfAbsentAsync(path, "preflight probe"u8.ToArray(), cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await store.PutIfAbsentAsync(path, "preflight probe"u8.ToArray(), cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (Describe(e, store, target, "write to") is { } problem)
+            {
+                return problem;
+            }
+
+            try
+            {
+                await store.DeleteAsync(path, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (Describe(e, store, target, "delete from") is { } problem)
+            {
+                // The job replaces partial files and compacts: it needs delete as well as create.
+                return problem;
+            }
+
+            return null;
         }
-        catch (Exception e) when (Describe(e, store, target, "write to") is { } problem)
+        finally
         {
-            return problem;
+            if (created is not null && Directory.Exists(created) && !Directory.EnumerateFiles(created, "*", SearchOption.AllDirectories).Any())
+            {
+                Directory.Delete(created, recursive: true);
+            }
+        }
+    }
+
+    private static string? HighestMissingFolder(string folder)
+    {
+        string? missing = null;
+        for (var f = folder; !string.IsNullOrEmpty(f) && !Directory.Exists(f) && !File.Exists(f); f = Path.GetDirectoryName(f))
+        {
+            missing = f;
         }
 
-        try
-        {
-            await store.DeleteAsync(path, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (Describe(e, store, target, "delete from") is { } problem)
-        {
-            // The job replaces partial files and compacts: it needs delete as well as create.
-            return problem;
-        }
-
-        return null;
+        return missing;
     }
 
     private static PreflightProblem? Describe(Exception failure, IObjectStore store, ProbedStore target, string action)
