@@ -14,6 +14,12 @@ public static class ExitCodes
     /// <summary>The arguments are wrong: unknown option, bad value, conflicting options, a column the table lacks.</summary>
     public const int Usage = 2;
 
+    /// <summary>
+    /// `serverless run` only: preflight found problems retrying cannot fix (source settings or login, a lake target or
+    /// state folder that cannot be written), each printed with its fix. Nothing was written.
+    /// </summary>
+    public const int PreflightFailed = Serverless.Orchestrations.Hosting.JobExitCodes.PreflightFailed;
+
     /// <summary>Stopped by Ctrl-C (128 + SIGINT, what shells report for an interrupted command).</summary>
     public const int Cancelled = 130;
 }

@@ -7,7 +7,7 @@ using Serverless.Storage;
 
 namespace Serverless.Cli;
 
-/// <summary>The `serverless` operator CLI. Exit codes: 0 success, 1 failure, 2 bad usage, 130 stopped by Ctrl-C (see <see cref="ExitCodes"/>).</summary>
+/// <summary>The `serverless` operator CLI. Exit codes: 0 success, 1 failure, 2 bad usage, 3 preflight failed (`run`), 130 stopped (`run`); see <see cref="ExitCodes"/>.</summary>
 public static class Program
 {
     public static async Task<int> Main(string[] args)

@@ -17,7 +17,8 @@ public static class TestJobs
         string lakeRoot,
         IReadOnlyDictionary<string, string[]>? keys = null,
         int parallelism = 3,
-        long chunkRows = 1000)
+        long chunkRows = 1000,
+        string? password = null)
     {
         var spec = new Dictionary<string, object?>
         {
@@ -27,7 +28,7 @@ public static class TestJobs
                 ["host"] = LocalDependencies.MariaDbHost,
                 ["port"] = LocalDependencies.MariaDbPort,
                 ["user"] = LocalDependencies.MariaDbAdmin.User,
-                ["password"] = "literal:" + LocalDependencies.MariaDbAdmin.Password,
+                ["password"] = "literal:" + (password ?? LocalDependencies.MariaDbAdmin.Password),
                 ["tls"] = "disabled",
             },
             ["tables"] = new Dictionary<string, object?> { ["include"] = include.ToArray() },

@@ -19,6 +19,14 @@ public sealed record PreflightOutcome
 
     public bool IsOk => Problems.Count == 0;
 
+    /// <summary>The outcome when the source could not be used at all: only that problem is known.</summary>
+    public static PreflightOutcome NotConnected(PreflightProblem problem) => new()
+    {
+        Problems = [problem],
+        PositionMethod = SnapshotPositionMethod.None,
+        ServerVersion = "unknown (not connected)",
+    };
+
     public static PreflightOutcome From(PreflightReport report, int tables)
     {
         ArgumentNullException.ThrowIfNull(report);

@@ -6,13 +6,16 @@ public static class JobExitCodes
     /// <summary>Every table is snapshotted (now or by an earlier run).</summary>
     public const int Success = 0;
 
-    /// <summary>The run failed (source or lake unreachable after retries, a schema the lake cannot take); running again resumes.</summary>
+    /// <summary>The run failed after preflight (a transient failure outlasted its retries, or a permanent one at once); running again resumes.</summary>
     public const int Failed = 1;
 
     /// <summary>The job spec is invalid; every problem is listed with its field and fix.</summary>
     public const int InvalidSpec = 2;
 
-    /// <summary>Preflight found problems with the source; each is listed with its fix. Nothing was written.</summary>
+    /// <summary>
+    /// Preflight found problems, each listed with its fix: the source (login, host, settings, privileges, tables) or where
+    /// the job writes (the lake target, the state folder). Nothing was written; retrying without a fix fails the same way.
+    /// </summary>
     public const int PreflightFailed = 3;
 
     /// <summary>Cancelled (Ctrl-C, 128 + SIGINT); running again resumes where it stopped.</summary>

@@ -101,7 +101,8 @@ internal sealed class JobHost : IAsyncDisposable
         }
     }
 
-    private static IObjectStore OpenLake(JobSpec spec)
+    /// <summary>The lake's store for <c>target.root</c> (no I/O); a malformed root is a spec error.</summary>
+    public static IObjectStore OpenLake(JobSpec spec)
     {
         try
         {
@@ -113,7 +114,8 @@ internal sealed class JobHost : IAsyncDisposable
         }
     }
 
-    private static string StateFolderFor(IObjectStore lake, string? configured, string specPath)
+    /// <summary>The configured state folder, else <c>.serverless-state</c> beside a local lake, else beside the job spec.</summary>
+    public static string StateFolderFor(IObjectStore lake, string? configured, string specPath)
     {
         // A folder given on the command line is relative to where the command runs, like any other argument.
         if (!string.IsNullOrWhiteSpace(configured))

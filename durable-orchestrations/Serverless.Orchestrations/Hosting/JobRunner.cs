@@ -1,9 +1,13 @@
 using System.Diagnostics;
 using System.Globalization;
 using Serverless.Cdc.Jobs;
+using Serverless.Cdc.Preflight;
 using Serverless.Durable.History;
 using Serverless.Durable.Runtime;
+using Serverless.Durable.Sdk;
 using Serverless.Orchestrations.StartJob;
+using Serverless.Storage;
+using Serverless.Storage.Local;
 
 namespace Serverless.Orchestrations.Hosting;
 
@@ -29,7 +33,7 @@ public static class JobRunner
         ArgumentNullException.ThrowIfNull(jobSpecPath);
         ArgumentNullException.ThrowIfNull(options);
         var clock = Stopwatch.StartNew();
-        JobSpec spec;
+        JobSpec? spec = null;
         JobHost host;
         try
         {
@@ -47,6 +51,16 @@ public static class JobRunner
                 Message = e.Errors.Count > 0 ? $"Job spec '{jobSpecPath}' has {e.Errors.Count} problem(s)." : e.Message,
             });
             return JobExitCodes.InvalidSpec;
+        }
+        catch (Exception e) when (spec is not null && e is IOException or UnauthorizedAccessException)
+        {
+            // Creating the host only creates the state folder: say what is wrong with it (and with the lake, often beside it).
+            if (await ProbeStateAndLakeAsync(spec, jobSpecPath, options, cancellationToken).ConfigureAwait(false) is not { Count: > 0 } problems)
+            {
+                throw;
+            }
+
+            return ReportStartProblems(spec.Name, problems, progress, clock);
         }
 
         await using (host.ConfigureAwait(false))
@@ -114,6 +128,36 @@ public static class JobRunner
         }
     }
 
+    private static int ReportStartProblems(string jobName, List<PreflightProblem> problems, IProgress<JobProgress>? progress, Stopwatch clock)
+    {
+        progress?.Report(new JobProgress
+        {
+            JobName = jobName,
+            Phase = JobPhase.PreflightFailed,
+            Elapsed = clock.Elapsed,
+            Problems = problems.Select(p => p.ToString()).ToList(),
+            Message = $"Preflight found {problems.Count} problem(s) with where the job writes; fix them and run again. Nothing was written.",
+        });
+        return JobExitCodes.PreflightFailed;
+    }
+
+    /// <summary>Probes the state folder, then the lake: the problems that keep a run from starting.</summary>
+    private static async Task<List<PreflightProblem>> ProbeStateAndLakeAsync(JobSpec spec, string specPath, JobRunnerOptions options, CancellationToken cancellationToken)
+    {
+        var problems = new List<PreflightProblem>();
+        var lake = JobHost.OpenLake(spec);
+        var state = new LocalFolderObjectStore(JobHost.StateFolderFor(lake, options.StateFolder, specPath));
+        foreach (var (store, target) in new[] { (state, ProbedStore.StateFolder), (lake, ProbedStore.LakeTarget) })
+        {
+            if (await StorageProbe.CheckAsync(store, target, cancellationToken).ConfigureAwait(false) is { } problem)
+            {
+                problems.Add(problem);
+            }
+        }
+
+        return problems;
+    }
+
     /// <summary>The StartJob instance id of a job: one per job name, so a second run finds and resumes the first.</summary>
     public static string InstanceIdFor(string jobName) => "startjob-" + jobName;
 
@@ -142,16 +186,29 @@ public static class JobRunner
         }
 
         var resumed = existing is { IsTerminal: false };
-        if (existing is { IsTerminal: true })
+        try
         {
-            // A failed run, or a preflight failure the user has since fixed: start over (tables completed before are kept).
-            await client.PurgeAsync(id, cancellationToken).ConfigureAwait(false);
-        }
+            if (existing is { IsTerminal: true })
+            {
+                // A failed run, or a preflight failure the user has since fixed: start over (tables completed before are kept).
+                await client.PurgeAsync(id, cancellationToken).ConfigureAwait(false);
+            }
 
-        if (!resumed)
+            if (!resumed)
+            {
+                var input = new StartJobInput(spec.Name, spec.Snapshot.Parallelism, spec.Snapshot.ChunkRows, Math.Max(1, options.ChunksPerCommit));
+                await client.ScheduleNewOrchestrationInstanceAsync(StartJobOrchestrator.Name, input, id, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (StorageAccessException)
         {
-            var input = new StartJobInput(spec.Name, spec.Snapshot.Parallelism, spec.Snapshot.ChunkRows, Math.Max(1, options.ChunksPerCommit));
-            await client.ScheduleNewOrchestrationInstanceAsync(StartJobOrchestrator.Name, input, id, cancellationToken).ConfigureAwait(false);
+            // The state folder exists but cannot be written (read-only, immutable): the first write is here.
+            if (await ProbeStateAndLakeAsync(spec, host.SpecPath, options, cancellationToken).ConfigureAwait(false) is not { Count: > 0 } problems)
+            {
+                throw;
+            }
+
+            return ReportStartProblems(spec.Name, problems, progress, clock);
         }
 
         baseline = baseline with { Resumed = resumed, Message = resumed ? $"Resuming the unfinished run of job {spec.Name}." : null };
@@ -217,7 +274,7 @@ public static class JobRunner
                 {
                     Phase = JobPhase.PreflightFailed,
                     Problems = result.Problems.Select(p => p.ToString()).ToList(),
-                    Message = $"Preflight found {result.Problems.Count} problem(s) with the source; fix them and run again. Nothing was written.",
+                    Message = $"Preflight found {result.Problems.Count} problem(s); fix them and run again. Nothing was written.",
                 });
                 return JobExitCodes.PreflightFailed;
             }
@@ -237,15 +294,25 @@ public static class JobRunner
         {
             Phase = JobPhase.Failed,
             Message = metadata.FailureDetails is { } failure
-                ? "The job failed: " + Describe(failure) + " Run the job again to retry; completed work is kept."
+                ? "The job failed: " + Describe(failure) + (IsPermanent(failure)
+                    ? " Retrying cannot help: fix that, then run the job again; completed work is kept."
+                    : " Run the job again to retry; completed work is kept.")
                 : $"The job ended as {metadata.RuntimeStatus}. Run the job again to start over; completed tables are kept.",
         });
         return JobExitCodes.Failed;
     }
 
-    /// <summary>The orchestrator's failure names the activity; its innermost cause says what went wrong.</summary>
+    /// <summary>
+    /// The orchestrator's failure names the activity; its innermost cause says what went wrong, unless the failure was
+    /// classified permanent, whose message already names the thing and the fix (the raw OS error below it would only add noise).
+    /// </summary>
     private static string Describe(FailureDetails failure)
     {
+        if (IsPermanent(failure))
+        {
+            return failure.ErrorMessage.Replace(typeof(NonRetriableException).FullName + ": ", string.Empty, StringComparison.Ordinal);
+        }
+
         var cause = failure;
         while (cause.InnerFailure is not null)
         {
@@ -255,5 +322,18 @@ public static class JobRunner
         return failure.ErrorMessage.Contains(cause.ErrorMessage, StringComparison.Ordinal)
             ? failure.ErrorMessage
             : $"{failure.ErrorMessage} (cause: {cause.ErrorType}: {cause.ErrorMessage})";
+    }
+
+    private static bool IsPermanent(FailureDetails failure)
+    {
+        for (var f = failure; f is not null; f = f.InnerFailure)
+        {
+            if (f.IsNonRetriable)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }

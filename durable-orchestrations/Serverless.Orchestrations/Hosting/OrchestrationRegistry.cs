@@ -1,11 +1,15 @@
 using Microsoft.Extensions.DependencyInjection;
 using Serverless.Durable.Runtime;
+using Serverless.Durable.Sdk;
 using Serverless.Orchestrations.Activities;
 using Serverless.Orchestrations.StartJob;
 
 namespace Serverless.Orchestrations.Hosting;
 
-/// <summary>Registers StartJob and its activities under their durable names; hosts add a <see cref="Jobs.JobEnvironment"/> to the services.</summary>
+/// <summary>
+/// Registers StartJob and its activities under their durable names; hosts add a <see cref="Jobs.JobEnvironment"/> to the services.
+/// Every activity's permanent failures are non-retriable (<see cref="ClassifiedActivity"/>).
+/// </summary>
 public static class OrchestrationRegistry
 {
     public static DurableTaskRegistry AddStartJob(this DurableTaskRegistry registry)
@@ -13,13 +17,17 @@ public static class OrchestrationRegistry
         ArgumentNullException.ThrowIfNull(registry);
         return registry
             .AddOrchestrator(StartJobOrchestrator.Name, sp => ActivatorUtilities.CreateInstance<StartJobOrchestrator>(sp))
-            .AddActivity(ActivityNames.Preflight, sp => ActivatorUtilities.CreateInstance<PreflightActivity>(sp))
-            .AddActivity(ActivityNames.RecordStartPosition, sp => ActivatorUtilities.CreateInstance<RecordStartPositionActivity>(sp))
-            .AddActivity(ActivityNames.DiscoverTables, sp => ActivatorUtilities.CreateInstance<DiscoverTablesActivity>(sp))
-            .AddActivity(ActivityNames.MigrateTable, sp => ActivatorUtilities.CreateInstance<MigrateTableActivity>(sp))
-            .AddActivity(ActivityNames.PlanChunks, sp => ActivatorUtilities.CreateInstance<PlanChunksActivity>(sp))
-            .AddActivity(ActivityNames.ReadChunk, sp => ActivatorUtilities.CreateInstance<ReadChunkActivity>(sp))
-            .AddActivity(ActivityNames.CommitChunks, sp => ActivatorUtilities.CreateInstance<CommitChunksActivity>(sp))
-            .AddActivity(ActivityNames.CompleteTableSnapshot, sp => ActivatorUtilities.CreateInstance<CompleteTableSnapshotActivity>(sp));
+            .AddClassifiedActivity<PreflightActivity>(ActivityNames.Preflight)
+            .AddClassifiedActivity<RecordStartPositionActivity>(ActivityNames.RecordStartPosition)
+            .AddClassifiedActivity<DiscoverTablesActivity>(ActivityNames.DiscoverTables)
+            .AddClassifiedActivity<MigrateTableActivity>(ActivityNames.MigrateTable)
+            .AddClassifiedActivity<PlanChunksActivity>(ActivityNames.PlanChunks)
+            .AddClassifiedActivity<ReadChunkActivity>(ActivityNames.ReadChunk)
+            .AddClassifiedActivity<CommitChunksActivity>(ActivityNames.CommitChunks)
+            .AddClassifiedActivity<CompleteTableSnapshotActivity>(ActivityNames.CompleteTableSnapshot);
     }
+
+    private static DurableTaskRegistry AddClassifiedActivity<TActivity>(this DurableTaskRegistry registry, string name)
+        where TActivity : ITaskActivity =>
+        registry.AddActivity(name, sp => new ClassifiedActivity(ActivatorUtilities.CreateInstance<TActivity>(sp)));
 }

@@ -6,7 +6,6 @@ using Serverless.Durable.Sdk;
 using Serverless.Orchestrations.Activities;
 using Serverless.Orchestrations.Jobs;
 using Serverless.Orchestrations.Lake;
-using Serverless.Storage;
 
 namespace Serverless.Orchestrations.StartJob;
 
@@ -21,18 +20,11 @@ public sealed class StartJobOrchestrator(ILogger<StartJobOrchestrator> logger) :
 {
     public const string Name = "StartJob";
 
+    // Only transient failures reach these policies: every activity's permanent failures (a refused login, an unwritable
+    // target, a full disk, a chunk that does not fit its table) are non-retriable (see FailureClassification).
     private static readonly TaskOptions SourceRetry = TaskOptions.FromRetryPolicy(new RetryPolicy(3, TimeSpan.FromSeconds(2), backoffCoefficient: 2));
-    // A full disk does not empty itself within a retry's backoff: fail at once with the message that says what to free.
-    private static readonly TaskOptions LakeRetry = TaskOptions.FromRetryPolicy(new RetryPolicy(5, TimeSpan.FromSeconds(1), backoffCoefficient: 2, maxRetryInterval: TimeSpan.FromSeconds(20))
-    {
-        Handle = failure => !failure.IsCausedBy<StorageFullException>(),
-    });
-
-    // A position method the reader does not implement, or a chunk that does not fit its table, fails the same way every time.
-    private static readonly TaskOptions ReadRetry = TaskOptions.FromRetryPolicy(new RetryPolicy(5, TimeSpan.FromSeconds(2), backoffCoefficient: 2, maxRetryInterval: TimeSpan.FromSeconds(30))
-    {
-        Handle = failure => !failure.IsCausedBy<NotSupportedException>() && !failure.IsCausedBy<ArgumentException>() && !failure.IsCausedBy<StorageFullException>(),
-    });
+    private static readonly TaskOptions LakeRetry = TaskOptions.FromRetryPolicy(new RetryPolicy(5, TimeSpan.FromSeconds(1), backoffCoefficient: 2, maxRetryInterval: TimeSpan.FromSeconds(20)));
+    private static readonly TaskOptions ReadRetry = TaskOptions.FromRetryPolicy(new RetryPolicy(5, TimeSpan.FromSeconds(2), backoffCoefficient: 2, maxRetryInterval: TimeSpan.FromSeconds(30)));
 
     public override async Task<StartJobResult> RunAsync(TaskOrchestrationContext context, StartJobInput input)
     {

@@ -187,7 +187,8 @@ public static partial class JobSpecValidator
         const string at = "$.target";
         CheckFields(t, at, TargetFields, errors);
         var lakeRoot = RequiredString(t, at, "root", errors, "set a local folder (\"./lake\") or a Blob URL (\"https://account.blob.core.windows.net/container/prefix\")");
-        if (lakeRoot is not null && lakeRoot.Contains("://", StringComparison.Ordinal) &&
+        // A connection string's BlobEndpoint (Azurite: http://127.0.0.1:10000/devstoreaccount1) is a URL inside the root, not the root.
+        if (lakeRoot is not null && lakeRoot.Contains("://", StringComparison.Ordinal) && !lakeRoot.Contains("BlobEndpoint=", StringComparison.OrdinalIgnoreCase) &&
             !lakeRoot.StartsWith("https://", StringComparison.OrdinalIgnoreCase) && !lakeRoot.StartsWith("file://", StringComparison.OrdinalIgnoreCase))
         {
             errors.Add(new JobSpecError(at + ".root", $"'{lakeRoot}' is neither a folder nor an https Blob URL", "use a folder path, file://..., or https://<account>.blob.core.windows.net/<container>[/<prefix>]"));

@@ -43,7 +43,11 @@ internal static class AzureStorageErrors
             text.Append(". ").Append(advice);
         }
 
-        return new StorageRequestException(text.ToString(), exception.Status, code, exception);
+        return new StorageRequestException(text.ToString(), exception.Status, code, exception)
+        {
+            ServiceMessage = ServiceMessage(exception),
+            Advice = AdviceFor(exception.Status, code, where),
+        };
     }
 
     /// <summary>

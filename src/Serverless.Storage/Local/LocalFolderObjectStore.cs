@@ -25,48 +25,69 @@ public sealed class LocalFolderObjectStore : IObjectStore
 
     public async Task<ObjectInfo> PutIfAbsentAsync(string path, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
     {
-        var finalPath = ResolveForWrite(path);
-        var stagingPath = NewStagingPath(finalPath);
         try
         {
-            await WriteStagingFileAsync(stagingPath, content, path, cancellationToken).ConfigureAwait(false);
-            var info = Describe(path, new FileInfo(stagingPath));
-            if (!NoReplaceFilePublisher.TryPublish(stagingPath, finalPath))
+            var finalPath = ResolveForWrite(path);
+            var stagingPath = NewStagingPath(finalPath);
+            try
             {
-                throw new ObjectAlreadyExistsException(Location, path);
-            }
+                await WriteStagingFileAsync(stagingPath, content, path, cancellationToken).ConfigureAwait(false);
+                var info = Describe(path, new FileInfo(stagingPath));
+                if (!NoReplaceFilePublisher.TryPublish(stagingPath, finalPath))
+                {
+                    throw new ObjectAlreadyExistsException(Location, path);
+                }
 
-            return info;
+                return info;
+            }
+            finally
+            {
+                DeleteIfPresent(stagingPath);
+            }
         }
-        finally
+        catch (Exception e) when (StorageAccessException.FromLocal(e, RootPath, path, "write") is { } denied)
         {
-            DeleteIfPresent(stagingPath);
+            throw denied;
         }
     }
 
     public async Task<ObjectInfo> PutAsync(string path, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
     {
-        var finalPath = ResolveForWrite(path);
-        var stagingPath = NewStagingPath(finalPath);
         try
         {
-            await WriteStagingFileAsync(stagingPath, content, path, cancellationToken).ConfigureAwait(false);
-            var info = Describe(path, new FileInfo(stagingPath));
-            File.Move(stagingPath, finalPath, overwrite: true);
-            return info;
+            var finalPath = ResolveForWrite(path);
+            var stagingPath = NewStagingPath(finalPath);
+            try
+            {
+                await WriteStagingFileAsync(stagingPath, content, path, cancellationToken).ConfigureAwait(false);
+                var info = Describe(path, new FileInfo(stagingPath));
+                File.Move(stagingPath, finalPath, overwrite: true);
+                return info;
+            }
+            finally
+            {
+                DeleteIfPresent(stagingPath);
+            }
         }
-        finally
+        catch (Exception e) when (StorageAccessException.FromLocal(e, RootPath, path, "write") is { } denied)
         {
-            DeleteIfPresent(stagingPath);
+            throw denied;
         }
     }
 
     public Task<ObjectWriteStream> OpenWriteAsync(string path, bool overwrite = true, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var finalPath = ResolveForWrite(path);
-        ObjectWriteStream stream = new LocalFolderWriteStream(this, path, finalPath, NewStagingPath(finalPath), overwrite);
-        return Task.FromResult(stream);
+        try
+        {
+            var finalPath = ResolveForWrite(path);
+            ObjectWriteStream stream = new LocalFolderWriteStream(this, path, finalPath, NewStagingPath(finalPath), overwrite);
+            return Task.FromResult(stream);
+        }
+        catch (Exception e) when (StorageAccessException.FromLocal(e, RootPath, path, "write") is { } denied)
+        {
+            throw denied;
+        }
     }
 
     public async Task<byte[]> GetAsync(string path, CancellationToken cancellationToken = default)
@@ -131,6 +152,10 @@ public sealed class LocalFolderObjectStore : IObjectStore
         catch (DirectoryNotFoundException)
         {
             // The parent folder is gone, so the object is too: deleting a missing object is not an error.
+        }
+        catch (Exception e) when (StorageAccessException.FromLocal(e, RootPath, path, "delete") is { } denied)
+        {
+            throw denied;
         }
 
         return Task.CompletedTask;

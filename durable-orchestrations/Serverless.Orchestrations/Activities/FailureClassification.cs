@@ -1,0 +1,39 @@
+using Serverless.Cdc.Jobs;
+using Serverless.Cdc.Schema;
+using Serverless.Delta.Actions;
+using Serverless.Delta.Log;
+using Serverless.Delta.Schema;
+using Serverless.MySql.Binlog;
+using Serverless.MySql.Client;
+using Serverless.MySql.Replication;
+using Serverless.Orchestrations.Lake;
+using Serverless.Storage;
+
+namespace Serverless.Orchestrations.Activities;
+
+/// <summary>
+/// Which activity failures retrying cannot fix, by exception type (and the libraries' own IsTransient where one type
+/// covers both): permission, credentials, read-only or misplaced targets, a full disk, bad input, schemas and formats the
+/// code does not support. Anything not listed counts as transient and keeps its retries; a wrapper is judged by its cause.
+/// </summary>
+public static class FailureClassification
+{
+    public static bool IsPermanent(Exception failure)
+    {
+        ArgumentNullException.ThrowIfNull(failure);
+        return failure switch
+        {
+            OperationCanceledException => false,
+            StorageAccessException or StorageFullException or UnauthorizedAccessException => true,
+            StorageRequestException refused => !refused.IsTransient,
+            MySqlException server => !server.IsTransient,
+            LakeSchemaException or JobSpecException or UnsupportedColumnTypeException or DeltaSchemaException
+                or UnsupportedTableFeatureException or CorruptCommitException or BinlogPurgedException or UnsupportedBinlogFeatureException => true,
+
+            // A position method the reader does not implement, or a chunk that does not fit its table, fails the same way every time.
+            NotSupportedException or ArgumentException => true,
+            AggregateException many => many.InnerExceptions.Count > 0 && many.InnerExceptions.All(IsPermanent),
+            _ => failure.InnerException is { } cause && IsPermanent(cause),
+        };
+    }
+}
