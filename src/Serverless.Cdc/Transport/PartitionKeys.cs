@@ -11,7 +11,7 @@ namespace Serverless.Cdc.Transport;
 /// <c>spread</c> keys (<c>db.table#slot</c>, slot = stable hash of the key values mod spread): every change of one row
 /// still goes to one partition, in order. DDL of a spread table goes to all of its keys (<see cref="ForTableSlots"/>),
 /// so each of its writers sees the schema change in order with its rows. The hash is FNV-1a 64 over the values' kind,
-/// bits, aux and bytes: stable across processes and versions (unlike <see cref="string.GetHashCode()"/>).
+/// bits, aux and bytes, finished with MurmurHash3's 64-bit mixer: stable across processes and versions (unlike <see cref="string.GetHashCode()"/>).
 /// </summary>
 public static class PartitionKeys
 {
@@ -49,7 +49,7 @@ public static class PartitionKeys
     {
         ArgumentNullException.ThrowIfNull(partitionKey);
         ArgumentOutOfRangeException.ThrowIfLessThan(partitionCount, 1);
-        return (int)(Hash(FnvOffset, Encoding.UTF8.GetBytes(partitionKey)) % (ulong)partitionCount);
+        return (int)(Mix(Hash(FnvOffset, Encoding.UTF8.GetBytes(partitionKey))) % (ulong)partitionCount);
     }
 
     /// <summary>A stable 64-bit hash of key values.</summary>
@@ -68,7 +68,7 @@ public static class PartitionKeys
             h = Hash(h, v.Bytes.Span);
         }
 
-        return h;
+        return Mix(h);
     }
 
     private static string ForSlot(string database, string table, int slot) =>
@@ -77,6 +77,16 @@ public static class PartitionKeys
     // MySQL names reach 64 characters each, so "db.table#slot" can pass Event Hubs' 128; such keys become a hash.
     private static string Bounded(string key) =>
         key.Length <= MaxLength ? key : "h:" + Hash(FnvOffset, Encoding.UTF8.GetBytes(key)).ToString("x16", CultureInfo.InvariantCulture);
+
+    // FNV-1a's low bits depend only on the low bits of each byte; MurmurHash3's finalizer spreads every bit before "mod n".
+    private static ulong Mix(ulong h)
+    {
+        h ^= h >> 33;
+        h *= 0xff51afd7ed558ccd;
+        h ^= h >> 33;
+        h *= 0xc4ceb9fe1a85ec53;
+        return h ^ (h >> 33);
+    }
 
     private static ulong Hash(ulong h, ReadOnlySpan<byte> bytes)
     {

@@ -159,6 +159,11 @@ internal sealed class PartitionCursor(string partitionDirectory, int partition, 
                     continue;
                 case FrameStatus.End or FrameStatus.Incomplete or FrameStatus.Bad:
                     var newer = SegmentFiles.ListBases(partitionDirectory).Find(b => b > segmentBase);
+                    if (newer > 0 && RandomAccess.GetLength(handle) != reader.FileLength)
+                    {
+                        return true; // the publisher finished this segment after the scan began: scan it again to its final end
+                    }
+
                     if (status == FrameStatus.Bad && (newer > 0 || reader.FileLength - reader.Offset > maxBatchBytes + (2L * SegmentFormat.RecordHeaderBytes)))
                     {
                         throw new CorruptChangeLogException(path, reader.Offset, frame.Problem!);
