@@ -6,6 +6,8 @@ namespace Serverless.Cdc.Transport;
 /// Change events bound for one partition, serialized as they are added, like Event Hubs' EventDataBatch:
 /// <see cref="TryAdd"/> returns false once the next event would take the batch past its size limit (publish this
 /// batch and start another); an event too large for any batch is refused with <see cref="ChangeEventTooLargeException"/>.
+/// Space for the log's per-event framing is reserved before each event, so the log writes the batch without copying it.
+/// A batch is published once; its memory goes back to a pool then.
 /// </summary>
 public sealed class ChangeBatch
 {
@@ -41,9 +43,12 @@ public sealed class ChangeBatch
     public bool TryAdd(ChangeEvent change)
     {
         ArgumentNullException.ThrowIfNull(change);
+        ThrowIfPublished();
         var start = payloads.Length;
+        payloads.GetSpan(perEventOverheadBytes)[..perEventOverheadBytes].Clear();
+        payloads.Advance(perEventOverheadBytes);
         ChangeEventSerializer.Serialize(change, payloads);
-        var length = payloads.Length - start;
+        var length = payloads.Length - start - perEventOverheadBytes;
         var size = length + perEventOverheadBytes;
         if (size > MaxBytes)
         {
@@ -57,11 +62,34 @@ public sealed class ChangeBatch
             return false;
         }
 
-        ranges.Add(new Range(start, start + length));
+        ranges.Add(new Range(start + perEventOverheadBytes, start + perEventOverheadBytes + length));
         SizeInBytes += size;
         return true;
     }
 
+    public bool IsPublished { get; private set; }
+
     /// <summary>The serialized events in the order they were added.</summary>
     internal ReadOnlyMemory<byte> Payload(int index) => payloads.Written[ranges[index]];
+
+    /// <summary>The per-event framing space before event <paramref name="index"/>.</summary>
+    internal Span<byte> Frame(int index) => payloads.Written.Span.Slice(ranges[index].Start.Value - perEventOverheadBytes, perEventOverheadBytes);
+
+    /// <summary>Every event with its framing space, as one block.</summary>
+    internal ReadOnlyMemory<byte> Framed => payloads.Written;
+
+    internal void ThrowIfPublished()
+    {
+        if (IsPublished)
+        {
+            throw new InvalidOperationException("The batch was published already; create a new batch for more changes.");
+        }
+    }
+
+    /// <summary>Marks the batch published and returns its memory to the pool.</summary>
+    internal void MarkPublished()
+    {
+        IsPublished = true;
+        payloads.Release();
+    }
 }

@@ -278,6 +278,10 @@ public sealed class EmbeddedChangeLogTests
         Assert.Equal(10, added);
         Assert.InRange(batch.SizeInBytes, 10 * 100 * 1024, EmbeddedChangeLogOptions.OneMegabyte);
         Assert.Equal(10, (await publisher.PublishAsync(batch)).Count);
+
+        // A published batch is spent: publishing it again would duplicate it under new sequence numbers.
+        Assert.Throws<InvalidOperationException>(() => publisher.PublishAsync(batch));
+        Assert.Throws<InvalidOperationException>(() => batch.TryAdd(TestChanges.Row("blobs", 0, 0)));
     }
 
     [Fact]

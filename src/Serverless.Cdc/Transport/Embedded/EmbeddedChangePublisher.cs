@@ -89,7 +89,15 @@ public sealed class EmbeddedChangePublisher : IChangePublisher
             throw new ArgumentException("The batch was created by another publisher; create batches with this publisher's CreateBatch.", nameof(batch));
         }
 
-        return partitions[batch.Partition!.Value].AppendAsync(batch, cancellationToken);
+        batch.ThrowIfPublished();
+        return PublishCoreAsync(batch, cancellationToken);
+    }
+
+    private async ValueTask<PublishReceipt> PublishCoreAsync(ChangeBatch batch, CancellationToken cancellationToken)
+    {
+        var receipt = await partitions[batch.Partition!.Value].AppendAsync(batch, cancellationToken).ConfigureAwait(false);
+        batch.MarkPublished();
+        return receipt;
     }
 
     /// <summary>

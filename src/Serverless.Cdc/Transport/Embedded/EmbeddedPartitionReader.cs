@@ -1,5 +1,3 @@
-using Serverless.Cdc.Capture;
-
 namespace Serverless.Cdc.Transport.Embedded;
 
 /// <summary>Reads one partition of the embedded log from its files; any number of readers, in any process.</summary>
@@ -35,7 +33,7 @@ public sealed class EmbeddedPartitionReader : IPartitionReader
         for (var i = 0; i < changes.Length; i++)
         {
             var r = records[i];
-            changes[i] = new ReceivedChange(Partition, r.Sequence, DateTimeOffset.FromUnixTimeMilliseconds(r.TimeMilliseconds), ChangeEventSerializer.Deserialize(r.Payload));
+            changes[i] = new ReceivedChange(Partition, r.Sequence, DateTimeOffset.FromUnixTimeMilliseconds(r.TimeMilliseconds), r.Change!);
         }
 
         return changes;

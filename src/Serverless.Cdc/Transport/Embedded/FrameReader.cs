@@ -1,23 +1,29 @@
+using System.Buffers.Binary;
 using Microsoft.Win32.SafeHandles;
 
 namespace Serverless.Cdc.Transport.Embedded;
 
-/// <summary>Walks the frames of a segment file from an offset, reading it in large blocks; the file length is taken once.</summary>
+/// <summary>
+/// Walks the frames of a segment file from an offset, reading it in chunks of <see cref="ChunkBytes"/> (or one whole
+/// frame, if larger) into a buffer the caller may reuse across scans; the file length is taken once.
+/// </summary>
 internal sealed class FrameReader
 {
+    public const int ChunkBytes = 256 * 1024;
+
     private readonly SafeFileHandle handle;
     private readonly int maxPayloadBytes;
     private readonly byte[] buffer;
     private long bufferStart;
     private int bufferLength;
 
-    public FrameReader(SafeFileHandle handle, long offset, int maxPayloadBytes)
+    public FrameReader(SafeFileHandle handle, long offset, int maxPayloadBytes, byte[]? buffer = null)
     {
         this.handle = handle;
         this.maxPayloadBytes = maxPayloadBytes;
         FileLength = RandomAccess.GetLength(handle);
         Offset = offset;
-        buffer = new byte[Math.Max(4 * 1024 * 1024, (2 * maxPayloadBytes) + (4 * SegmentFormat.RecordHeaderBytes))];
+        this.buffer = buffer is not null && buffer.Length >= BufferBytes(maxPayloadBytes) ? buffer : new byte[BufferBytes(maxPayloadBytes)];
     }
 
     public long FileLength { get; }
@@ -25,11 +31,23 @@ internal sealed class FrameReader
     /// <summary>Where the next frame starts (or the frame that <see cref="Next"/> found incomplete or bad).</summary>
     public long Offset { get; private set; }
 
+    /// <summary>The buffer size a reader for logs with this batch limit uses.</summary>
+    public static int BufferBytes(int maxPayloadBytes) => ChunkBytes + SegmentFormat.RecordHeaderBytes + maxPayloadBytes;
+
     /// <summary>The frame at <see cref="Offset"/>; a record's payload is valid until the next call.</summary>
     public FrameStatus Next(out Frame frame, out ReadOnlyMemory<byte> payload)
     {
         payload = default;
-        var available = Fill(SegmentFormat.RecordHeaderBytes + maxPayloadBytes);
+        var available = Fill(SegmentFormat.RecordHeaderBytes);
+        if (available >= SegmentFormat.RecordHeaderBytes)
+        {
+            var length = BinaryPrimitives.ReadUInt32LittleEndian(buffer.AsSpan((int)(Offset - bufferStart)));
+            if (length <= (uint)maxPayloadBytes)
+            {
+                available = Fill(SegmentFormat.RecordHeaderBytes + (int)length);
+            }
+        }
+
         var at = (int)(Offset - bufferStart);
         var status = SegmentFormat.Parse(buffer.AsSpan(at, available), maxPayloadBytes, out frame);
         if (status is FrameStatus.Record or FrameStatus.Marker)
@@ -41,19 +59,19 @@ internal sealed class FrameReader
         return status;
     }
 
-    /// <summary>Makes the buffer hold <paramref name="wanted"/> bytes from <see cref="Offset"/> (fewer at the end of the file).</summary>
+    /// <summary>Makes the buffer hold <paramref name="wanted"/> bytes from <see cref="Offset"/> (fewer at the end of the file); returns how many it holds.</summary>
     private int Fill(int wanted)
     {
         var remaining = FileLength - Offset;
-        var need = (int)Math.Min(wanted, remaining);
-        if (Offset >= bufferStart && Offset + need <= bufferStart + bufferLength)
+        var inBuffer = bufferStart + bufferLength - Offset;
+        if (Offset >= bufferStart && inBuffer >= Math.Min(wanted, remaining))
         {
-            return (int)Math.Min(bufferStart + bufferLength - Offset, remaining);
+            return (int)inBuffer;
         }
 
         bufferStart = Offset;
         bufferLength = 0;
-        var toRead = (int)Math.Min(buffer.Length, remaining);
+        var toRead = (int)Math.Min(Math.Max(wanted, ChunkBytes), remaining);
         while (bufferLength < toRead)
         {
             var n = RandomAccess.Read(handle, buffer.AsSpan(bufferLength, toRead - bufferLength), bufferStart + bufferLength);

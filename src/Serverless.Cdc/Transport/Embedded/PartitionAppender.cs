@@ -14,7 +14,7 @@ internal sealed partial class PartitionAppender : IDisposable
     private readonly EmbeddedChangeLogOptions options;
     private readonly RetentionHolds holds;
     private readonly SemaphoreSlim gate = new(1, 1);
-    private byte[] writeBuffer = new byte[64 * 1024];
+    private readonly byte[] writeBuffer = new byte[SegmentFormat.RecordHeaderBytes];
     private FileStream segment = null!;
     private FileStream index = null!;
     private long length;
@@ -114,21 +114,16 @@ internal sealed partial class PartitionAppender : IDisposable
             Roll();
         }
 
-        if (writeBuffer.Length < bytes)
-        {
-            writeBuffer = new byte[Math.Max(bytes, writeBuffer.Length * 2)];
-        }
-
         var now = options.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds();
         var first = NextSequence;
-        var used = 0;
         for (var i = 0; i < batch.Count; i++)
         {
-            used += SegmentFormat.WriteRecord(writeBuffer.AsSpan(used), first + i, now, batch.Payload(i).Span);
+            SegmentFormat.WriteHeader(batch.Frame(i), first + i, now, batch.Payload(i).Span);
         }
 
         var batchStart = length;
-        segment.Write(writeBuffer, 0, used);
+        var framed = batch.Framed.Span;
+        segment.Write(framed);
         if (options.Durability == LogDurability.FlushToDisk)
         {
             segment.Flush(flushToDisk: true);
@@ -137,7 +132,7 @@ internal sealed partial class PartitionAppender : IDisposable
         // The marker goes after the fsync: readers hand out the batch only once it cannot be lost any more.
         var marker = SegmentFormat.WriteMarker(writeBuffer, first + batch.Count - 1, now);
         segment.Write(writeBuffer, 0, marker);
-        length += used + marker;
+        length += framed.Length + marker;
         NextSequence += batch.Count;
         if (batchStart - lastIndexedOffset >= options.IndexIntervalBytes)
         {

@@ -1,4 +1,5 @@
 using Microsoft.Win32.SafeHandles;
+using Serverless.Cdc.Capture;
 
 namespace Serverless.Cdc.Transport.Embedded;
 
@@ -8,9 +9,10 @@ namespace Serverless.Cdc.Transport.Embedded;
 /// marker of the newest segment are a publish in progress (or a torn tail the publisher cuts off when it opens) and are
 /// left for a later read. A bad frame anywhere else is <see cref="CorruptChangeLogException"/>.
 /// </summary>
-internal sealed class PartitionCursor(string partitionDirectory, int partition, int maxBatchBytes, long fromSequence)
+internal sealed class PartitionCursor(string partitionDirectory, int partition, int maxBatchBytes, long fromSequence, bool decode = true)
 {
     private readonly Queue<CommittedRecord> ready = new();
+    private byte[]? buffer;
     private long segmentBase = -1;
     private long offset;
     private long expected;
@@ -50,7 +52,7 @@ internal sealed class PartitionCursor(string partitionDirectory, int partition, 
         }
 
         var newest = bases[^1];
-        var cursor = new PartitionCursor(partitionDirectory, partition, maxBatchBytes, newest);
+        var cursor = new PartitionCursor(partitionDirectory, partition, maxBatchBytes, newest, decode: false);
         var hint = SegmentIndex.Find(SegmentFiles.IndexPath(SegmentFiles.SegmentPath(partitionDirectory, newest)), long.MaxValue);
         cursor.SeekIn(newest, hint);
         var last = newest - 1;
@@ -137,7 +139,8 @@ internal sealed class PartitionCursor(string partitionDirectory, int partition, 
             return false; // a segment being created: its header is not there yet
         }
 
-        var reader = new FrameReader(handle, offset, maxBatchBytes);
+        buffer ??= new byte[FrameReader.BufferBytes(maxBatchBytes)];
+        var reader = new FrameReader(handle, offset, maxBatchBytes, buffer);
         var pending = new List<CommittedRecord>();
         var pendingExpected = expected;
         while (ready.Count < wanted)
@@ -151,7 +154,7 @@ internal sealed class PartitionCursor(string partitionDirectory, int partition, 
                         throw new CorruptChangeLogException(path, reader.Offset - frame.TotalLength, $"sequence number {frame.Sequence} where {pendingExpected} was expected");
                     }
 
-                    pending.Add(new CommittedRecord(frame.Sequence, frame.TimeMilliseconds, payload.ToArray()));
+                    pending.Add(new CommittedRecord(frame.Sequence, frame.TimeMilliseconds, decode && frame.Sequence >= NextSequence ? ChangeEventSerializer.Deserialize(payload.Span) : null));
                     pendingExpected++;
                     continue;
                 case FrameStatus.Marker:

@@ -1,11 +1,9 @@
 using System.Buffers.Binary;
-using Serverless.MySql.Binlog;
-
 namespace Serverless.Cdc.Transport.Embedded;
 
 /// <summary>
 /// The segment file format. A file starts with the 8-byte magic <c>SCDCLOG1</c>, then frames, each a 24-byte header
-/// (u32 payload length, u32 CRC-32 of the next 16 header bytes and the payload, i64 sequence number, i64 append time
+/// (u32 payload length, u32 CRC-32C of the next 16 header bytes and the payload, i64 sequence number, i64 append time
 /// in Unix milliseconds, all little-endian) and the payload. A frame with an empty payload is a commit marker: the
 /// publisher writes one after a batch is durable (its sequence is the batch's last), and readers hand out a batch only
 /// once its marker is there, so they never see bytes that a power loss could still take back.
@@ -19,13 +17,19 @@ internal static class SegmentFormat
 
     public static int WriteRecord(Span<byte> destination, long sequence, long timeMilliseconds, ReadOnlySpan<byte> payload)
     {
-        BinaryPrimitives.WriteUInt32LittleEndian(destination, (uint)payload.Length);
-        BinaryPrimitives.WriteInt64LittleEndian(destination[8..], sequence);
-        BinaryPrimitives.WriteInt64LittleEndian(destination[16..], timeMilliseconds);
         payload.CopyTo(destination[RecordHeaderBytes..]);
-        var crc = Crc32.Finish(Crc32.Append(Crc32.Append(Crc32.Start, destination.Slice(8, 16)), payload));
-        BinaryPrimitives.WriteUInt32LittleEndian(destination[4..], crc);
+        WriteHeader(destination, sequence, timeMilliseconds, payload);
         return RecordHeaderBytes + payload.Length;
+    }
+
+    /// <summary>Fills the 24-byte header of a frame whose payload is <paramref name="payload"/>.</summary>
+    public static void WriteHeader(Span<byte> header, long sequence, long timeMilliseconds, ReadOnlySpan<byte> payload)
+    {
+        BinaryPrimitives.WriteUInt32LittleEndian(header, (uint)payload.Length);
+        BinaryPrimitives.WriteInt64LittleEndian(header[8..], sequence);
+        BinaryPrimitives.WriteInt64LittleEndian(header[16..], timeMilliseconds);
+        var crc = Crc32C.Finish(Crc32C.Append(Crc32C.Append(Crc32C.Start, header.Slice(8, 16)), payload));
+        BinaryPrimitives.WriteUInt32LittleEndian(header[4..], crc);
     }
 
     public static int WriteMarker(Span<byte> destination, long lastSequence, long timeMilliseconds) =>
@@ -58,10 +62,10 @@ internal static class SegmentFormat
             return FrameStatus.Incomplete;
         }
 
-        var crc = Crc32.Finish(Crc32.Append(Crc32.Append(Crc32.Start, data.Slice(8, 16)), data.Slice(RecordHeaderBytes, (int)length)));
+        var crc = Crc32C.Finish(Crc32C.Append(Crc32C.Append(Crc32C.Start, data.Slice(8, 16)), data.Slice(RecordHeaderBytes, (int)length)));
         if (crc != BinaryPrimitives.ReadUInt32LittleEndian(data[4..]))
         {
-            frame = new Frame(0, 0, 0, total, "the frame's CRC-32 does not match its bytes");
+            frame = new Frame(0, 0, 0, total, "the frame's CRC-32C does not match its bytes");
             return FrameStatus.Bad;
         }
 
