@@ -11,7 +11,7 @@ internal sealed class AppendSignal
     private static readonly ConcurrentDictionary<string, AppendSignal> Signals = new(StringComparer.Ordinal);
     private TaskCompletionSource next = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public static AppendSignal For(string partitionDirectory) => Signals.GetOrAdd(Path.GetFullPath(partitionDirectory), _ => new AppendSignal());
+    public static AppendSignal For(string partitionDirectory) => Signals.GetOrAdd(Path.TrimEndingDirectorySeparator(Path.GetFullPath(partitionDirectory)), _ => new AppendSignal());
 
     /// <summary>Completes at the next append.</summary>
     public Task NextAppend => Volatile.Read(ref next).Task;
