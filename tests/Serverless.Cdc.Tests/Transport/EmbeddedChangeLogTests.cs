@@ -236,6 +236,39 @@ public sealed class EmbeddedChangeLogTests
     }
 
     [Fact]
+    public async Task AReaderThatFinishedASegmentReadsOnAfterRetentionRemovesIt()
+    {
+        using var folder = new TempDirectory("changelog-retention-reader");
+        var log = EmbeddedChangeLog.OpenOrCreate(folder.Path, 1, SmallSegments with { Retention = new RetentionPolicy { MaxBytesPerPartition = 1 } });
+        var partitionDirectory = SegmentFiles.PartitionDirectory(folder.Path, 0);
+        await using var publisher = log.OpenPublisher();
+        using var reader = log.OpenReader(0, 0);
+        await publisher.PublishAsync(TestChanges.Batch(publisher, "k", [TestChanges.Row("t", 0, 0, payloadBytes: 100)]));
+        Assert.Single(reader.TryRead(100));
+        var first = SegmentFiles.ListBases(partitionDirectory);
+
+        // The reader keeps up until the segment it stands in rolls and retention removes it; the change that caused
+        // the roll is in the new segment, unread.
+        var published = 1;
+        while (true)
+        {
+            await publisher.PublishAsync(TestChanges.Batch(publisher, "k", [TestChanges.Row("t", published, published, payloadBytes: 100)]));
+            published++;
+            if (!SegmentFiles.ListBases(partitionDirectory).SequenceEqual(first))
+            {
+                break;
+            }
+
+            Assert.Single(reader.TryRead(100));
+        }
+
+        Assert.DoesNotContain(first[0], SegmentFiles.ListBases(partitionDirectory));
+        var rest = reader.TryRead(100);
+
+        Assert.Equal(published - 1, Assert.Single(rest).SequenceNumber);
+    }
+
+    [Fact]
     public async Task RetentionByAgeRemovesOnlySegmentsOlderThanTheLimit()
     {
         using var folder = new TempDirectory("changelog-age");

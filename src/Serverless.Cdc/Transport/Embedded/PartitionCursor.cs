@@ -17,6 +17,9 @@ internal sealed class PartitionCursor(string partitionDirectory, int partition, 
     private long offset;
     private long expected;
 
+    // The first sequence number not yet queued: rescans (after a segment change or retention) never queue one twice.
+    private long nextToQueue = fromSequence;
+
     /// <summary>The sequence number the next record handed out has.</summary>
     public long NextSequence { get; private set; } = fromSequence;
 
@@ -130,8 +133,16 @@ internal sealed class PartitionCursor(string partitionDirectory, int partition, 
         using var handle = OpenSegment(segmentBase);
         if (handle is null)
         {
+            // Retention removed the segment: fine if everything wanted from it was read already, else it is trimmed.
             var bases = SegmentFiles.ListBases(partitionDirectory);
-            throw new SequenceTrimmedException(partition, NextSequence, bases.Count > 0 ? bases[0] : NextSequence);
+            if (bases.Count > 0 && nextToQueue >= bases[0])
+            {
+                var b = bases.FindLast(x => x <= nextToQueue);
+                SeekIn(b, SegmentIndex.Find(SegmentFiles.IndexPath(SegmentFiles.SegmentPath(partitionDirectory, b)), nextToQueue));
+                return true;
+            }
+
+            throw new SequenceTrimmedException(partition, nextToQueue, bases.Count > 0 ? bases[0] : nextToQueue);
         }
 
         if (offset == SegmentFormat.FileHeaderBytes && !HasMagic(handle))
@@ -154,7 +165,7 @@ internal sealed class PartitionCursor(string partitionDirectory, int partition, 
                         throw new CorruptChangeLogException(path, reader.Offset - frame.TotalLength, $"sequence number {frame.Sequence} where {pendingExpected} was expected");
                     }
 
-                    pending.Add(new CommittedRecord(frame.Sequence, frame.TimeMilliseconds, decode && frame.Sequence >= NextSequence ? ChangeEventSerializer.Deserialize(payload.Span) : null));
+                    pending.Add(new CommittedRecord(frame.Sequence, frame.TimeMilliseconds, decode && frame.Sequence >= nextToQueue ? ChangeEventSerializer.Deserialize(payload.Span) : null));
                     pendingExpected++;
                     continue;
                 case FrameStatus.Marker:
@@ -202,9 +213,10 @@ internal sealed class PartitionCursor(string partitionDirectory, int partition, 
     {
         foreach (var record in pending)
         {
-            if (record.Sequence >= NextSequence)
+            if (record.Sequence >= nextToQueue)
             {
                 ready.Enqueue(record);
+                nextToQueue = record.Sequence + 1;
             }
         }
 
