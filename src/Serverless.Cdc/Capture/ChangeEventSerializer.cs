@@ -1,0 +1,322 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Text;
+using Serverless.MySql.Binlog;
+using Serverless.MySql.Replication;
+
+namespace Serverless.Cdc.Capture;
+
+/// <summary>
+/// The change-event wire format, version 1: compact binary, little-endian, unsigned LEB128 varints ("v") and zigzag
+/// varints ("z"); the layout is in docs/design-notes.md ("Change transport"). The first byte is the format version,
+/// so a reader meets a newer format with a clear error instead of misreading it.
+/// </summary>
+public static class ChangeEventSerializer
+{
+    public const byte FormatVersion = 1;
+
+    private const byte HasBits = 0x80;
+    private const byte HasAux = 0x40;
+    private const byte HasBytes = 0x20;
+    private const byte KindMask = 0x1F;
+
+    public static byte[] Serialize(ChangeEvent change)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        Serialize(change, buffer);
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    public static void Serialize(ChangeEvent change, IBufferWriter<byte> output)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        ArgumentNullException.ThrowIfNull(output);
+        if (change.Position.IsEmpty)
+        {
+            throw new ArgumentException($"The change event {change.Kind} {change.QualifiedTable} has no source position; every change needs one.", nameof(change));
+        }
+
+        var w = new Writer(output);
+        w.Byte(FormatVersion);
+        w.Byte((byte)change.Kind);
+        w.String(change.Database);
+        w.String(change.Table);
+        w.UVarint((ulong)change.SchemaVersion);
+        w.String(change.Position.FileName);
+        w.UVarint((ulong)change.Position.EventOffset);
+        w.UVarint((uint)change.Position.RowIndex);
+        w.NullableString(change.Gtid);
+        w.ZVarint((change.CommitTime.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10);
+        w.Values(change.Key);
+        w.Values(change.Row);
+        w.NullableString(change.Sql);
+    }
+
+    public static ChangeEvent Deserialize(ReadOnlySpan<byte> data)
+    {
+        var r = new Reader(data);
+        var version = r.Byte();
+        if (version != FormatVersion)
+        {
+            throw new ChangeEventFormatException(
+                $"Change event format version {version} is not known to this reader (it reads version {FormatVersion}); upgrade the writer to the version capture runs.");
+        }
+
+        var kind = (ChangeKind)r.Byte();
+        if (kind is < ChangeKind.Insert or > ChangeKind.Ddl)
+        {
+            throw new ChangeEventFormatException($"Change event kind {(byte)kind} at offset 1 is not insert, update, delete or DDL; the record is damaged.");
+        }
+
+        var database = r.String();
+        var table = r.String();
+        var schemaVersion = (long)r.UVarint();
+        var file = r.String();
+        var offset = (long)r.UVarint();
+        var row = (int)r.UVarint();
+        var gtid = r.NullableString();
+        var micros = r.ZVarint();
+        var key = r.Values();
+        var image = r.Values();
+        var sql = r.NullableString();
+        if (!r.AtEnd)
+        {
+            throw new ChangeEventFormatException($"Change event has {data.Length - r.Offset} bytes after its end at offset {r.Offset}; the record is damaged.");
+        }
+
+        BinlogPosition position;
+        try
+        {
+            position = new BinlogPosition(file, offset, row);
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException)
+        {
+            throw new ChangeEventFormatException($"Change event's source position '{file}:{offset}:{row}' is not a binlog position; the record is damaged.", e);
+        }
+
+        return new ChangeEvent
+        {
+            Kind = kind, Database = database, Table = table, SchemaVersion = schemaVersion, Position = position, Gtid = gtid,
+            CommitTime = DateTimeOffset.UnixEpoch.AddTicks(micros * 10), Key = key, Row = image, Sql = sql,
+        };
+    }
+
+    private ref struct Writer(IBufferWriter<byte> output)
+    {
+        private readonly IBufferWriter<byte> output = output;
+
+        public readonly void Byte(byte value)
+        {
+            output.GetSpan(1)[0] = value;
+            output.Advance(1);
+        }
+
+        public readonly void UVarint(ulong value)
+        {
+            var span = output.GetSpan(10);
+            var n = 0;
+            while (value >= 0x80)
+            {
+                span[n++] = (byte)(value | 0x80);
+                value >>= 7;
+            }
+
+            span[n++] = (byte)value;
+            output.Advance(n);
+        }
+
+        public readonly void ZVarint(long value) => UVarint((ulong)((value << 1) ^ (value >> 63)));
+
+        public readonly void Bytes(ReadOnlySpan<byte> bytes)
+        {
+            UVarint((uint)bytes.Length);
+            output.Write(bytes);
+        }
+
+        public readonly void String(string text)
+        {
+            var length = Encoding.UTF8.GetByteCount(text);
+            UVarint((uint)length);
+            var span = output.GetSpan(length);
+            output.Advance(Encoding.UTF8.GetBytes(text, span));
+        }
+
+        public readonly void NullableString(string? text)
+        {
+            if (text is null)
+            {
+                UVarint(0);
+                return;
+            }
+
+            var length = Encoding.UTF8.GetByteCount(text);
+            UVarint((uint)length + 1);
+            var span = output.GetSpan(length);
+            output.Advance(Encoding.UTF8.GetBytes(text, span));
+        }
+
+        public readonly void Values(IReadOnlyList<ChangeValue> values)
+        {
+            UVarint((uint)values.Count);
+            for (var i = 0; i < values.Count; i++)
+            {
+                Value(values[i]);
+            }
+        }
+
+        private readonly void Value(in ChangeValue value)
+        {
+            var tag = (byte)value.Kind;
+            if (value.Bits != 0)
+            {
+                tag |= HasBits;
+            }
+
+            if (value.Aux != 0)
+            {
+                tag |= HasAux;
+            }
+
+            if (!value.Bytes.IsEmpty)
+            {
+                tag |= HasBytes;
+            }
+
+            Byte(tag);
+            if (value.Bits != 0)
+            {
+                switch (value.Kind)
+                {
+                    case ColumnValueKind.Double:
+                        BinaryPrimitives.WriteInt64LittleEndian(output.GetSpan(8), value.Bits);
+                        output.Advance(8);
+                        break;
+                    case ColumnValueKind.Single:
+                        BinaryPrimitives.WriteInt32LittleEndian(output.GetSpan(4), (int)value.Bits);
+                        output.Advance(4);
+                        break;
+                    default:
+                        ZVarint(value.Bits);
+                        break;
+                }
+            }
+
+            if (value.Aux != 0)
+            {
+                ZVarint(value.Aux);
+            }
+
+            if (!value.Bytes.IsEmpty)
+            {
+                Bytes(value.Bytes.Span);
+            }
+        }
+    }
+
+    private ref struct Reader(ReadOnlySpan<byte> data)
+    {
+        private readonly ReadOnlySpan<byte> data = data;
+
+        public int Offset { get; private set; }
+
+        public readonly bool AtEnd => Offset == data.Length;
+
+        public byte Byte()
+        {
+            if (Offset >= data.Length)
+            {
+                throw Truncated();
+            }
+
+            return data[Offset++];
+        }
+
+        public ulong UVarint()
+        {
+            ulong value = 0;
+            for (var shift = 0; shift < 70; shift += 7)
+            {
+                var b = Byte();
+                value |= (ulong)(b & 0x7F) << shift;
+                if (b < 0x80)
+                {
+                    return value;
+                }
+            }
+
+            throw new ChangeEventFormatException($"Change event has a varint longer than 10 bytes at offset {Offset}; the record is damaged.");
+        }
+
+        public long ZVarint()
+        {
+            var v = UVarint();
+            return (long)(v >> 1) ^ -(long)(v & 1);
+        }
+
+        public ReadOnlySpan<byte> Take(ulong length)
+        {
+            if (length > (ulong)(data.Length - Offset))
+            {
+                throw Truncated();
+            }
+
+            var span = data.Slice(Offset, (int)length);
+            Offset += (int)length;
+            return span;
+        }
+
+        public string String() => Encoding.UTF8.GetString(Take(UVarint()));
+
+        public string? NullableString()
+        {
+            var n = UVarint();
+            return n == 0 ? null : Encoding.UTF8.GetString(Take(n - 1));
+        }
+
+        public ChangeValue[] Values()
+        {
+            var count = UVarint();
+            if (count > (ulong)(data.Length - Offset))
+            {
+                throw Truncated();
+            }
+
+            var values = new ChangeValue[count];
+            for (var i = 0; i < values.Length; i++)
+            {
+                values[i] = Value();
+            }
+
+            return values;
+        }
+
+        private ChangeValue Value()
+        {
+            var at = Offset;
+            var tag = Byte();
+            var kind = (ColumnValueKind)(tag & KindMask);
+            if (kind > ColumnValueKind.Geometry)
+            {
+                throw new ChangeEventFormatException($"Change event has value kind {(int)kind} at offset {at}, which this version does not know; the record is damaged or newer.");
+            }
+
+            long bits = 0;
+            if ((tag & HasBits) != 0)
+            {
+                bits = kind switch
+                {
+                    ColumnValueKind.Double => BinaryPrimitives.ReadInt64LittleEndian(Take(8)),
+                    ColumnValueKind.Single => BinaryPrimitives.ReadInt32LittleEndian(Take(4)),
+                    _ => ZVarint(),
+                };
+            }
+
+            var aux = (tag & HasAux) != 0 ? (int)ZVarint() : 0;
+            var bytes = (tag & HasBytes) != 0 ? Take(UVarint()).ToArray() : null;
+            return new ChangeValue(kind, bits, aux, bytes);
+        }
+
+        private readonly ChangeEventFormatException Truncated() =>
+            new($"Change event ends early at offset {Offset} of {data.Length} bytes; the record is truncated or damaged.");
+    }
+}
