@@ -9,6 +9,7 @@ public static class Program
         ["mysql"] = MySqlBenchmark.RunAsync,
         ["delta"] = DeltaBenchmark.RunAsync,
         ["snapshot"] = SnapshotBenchmark.RunAsync,
+        ["durable"] = DurableBackendBench.RunAsync,
     };
 
     public static async Task<int> Main(string[] args)

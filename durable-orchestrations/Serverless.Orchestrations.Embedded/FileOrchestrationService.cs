@@ -32,6 +32,7 @@ public sealed class FileOrchestrationService :
     // Activities in flight: taken before a work item is handed out, returned when it completes or is abandoned. The
     // dispatcher is told a limit it never reaches (at its limit it polls every 500 ms); this one waits without polling.
     readonly SemaphoreSlim activitySlots;
+    readonly bool flushToDisk;
 
     const int DispatcherLimit = 100_000;
 
@@ -41,6 +42,7 @@ public sealed class FileOrchestrationService :
         this.instancesDirectory = StateFolder.InstancesDirectory(stateFolder);
         this.folderLock = folderLock;
         this.logger = logger;
+        this.flushToDisk = options.FlushToDisk;
         this.activitySlots = new SemaphoreSlim(options.MaxConcurrentActivities, options.MaxConcurrentActivities);
         this.MaxConcurrentTaskActivityWorkItems = DispatcherLimit;
         this.MaxConcurrentTaskOrchestrationWorkItems = options.MaxConcurrentOrchestrations;
@@ -176,7 +178,7 @@ public sealed class FileOrchestrationService :
         }
 
         // The commit point: once this file is renamed into place the episode happened.
-        StateFolder.WriteAtomic(BatchPath(record, batchNumber), HistoryJson.Serialize(batch));
+        StateFolder.WriteAtomic(BatchPath(record, batchNumber), HistoryJson.Serialize(batch), this.flushToDisk);
 
         lock (record)
         {
@@ -470,7 +472,7 @@ public sealed class FileOrchestrationService :
             }
 
             Directory.CreateDirectory(record.Directory);
-            StateFolder.WriteAtomic(MessagePath(record, name), HistoryJson.Serialize(message));
+            StateFolder.WriteAtomic(MessagePath(record, name), HistoryJson.Serialize(message), this.flushToDisk);
             record.Present.Add(name);
         }
 
@@ -573,7 +575,7 @@ public sealed class FileOrchestrationService :
                 continue; // queued already, when the state folder was opened
             }
 
-            StateFolder.WriteAtomic(path, HistoryJson.Serialize(activity));
+            StateFolder.WriteAtomic(path, HistoryJson.Serialize(activity), this.flushToDisk);
             this.QueueActivity(activity, path);
         }
 

@@ -12,6 +12,12 @@ public sealed class FileOrchestrationServiceOptions
     /// </summary>
     public int MaxConcurrentOrchestrations { get; init; } = 10_000;
 
+    /// <summary>
+    /// Flush every state file to disk before renaming it into place (fsync), so even a machine crash loses nothing
+    /// acknowledged. Off, a killed process still loses nothing (the pages are in the OS cache).
+    /// </summary>
+    public bool FlushToDisk { get; init; } = true;
+
     internal void Validate()
     {
         if (MaxConcurrentActivities < 1)

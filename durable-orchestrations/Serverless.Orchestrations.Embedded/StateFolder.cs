@@ -5,6 +5,8 @@ namespace Serverless.Orchestrations.Embedded;
 /// <summary>
 /// The files of one hub's state folder. Every file is written whole under a temporary name, flushed to disk and renamed
 /// over its final name, so after a kill -9 (or power loss) a file either holds what was acknowledged or is absent.
+/// Without the flush (<see cref="FileOrchestrationServiceOptions.FlushToDisk"/> off) a kill -9 still loses nothing,
+/// as the written pages stay in the operating system's cache; only a machine crash could.
 /// </summary>
 internal static class StateFolder
 {
@@ -15,14 +17,14 @@ internal static class StateFolder
 
     public static string InstancesDirectory(string root) => Path.Combine(root, "instances");
 
-    public static void WriteAtomic(string path, string text)
+    public static void WriteAtomic(string path, string text, bool flushToDisk = true)
     {
         var temp = path + TempSuffix;
         using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 4096, FileOptions.None))
         {
             var bytes = Encoding.UTF8.GetBytes(text);
             stream.Write(bytes);
-            stream.Flush(flushToDisk: true);
+            stream.Flush(flushToDisk);
         }
 
         File.Move(temp, path, overwrite: true);
