@@ -8,7 +8,7 @@ using Serverless.Orchestrations.Embedded;
 namespace Serverless.Bench;
 
 /// <summary>
-/// `./run bench durable`: per-activity cost of a fan-out of 1,000 no-op activities on the embedded backend for the
+/// `./run bench durable [ACTIVITIES [CONCURRENCY]]`: per-activity cost of a fan-out of 1,000 no-op activities on the embedded backend for the
 /// Durable Task SDK (EmbeddedTaskHub: SDK worker and client over gRPC on a Unix socket, TaskHubGrpcServer,
 /// FileOrchestrationService) beside the current src/Serverless.Durable EmbeddedDurableRuntime, same run, same
 /// activity concurrency, each on a fresh local folder. Start-up is excluded: the clock runs from scheduling the
@@ -22,7 +22,7 @@ public static class DurableBackendBench
     {
         ArgumentNullException.ThrowIfNull(args);
         var activities = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 1000;
-        var concurrency = Math.Max(4, Environment.ProcessorCount * 2);
+        var concurrency = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : Math.Max(4, Environment.ProcessorCount * 2);
         var coldSdk = await RunSdkAsync(100, concurrency, flush: true); // first in the process: JIT, Kestrel, gRPC
         var coldLegacy = await RunLegacyAsync(100, concurrency);
         var flushed = new List<Timing>();
