@@ -8,7 +8,7 @@ namespace Serverless.Orchestrations.Embedded.Tests;
 
 public sealed class CrashResumeTests(ITestOutputHelper output)
 {
-    const int Activities = 40;
+    const int Activities = 60;
 
     [Fact]
     public async Task HubKilledMidwayResumesInANewProcessWithoutRerunningPersistedActivities()
