@@ -10,6 +10,7 @@ public static class Program
         ["delta"] = DeltaBenchmark.RunAsync,
         ["snapshot"] = SnapshotBenchmark.RunAsync,
         ["transport"] = TransportBenchmark.RunAsync,
+        ["durable"] = DurableBackendBench.RunAsync,
     };
 
     public static async Task<int> Main(string[] args)
