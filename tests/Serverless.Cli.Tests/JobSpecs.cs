@@ -16,7 +16,11 @@ public static class JobSpecs
     }
 
     /// <summary>Writes <c>job.json</c> into <paramref name="folder"/> replicating <c>database.*</c> into <paramref name="lakeRoot"/>; returns its path.</summary>
-    public static string Write(string folder, string name, string database, string lakeRoot)
+    public static string Write(string folder, string name, string database, string lakeRoot) =>
+        WriteIncluding(folder, name, $"{database}.*", lakeRoot);
+
+    /// <summary>Writes <c>job.json</c> into <paramref name="folder"/> replicating the tables <paramref name="include"/> matches; returns its path.</summary>
+    public static string WriteIncluding(string folder, string name, string include, string lakeRoot)
     {
         var path = Path.Combine(folder, "job.json");
         File.WriteAllText(path, $$"""
@@ -24,7 +28,7 @@ public static class JobSpecs
               "name": "{{name}}",
               "source": { "host": "{{LocalDependencies.MariaDbHost}}", "port": {{LocalDependencies.MariaDbPort.ToString(CultureInfo.InvariantCulture)}},
                           "user": "{{LocalDependencies.MariaDbAdmin.User}}", "password": "{{LocalDependencies.MariaDbAdmin.Password}}", "tls": "disabled" },
-              "tables": { "include": ["{{database}}.*"] },
+              "tables": { "include": ["{{include}}"] },
               "target": { "root": "{{lakeRoot}}" },
               "snapshot": { "parallelism": 2, "chunkRows": 1000 }
             }

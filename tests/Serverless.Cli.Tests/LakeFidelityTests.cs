@@ -91,7 +91,7 @@ public sealed class LakeFidelityTests
             "CREATE TABLE things (id INT NOT NULL PRIMARY KEY, qty INT NOT NULL, born DATE NOT NULL, big BIGINT UNSIGNED NOT NULL, amount DECIMAL(38,0) NOT NULL, note VARCHAR(10) NULL)");
         await db.Admin.ExecuteAsync($"INSERT INTO things VALUES (1, 5, '2024-01-01', {MaxUInt64}, {MaxDecimal38}, NULL), (2, 6, '0000-00-00', 1, 1, 'x')");
         var lake = Path.Combine(dir.Path, "lake");
-        var job = await JobSpecFile.WriteAsync(dir, "cli-fidelity", $"{Database}.things", lake);
+        var job = JobSpecs.WriteIncluding(dir.Path, "cli-fidelity", $"{Database}.things", lake);
         return (job, Path.Combine(lake, $"{Database}_things"));
     }
 

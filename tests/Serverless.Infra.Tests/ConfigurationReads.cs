@@ -11,6 +11,12 @@ public static partial class ConfigurationReads
     /// <summary>The folders whose code is deployed to Azure (tests/ and bench/ read local peer settings and never run there).</summary>
     public static readonly string[] DeployedSourceFolders = ["src", "durable-orchestrations", "functions"];
 
+    /// <summary>
+    /// Folders under those that are never deployed: the operator CLI runs on a user's machine (it reads PATH to print
+    /// commands that work as printed), so what it reads is no app setting.
+    /// </summary>
+    public static readonly string[] LocalOnlyFolders = [Path.Combine("src", "Serverless.Cli")];
+
     public sealed record LiteralRead(string File, int Line, string Key);
 
     /// <summary>Literal keys read in <paramref name="source"/>; <paramref name="file"/> only labels the results.</summary>
@@ -41,7 +47,8 @@ public static partial class ConfigurationReads
             {
                 var relative = Path.GetRelativePath(root, file);
                 var parts = relative.Split(Path.DirectorySeparatorChar);
-                if (parts.Contains("bin") || parts.Contains("obj") || Path.GetFullPath(file) == Path.GetFullPath(exceptFile))
+                if (parts.Contains("bin") || parts.Contains("obj") || Path.GetFullPath(file) == Path.GetFullPath(exceptFile)
+                    || LocalOnlyFolders.Any(local => relative.StartsWith(local + Path.DirectorySeparatorChar, StringComparison.Ordinal)))
                 {
                     continue;
                 }
