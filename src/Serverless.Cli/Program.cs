@@ -24,8 +24,9 @@ public static class Program
                 if (!stop.IsCancellationRequested)
                 {
                     e.Cancel = true;
-                    Console.Error.WriteLine("Stopping... (Ctrl-C again to quit at once)");
+                    // Cancel before saying so: whoever reads "Stopping..." may rely on the stop being under way.
                     stop.Cancel();
+                    Console.Error.WriteLine("Stopping... (Ctrl-C again to quit at once)");
                 }
             };
             return await RunAsync(args, new CliConsole(stdout, Console.Error), stop.Token).ConfigureAwait(false);

@@ -9,6 +9,14 @@ namespace Serverless.Cli.Tests;
 /// <summary>`serverless run` in a child process, stopped with SIGINT as Ctrl-C in a terminal sends it.</summary>
 public sealed class CtrlCTests
 {
+    private static bool StderrHas(StringBuilder error, string text)
+    {
+        lock (error)
+        {
+            return error.ToString().Contains(text, StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public async Task CtrlCDuringARunStopsItCleanlyWithExitCode130AndTheNextRunResumesIt()
     {
@@ -40,6 +48,16 @@ public sealed class CtrlCTests
             {
                 await WaitForLockWaitAsync(db.Admin, db.Name, child);
                 await SignalAsync(child.Id, "INT");
+
+                // Release the table only once the run has taken the signal (it prints "Stopping..." after cancelling):
+                // released earlier, the run could finish every chunk before it sees the Ctrl-C.
+                var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+                while (!StderrHas(error, "Stopping...") && !child.HasExited)
+                {
+                    Assert.True(DateTime.UtcNow < deadline, "The run did not acknowledge the Ctrl-C within 60 s.");
+                    await Task.Delay(20);
+                }
+
                 await locker.ExecuteAsync("UNLOCK TABLES");
                 using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
                 await child.WaitForExitAsync(timeout.Token);

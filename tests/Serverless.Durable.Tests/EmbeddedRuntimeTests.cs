@@ -372,7 +372,18 @@ public sealed class EmbeddedRuntimeTests
             }));
 
         var id = await test.Client.ScheduleNewOrchestrationInstanceAsync("Phased", "x");
-        var running = await WaitForStatusAsync(test, id, OrchestrationStatus.Running);
+
+        // The status is written just after the episode's history batch, so a reader can see the instance Running a moment
+        // before its status: what is guaranteed is that the status shows while the instance still runs (it waits for an event).
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        OrchestrationMetadata? running;
+        while ((running = await test.Client.GetInstanceAsync(id))?.SerializedCustomStatus is null)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"Instance {id} showed no custom status (last: {running?.RuntimeStatus}).");
+            await Task.Delay(20);
+        }
+
+        Assert.Equal(OrchestrationStatus.Running, running.RuntimeStatus);
         Assert.Equal(new PhaseStatus("copying", 3), running.ReadCustomStatusAs<PhaseStatus>());
 
         await test.Client.RaiseEventAsync(id, "Continue", true);
