@@ -88,7 +88,12 @@ public sealed class StartJobOrchestrator(ILogger<StartJobOrchestrator> logger) :
             {
                 var read = new ReadChunkInput(job, next.Run.Table, next.Run.LakeTable, next.Chunk, preflight.PositionMethod);
                 reading.Add((context.CallActivityAsync<ChunkReadResult>(ActivityNames.ReadChunk, read, ReadRetry), next.Run, next.Chunk));
-                phase = JobPhase.Snapshotting;
+                if (phase != JobPhase.Snapshotting)
+                {
+                    // Said when the first reads start, not when the first one ends (a chunk takes a second to read).
+                    phase = JobPhase.Snapshotting;
+                    Publish(phase);
+                }
             }
 
             if (preparing.Count + reading.Count == 0)

@@ -16,6 +16,7 @@ namespace Serverless.Cdc.Schema;
 public sealed class RowConverter
 {
     private const int UnixEpochDayNumber = 719_162;
+    private const long MicrosecondsPerDay = 86_400_000_000L;
     private readonly TableMapping mapping;
     private readonly ValueConversion[] conversions;
     private readonly int zeroDateDays;
@@ -115,6 +116,10 @@ public sealed class RowConverter
                 break;
             case ValueConversion.Double:
                 buffer.Append(TextValueParser.TryParseDouble(raw, out var d) ? d : throw Invalid(i, raw, "a DOUBLE"));
+                break;
+            case ValueConversion.Date when TextValueParser.TryParseUnixMicroseconds(raw, out var midnight):
+                // The fixed-position parse of DATETIME text, at midnight: a narrow table converts one or two dates per row.
+                buffer.Append((int)(midnight / MicrosecondsPerDay));
                 break;
             case ValueConversion.Date:
                 {
