@@ -338,23 +338,11 @@ internal sealed class ColumnChunkWriter : IDisposable
             var dictionary = _bytesDictionary!;
             var indices = _indices.AsSpan(_pageNonNull, count);
             var repeats = 0;
-            var last = ReadOnlySpan<byte>.Empty;
-            var lastIndex = -1;
             for (var k = 0; k < count; k++)
             {
                 var v = data[offsets[from + k]..offsets[from + k + 1]];
-
-                // A value equal to the one before needs no hashing (a snapshot's position column is one value a chunk).
-                if (lastIndex >= 0 && v.SequenceEqual(last))
-                {
-                    indices[k] = lastIndex;
-                    repeats++;
-                    continue;
-                }
-
                 var before = dictionary.Count;
-                lastIndex = indices[k] = dictionary.GetOrAdd(v);
-                last = v;
+                indices[k] = dictionary.GetOrAdd(v);
                 if (dictionary.Count != before)
                 {
                     Statistics.Add(v);
