@@ -5,9 +5,11 @@ using Serverless.MySql.Client;
 namespace Serverless.Bench;
 
 /// <summary>
-/// The source tables of the `snapshot` benchmark on the local MariaDB: one 5M-row table (<c>bench_snapshot.big</c>) and
-/// 50 tables of 100k rows of the same shape (<c>bench_snapshot_many.t01..t50</c>). Bulk-loaded once from the SEQUENCE
-/// engine with the session's binlog off, so the loads neither fill the binlog nor count as changes.
+/// The source tables of the `snapshot` benchmark on the local MariaDB: one 5M-row table (<c>bench_snapshot.big</c>),
+/// 50 tables of 100k rows of the same shape (<c>bench_snapshot_many.t01..t50</c>), and a narrow schema like a real one
+/// (<c>bench_snapshot_narrow</c>: <c>history</c> of 3M rows and <c>n1..n5</c> of 300k rows, each
+/// <c>(id INT, n INT, from_date DATE, to_date DATE)</c> keyed by <c>(id, from_date)</c>). Bulk-loaded once from the
+/// SEQUENCE engine with the session's binlog off, so the loads neither fill the binlog nor count as changes.
 /// </summary>
 public static class SnapshotBenchData
 {
@@ -16,6 +18,11 @@ public static class SnapshotBenchData
     public const string ManyDatabase = "bench_snapshot_many";
     public const int ManyTables = 50;
     public const int ManyRowsEach = 100_000;
+    public const string NarrowDatabase = "bench_snapshot_narrow";
+    public const string NarrowBigTable = "history";
+    public const int NarrowBigRows = 3_000_000;
+    public const int NarrowSmallTables = 5;
+    public const int NarrowSmallRows = 300_000;
 
     /// <summary>Rows of the big table: 5M, or SERVERLESS_BENCH_SNAPSHOT_ROWS for a quicker run (the report says which).</summary>
     public static int BigRows =>
@@ -26,8 +33,17 @@ public static class SnapshotBenchData
     public static IReadOnlyList<string> ManyTableNames { get; } =
         Enumerable.Range(1, ManyTables).Select(i => string.Create(CultureInfo.InvariantCulture, $"t{i:00}")).ToArray();
 
+    /// <summary>The narrow schema's tables: the 3M-row one first, then the five of 300k rows.</summary>
+    public static IReadOnlyList<string> NarrowTableNames { get; } =
+        [NarrowBigTable, .. Enumerable.Range(1, NarrowSmallTables).Select(i => string.Create(CultureInfo.InvariantCulture, $"n{i}"))];
+
+    public static long NarrowRows => NarrowBigRows + ((long)NarrowSmallTables * NarrowSmallRows);
+
     /// <summary>Ten columns: integers, two decimals, a DATETIME(6) and a DATETIME, strings with many repeats (status, city), unique strings (email), a nullable string of varying length.</summary>
-    public const string ColumnsDescription = "10 columns: BIGINT key, INT, DECIMAL(12,2), DECIMAL(18,4), DATETIME(6), DATETIME, VARCHAR(16) with 8 distinct values, VARCHAR(32) with 1,000 distinct values, unique VARCHAR(64), nullable VARCHAR(255) (20% NULL, 6-70 chars)";
+    public const string WideColumnsDescription = "10 columns: BIGINT key, INT, DECIMAL(12,2), DECIMAL(18,4), DATETIME(6), DATETIME, VARCHAR(16) with 8 distinct values, VARCHAR(32) with 1,000 distinct values, unique VARCHAR(64), nullable VARCHAR(255) (20% NULL, 6-70 chars)";
+
+    /// <summary>Four columns like a salary history: the key's INT and DATE, another INT, and a DATE.</summary>
+    public const string NarrowColumnsDescription = "4 columns: id INT, n INT, from_date DATE, to_date DATE, primary key (id, from_date); 3M rows 10 per id, 300k rows 3 per id";
 
     public static async Task EnsureTablesAsync()
     {
@@ -38,14 +54,21 @@ public static class SnapshotBenchData
         // The streaming ceiling reuses the mysql benchmark's scan, whose connections open in that database.
         await conn.ExecuteAsync($"CREATE DATABASE IF NOT EXISTS {MySqlBenchData.Database}");
         await conn.ExecuteAsync($"CREATE DATABASE IF NOT EXISTS {ManyDatabase}");
-        await EnsureLoadedAsync(conn, $"{BigDatabase}.{BigTable}", BigRows);
+        await conn.ExecuteAsync($"CREATE DATABASE IF NOT EXISTS {NarrowDatabase}");
+        await EnsureLoadedAsync(conn, $"{BigDatabase}.{BigTable}", BigRows, CreateSql, InsertSql);
         foreach (var table in ManyTableNames)
         {
-            await EnsureLoadedAsync(conn, $"{ManyDatabase}.{table}", ManyRowsEach);
+            await EnsureLoadedAsync(conn, $"{ManyDatabase}.{table}", ManyRowsEach, CreateSql, InsertSql);
+        }
+
+        await EnsureLoadedAsync(conn, $"{NarrowDatabase}.{NarrowBigTable}", NarrowBigRows, CreateNarrowSql, (t, rows) => InsertNarrowSql(t, rows, 10));
+        foreach (var table in NarrowTableNames.Skip(1))
+        {
+            await EnsureLoadedAsync(conn, $"{NarrowDatabase}.{table}", NarrowSmallRows, CreateNarrowSql, (t, rows) => InsertNarrowSql(t, rows, 3));
         }
     }
 
-    /// <summary>Buffer pool size the benchmark asks for: both data sets (1.33 GB) stay in memory, for us and for the peer alike.</summary>
+    /// <summary>Buffer pool size the benchmark asks for: the three data sets (1.5 GB) stay in memory, for us and for the peer alike.</summary>
     public const long BufferPoolBytes = 2L * 1024 * 1024 * 1024;
 
     /// <summary>
@@ -77,7 +100,7 @@ public static class SnapshotBenchData
         return long.Parse(await conn.QueryScalarAsync($"SELECT COUNT(*) FROM {qualifiedTable}") ?? "0", CultureInfo.InvariantCulture);
     }
 
-    private static async Task EnsureLoadedAsync(MySqlConnection conn, string qualifiedTable, int rows)
+    private static async Task EnsureLoadedAsync(MySqlConnection conn, string qualifiedTable, int rows, Func<string, string> create, Func<string, int, string> insert)
     {
         var parts = qualifiedTable.Split('.');
         var exists = await conn.QueryScalarAsync(
@@ -91,8 +114,8 @@ public static class SnapshotBenchData
         var sw = Stopwatch.StartNew();
         await conn.ExecuteAsync($"USE {parts[0]}"); // seq_1_to_N resolves in the current database
         await conn.ExecuteAsync($"DROP TABLE IF EXISTS {qualifiedTable}");
-        await conn.ExecuteAsync(CreateSql(qualifiedTable));
-        await conn.ExecuteAsync(InsertSql(qualifiedTable, rows));
+        await conn.ExecuteAsync(create(qualifiedTable));
+        await conn.ExecuteAsync(insert(qualifiedTable, rows));
         Console.WriteLine($"snapshot: loaded {qualifiedTable} in {sw.Elapsed.TotalSeconds:0.0} s");
     }
 
@@ -119,5 +142,27 @@ public static class SnapshotBenchData
                CONCAT('status_', seq % 8), CONCAT('city_', seq % 1000), CONCAT('user', seq, '@example.com'),
                IF(seq % 5 = 0, NULL, REPEAT(CONCAT('note ', seq % 97, ' '), 1 + seq % 7))
         FROM seq_1_to_{rows}
+        """;
+
+    private static string CreateNarrowSql(string table) => $"""
+        CREATE TABLE {table} (
+          id INT NOT NULL,
+          n INT NOT NULL,
+          from_date DATE NOT NULL,
+          to_date DATE NOT NULL,
+          PRIMARY KEY (id, from_date)
+        ) ENGINE=InnoDB
+        """;
+
+    /// <summary>
+    /// <paramref name="perId"/> consecutive rows share an id, one a year apart from a start day that varies by id (so
+    /// (id, from_date) is unique); the last period of an id runs to 9999-01-01, as current rows do in such schemas.
+    /// </summary>
+    private static string InsertNarrowSql(string table, int rows, int perId) => $"""
+        INSERT INTO {table}
+        SELECT id, n, from_date, IF(k = {perId - 1}, DATE '9999-01-01', from_date + INTERVAL 1 YEAR)
+        FROM (SELECT (seq - 1) DIV {perId} + 1 AS id, (seq - 1) MOD {perId} AS k, 38000 + seq * 7919 % 120000 AS n,
+                     DATE '1985-01-01' + INTERVAL ((seq - 1) DIV {perId}) % 3000 DAY + INTERVAL (seq - 1) MOD {perId} YEAR AS from_date
+              FROM seq_1_to_{rows}) AS s
         """;
 }

@@ -14,7 +14,7 @@ public static class SnapshotJobChild
 {
     public const string Flag = "--child";
 
-    /// <param name="Timeline">When each phase was first seen (progress is polled every 250 ms), when the first rows and all rows were read, and the size of the orchestration history the run left.</param>
+    /// <param name="Timeline">When each phase was first seen (progress is polled every 250 ms), when the first chunk was read (rows are counted as chunks finish) and all rows were read, and the size of the orchestration history the run left.</param>
     public sealed record Figures(double WallSeconds, double InnerSeconds, double CpuSeconds, long PeakRssBytes, string Timeline);
 
     public static async Task<Figures> RunAsync(string jobSpecPath, string stateFolder)
@@ -111,7 +111,7 @@ public static class SnapshotJobChild
             if (!firstRowsSeen && value.RowsRead > 0)
             {
                 firstRowsSeen = true;
-                timeline.Add(string.Create(CultureInfo.InvariantCulture, $"first rows read {value.Elapsed.TotalSeconds:0.0}"));
+                timeline.Add(string.Create(CultureInfo.InvariantCulture, $"first chunk read {value.Elapsed.TotalSeconds:0.0}"));
             }
 
             if (!allRowsSeen && value.RowsEstimate > 0 && value.RowsRead >= value.RowsEstimate)

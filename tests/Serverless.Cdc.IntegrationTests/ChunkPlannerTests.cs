@@ -31,6 +31,13 @@ public sealed class ChunkPlannerTests(ChunkPlannerTests.PlannerTables tables) : 
 
             await Db.Admin.ExecuteAsync("CREATE TABLE composite (a INT NOT NULL, b VARCHAR(20) NOT NULL, v INT, PRIMARY KEY (a, b))");
             await Db.Admin.ExecuteAsync("INSERT INTO composite SELECT x.seq, CONCAT('k', LPAD(y.seq, 3, '0')), 1 FROM seq_1_to_50 x, seq_1_to_200 y");
+            await Db.Admin.ExecuteAsync("CREATE TABLE composite_text (b VARCHAR(20) NOT NULL, a INT NOT NULL, v INT, PRIMARY KEY (b, a))");
+            await Db.Admin.ExecuteAsync("INSERT INTO composite_text SELECT CONCAT('k', LPAD(y.seq, 3, '0')), x.seq, 1 FROM seq_1_to_50 x, seq_1_to_200 y");
+
+            // A salary history: two rows per id, but id 777 holds 5000 more, over twice a chunk of 1000 on one id.
+            await Db.Admin.ExecuteAsync("CREATE TABLE history (id INT NOT NULL, from_date DATE NOT NULL, n INT, PRIMARY KEY (id, from_date))");
+            await Db.Admin.ExecuteAsync("INSERT INTO history SELECT (seq + 1) DIV 2, DATE '2000-01-01' + INTERVAL seq % 2 YEAR, seq FROM seq_1_to_4000");
+            await Db.Admin.ExecuteAsync("INSERT INTO history SELECT 777, DATE '2010-01-01' + INTERVAL seq DAY, seq FROM seq_1_to_5000");
 
             await Db.Admin.ExecuteAsync("CREATE TABLE strings (k VARCHAR(64) NOT NULL PRIMARY KEY, v INT) COLLATE utf8mb4_unicode_ci");
             await Db.Admin.ExecuteAsync(
@@ -54,7 +61,7 @@ public sealed class ChunkPlannerTests(ChunkPlannerTests.PlannerTables tables) : 
             await Db.Admin.ExecuteAsync("CREATE TABLE nokey (a INT, b INT)");
             await Db.Admin.ExecuteAsync("INSERT INTO nokey SELECT seq % 7, seq FROM seq_1_to_3000");
             await Db.Admin.ExecuteAsync("INSERT INTO nokey VALUES (NULL, 1)");
-            await Db.Admin.ExecuteAsync("ANALYZE TABLE dense, sparse, composite, strings, clustered, every10, grouped, nokey");
+            await Db.Admin.ExecuteAsync("ANALYZE TABLE dense, sparse, composite, composite_text, history, strings, clustered, every10, grouped, nokey");
         }
 
         public async Task DisposeAsync() => await Db.DisposeAsync();
@@ -266,17 +273,50 @@ public sealed class ChunkPlannerTests(ChunkPlannerTests.PlannerTables tables) : 
     }
 
     [Fact]
-    public async Task CompositeKeyUsesSampledKeysetBoundaries()
+    public async Task CompositeKeyLedByAnIntegerIsPlannedOnThatColumnWithoutAKeyScan()
     {
         var table = await TableAsync("composite");
+
+        var (chunks, work) = await PlanMeasuredAsync(table, 1000);
+        var counts = await AssertTilesAsync(table, chunks);
+
+        // 50 values of a, 200 rows each: ten ranges of five values, bounded on a alone. MIN/MAX and one EXPLAIN per
+        // range (index dives), no scan of the 10,000 keys.
+        Assert.Equal(10, chunks.Count);
+        Assert.All(counts, c => Assert.Equal(1000, c));
+        Assert.All(chunks.Skip(1), c => Assert.Equal([KeyValueKind.Number], c.Lower!.Select(v => v.Kind)));
+        Assert.Equal(1 + 10, work.Selects);
+        Assert.InRange(work.RowsScanned, 0, 100);
+    }
+
+    [Fact]
+    public async Task CompositeKeyLedByTextUsesSampledKeysetBoundaries()
+    {
+        var table = await TableAsync("composite_text");
 
         var chunks = await new ChunkPlanner().PlanAsync(db.Admin, table, 1000);
         var counts = await AssertTilesAsync(table, chunks);
 
         Assert.Equal(10, chunks.Count);
         Assert.All(counts, c => Assert.Equal(1000, c));
-        Assert.All(chunks.Skip(1), c => Assert.Equal([KeyValueKind.Number, KeyValueKind.Text], c.Lower!.Select(v => v.Kind)));
+        Assert.All(chunks.Skip(1), c => Assert.Equal([KeyValueKind.Text, KeyValueKind.Number], c.Lower!.Select(v => v.Kind)));
         Assert.All(chunks, c => Assert.Equal(1000, c.RowEstimate));
+    }
+
+    [Fact]
+    public async Task OneLeadingIdOverManyChunksIsSubSplitOnTheWholeKey()
+    {
+        var table = await TableAsync("history");
+
+        var (chunks, work) = await PlanMeasuredAsync(table, 1000);
+        var counts = await AssertTilesAsync(table, chunks);
+
+        // Id 777's 5000 rows cannot be split by ranges of id: its range is cut at sampled (id, from_date) keys, so
+        // prefix bounds on id and whole-key bounds meet, and only that range is scanned.
+        Assert.All(counts, c => Assert.InRange(c, 500, 1500));
+        Assert.Contains(chunks, c => c.Lower is { Count: 2 } && c.Lower[0].Text == "777");
+        Assert.Contains(chunks, c => c.Lower is { Count: 1 });
+        Assert.InRange(work.RowsScanned, 5000, 3 * 6000);
     }
 
     [Fact]

@@ -58,7 +58,7 @@ public sealed class JobSpecValidationTests
         Assert.Equal(WriteMode.MergeOnRead, spec.Target.WriteMode);
         Assert.False(spec.Target.SoftDelete);
         Assert.Equal(4, spec.Snapshot.Parallelism);
-        Assert.Equal(100_000, spec.Snapshot.ChunkRows);
+        Assert.Equal(250_000, spec.Snapshot.ChunkRows);
         Assert.Null(spec.Types.ZeroDateValue);
         Assert.Equal(TimeMapping.String, spec.Types.Time);
     }

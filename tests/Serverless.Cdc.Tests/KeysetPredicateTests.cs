@@ -43,9 +43,44 @@ public sealed class KeysetPredicateTests
     }
 
     [Fact]
-    public void BoundArityMustMatchKey()
+    public void BoundWithMoreValuesThanKeyColumnsIsRefused()
     {
-        Assert.Throws<ArgumentException>(() => KeysetPredicate.Build([Col("a"), Col("b")], [new KeyValue(KeyValueKind.Number, "1")], null));
+        var one = new KeyValue(KeyValueKind.Number, "1");
+
+        Assert.Throws<ArgumentException>(() => KeysetPredicate.Build([Col("a")], [one, one], null));
+        Assert.Throws<ArgumentException>(() => KeysetPredicate.Build([Col("a"), Col("b")], [], null));
+    }
+
+    [Fact]
+    public void PrefixBoundComparesTheLeadingColumnOnly()
+    {
+        var sql = KeysetPredicate.Build([Col("id"), Col("from_date", "date")], [new KeyValue(KeyValueKind.Number, "10")], [new KeyValue(KeyValueKind.Number, "20")]);
+
+        Assert.Equal("`id` >= 10 AND `id` < 20", sql);
+    }
+
+    /// <summary>A prefix bound sorts before every tuple that starts with it, so it tiles with full bounds on both sides.</summary>
+    [Fact]
+    public void PrefixAndFullBoundsTogetherPartitionEveryTuple()
+    {
+        var columns = new[] { Col("a"), Col("b") };
+        var prefix = new[] { new KeyValue(KeyValueKind.Number, "2") };
+        var full = new[] { new KeyValue(KeyValueKind.Number, "3"), new KeyValue(KeyValueKind.Number, "1") };
+        var ranges = new[]
+        {
+            KeysetPredicate.Build(columns, null, prefix)!,
+            KeysetPredicate.Build(columns, prefix, full)!,
+            KeysetPredicate.Build(columns, full, null)!,
+        };
+        for (var a = 0; a < 5; a++)
+        {
+            for (var b = 0; b < 5; b++)
+            {
+                Assert.Equal(1, ranges.Count(r => Evaluate(r, a, b)));
+                Assert.Equal(a < 2, Evaluate(ranges[0], a, b));
+                Assert.Equal(a == 2 || (a == 3 && b < 1), Evaluate(ranges[1], a, b));
+            }
+        }
     }
 
     /// <summary>Lower and upper forms are complements: every key tuple is in exactly one of [-inf, B) and [B, +inf).</summary>

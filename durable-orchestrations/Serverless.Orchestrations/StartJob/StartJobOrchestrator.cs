@@ -10,7 +10,7 @@ using Serverless.Orchestrations.Lake;
 namespace Serverless.Orchestrations.StartJob;
 
 /// <summary>
-/// Starts a job: Preflight → P0 → discover tables → per table MigrateTable then PlanChunks (a few tables at a time),
+/// Starts a job: Preflight → P0 and discover tables (side by side) → per table MigrateTable then PlanChunks (a few tables at a time),
 /// and as each table is planned its chunks join one ReadChunk queue shared round-robin by all planned tables under the
 /// parallelism bound; each table's finished chunks are committed in groups (CommitChunks, in sequence order per table)
 /// as they complete → CompleteTableSnapshot per table. Tables an earlier run completed are skipped.
@@ -55,8 +55,12 @@ public sealed class StartJobOrchestrator(ILogger<StartJobOrchestrator> logger) :
         }
 
         Publish(JobPhase.Migrating);
-        startPosition = await context.CallActivityAsync<StartPosition>(ActivityNames.RecordStartPosition, job, SourceRetry);
-        var tables = await context.CallActivityAsync<List<SourceTable>>(ActivityNames.DiscoverTables, job, SourceRetry);
+
+        // P0 and the table list do not depend on each other; only the chunk reads must come after P0.
+        var recording = context.CallActivityAsync<StartPosition>(ActivityNames.RecordStartPosition, job, SourceRetry);
+        var discovering = context.CallActivityAsync<List<SourceTable>>(ActivityNames.DiscoverTables, job, SourceRetry);
+        startPosition = await recording;
+        var tables = await discovering;
 
         // One pipeline instead of phases: a table's chunks start reading as soon as that table is migrated and planned,
         // while later tables are still being prepared (50 small tables spent a fifth of the job in migrate-all, plan-all).
@@ -80,7 +84,12 @@ public sealed class StartJobOrchestrator(ILogger<StartJobOrchestrator> logger) :
             {
                 var read = new ReadChunkInput(job, next.Run.Table, next.Run.LakeTable, next.Chunk, preflight.PositionMethod);
                 reading.Add((context.CallActivityAsync<ChunkReadResult>(ActivityNames.ReadChunk, read, ReadRetry), next.Run, next.Chunk));
-                phase = JobPhase.Snapshotting;
+                if (phase != JobPhase.Snapshotting)
+                {
+                    // Said when the first reads start, not when the first one ends (a chunk takes a second to read).
+                    phase = JobPhase.Snapshotting;
+                    Publish(phase);
+                }
             }
 
             if (preparing.Count + reading.Count == 0)

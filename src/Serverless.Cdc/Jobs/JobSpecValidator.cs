@@ -323,7 +323,7 @@ public static partial class JobSpecValidator
         return new SnapshotSpec
         {
             Parallelism = OptionalInt(s, at, "parallelism", defaults.Parallelism, 1, 256, errors, "use 1-256 concurrent chunk reads (each holds one source connection)"),
-            ChunkRows = OptionalLong(s, at, "chunkRows", defaults.ChunkRows, 1_000, 100_000_000, errors, "use 1000-100000000 rows per chunk (100000 is a good start)"),
+            ChunkRows = OptionalLong(s, at, "chunkRows", defaults.ChunkRows, 1_000, 100_000_000, errors, "use 1000-100000000 rows per chunk (the default 250000 suits most tables)"),
             TargetFileBytes = OptionalLong(s, at, "targetFileBytes", defaults.TargetFileBytes, 1L << 20, 1L << 34, errors, "use 1 MiB-16 GiB (128 MiB is typical)"),
             EstimatedBytesPerSecond = OptionalLong(s, at, "estimatedBytesPerSecond", defaults.EstimatedBytesPerSecond, 1024, long.MaxValue, errors, "give the expected snapshot read rate in bytes per second, at least 1024"),
         };

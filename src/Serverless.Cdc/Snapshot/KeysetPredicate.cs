@@ -7,7 +7,9 @@ namespace Serverless.Cdc.Snapshot;
 /// Builds the WHERE clause of a keyset range. <c>(a,b) &gt;= (x,y)</c> is written as
 /// <c>a &gt;= x AND (a &gt; x OR (a = x AND b &gt;= y))</c>: the leading conjunct on the first key column gives the
 /// optimizer an index range even where it does not use row-value comparisons, and the lower and upper forms are exact
-/// complements, so adjacent chunks neither overlap nor leave gaps whatever the collation.
+/// complements, so adjacent chunks neither overlap nor leave gaps whatever the collation. A bound may hold fewer values
+/// than the key has columns (a prefix, as the planner gives ranges of a leading integer column): it is compared on those
+/// columns only, which orders it before every key that starts with it.
 /// </summary>
 public static class KeysetPredicate
 {
@@ -31,12 +33,12 @@ public static class KeysetPredicate
 
     private static string Compare(IReadOnlyList<SourceColumn> columns, IReadOnlyList<KeyValue> bound, bool isLower)
     {
-        if (bound.Count != columns.Count)
+        if (bound.Count == 0 || bound.Count > columns.Count)
         {
             throw new ArgumentException($"A chunk bound has {bound.Count} values but the key has {columns.Count} columns; re-plan the chunks.", nameof(bound));
         }
 
-        var names = columns.Select(KeyColumnKind.PredicateExpression).ToArray();
+        var names = columns.Take(bound.Count).Select(KeyColumnKind.PredicateExpression).ToArray();
         var values = bound.Select(v => v.ToSql()).ToArray();
         var strict = isLower ? ">" : "<";
         var last = isLower ? ">=" : "<";

@@ -2,7 +2,8 @@ namespace Serverless.Cdc.Snapshot;
 
 /// <summary>
 /// One unit of snapshot work: the rows of a table whose key lies in the half-open range [<see cref="Lower"/>,
-/// <see cref="Upper"/>) in the key's order, compared as a row value over all key columns. A null bound is open
+/// <see cref="Upper"/>) in the key's order, compared as a row value over the bound's columns: all key columns, or a
+/// leading part of them (ranges of a composite key's leading integer column bound that column only). A null bound is open
 /// (the first chunk has no lower, the last no upper bound), so rows inserted beyond the planned MIN/MAX are still
 /// read. The chunks of a table tile its key space: every row falls in exactly one chunk. Serializable (activity input).
 /// </summary>
@@ -20,7 +21,7 @@ public sealed record SnapshotChunk
 
     public required IReadOnlyList<string> KeyColumns { get; init; }
 
-    /// <summary>Inclusive lower bound (one value per key column), or null for no bound.</summary>
+    /// <summary>Inclusive lower bound (one value per key column, or per leading key column), or null for no bound.</summary>
     public IReadOnlyList<KeyValue>? Lower { get; init; }
 
     /// <summary>Exclusive upper bound, or null for no bound.</summary>

@@ -395,10 +395,20 @@ internal sealed class ColumnChunkWriter : IDisposable
 
         var dictionary = _intDictionary!;
         var indices = _indices.AsSpan(_pageNonNull, values.Length);
+        var last = 0;
+        var lastIndex = -1;
         for (var k = 0; k < values.Length; k++)
         {
+            // Runs of one value (a leading key column's repeats) skip the hash lookup.
             var bits = values[k];
-            indices[k] = dictionary.GetOrAdd(bits, out var added);
+            if (bits == last && lastIndex >= 0)
+            {
+                indices[k] = lastIndex;
+                continue;
+            }
+
+            lastIndex = indices[k] = dictionary.GetOrAdd(bits, out var added);
+            last = bits;
             if (added)
             {
                 _numericDictionaryPlain!.WriteInt32LittleEndian(bits);
@@ -425,10 +435,20 @@ internal sealed class ColumnChunkWriter : IDisposable
 
         var dictionary = _longDictionary!;
         var indices = _indices.AsSpan(_pageNonNull, values.Length);
+        var last = 0L;
+        var lastIndex = -1;
         for (var k = 0; k < values.Length; k++)
         {
+            // Runs of one value (a snapshot's read-view time column) skip the hash lookup.
             var bits = values[k];
-            indices[k] = dictionary.GetOrAdd(bits, out var added);
+            if (bits == last && lastIndex >= 0)
+            {
+                indices[k] = lastIndex;
+                continue;
+            }
+
+            lastIndex = indices[k] = dictionary.GetOrAdd(bits, out var added);
+            last = bits;
             if (added)
             {
                 BinaryPrimitives.WriteInt64LittleEndian(_numericDictionaryPlain!.GetSpan(8), bits);
