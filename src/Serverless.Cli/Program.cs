@@ -24,8 +24,10 @@ public static class Program
                 if (!stop.IsCancellationRequested)
                 {
                     e.Cancel = true;
-                    // Cancel before saying so: whoever reads "Stopping..." may rely on the stop being under way.
-                    stop.Cancel();
+                    // Cancel before saying so, so whoever reads "Stopping..." can rely on the stop being under way. CancelAsync
+                    // marks the token at once and runs its callbacks elsewhere: some wait for work in flight (a query
+                    // waiting on a lock), and this handler must not wait with them.
+                    _ = stop.CancelAsync();
                     Console.Error.WriteLine("Stopping... (Ctrl-C again to quit at once)");
                 }
             };
