@@ -3,7 +3,8 @@ namespace Serverless.Storage;
 /// <summary>
 /// A flat namespace of immutable-by-convention objects (a local folder, a Blob container). Paths use
 /// '/' separators and are relative to the store's root. Conditional creation is the concurrency
-/// primitive the Delta log relies on: <see cref="PutIfAbsentAsync"/> succeeds for exactly one caller.
+/// primitive the Delta log relies on: <see cref="PutIfAbsentAsync"/> succeeds for exactly one caller; objects that are
+/// overwritten in place (state, leases) use <see cref="PutIfMatchAsync"/> the same way.
 /// </summary>
 public interface IObjectStore
 {
@@ -16,6 +17,13 @@ public interface IObjectStore
 
     /// <summary>Creates or replaces the object.</summary>
     Task<ObjectInfo> PutAsync(string path, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Replaces the object only while it is still the version <paramref name="etag"/> names (as <see cref="ObjectInfo.ETag"/>
+    /// gave it): of several writers that read one version and replace it, exactly one succeeds.
+    /// </summary>
+    /// <exception cref="ObjectChangedException">The object was replaced or deleted since that version.</exception>
+    Task<ObjectInfo> PutIfMatchAsync(string path, ReadOnlyMemory<byte> content, string etag, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Opens a write-only, non-seekable stream that uploads while it is written (blocks above 4 MiB on

@@ -52,6 +52,8 @@ public sealed class LocalLogProbeTests
 
         public Task<Serverless.Storage.ObjectInfo> PutAsync(string path, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default) => inner.PutAsync(path, content, cancellationToken);
 
+        public Task<Serverless.Storage.ObjectInfo> PutIfMatchAsync(string path, ReadOnlyMemory<byte> content, string etag, CancellationToken cancellationToken = default) => inner.PutIfMatchAsync(path, content, etag, cancellationToken);
+
         public Task<Serverless.Storage.ObjectWriteStream> OpenWriteAsync(string path, bool overwrite = true, CancellationToken cancellationToken = default) => inner.OpenWriteAsync(path, overwrite, cancellationToken);
 
         public Task<byte[]> GetAsync(string path, CancellationToken cancellationToken = default) => inner.GetAsync(path, cancellationToken);

@@ -43,6 +43,13 @@ internal sealed class ObservedObjectStore(IObjectStore inner) : IObjectStore
         return info;
     }
 
+    public async Task<ObjectInfo> PutIfMatchAsync(string path, ReadOnlyMemory<byte> content, string etag, CancellationToken cancellationToken = default)
+    {
+        var info = await inner.PutIfMatchAsync(path, content, etag, cancellationToken);
+        await NotifyAsync(path);
+        return info;
+    }
+
     public Task<ObjectWriteStream> OpenWriteAsync(string path, bool overwrite = true, CancellationToken cancellationToken = default) =>
         throw new NotSupportedException("The durable runtime writes history with PutIfAbsentAsync only.");
 

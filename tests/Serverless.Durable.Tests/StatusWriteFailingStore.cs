@@ -28,6 +28,9 @@ internal sealed class StatusWriteFailingStore(IObjectStore inner, int failingWri
         return inner.PutAsync(path, content, cancellationToken);
     }
 
+    public Task<ObjectInfo> PutIfMatchAsync(string path, ReadOnlyMemory<byte> content, string etag, CancellationToken cancellationToken = default) =>
+        inner.PutIfMatchAsync(path, content, etag, cancellationToken);
+
     public Task<ObjectInfo> PutIfAbsentAsync(string path, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default) =>
         inner.PutIfAbsentAsync(path, content, cancellationToken);
 

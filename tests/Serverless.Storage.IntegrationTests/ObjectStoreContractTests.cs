@@ -48,6 +48,63 @@ public abstract class ObjectStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PutIfMatchReplacesOnlyTheVersionItWasGivenAndNeverAMissingObject()
+    {
+        const string path = "leases/capture.json";
+        var first = await Store.PutAsync(path, "v1"u8.ToArray());
+        Assert.NotNull(first.ETag);
+        var second = await Store.PutIfMatchAsync(path, "v2"u8.ToArray(), first.ETag);
+        Assert.NotNull(second.ETag);
+        Assert.NotEqual(first.ETag, second.ETag);
+        Assert.Equal(second.ETag, (await Store.HeadAsync(path))!.ETag);
+
+        // A writer still holding the first version loses, with the object and the version it expected named.
+        var stale = await Assert.ThrowsAsync<ObjectChangedException>(() => Store.PutIfMatchAsync(path, "v3"u8.ToArray(), first.ETag));
+        Assert.Equal(path, stale.ObjectPath);
+        Assert.Equal(first.ETag, stale.ExpectedETag);
+        Assert.Equal("v2", Encoding.UTF8.GetString(await Store.GetAsync(path)));
+
+        await Store.DeleteAsync(path);
+        await Assert.ThrowsAsync<ObjectChangedException>(() => Store.PutIfMatchAsync(path, "v4"u8.ToArray(), second.ETag));
+        Assert.Null(await Store.HeadAsync(path));
+    }
+
+    [Fact]
+    public async Task EightWritersIncrementingOneCounterByReadAndPutIfMatchLoseNoIncrement()
+    {
+        // Every writer reads the counter, adds one and writes it back only if it is still the version it read; a lost
+        // race re-reads. Same-length values written within one clock tick must still get distinct versions.
+        const string path = "state/counter.txt";
+        const int writers = 8, increments = 25;
+        await Store.PutAsync(path, "0000"u8.ToArray());
+        using var start = new ManualResetEventSlim(false);
+        var lost = 0;
+        var tasks = Enumerable.Range(0, writers).Select(_ => Task.Run(async () =>
+        {
+            start.Wait();
+            for (var done = 0; done < increments;)
+            {
+                var head = (await Store.HeadAsync(path))!;
+                var value = int.Parse(Encoding.UTF8.GetString(await Store.GetAsync(path)), System.Globalization.CultureInfo.InvariantCulture);
+                try
+                {
+                    await Store.PutIfMatchAsync(path, Encoding.UTF8.GetBytes((value + 1).ToString("D4", System.Globalization.CultureInfo.InvariantCulture)), head.ETag!);
+                    done++;
+                }
+                catch (ObjectChangedException)
+                {
+                    Interlocked.Increment(ref lost);
+                }
+            }
+        })).ToArray();
+        start.Set();
+        await Task.WhenAll(tasks);
+
+        Assert.Equal((writers * increments).ToString("D4", System.Globalization.CultureInfo.InvariantCulture), Encoding.UTF8.GetString(await Store.GetAsync(path)));
+        Assert.Equal([path], await PathsAsync(string.Empty));
+    }
+
+    [Fact]
     public async Task PutReplacesAnExistingObjectWhilePutIfAbsentRefusesTo()
     {
         var first = await Store.PutAsync("tables/t1/state.json", "one"u8.ToArray());

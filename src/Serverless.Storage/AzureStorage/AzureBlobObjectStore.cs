@@ -127,6 +127,26 @@ public sealed class AzureBlobObjectStore : IObjectStore
         }
     }
 
+    public async Task<ObjectInfo> PutIfMatchAsync(string path, ReadOnlyMemory<byte> content, string etag, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(etag);
+        var blob = Blob(path);
+        try
+        {
+            var options = new BlobUploadOptions { Conditions = new BlobRequestConditions { IfMatch = new ETag(etag) } };
+            var response = await blob.UploadAsync(BinaryData.FromBytes(content).ToStream(), options, cancellationToken).ConfigureAwait(false);
+            return InfoFrom(path, content.Length, response.Value.ETag, response.Value.LastModified);
+        }
+        catch (RequestFailedException e) when (e.Status == 412 || IsBlobMissing(e))
+        {
+            throw new ObjectChangedException(Location, path, etag);
+        }
+        catch (Exception e) when (Failure(e, "Put Blob (if match)", path, cancellationToken) is { } failure)
+        {
+            throw failure;
+        }
+    }
+
     public Task<ObjectWriteStream> OpenWriteAsync(string path, bool overwrite = true, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();

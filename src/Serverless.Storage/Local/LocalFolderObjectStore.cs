@@ -75,6 +75,48 @@ public sealed class LocalFolderObjectStore : IObjectStore
         }
     }
 
+    public async Task<ObjectInfo> PutIfMatchAsync(string path, ReadOnlyMemory<byte> content, string etag, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(etag);
+        try
+        {
+            var finalPath = ResolveForWrite(path);
+
+            // Compare and replace under a lock that every conditional writer of this object takes (one lock file per
+            // object, named like staging files so listings never show it). Unconditional writers do not take it.
+            var lockPath = Path.Combine(Path.GetDirectoryName(finalPath)!, ObjectPaths.StagingFilePrefix + "lock-" + Path.GetFileName(finalPath));
+            using var exclusive = await LocalFileLock.AcquireAsync(lockPath, $"object '{path}' in {Location}", LocalFileLock.DefaultTimeout, cancellationToken).ConfigureAwait(false);
+            var current = new FileInfo(finalPath);
+            if (!current.Exists || ETagOf(current) != etag)
+            {
+                throw new ObjectChangedException(Location, path, etag);
+            }
+
+            var stagingPath = NewStagingPath(finalPath);
+            try
+            {
+                await WriteStagingFileAsync(stagingPath, content, path, cancellationToken).ConfigureAwait(false);
+
+                // The ETag is the modification time and length. The kernel stamps files from a coarse clock (a few ms), so
+                // a quick rewrite of the same length could keep the old ETag and let a stale writer win: stamp the new
+                // version at least one tick after the one it replaces.
+                var stamp = new DateTime(Math.Max(DateTime.UtcNow.Ticks, current.LastWriteTimeUtc.Ticks + 1), DateTimeKind.Utc);
+                File.SetLastWriteTimeUtc(stagingPath, stamp);
+                var info = Describe(path, new FileInfo(stagingPath));
+                File.Move(stagingPath, finalPath, overwrite: true);
+                return info;
+            }
+            finally
+            {
+                DeleteIfPresent(stagingPath);
+            }
+        }
+        catch (Exception e) when (StorageAccessException.FromLocal(e, RootPath, path, "write") is { } denied)
+        {
+            throw denied;
+        }
+    }
+
     public Task<ObjectWriteStream> OpenWriteAsync(string path, bool overwrite = true, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();

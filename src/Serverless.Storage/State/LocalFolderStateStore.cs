@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
 
+using Serverless.Storage.Local;
+
 namespace Serverless.Storage.State;
 
 /// <summary>
@@ -151,29 +153,8 @@ public sealed class LocalFolderStateStore : IStateStore
         return new StateEntity(partitionKey, rowKey, text[(second + 1)..], text[..first], timestamp);
     }
 
-    private async Task<IDisposable> LockPartitionAsync(string partitionKey, CancellationToken cancellationToken)
-    {
-        var lockPath = Path.Combine(PartitionFolder(partitionKey), LockFileName);
-        var deadline = DateTime.UtcNow + LockTimeout;
-        var delay = 1;
-        while (true)
-        {
-            try
-            {
-                // FileShare.None is an exclusive advisory lock on Unix (flock) and a sharing lock on Windows.
-                return new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, bufferSize: 1);
-            }
-            catch (IOException) when (DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
-                delay = Math.Min(delay * 2, 50);
-            }
-            catch (IOException e)
-            {
-                throw new IOException($"Could not lock state partition '{partitionKey}' ({lockPath}) within {LockTimeout.TotalSeconds:0} s; another process holds it. Stop the other process or remove the lock file if none runs.", e);
-            }
-        }
-    }
+    private Task<IDisposable> LockPartitionAsync(string partitionKey, CancellationToken cancellationToken) =>
+        LocalFileLock.AcquireAsync(Path.Combine(PartitionFolder(partitionKey), LockFileName), $"state partition '{partitionKey}'", LockTimeout, cancellationToken);
 
     private string PartitionFolder(string partitionKey) => Path.Combine(RootPath, EncodeKey(partitionKey));
 
