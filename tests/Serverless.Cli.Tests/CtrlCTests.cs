@@ -94,7 +94,13 @@ public sealed class CtrlCTests
     private static Process StartCli(string folder, params string[] arguments)
     {
         var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } hostPath ? hostPath : "dotnet";
-        var start = new ProcessStartInfo(dotnet) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = folder };
+
+        // A process started in the background by a non-interactive shell (`cmd &`, as CI scripts and nohup do) inherits
+        // SIGINT ignored, and .NET then leaves Ctrl-C alone, as a terminal would expect. The CLI is run the way a person
+        // runs it: with SIGINT at its default disposition (coreutils env puts it back, then execs the CLI in its place).
+        var start = new ProcessStartInfo("env") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = folder };
+        start.ArgumentList.Add("--default-signal=INT");
+        start.ArgumentList.Add(dotnet);
         start.ArgumentList.Add("exec");
         start.ArgumentList.Add(typeof(Program).Assembly.Location);
         foreach (var argument in arguments)
