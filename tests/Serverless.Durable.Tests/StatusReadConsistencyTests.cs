@@ -41,7 +41,7 @@ public sealed class StatusReadConsistencyTests
 
         Assert.Equal(OrchestrationStatus.Completed, result.RuntimeStatus);
         Assert.Equal(Enumerable.Range(1, 8).Sum(n => n * n) + 0 + 1 + 4, result.ReadOutputAs<int>());
-        harness.AssertConsistent(OrchestrationStatus.Pending, OrchestrationStatus.Running, OrchestrationStatus.Completed);
+        await harness.AssertConsistentAsync(OrchestrationStatus.Pending, OrchestrationStatus.Running, OrchestrationStatus.Completed);
     }
 
     [Fact]
@@ -61,7 +61,7 @@ public sealed class StatusReadConsistencyTests
         Assert.Equal(OrchestrationStatus.Failed, result.RuntimeStatus);
         Assert.True(result.FailureDetails!.IsCausedBy<InvalidOperationException>());
         Assert.Equal("\"about to fail\"", result.SerializedCustomStatus);
-        harness.AssertConsistent(OrchestrationStatus.Pending, OrchestrationStatus.Running, OrchestrationStatus.Failed);
+        await harness.AssertConsistentAsync(OrchestrationStatus.Pending, OrchestrationStatus.Running, OrchestrationStatus.Failed);
     }
 
     [Fact]
@@ -85,7 +85,7 @@ public sealed class StatusReadConsistencyTests
 
         Assert.Equal(OrchestrationStatus.Terminated, result.RuntimeStatus);
         Assert.Equal("operator stopped it", result.ReadOutputAs<string>());
-        harness.AssertConsistent(OrchestrationStatus.Pending, OrchestrationStatus.Running, OrchestrationStatus.Terminated);
+        await harness.AssertConsistentAsync(OrchestrationStatus.Pending, OrchestrationStatus.Running, OrchestrationStatus.Terminated);
     }
 
     [Fact]
@@ -121,7 +121,7 @@ public sealed class StatusReadConsistencyTests
         Assert.Equal(3, result.ReadOutputAs<int>());
         Assert.Equal(2, result.ReadInputAs<int>());
         Assert.Contains(history, e => e is EventRaisedEvent { Name: "Extra" });
-        harness.AssertConsistent(
+        await harness.AssertConsistentAsync(
             OrchestrationStatus.Pending, OrchestrationStatus.Running, OrchestrationStatus.ContinuedAsNew, OrchestrationStatus.Completed);
     }
 
@@ -151,7 +151,7 @@ public sealed class StatusReadConsistencyTests
 
         Assert.Equal(Enumerable.Range(0, 40).Sum(), (await harness.WaitAsync(id)).ReadOutputAs<int>());
         Assert.True(stable > 0, "no poll saw the store hold still between two full reads");
-        harness.AssertConsistent(OrchestrationStatus.Pending, OrchestrationStatus.Running, OrchestrationStatus.Completed);
+        await harness.AssertConsistentAsync(OrchestrationStatus.Pending, OrchestrationStatus.Running, OrchestrationStatus.Completed);
     }
 
     [Fact]
@@ -192,7 +192,7 @@ public sealed class StatusReadConsistencyTests
         Assert.Equal("\"step 3\"", result.SerializedCustomStatus);
         Assert.Equal(new CustomStatusRecord(result.ExecutionId, 3, "\"step 3\""), record);
         Assert.True(harness.StatusWrites >= 2, $"{harness.StatusWrites} status writes checked");
-        harness.AssertConsistent(OrchestrationStatus.Pending, OrchestrationStatus.Running, OrchestrationStatus.Completed);
+        await harness.AssertConsistentAsync(OrchestrationStatus.Pending, OrchestrationStatus.Running, OrchestrationStatus.Completed);
     }
 
     [Fact]
@@ -233,7 +233,7 @@ public sealed class StatusReadConsistencyTests
         Assert.Equal(5, JsonSerializer.Deserialize<JsonElement>(batches[^1].CustomStatus!).GetProperty("step").GetInt32());
         Assert.Equal(5, result.ReadCustomStatusAs<JsonElement>().GetProperty("step").GetInt32());
         Assert.Equal(7, (await store.TryReadStatusRecordAsync(id, 0, CancellationToken.None))!.Batch);
-        harness.AssertConsistent(OrchestrationStatus.Pending, OrchestrationStatus.Running, OrchestrationStatus.Completed);
+        await harness.AssertConsistentAsync(OrchestrationStatus.Pending, OrchestrationStatus.Running, OrchestrationStatus.Completed);
     }
 
     [Fact]
@@ -255,7 +255,7 @@ public sealed class StatusReadConsistencyTests
         {
             await before.Client.ScheduleNewOrchestrationInstanceAsync("Upgraded", 1, id);
             await before.WaitForCustomStatusAsync(id, "\"before upgrade\"");
-            before.AssertConsistent(OrchestrationStatus.Pending, OrchestrationStatus.Running);
+            await before.AssertConsistentAsync(OrchestrationStatus.Pending, OrchestrationStatus.Running);
         }
 
         // Rewrite the stopped instance in the layout of runtimes before status objects: the status in its episode
@@ -283,7 +283,7 @@ public sealed class StatusReadConsistencyTests
         Assert.Equal("\"after upgrade 4\"", result.SerializedCustomStatus);
         Assert.True(File.Exists(statusFile), "the resumed instance wrote no status object");
         Assert.True(after.StatusWrites >= 1, "no status write was checked");
-        after.AssertConsistent(OrchestrationStatus.Running, OrchestrationStatus.Completed);
+        await after.AssertConsistentAsync(OrchestrationStatus.Running, OrchestrationStatus.Completed);
     }
 
     [Fact]

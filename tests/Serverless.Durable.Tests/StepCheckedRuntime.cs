@@ -9,7 +9,7 @@ namespace Serverless.Durable.Tests;
 /// <summary>
 /// An embedded runtime over an <see cref="ObservedObjectStore"/> that, after every history write or delete and
 /// before the runtime goes on, compares GetInstanceAsync with the status derived from the whole history. Checks
-/// run inside the runtime's store call, so they only record mismatches; <see cref="AssertConsistent"/> reports them.
+/// run inside the runtime's store call, so they only record mismatches; <see cref="AssertConsistentAsync"/> reports them.
 /// </summary>
 internal sealed class StepCheckedRuntime : IAsyncDisposable
 {
@@ -105,13 +105,31 @@ internal sealed class StepCheckedRuntime : IAsyncDisposable
         }
     }
 
-    public void AssertConsistent(params OrchestrationStatus[] expectedStatuses)
+    public async Task AssertConsistentAsync(params OrchestrationStatus[] expectedStatuses)
     {
+        // A client can see a change before the check that change triggered has run (it runs after the store write, on
+        // the runtime's side): wait, boundedly, for the checks to have seen every expected status.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (!SeenAll(expectedStatuses) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10);
+        }
+
+        await checking.WaitAsync();
+        checking.Release();
         lock (mismatches)
         {
             Assert.True(mismatches.Count == 0, $"{mismatches.Count} mismatch(es) in {steps} steps:\n" + string.Join('\n', mismatches.Take(20)));
             Assert.True(steps > 0, "no store change was checked");
             Assert.Superset(new HashSet<OrchestrationStatus>(expectedStatuses), statusesSeen);
+        }
+    }
+
+    private bool SeenAll(OrchestrationStatus[] expectedStatuses)
+    {
+        lock (mismatches)
+        {
+            return expectedStatuses.All(statusesSeen.Contains);
         }
     }
 
