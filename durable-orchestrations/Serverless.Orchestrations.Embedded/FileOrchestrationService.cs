@@ -241,6 +241,9 @@ public sealed class FileOrchestrationService :
         {
             record.Locked = false;
             this.ScheduleIfRunnable(record);
+
+            // A purge waiting for the episode that ended the instance goes on now.
+            record.SignalChanged();
         }
 
         return Task.CompletedTask;
@@ -391,8 +394,28 @@ public sealed class FileOrchestrationService :
     public Task PurgeOrchestrationHistoryAsync(DateTime thresholdDateTimeUtc, OrchestrationStateTimeRangeFilterType timeRangeFilterType) =>
         this.PurgeInstanceStateAsync(new PurgeInstanceFilter(DateTime.MinValue, thresholdDateTimeUtc, null));
 
-    public Task<PurgeResult> PurgeInstanceStateAsync(string instanceId) =>
-        Task.FromResult(new PurgeResult(this.TryPurge(instanceId) ? 1 : 0));
+    public async Task<PurgeResult> PurgeInstanceStateAsync(string instanceId)
+    {
+        // A client sees the terminal status as soon as the episode's batch is committed, a moment before the
+        // dispatcher releases the episode; a purge in that moment waits for the release instead of reporting 0.
+        while (this.instances.TryGetValue(instanceId, out var record))
+        {
+            Task released;
+            lock (record)
+            {
+                if (!record.IsTerminal || !record.Locked)
+                {
+                    break;
+                }
+
+                released = record.Changed.Task;
+            }
+
+            await released.WaitAsync(this.closing.Token).ConfigureAwait(false);
+        }
+
+        return new PurgeResult(this.TryPurge(instanceId) ? 1 : 0);
+    }
 
     public Task<PurgeResult> PurgeInstanceStateAsync(PurgeInstanceFilter purgeInstanceFilter)
     {
