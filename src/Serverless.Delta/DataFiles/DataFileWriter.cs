@@ -3,6 +3,7 @@ using Serverless.Delta.Actions;
 using Serverless.Delta.Log;
 using Serverless.Delta.Schema;
 using Serverless.Parquet;
+using Serverless.Storage;
 
 namespace Serverless.Delta.DataFiles;
 
@@ -106,6 +107,41 @@ public sealed class DataFileWriter
     public async Task<AddFile> WriteAsync(ParquetRowBatch batch, IReadOnlyDictionary<string, string?>? partitionValues = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(batch);
+        var (relative, values) = Place(partitionValues);
+        var stream = new MemoryStream();
+        ParquetFileMetadata meta;
+        await using (var writer = new ParquetWriter(stream, ParquetSchema, Options, leaveOpen: true))
+        {
+            writer.WriteBatch(batch);
+            meta = await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var info = await snapshot.Table.Store.PutIfAbsentAsync(snapshot.Table.Resolve(relative), stream.GetBuffer().AsMemory(0, (int)stream.Length), cancellationToken).ConfigureAwait(false);
+        return ToAddFile(relative, values, info, meta);
+    }
+
+    /// <summary>
+    /// Opens a data file that uploads while batches are written, so memory stays bounded by one row group however large
+    /// the file grows (<see cref="WriteAsync(ParquetRowBatch, IReadOnlyDictionary{string, string?}?, CancellationToken)"/>
+    /// builds the whole file in memory). Nothing is visible until <see cref="DataFileStream.CompleteAsync"/>.
+    /// </summary>
+    public async Task<DataFileStream> OpenAsync(IReadOnlyDictionary<string, string?>? partitionValues = null, CancellationToken cancellationToken = default)
+    {
+        var (relative, values) = Place(partitionValues);
+        var stream = await snapshot.Table.Store.OpenWriteAsync(snapshot.Table.Resolve(relative), overwrite: false, cancellationToken).ConfigureAwait(false);
+        return new DataFileStream(this, relative, values, stream);
+    }
+
+    /// <summary>The add action of a written file: table-relative path, partition values by physical name, statistics.</summary>
+    internal AddFile ToAddFile(string relative, IReadOnlyDictionary<string, string?> partitionValues, ObjectInfo info, ParquetFileMetadata meta)
+    {
+        var stats = FileStatistics.Build(meta.RowCount, DataColumns.Select((f, i) => (f, (ParquetColumnStatistics?)meta.ColumnStatistics[i])).ToList());
+        return new AddFile(DeltaPath.Encode(relative), partitionValues, info.Size, info.LastModified.ToUnixTimeMilliseconds(), true, stats);
+    }
+
+    /// <summary>A new file's table-relative path (hive-style partition folders) and its partition values keyed by physical name.</summary>
+    private (string Relative, Dictionary<string, string?> Values) Place(IReadOnlyDictionary<string, string?>? partitionValues)
+    {
         var values = new Dictionary<string, string?>(StringComparer.Ordinal);
         var folder = new System.Text.StringBuilder();
         foreach (var column in snapshot.Metadata.PartitionColumns)
@@ -122,19 +158,7 @@ public sealed class DataFileWriter
         }
 
         // A random prefix folder is only needed for partitioned tables (hive-style folders); flat tables keep files at the root like Spark.
-        var relative = folder.ToString() + "part-00000-" + Guid.NewGuid().ToString("D") + "-c000." + CodecSuffix() + "parquet";
-        var storePath = snapshot.Table.Resolve(relative);
-        var stream = new MemoryStream();
-        ParquetFileMetadata meta;
-        await using (var writer = new ParquetWriter(stream, ParquetSchema, Options, leaveOpen: true))
-        {
-            writer.WriteBatch(batch);
-            meta = await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        var info = await snapshot.Table.Store.PutIfAbsentAsync(storePath, stream.GetBuffer().AsMemory(0, (int)stream.Length), cancellationToken).ConfigureAwait(false);
-        var stats = FileStatistics.Build(meta.RowCount, DataColumns.Select((f, i) => (f, (ParquetColumnStatistics?)meta.ColumnStatistics[i])).ToList());
-        return new AddFile(DeltaPath.Encode(relative), values, info.Size, info.LastModified.ToUnixTimeMilliseconds(), true, stats);
+        return (folder.ToString() + "part-00000-" + Guid.NewGuid().ToString("D") + "-c000." + CodecSuffix() + "parquet", values);
     }
 
     private string CodecSuffix() => Options.Compression switch

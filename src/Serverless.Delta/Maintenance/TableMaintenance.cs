@@ -83,41 +83,96 @@ public static class TableMaintenance
     }
 
     /// <summary>
-    /// Deletes commit files and checkpoints older than <paramref name="retention"/> that lie before the newest
-    /// checkpoint old enough to be a starting point, so every version inside the window stays reconstructable.
+    /// Deletes expired log files by PROTOCOL.md's metadata cleanup: the cut-off is midnight UTC of the day
+    /// <paramref name="retention"/> before <paramref name="now"/>; the newest commit not newer than it is the cut-off
+    /// commit, and the newest complete checkpoint at or before that commit is kept with its own commit and everything
+    /// after it. Commits, checkpoints and other versioned log files (checksums, compacted logs) before that checkpoint
+    /// are deleted, so every version from the cut-off commit on stays loadable. Without such a checkpoint nothing is
+    /// deleted. Commit times are the commit files' modification times, made strictly increasing in version order (as
+    /// Delta does), so a clock step backwards cannot expire a newer commit before an older one.
     /// </summary>
     public static async Task<VacuumResult> CleanUpLogAsync(DeltaLog log, TimeSpan retention, DateTimeOffset? now = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(log);
-        var cutoff = (now ?? DateTimeOffset.UtcNow) - retention;
-        var files = await log.ListAsync(cancellationToken).ConfigureAwait(false);
-
-        // The newest classic checkpoint written before the cutoff: everything older than it is not needed by any version after it.
-        long keepFrom = -1;
-        foreach (var f in files)
+        if (retention < TimeSpan.Zero)
         {
-            if (f.Kind == LogFileKind.ClassicCheckpoint && f.Info.LastModified <= cutoff)
-            {
-                keepFrom = Math.Max(keepFrom, f.Version);
-            }
+            throw new ArgumentOutOfRangeException(nameof(retention), "The log retention cannot be negative.");
         }
 
-        var deleted = new List<string>();
-        if (keepFrom > 0)
+        var cutoff = ((now ?? DateTimeOffset.UtcNow) - retention).UtcDateTime.Date;
+        var cutoffMs = new DateTimeOffset(cutoff, TimeSpan.Zero).ToUnixTimeMilliseconds();
+        var files = await log.ListAsync(cancellationToken).ConfigureAwait(false);
+
+        long cutoffCommit = -1;
+        var previous = long.MinValue;
+        foreach (var f in files)
         {
-            foreach (var f in files)
+            if (f.Kind != LogFileKind.Commit)
             {
-                var isOldCheckpoint = f.Kind is LogFileKind.ClassicCheckpoint or LogFileKind.MultiPartCheckpoint && f.Version < keepFrom;
-                var isOldCommit = f.Kind == LogFileKind.Commit && f.Version < keepFrom;
-                if ((isOldCheckpoint || isOldCommit || (f.Kind == LogFileKind.Other && f.Version < keepFrom)) && f.Info.LastModified <= cutoff)
-                {
-                    await log.Table.Store.DeleteAsync(f.Info.Path, cancellationToken).ConfigureAwait(false);
-                    deleted.Add(f.Info.Path);
-                }
+                continue;
+            }
+
+            var ts = Math.Max(f.Info.LastModified.ToUnixTimeMilliseconds(), previous == long.MinValue ? long.MinValue : previous + 1);
+            previous = ts;
+            if (ts > cutoffMs)
+            {
+                break;
+            }
+
+            cutoffCommit = f.Version;
+        }
+
+        var keepFrom = NewestCompleteCheckpoint(files, cutoffCommit);
+        var deleted = new List<string>();
+        if (keepFrom <= 0)
+        {
+            return new VacuumResult(deleted, 0, files.Count);
+        }
+
+        foreach (var f in files)
+        {
+            if (f.Version < keepFrom)
+            {
+                await log.Table.Store.DeleteAsync(f.Info.Path, cancellationToken).ConfigureAwait(false);
+                deleted.Add(f.Info.Path);
             }
         }
 
         return new VacuumResult(deleted, 0, files.Count);
+    }
+
+    /// <summary>The newest version at or below <paramref name="atOrBefore"/> with a classic checkpoint or every part of a multi-part one, or -1.</summary>
+    private static long NewestCompleteCheckpoint(IReadOnlyList<LogFile> files, long atOrBefore)
+    {
+        long best = -1;
+        var parts = new Dictionary<long, HashSet<int>>();
+        foreach (var f in files)
+        {
+            if (f.Version > atOrBefore || f.Version <= best)
+            {
+                continue;
+            }
+
+            if (f.Kind == LogFileKind.ClassicCheckpoint)
+            {
+                best = f.Version;
+            }
+            else if (f.Kind == LogFileKind.MultiPartCheckpoint)
+            {
+                if (!parts.TryGetValue(f.Version, out var seen))
+                {
+                    parts[f.Version] = seen = [];
+                }
+
+                seen.Add(f.Part);
+                if (seen.Count == f.Parts)
+                {
+                    best = f.Version;
+                }
+            }
+        }
+
+        return best;
     }
 
     /// <summary>Writes a checkpoint of <paramref name="snapshot"/> and points _last_checkpoint at it (when it is not older than the current one).</summary>
