@@ -75,11 +75,11 @@ internal static class BinRewriter
         var rows = group.RowCount;
         if (from is null || from.Column.PhysicalType != to.Column.PhysicalType || from.Column.TypeLength != to.Column.TypeLength || !Equals(from.Column.LogicalType, to.Column.LogicalType))
         {
-            for (var r = 0; r < rows; r++)
+            for (var row = 0; row < rows; row++)
             {
-                if (!group.IsDeleted(r))
+                if (!group.IsDeleted(row))
                 {
-                    to.AppendValue(group.GetValue(r, column));
+                    to.AppendValue(group.GetValue(row, column));
                 }
             }
 
