@@ -24,7 +24,14 @@ public sealed class DeltaRsFixtureTests
     [InlineData("rs-table-with-dv-small")]
     public async Task DeltaRsTableReadsToTheRowsDuckDbDecodesFromItsLiveFiles(string name)
     {
-        var root = Path.Combine(RepoPaths.DeltaFixtures, name);
+        var (ours, theirs) = await OursAndDuckDbsAsync(Path.Combine(RepoPaths.DeltaFixtures, name));
+        Assert.NotEmpty(ours);
+        Assert.Equal(theirs, ours);
+    }
+
+    /// <summary>The latest snapshot's rows as our scan reads them and as DuckDB decodes the live files (DVs applied), each as sorted "v|v|..." lines.</summary>
+    internal static async Task<(List<string> Ours, List<string> DuckDb)> OursAndDuckDbsAsync(string root)
+    {
         var location = new TableLocation(new LocalFolderObjectStore(root));
         var snapshot = await new DeltaLog(location).LoadAsync();
         var fields = snapshot.Schema.Fields;
@@ -72,8 +79,7 @@ public sealed class DeltaRsFixtureTests
             theirs.Add(string.Join("|", values));
         }
 
-        Assert.NotEmpty(ours);
-        Assert.Equal(theirs.Order(StringComparer.Ordinal), ours.Order(StringComparer.Ordinal));
+        return ([.. ours.Order(StringComparer.Ordinal)], [.. theirs.Order(StringComparer.Ordinal)]);
     }
 
     private static string DuckExpression(StructField f) => f.Type switch
