@@ -129,22 +129,59 @@ public sealed class CompactionTests
         Assert.Equal(ours, duck);
     }
 
-    [Fact]
-    public async Task AWritersDeletionVectorOnAnInputMakesTheCommitAConflictThatDropsOnlyTheTouchedBin()
+    /// <summary>A table of 10 files of 50 rows and a compaction prepared on it in two bins of 5 files, not committed yet.</summary>
+    private static async Task<(DeltaTable Compacting, TableCompactor Compactor, PreparedCompaction Prepared)> PreparedInTwoBinsAsync(TempDirectory dir)
     {
-        using var dir = new TempDirectory();
         await SmallFilesAsync(dir, 10, 50);
         var compacting = await OpenAsync(dir);
         var largest = compacting.Snapshot.Files.Max(f => f.Size);
         var compactor = new TableCompactor(new CompactionOptions { TargetFileSize = (largest * 5) + (largest / 2), MinInputFiles = 2 });
         var prepared = await compactor.PrepareAsync(compacting);
         Assert.Equal(2, prepared.Bins.Count);
+        return (compacting, compactor, prepared);
+    }
 
-        // A writer, on its own table instance, deletes a key of the first bin and updates another after the rewrite was read.
+    [Fact]
+    public async Task AWritersNewDeletionVectorOnAnInputIsATypedConflictAndItsDeletesAreCarriedIntoTheCompactedFile()
+    {
+        using var dir = new TempDirectory();
+        var (compacting, compactor, prepared) = await PreparedInTwoBinsAsync(dir);
+
+        // A writer, on its own table instance, deletes a key of the first bin and updates the next one after the rewrite read them.
         var touched = prepared.Bins[0].Bin.Files[0];
-        var firstKey = await FirstKeyAsync(compacting.Snapshot, touched);
+        var key = await FirstKeyAsync(compacting.Snapshot, touched);
         var writing = await OpenAsync(dir);
-        await new MergeWriter(writing, Keyed with { KeepTombstones = false }).MergeAsync([Delete(firstKey, 5), Upsert(firstKey + 1, 5)], "binlog", 1);
+        await new MergeWriter(writing, Keyed with { KeepTombstones = false }).MergeAsync([Delete(key, 5), Upsert(key + 1, 5)], "binlog", 1);
+        var expected = await RowsAsync(writing.Snapshot);
+
+        var commit = await compactor.CommitAsync(compacting, prepared);
+
+        Assert.Equal([ConflictKind.ConcurrentDeleteDelete], commit.Conflicts);
+        Assert.Empty(commit.Abandoned);
+        Assert.Equal(2, commit.Committed.Count);
+        Assert.Equal(2, commit.RowsCarried);
+        var output = compacting.Snapshot.FindFile(DeltaPath.Decode(prepared.Bins[0].Output!.Path))!;
+        Assert.Equal(2, output.DeletionVector!.Cardinality);
+        Assert.Null(compacting.Snapshot.FindFile(DeltaPath.Decode(touched.Path)));
+        Assert.Equal(expected, await RowsAsync(compacting.Snapshot));
+        Assert.Equal(expected, await RowsAsync(await new Log.DeltaLog(compacting.Location).LoadAsync()));
+
+        // A later run purges the carried deletion vector; the rows stay the writer's.
+        await new TableCompactor(new CompactionOptions { MinInputFiles = 2, DeletedRowRatioThreshold = 0.001 }).CompactAsync(compacting);
+        Assert.All(compacting.Snapshot.Files, f => Assert.Null(f.DeletionVector));
+        Assert.Equal(expected, await RowsAsync(compacting.Snapshot));
+    }
+
+    [Fact]
+    public async Task AnInputRewrittenByACopyOnWriteWriterAbandonsOnlyItsBinAndTheNextRunCompactsIt()
+    {
+        using var dir = new TempDirectory();
+        var (compacting, compactor, prepared) = await PreparedInTwoBinsAsync(dir);
+
+        var touched = prepared.Bins[0].Bin.Files[0];
+        var key = await FirstKeyAsync(compacting.Snapshot, touched);
+        var writing = await OpenAsync(dir);
+        await new MergeWriter(writing, Keyed with { KeepTombstones = false, Mode = MergeMode.CopyOnWrite }).MergeAsync([Delete(key, 5), Upsert(key + 1, 5)], "binlog", 1);
         var expected = await RowsAsync(writing.Snapshot);
 
         var commit = await compactor.CommitAsync(compacting, prepared);
@@ -155,12 +192,11 @@ public sealed class CompactionTests
         Assert.False(File.Exists(Path.Combine(dir.Path, DeltaPath.Decode(prepared.Bins[0].Output!.Path))), "the abandoned output was never committed and is deleted");
         Assert.Equal(expected, await RowsAsync(compacting.Snapshot));
 
-        // The next run re-plans from the writer's version: the touched file comes back with its deletion vector and is compacted too.
+        // The next run plans from the writer's version, where the rewritten file replaces the touched one.
         var rest = await compactor.CompactAsync(compacting);
         Assert.True(rest.FilesRemoved >= 5, $"{rest.FilesRemoved} files rewritten");
-        Assert.Null(compacting.Snapshot.FindFile(DeltaPath.Decode(touched.Path)));
         Assert.Equal(expected, await RowsAsync(compacting.Snapshot));
-        Assert.DoesNotContain(firstKey, (await RowsAsync(compacting.Snapshot)).Keys);
+        Assert.DoesNotContain(key, (await RowsAsync(compacting.Snapshot)).Keys);
     }
 
     [Fact]

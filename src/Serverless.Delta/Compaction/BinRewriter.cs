@@ -19,9 +19,12 @@ internal static class BinRewriter
         var batch = new ParquetRowBatch(writer.ParquetSchema);
         long rowsRead = 0;
         long rowsWritten = 0;
+        var offsets = new long[bin.Files.Count];
         await using var output = await writer.OpenAsync(bin.PartitionValues, cancellationToken).ConfigureAwait(false);
-        foreach (var file in bin.Files)
+        for (var i = 0; i < bin.Files.Count; i++)
         {
+            var file = bin.Files[i];
+            offsets[i] = rowsWritten;
             await foreach (var group in scan.ReadFileAsync(file, cancellationToken).ConfigureAwait(false))
             {
                 rowsRead += group.RowCount;
@@ -34,11 +37,11 @@ internal static class BinRewriter
         if (rowsWritten == 0)
         {
             // Every row was deleted: the inputs go and nothing replaces them (disposing abandons the empty upload).
-            return new RewrittenBin(bin, null, rowsRead, 0);
+            return new RewrittenBin(bin, null, rowsRead, 0, offsets);
         }
 
         var add = await output.CompleteAsync(cancellationToken).ConfigureAwait(false);
-        return new RewrittenBin(bin, add with { DataChange = false }, rowsRead, rowsWritten);
+        return new RewrittenBin(bin, add with { DataChange = false }, rowsRead, rowsWritten, offsets);
     }
 
     /// <summary>Appends the rows of <paramref name="group"/> that are not deleted, column by column; returns how many.</summary>

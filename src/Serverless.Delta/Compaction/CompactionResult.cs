@@ -13,9 +13,10 @@ namespace Serverless.Delta.Compaction;
 /// <param name="RowsPurged">Deleted rows dropped with their deletion vectors.</param>
 /// <param name="DeletionVectorsPurged">Removed inputs that carried a deletion vector.</param>
 /// <param name="Commits">Versions the run committed (rewrites; checkpoints and log cleanup are not commits).</param>
-/// <param name="Conflicts">Typed conflicts with concurrent writers; each made the run re-plan.</param>
+/// <param name="Conflicts">Typed conflicts with concurrent writers; each made the commit stage again on the new snapshot.</param>
 /// <param name="LostRaces">Lost races rebased without a conflict.</param>
-/// <param name="BinsAbandoned">Bins whose outputs were thrown away after a conflict.</param>
+/// <param name="BinsAbandoned">Bins whose outputs were thrown away because a writer removed or rewrote an input.</param>
+/// <param name="RowsCarried">Rows writers deleted from inputs during the run, carried to the outputs' deletion vectors.</param>
 /// <param name="StoppedOnConflicts">True when <see cref="CompactionOptions.MaxConflictRetries"/> ran out and work is left for the next run.</param>
 /// <param name="CheckpointVersion">The version checkpointed by this run, if any.</param>
 /// <param name="LogFilesDeleted">Expired log files deleted.</param>
@@ -33,6 +34,7 @@ public sealed record CompactionResult(
     IReadOnlyList<ConflictKind> Conflicts,
     int LostRaces,
     int BinsAbandoned,
+    long RowsCarried,
     bool StoppedOnConflicts,
     long? CheckpointVersion,
     int LogFilesDeleted);

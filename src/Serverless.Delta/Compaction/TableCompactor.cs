@@ -15,13 +15,15 @@ namespace Serverless.Delta.Compaction;
 /// with dataChange=false on every add and remove; then writes a checkpoint when the newest one is an interval behind
 /// and cleans expired log files.
 /// <para>
-/// It never loses a writer's commit. Each bin's inputs must be live, deletion vector and all, in the snapshot the
-/// commit is staged on, and the commit pipeline's conflict check stops the commit when a writer removed one of them
-/// or replaced its deletion vector after that snapshot (<see cref="ConflictKind.ConcurrentDeleteDelete"/>, delta-rs'
-/// and Delta's rule for two transactions removing one file). The compactor then drops the touched bins, deletes
-/// their never-committed outputs, commits the rest and re-plans from the new snapshot. A concurrent append never
-/// conflicts: the compactor reads no predicate, and its own adds are dataChange=false, which writers' conflict
-/// checks do not take for appends.
+/// It never loses a writer's commit. The commit is staged on the latest snapshot the compactor knows: an input a
+/// merge-on-read writer gave more deleted rows since the rewrite is removed as it is now, and those rows are carried
+/// to the output's deletion vector (<see cref="ConcurrentDeletes"/>); a bin with an input that was removed or rewritten
+/// is abandoned, its never-committed output deleted, and the run re-plans. A writer committing after that snapshot
+/// makes the commit pipeline's conflict check fail the commit with a typed conflict
+/// (<see cref="ConflictKind.ConcurrentDeleteDelete"/> when it removed or re-DV'd an input, delta-rs' and Delta's rule
+/// for two transactions removing one file), and the compactor stages again on the refreshed snapshot. A concurrent
+/// append never conflicts: the compactor reads no predicate, and its own adds are dataChange=false, which writers'
+/// conflict checks do not count as appends.
 /// </para>
 /// </summary>
 public sealed partial class TableCompactor
@@ -99,6 +101,7 @@ public sealed partial class TableCompactor
             tally.Conflicts,
             tally.LostRaces,
             tally.BinsAbandoned,
+            tally.RowsCarried,
             stopped,
             checkpoint,
             logDeleted);
@@ -118,9 +121,10 @@ public sealed partial class TableCompactor
     }
 
     /// <summary>
-    /// Commits prepared bins as one OPTIMIZE version. Bins with an input that is no longer live as read (removed, or
-    /// given a new deletion vector) are abandoned, before staging or after a typed conflict, and their outputs deleted;
-    /// the others commit. Appends by writers meanwhile do not conflict.
+    /// Commits prepared bins as one OPTIMIZE version, staged on the table's latest known snapshot. Rows a writer deleted
+    /// from an input since the rewrite are carried to the output's deletion vector; a bin with an input that was removed
+    /// or rewritten is abandoned and its output deleted. A typed conflict (a writer committed in between) re-stages the
+    /// same way on the refreshed snapshot. Appends by writers meanwhile do not conflict.
     /// </summary>
     public async Task<CompactionCommit> CommitAsync(DeltaTable table, PreparedCompaction prepared, CancellationToken cancellationToken = default)
     {
@@ -133,7 +137,21 @@ public sealed partial class TableCompactor
         {
             var current = table.Snapshot;
             var sameLayout = SameDataLayout(prepared.Snapshot, current);
-            var stale = pending.Where(b => !sameLayout || !AllInputsLive(b.Bin, current)).ToList();
+            var staged = new List<StagedBin>(pending.Count);
+            var stale = new List<RewrittenBin>();
+            foreach (var bin in pending)
+            {
+                var carried = sameLayout ? await ConcurrentDeletes.CarryAsync(table.Location, bin, current, cancellationToken).ConfigureAwait(false) : null;
+                if (carried is null)
+                {
+                    stale.Add(bin);
+                }
+                else
+                {
+                    staged.Add(carried);
+                }
+            }
+
             if (stale.Count > 0)
             {
                 await AbandonAsync(table, stale, cancellationToken).ConfigureAwait(false);
@@ -143,19 +161,20 @@ public sealed partial class TableCompactor
 
             if (pending.Count == 0)
             {
-                return new CompactionCommit(null, [], abandoned, conflicts, 0);
+                return new CompactionCommit(null, [], abandoned, conflicts, 0, 0);
             }
 
-            var tx = Stage(table, current, pending);
+            var tx = Stage(table, pending, staged);
             try
             {
                 var result = await table.CommitAsync(tx, cancellationToken).ConfigureAwait(false);
-                LogCommitted(current.Describe(), result.Version, pending.Count, pending.Sum(b => b.Bin.Files.Count), pending.Count(b => b.Output is not null));
-                return new CompactionCommit(result.Version, pending, abandoned, conflicts, result.Retries);
+                var rowsCarried = staged.Sum(b => b.RowsCarried);
+                LogCommitted(current.Describe(), result.Version, pending.Count, pending.Sum(b => b.Bin.Files.Count), pending.Count(b => b.Output is not null), rowsCarried);
+                return new CompactionCommit(result.Version, pending, abandoned, conflicts, result.Retries, rowsCarried);
             }
             catch (CommitConflictException e)
             {
-                // A writer changed something this commit depends on: the check above, on the refreshed snapshot, finds which bins.
+                // A writer committed in between: stage again on the refreshed snapshot (carrying its deletes, or dropping what it rewrote).
                 conflicts.Add(e.Kind);
                 LogConflict(current.Describe(), e.Kind, e.WinningVersion);
                 await table.RefreshAsync(cancellationToken).ConfigureAwait(false);
@@ -163,7 +182,7 @@ public sealed partial class TableCompactor
                 {
                     await AbandonAsync(table, pending, cancellationToken).ConfigureAwait(false);
                     abandoned.AddRange(pending);
-                    return new CompactionCommit(null, [], abandoned, conflicts, 0);
+                    return new CompactionCommit(null, [], abandoned, conflicts, 0, 0);
                 }
             }
         }
@@ -198,7 +217,7 @@ public sealed partial class TableCompactor
         return new PreparedCompaction(snapshot, rewritten);
     }
 
-    private DeltaTransaction Stage(DeltaTable table, Snapshot current, List<RewrittenBin> bins)
+    private DeltaTransaction Stage(DeltaTable table, List<RewrittenBin> bins, List<StagedBin> staged)
     {
         var tx = table.BeginTransaction("OPTIMIZE").WithOperation("OPTIMIZE", new Dictionary<string, string>
         {
@@ -208,20 +227,20 @@ public sealed partial class TableCompactor
         });
         long removedBytes = 0, addedBytes = 0, purgedRows = 0;
         var dvsRemoved = 0;
-        foreach (var bin in bins)
+        for (var b = 0; b < bins.Count; b++)
         {
-            foreach (var file in bin.Bin.Files)
+            foreach (var file in staged[b].Inputs)
             {
-                tx.Remove(current.FindFile(DeltaPath.Decode(file.Path))!, dataChange: false);
+                tx.Remove(file, dataChange: false);
                 removedBytes += file.Size;
                 dvsRemoved += file.DeletionVector is null ? 0 : 1;
             }
 
-            purgedRows += bin.Bin.DeletedRows;
-            if (bin.Output is not null)
+            purgedRows += bins[b].Bin.DeletedRows;
+            if (staged[b].Output is { } output)
             {
-                tx.Add(bin.Output);
-                addedBytes += bin.Output.Size;
+                tx.Add(output);
+                addedBytes += output.Size;
             }
         }
 
@@ -319,9 +338,12 @@ public sealed partial class TableCompactor
 
         public int BinsAbandoned { get; private set; }
 
+        public long RowsCarried { get; private set; }
+
         public void Add(CompactionCommit commit)
         {
             Conflicts.AddRange(commit.Conflicts);
+            RowsCarried += commit.RowsCarried;
             LostRaces += commit.LostRaces;
             BinsAbandoned += commit.Abandoned.Count;
             if (commit.Version is null)
@@ -347,10 +369,10 @@ public sealed partial class TableCompactor
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Compaction of {Table} committed version {Version}: {Bins} bins, {FilesRemoved} files rewritten into {FilesAdded}")]
-    private partial void LogCommitted(string table, long version, int bins, int filesRemoved, int filesAdded);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Compaction of {Table} committed version {Version}: {Bins} bins, {FilesRemoved} files rewritten into {FilesAdded}, {RowsCarried} rows deleted meanwhile carried to deletion vectors")]
+    private partial void LogCommitted(string table, long version, int bins, int filesRemoved, int filesAdded, long rowsCarried);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Compaction of {Table} met conflict {Kind} with writer version {WinningVersion}; dropping the bins it touched and re-planning")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Compaction of {Table} met conflict {Kind} with writer version {WinningVersion}; staging again on the new snapshot")]
     private partial void LogConflict(string table, ConflictKind kind, long winningVersion);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Compaction of {Table} re-planned at version {Version}: {Bins} bins")]

@@ -477,7 +477,8 @@ public sealed partial class DeltaTransaction
         return TimeSpan.FromMilliseconds(ms * (0.5 + (Random.Shared.NextDouble() * 0.5)));
     }
 
-    private static string? WideBounds(string? stats)
+    /// <summary>The statistics with tightBounds false: once rows are deleted, min/max may describe rows no longer there.</summary>
+    internal static string? WideBounds(string? stats)
     {
         if (stats is null)
         {
