@@ -11,6 +11,7 @@ public static class Program
         ["snapshot"] = SnapshotBenchmark.RunAsync,
         ["transport"] = TransportBenchmark.RunAsync,
         ["durable"] = DurableBackendBench.RunAsync,
+        ["compact"] = CompactionBenchmark.RunAsync,
     };
 
     public static async Task<int> Main(string[] args)
