@@ -45,7 +45,7 @@ public sealed class CompactionRaceTests(ITestOutputHelper output)
     ]);
 
     [Theory]
-    [InlineData("local", 60)]
+    [InlineData("local", 40)]
     [InlineData("azurite", 8)]
     public async Task WritersAndTheCompactorRacingOnAHotTableLoseNoCommit(string storeKind, int rounds)
     {

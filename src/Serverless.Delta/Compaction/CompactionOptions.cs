@@ -27,7 +27,10 @@ public sealed record CompactionOptions
     /// <summary>Input bytes rewritten per commit: a run over a large backlog commits in steps, so a conflict costs at most one step.</summary>
     public long MaxBytesPerCommit { get; init; } = 1024L * 1024 * 1024;
 
-    /// <summary>Commits that conflict with a writer before the run gives up for now (each conflict re-plans from the new snapshot).</summary>
+    /// <summary>
+    /// Typed conflicts with writers one commit tolerates (each stages again on the new snapshot), and re-plans one run
+    /// tolerates (after bins were abandoned because writers rewrote their inputs), before the rest waits for the next run.
+    /// </summary>
     public int MaxConflictRetries { get; init; } = 10;
 
     /// <summary>

@@ -55,6 +55,7 @@ public sealed partial class TableCompactor
         var binsPlanned = plan.Bins.Count;
         var tally = new Tally();
         var stopped = false;
+        var replans = 0;
         while (queue.Count > 0)
         {
             var prepared = await RewriteAsync(table.Snapshot, TakeStep(queue), cancellationToken).ConfigureAwait(false);
@@ -70,10 +71,11 @@ public sealed partial class TableCompactor
                 continue;
             }
 
-            if (tally.Conflicts.Count > options.MaxConflictRetries)
+            if (++replans > options.MaxConflictRetries || tally.Conflicts.Count > options.MaxConflictRetries)
             {
+                // Writers keep rewriting what this run plans: the rest waits for the next run rather than looping here.
                 stopped = true;
-                LogStoppedOnConflicts(start.Describe(), tally.Conflicts.Count);
+                LogStoppedOnConflicts(start.Describe(), tally.Conflicts.Count, replans);
                 break;
             }
 
@@ -378,8 +380,8 @@ public sealed partial class TableCompactor
     [LoggerMessage(Level = LogLevel.Debug, Message = "Compaction of {Table} re-planned at version {Version}: {Bins} bins")]
     private partial void LogReplanned(string table, long version, int bins);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Compaction of {Table} stopped after {Conflicts} conflicts with writers; the rest waits for the next run")]
-    private partial void LogStoppedOnConflicts(string table, int conflicts);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Compaction of {Table} stopped after {Conflicts} conflicts and {Replans} re-plans caused by writers; the rest waits for the next run")]
+    private partial void LogStoppedOnConflicts(string table, int conflicts, int replans);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Checkpointed {Table} at version {Version}")]
     private partial void LogCheckpoint(string table, long version);
