@@ -63,8 +63,10 @@ public sealed class CompactionTests
         var table = await SmallFilesAsync(dir, 30, 200);
         var before = await RowsAsync(table.Snapshot);
 
-        var result = await new TableCompactor().CompactAsync(table);
+        var progress = new List<CompactionProgress>();
+        var result = await new TableCompactor().CompactAsync(table, new Recorded(progress));
 
+        Assert.Equal(new CompactionProgress(table.Snapshot.Version, 1, 1, result.BytesRead, result.BytesWritten), Assert.Single(progress));
         Assert.Equal(30, result.Before.LiveFiles);
         Assert.Equal(30, result.Before.SmallFiles);
         Assert.Equal(1, result.After.LiveFiles);
@@ -173,6 +175,32 @@ public sealed class CompactionTests
     }
 
     [Fact]
+    public async Task DeletesCarriedIntoTheCompactedFileLandOnTheRowsTheyDeletedPastRowsAlreadyDeletedAtTheRewrite()
+    {
+        using var dir = new TempDirectory();
+        var table = await SmallFilesAsync(dir, 2, 10);
+        var writer = new MergeWriter(table, Keyed with { KeepTombstones = false });
+
+        // Rows 0 and 5 of each file are deleted before the rewrite, so output rows skip them.
+        await writer.MergeAsync([Delete(0, 2), Delete(5, 2), Delete(10, 2), Delete(15, 2)], "binlog", 1);
+        var compacting = await OpenAsync(dir);
+        var compactor = new TableCompactor(new CompactionOptions { MinInputFiles = 2 });
+        var prepared = await compactor.PrepareAsync(compacting);
+        Assert.Equal(2, Assert.Single(prepared.Bins).Bin.Files.Count);
+
+        // After the rewrite a writer deletes rows 3 and 7 of both files (and updates row 8 of the first).
+        await writer.MergeAsync([Delete(3, 3), Delete(7, 3), Delete(13, 3), Delete(17, 3), Upsert(8, 3)], "binlog", 2);
+        var expected = await RowsAsync(table.Snapshot);
+
+        var commit = await compactor.CommitAsync(compacting, prepared);
+
+        Assert.Equal(5, commit.RowsCarried);
+        Assert.Equal(expected, await RowsAsync(compacting.Snapshot));
+        Assert.Equal(expected, await RowsAsync(await new Log.DeltaLog(compacting.Location).LoadAsync()));
+        Assert.Equal([1L, 2, 4, 6, 8, 9, 11, 12, 14, 16, 18, 19], expected.Keys);
+    }
+
+    [Fact]
     public async Task AnInputRewrittenByACopyOnWriteWriterAbandonsOnlyItsBinAndTheNextRunCompactsIt()
     {
         using var dir = new TempDirectory();
@@ -259,5 +287,11 @@ public sealed class CompactionTests
         }
 
         throw new InvalidOperationException($"{file.Path} has no rows.");
+    }
+
+    /// <summary>Records progress reports synchronously, in order.</summary>
+    private sealed class Recorded(List<CompactionProgress> reports) : IProgress<CompactionProgress>
+    {
+        public void Report(CompactionProgress value) => reports.Add(value);
     }
 }
