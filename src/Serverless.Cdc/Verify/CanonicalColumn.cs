@@ -15,7 +15,7 @@ namespace Serverless.Cdc.Verify;
 /// <list type="bullet">
 /// <item>integers (also YEAR, BIGINT UNSIGNED): decimal digits, <c>(c + 0)</c> so ZEROFILL pads nothing;</item>
 /// <item>DECIMAL(p ≤ 38, s): digits with exactly s fraction digits; wider DECIMAL (a lake string) its server text;</item>
-/// <item>FLOAT/DOUBLE: the binary value exactly, as <c>[-]e p m</c> with the binary exponent e and the 52 fraction bits m
+/// <item>FLOAT/DOUBLE: the binary value exactly, as <c>±{e}p{m}</c> with the binary exponent e and the 52 fraction bits m
 /// as an integer (0 for zero): power-of-two scaling is exact in both IEEE arithmetic and SQL, where decimal text depends
 /// on each side's printing rules;</item>
 /// <item>DATE <c>YYYY-MM-DD</c>, DATETIME and TIMESTAMP (UTC session) <c>YYYY-MM-DD HH:MM:SS.ffffff</c> (always 6 digits);
@@ -147,7 +147,7 @@ public sealed class CanonicalColumn
     }
 
     /// <summary>
-    /// A double's exact value as <c>[-]e p m</c>: |v| = (1 + m / 2^52) * 2^e with 1 ≤ |v| / 2^e &lt; 2 (subnormals too, with
+    /// A double's exact value as <c>{sign}{e}p{m}</c> (sign <c>+</c> or <c>-</c>): |v| = (1 + m / 2^52) * 2^e with 1 ≤ |v| / 2^e &lt; 2 (subnormals too, with
     /// their true exponent); zero (either sign) is <c>0</c>.
     /// </summary>
     public static string FormatBinaryFloat(double value)
@@ -166,7 +166,7 @@ public sealed class CanonicalColumn
         var magnitude = Math.Abs(value);
         var exponent = Math.ILogB(magnitude);
         var fraction = (ulong)((Math.ScaleB(magnitude, -exponent) - 1) * 4503599627370496.0);
-        return string.Create(CultureInfo.InvariantCulture, $"{(value < 0 ? "-" : string.Empty)}{exponent}p{fraction}");
+        return string.Create(CultureInfo.InvariantCulture, $"{(value < 0 ? '-' : '+')}{exponent}p{fraction}");
     }
 
     /// <summary>The inverse of <see cref="FormatBinaryFloat"/>.</summary>
@@ -180,7 +180,7 @@ public sealed class CanonicalColumn
         }
 
         var negative = canonical[0] == '-';
-        var exponent = int.Parse(canonical.AsSpan(negative ? 1 : 0, p - (negative ? 1 : 0)), CultureInfo.InvariantCulture);
+        var exponent = int.Parse(canonical.AsSpan(1, p - 1), CultureInfo.InvariantCulture);
         var fraction = ulong.Parse(canonical.AsSpan(p + 1), CultureInfo.InvariantCulture);
         var magnitude = Math.ScaleB(1 + (fraction / 4503599627370496.0), exponent);
         return negative ? -magnitude : magnitude;
@@ -219,15 +219,16 @@ public sealed class CanonicalColumn
     }
 
     /// <summary>
-    /// The exponent is FLOOR(LOG2(|d|)) corrected by one either way (LOG2 rounds near powers of two); dividing by a power
-    /// of two and subtracting 1 from a value in [1, 2) are exact, so the fraction bits come out exactly.
+    /// The exponent is FLOOR(LOG2(|d|)) corrected by one either way (LOG2 rounds near powers of two), first kept within
+    /// the exponents a power of two can have (LOG2 of the largest double rounds to 1024, whose power overflows); dividing
+    /// by a power of two and subtracting 1 from a value in [1, 2) are exact, so the fraction bits come out exactly.
     /// </summary>
     private static string BinaryFloatSql(string d)
     {
         var a = $"ABS({d})";
-        var e0 = $"FLOOR(LOG2({a}))";
+        var e0 = $"LEAST(GREATEST(FLOOR(LOG2({a})), -1074), 1023)";
         var e = $"({e0} + ({a} / POW(2, {e0}) >= 2) - ({a} / POW(2, {e0}) < 1))";
-        return $"IF({d} = 0, '0', CONCAT(IF({d} < 0, '-', ''), CAST({e} AS SIGNED), 'p', CAST(({a} / POW(2, {e}) - 1) * 4503599627370496 AS UNSIGNED)))";
+        return $"IF({d} = 0, '0', CONCAT(IF({d} < 0, '-', '+'), CAST({e} AS SIGNED), 'p', CAST(({a} / POW(2, {e}) - 1) * 4503599627370496 AS UNSIGNED)))";
     }
 
     /// <summary>A zero or partial-zero date (zero year, month or day, or a day past the month's end) is what types.zeroDate makes of it.</summary>
