@@ -13,9 +13,8 @@ public sealed class VerifyDifferencesTests
     public async Task SnapshotJustTakenVerifiesEqualAndExitsZero()
     {
         await using var db = await JobSpecs.CreateItemsDatabaseAsync("cli_it_verify_equal", 3500);
-        using var dir = new TempDirectory("cli-verify-equal");
-        var job = JobSpecs.Write(dir.Path, "cli-verify-equal", db.Name, "./lake");
-        await VerifyFixture.RunJobAsync(job);
+        using var snapshot = await VerifyFixture.SnapshotAsync(db, "cli-verify-equal");
+        var job = snapshot.Job;
 
         var verify = await CliRunner.RunAsync("verify", "--job", job);
 
@@ -30,9 +29,8 @@ public sealed class VerifyDifferencesTests
     public async Task UpdatedDeletedAndInsertedRowsAreReportedByKeyWithBothSidesValuesAndExitFour()
     {
         await using var db = await JobSpecs.CreateItemsDatabaseAsync("cli_it_verify_edit", 3500);
-        using var dir = new TempDirectory("cli-verify-edit");
-        var job = JobSpecs.Write(dir.Path, "cli-verify-edit", db.Name, "./lake");
-        await VerifyFixture.RunJobAsync(job);
+        using var snapshot = await VerifyFixture.SnapshotAsync(db, "cli-verify-edit");
+        var job = snapshot.Job;
         await db.Admin.ExecuteAsync("UPDATE items SET price = 999.00 WHERE id = 1250");
         await db.Admin.ExecuteAsync("UPDATE items SET name = '' WHERE id = 2001");
         await db.Admin.ExecuteAsync("UPDATE items SET price = NULL WHERE id = 3333");
@@ -71,9 +69,8 @@ public sealed class VerifyDifferencesTests
     public async Task RangesThatStillDifferAreComparedAgainBeforeTheyAreReported()
     {
         await using var db = await JobSpecs.CreateItemsDatabaseAsync("cli_it_verify_recheck", 1200);
-        using var dir = new TempDirectory("cli-verify-recheck");
-        var job = JobSpecs.Write(dir.Path, "cli-verify-recheck", db.Name, "./lake");
-        await VerifyFixture.RunJobAsync(job);
+        using var snapshot = await VerifyFixture.SnapshotAsync(db, "cli-verify-recheck");
+        var job = snapshot.Job;
         await db.Admin.ExecuteAsync("DELETE FROM items WHERE id = 1100");
 
         var result = await VerifyFixture.VerifyAsync(job, $"{db.Name}.items", new VerifyOptions { Rechecks = 2, RecheckDelay = TimeSpan.Zero });
@@ -86,9 +83,8 @@ public sealed class VerifyDifferencesTests
     public async Task JsonReportListsTheDifferencesAndTheComparedPositions()
     {
         await using var db = await JobSpecs.CreateItemsDatabaseAsync("cli_it_verify_json", 500);
-        using var dir = new TempDirectory("cli-verify-json");
-        var job = JobSpecs.Write(dir.Path, "cli-verify-json", db.Name, "./lake");
-        await VerifyFixture.RunJobAsync(job);
+        using var snapshot = await VerifyFixture.SnapshotAsync(db, "cli-verify-json");
+        var job = snapshot.Job;
         await db.Admin.ExecuteAsync("UPDATE items SET name = 'renamed' WHERE id = 7");
 
         var verify = await CliRunner.RunAsync("verify", "--job", job, "--format", "json", "--rechecks", "0");

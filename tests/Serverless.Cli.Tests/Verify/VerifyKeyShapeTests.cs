@@ -16,9 +16,8 @@ public sealed class VerifyKeyShapeTests
         await db.Admin.ExecuteAsync("CREATE TABLE salaries (emp_no INT NOT NULL, from_date DATE NOT NULL, salary INT NOT NULL, PRIMARY KEY (emp_no, from_date))");
         await db.Admin.ExecuteAsync(
             "INSERT INTO salaries SELECT e.seq, '2020-01-01' + INTERVAL y.seq YEAR, e.seq * 10 + y.seq FROM seq_1_to_1200 e, seq_0_to_2 y");
-        using var dir = new TempDirectory("cli-verify-composite");
-        var job = JobSpecs.Write(dir.Path, "cli-verify-composite", db.Name, "./lake");
-        await VerifyFixture.RunJobAsync(job);
+        using var snapshot = await VerifyFixture.SnapshotAsync(db, "cli-verify-composite");
+        var job = snapshot.Job;
         Assert.True((await VerifyFixture.VerifyAsync(job, $"{db.Name}.salaries")).IsEqual);
 
         await db.Admin.ExecuteAsync("UPDATE salaries SET salary = 1 WHERE emp_no = 640 AND from_date = '2021-01-01'");
@@ -47,9 +46,8 @@ public sealed class VerifyKeyShapeTests
         await db.Admin.ExecuteAsync("CREATE TABLE words (code VARCHAR(20) NOT NULL PRIMARY KEY, note VARCHAR(20), n INT) COLLATE utf8mb4_unicode_ci");
         await db.Admin.ExecuteAsync(
             "INSERT INTO words SELECT CONCAT(ELT(1 + seq % 4, 'a', 'B', 'é', 'Z'), LPAD(seq, 5, '0')), CONCAT('note ', seq), seq FROM seq_1_to_4000");
-        using var dir = new TempDirectory("cli-verify-strkey");
-        var job = JobSpecs.Write(dir.Path, "cli-verify-strkey", db.Name, "./lake");
-        await VerifyFixture.RunJobAsync(job);
+        using var snapshot = await VerifyFixture.SnapshotAsync(db, "cli-verify-strkey");
+        var job = snapshot.Job;
         var equal = await VerifyFixture.VerifyAsync(job, $"{db.Name}.words");
         Assert.True(equal.IsEqual, string.Join("\n", equal.Differences.Select(VerifyFixture.Describe)));
         Assert.True(equal.Ranges >= 3, $"Sampled ranges: {equal.Ranges}");

@@ -46,9 +46,8 @@ public sealed class VerifyTypeFamilyTests
             (5, 1, 2, 3, 4, 5, 6, 7, 8, 2000, 1.10, 1.1, 1e-30, 1.7976931348623157e308, '2000-01-01', '2000-01-01 00:00:00', '2000-01-01 00:00:00.100000', '2000-01-01 00:00:00.100', '12:00:00.5',
              'N', 'N', 'x', 'red', 'b', '{}', X'4E', X'4E', X'4E', b'0', b'1', ST_GeomFromText('POINT(1 1)'), '::2', '00000000-0000-0000-0000-000000000001')
             """);
-        using var dir = new TempDirectory("cli-verify-types");
-        var job = JobSpecs.Write(dir.Path, "cli-verify-types", db.Name, "./lake");
-        await VerifyFixture.RunJobAsync(job);
+        using var snapshot = await VerifyFixture.SnapshotAsync(db, "cli-verify-types");
+        var job = snapshot.Job;
 
         var equal = await VerifyFixture.VerifyAsync(job, $"{db.Name}.t");
         Assert.True(equal.IsEqual, string.Join("\n", equal.Differences.Select(VerifyFixture.Describe)));
