@@ -13,7 +13,7 @@ namespace Serverless.Cdc.Verify;
 /// (<see cref="SqlExpression"/>), the lake side is computed in C# from the scanned value (<see cref="Format"/>); NULL stays
 /// NULL on both (never the empty string). The forms:
 /// <list type="bullet">
-/// <item>integers (also YEAR, BIGINT UNSIGNED): decimal digits, <c>(c + 0)</c> so ZEROFILL pads nothing;</item>
+/// <item>integers (also YEAR, BIGINT UNSIGNED): decimal digits (YEAR and ZEROFILL columns as <c>(c + 0)</c>, so neither pads);</item>
 /// <item>DECIMAL(p ≤ 38, s): digits with exactly s fraction digits; wider DECIMAL (a lake string) its server text;</item>
 /// <item>FLOAT/DOUBLE: the binary value exactly, as <c>±{e}p{m}</c> with the binary exponent e and the 52 fraction bits m
 /// as an integer (0 for zero): power-of-two scaling is exact in both IEEE arithmetic and SQL, where decimal text depends
@@ -59,6 +59,14 @@ public sealed class CanonicalColumn
 
     /// <summary>The SQL expression giving this column's canonical text (NULL for NULL) in a session prepared like the snapshot's (utf8mb4, time_zone '+00:00').</summary>
     public string SqlExpression { get; }
+
+    /// <summary>
+    /// What is NULL exactly when <see cref="SqlExpression"/> is: the column itself (cheaper), except for date-like columns,
+    /// whose zero dates may map to NULL.
+    /// </summary>
+    public string SqlNullTest => Column.Conversion is ValueConversion.Date or ValueConversion.DateTimeNtz or ValueConversion.TimestampUtc
+        ? SqlExpression
+        : SqlText.Identifier(Column.Source.Name);
 
     /// <summary>The canonical text of a lake value as <see cref="Serverless.Delta.Scanning.DeltaValues"/> returns it, or null.</summary>
     public string? Format(object? value)
@@ -191,6 +199,10 @@ public sealed class CanonicalColumn
         var c = SqlText.Identifier(Column.Source.Name);
         switch (Column.Conversion)
         {
+            case ValueConversion.Int8 or ValueConversion.Int16 or ValueConversion.Int32 or ValueConversion.Int64 or ValueConversion.UInt64Decimal
+                or ValueConversion.Decimal when Column.Source.DataType != "year" && !Column.Source.ColumnType.Contains("zerofill", StringComparison.OrdinalIgnoreCase):
+                // The server's own text is already the canonical one; arithmetic would cost it a conversion per value.
+                return c;
             case ValueConversion.Int8 or ValueConversion.Int16 or ValueConversion.Int32 or ValueConversion.Int64 or ValueConversion.UInt64Decimal
                 or ValueConversion.Decimal or ValueConversion.BitBoolean or ValueConversion.BitLong:
                 return $"({c} + 0)";

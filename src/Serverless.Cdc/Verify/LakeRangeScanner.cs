@@ -47,6 +47,13 @@ internal sealed class LakeRangeScanner
 
         var names = columns.Select(c => c.Name);
         var scan = new DeltaScan(snapshot).Select((skipSoftDeleted ? names.Append(CdcColumns.Deleted) : names).ToArray());
+        if (order.IsIntegerLed && Envelope(ranges) is var (min, max) && (min is not null || max is not null))
+        {
+            // Narrowed ranges cover part of the key space: skip the files whose key statistics lie outside all of them
+            // (the snapshot writes each chunk's rows in key order, so most files fall away).
+            scan.WhereBetween(columns[keyOrdinals[0]].Name, min, max);
+        }
+
         var pending = new List<string?[]>(KeyBatch);
         var pendingKeys = new List<object?[]>(KeyBatch);
         await foreach (var values in scan.ReadRowsAsync(cancellationToken).ConfigureAwait(false))
@@ -103,6 +110,20 @@ internal sealed class LakeRangeScanner
 
         rows.Clear();
         keyValues.Clear();
+    }
+
+    /// <summary>The smallest and largest value of the integer first key column any of the ranges can hold (null where one is open).</summary>
+    private static (object? Min, object? Max) Envelope(IReadOnlyList<KeyRange> ranges)
+    {
+        if (ranges.Count == 0)
+        {
+            return (null, null);
+        }
+
+        // Upper bounds are exclusive; taking them as inclusive only keeps a file more.
+        var min = ranges.Any(r => r.LowerParts is null) ? (decimal?)null : (decimal)ranges.Min(r => r.LowerParts![0].Number);
+        var max = ranges.Any(r => r.UpperParts is null) ? (decimal?)null : (decimal)ranges.Max(r => r.UpperParts![0].Number);
+        return (min, max);
     }
 
     /// <summary>The range holding <paramref name="key"/>: the last one whose lower bound is at or below it, if its upper bound is above it.</summary>

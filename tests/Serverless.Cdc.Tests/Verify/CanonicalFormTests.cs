@@ -37,7 +37,7 @@ public sealed class CanonicalFormTests
     }
 
     [Fact]
-    public void NullEmptyAndLookalikeFieldsFrameDifferently()
+    public void NullEmptyAndLookalikeKeyFieldsFrameDifferently()
     {
         string?[][] rows = [[null, "x"], ["", "x"], ["N", "x"], ["1:N", null], ["1", ":N"], [null, null]];
 
@@ -50,11 +50,18 @@ public sealed class CanonicalFormTests
     [Fact]
     public void ChecksumIsTheServersCrc32OfTheSameFields()
     {
-        // MariaDB 10.11, utf8mb4 session: SELECT CONCAT(IFNULL(CONCAT(LENGTH(x), ':', x), 'N'), ...) for 1, 'a', NULL, 'héé'
-        // gives '1:11:aN5:héé' (LENGTH counts UTF-8 bytes), and CRC32() of it 3213280262.
+        // MariaDB 10.11, utf8mb4 session: CONCAT_WS(CHAR(31 USING utf8mb4), '1', 'a', NULL, 'héé', CONCAT(ISNULL('1'),
+        // ISNULL('a'), ISNULL(NULL), ISNULL('héé'))) is 0x311F611F68C3A9C3A91F30303130, and CRC32() of it 419878754.
         string?[] fields = ["1", "a", null, "héé"];
 
-        Assert.Equal("1:11:aN5:héé", CanonicalRow.Compose(fields));
-        Assert.Equal(3213280262u, CanonicalRow.Checksum(fields));
+        Assert.Equal("311F611F68C3A9C3A91F30303130", Convert.ToHexString(System.Text.Encoding.UTF8.GetBytes(CanonicalRow.ChecksumText(fields))));
+        Assert.Equal(419878754u, CanonicalRow.Checksum(fields));
+    }
+
+    [Fact]
+    public void NullAndEmptyFieldsChecksumDifferently()
+    {
+        Assert.NotEqual(CanonicalRow.Checksum([null, "x"]), CanonicalRow.Checksum(["", "x"]));
+        Assert.NotEqual(CanonicalRow.Checksum(["x", null]), CanonicalRow.Checksum([null, "x"]));
     }
 }
