@@ -42,7 +42,12 @@ internal sealed class RangeComparison
             all.Sort(KeyRange.CompareLower);
             var compareSet = toCompare.ToHashSet();
             var collect = Enumerable.Range(0, all.Count).Where(i => compareSet.Contains(all[i])).ToHashSet();
-            var scanned = await lake.ScanAsync(all, collect, cancellationToken).ConfigureAwait(false);
+            // The lake scan is this process's work and the checksums the server's: run them side by side.
+            var scanning = Task.Run(() => lake.ScanAsync(all, collect, cancellationToken), cancellationToken);
+            var summing = SourceChecksumsAsync(all, collect, cancellationToken);
+            await Task.WhenAll(scanning, summing).ConfigureAwait(false);
+            var scanned = await scanning.ConfigureAwait(false);
+            var sourceSums = await summing.ConfigureAwait(false);
             if (level == 0)
             {
                 lakeRows = scanned.Total;
@@ -65,7 +70,7 @@ internal sealed class RangeComparison
                     continue;
                 }
 
-                var sourceSum = await source.ChecksumAsync(range, cancellationToken).ConfigureAwait(false);
+                var sourceSum = sourceSums[i];
                 var lakeSum = scanned.Checksums[i];
                 checksummed++;
                 if (level == 0)
@@ -136,6 +141,21 @@ internal sealed class RangeComparison
             LakeRows = lakeRows,
             RangesChecksummed = checksummed,
         };
+    }
+
+    /// <summary>The source's checksum of each range not in <paramref name="collect"/>, one query at a time.</summary>
+    private async Task<RangeChecksum[]> SourceChecksumsAsync(List<KeyRange> ranges, HashSet<int> collect, CancellationToken cancellationToken)
+    {
+        var sums = new RangeChecksum[ranges.Count];
+        for (var i = 0; i < ranges.Count; i++)
+        {
+            if (!collect.Contains(i))
+            {
+                sums[i] = await source.ChecksumAsync(ranges[i], cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return sums;
     }
 
     private void CompareRows(IReadOnlyList<string?[]> sourceRows, List<string?[]> lakeRows, List<string?[]> missing, List<string?[]> extra, List<RowDifference> differences)

@@ -81,57 +81,92 @@ public sealed class TableVerifier
                     chunk.Upper is null ? null : await order.BoundAsync(connection, chunk.Upper, cancellationToken).ConfigureAwait(false)));
             }
 
-            var reader = new SourceRangeReader(connection, table, columns);
-            var comparison = new RangeComparison(reader, columns, keyOrdinals, order, options);
-            PassOutcome? first = null;
-            PassOutcome outcome;
-            var pass = 0;
-            var checksummed = 0;
-            while (true)
+            // Collation weights for lake keys are asked while the read view's connection computes checksums.
+            var weights = order.NeedsWeights
+                ? await MySqlConnection.OpenAsync(source with { Name = $"{source.Name} verify {table.QualifiedName} key order" }, logger, cancellationToken).ConfigureAwait(false)
+                : connection;
+            try
             {
-                pass++;
-                var position = await reader.BeginReadViewAsync(cancellationToken).ConfigureAwait(false);
-                var snapshot = await lake.RefreshAsync(cancellationToken).ConfigureAwait(false);
-                var scanner = new LakeRangeScanner(snapshot, columns, keyOrdinals, order, connection, softDelete && snapshot.Schema.FindField(CdcColumns.Deleted) is not null);
-                outcome = await comparison.CompareAsync(scanner, ranges, cancellationToken).ConfigureAwait(false) with { SourcePosition = position, LakeVersion = snapshot.Version };
-                await reader.EndReadViewAsync(cancellationToken).ConfigureAwait(false);
-                first ??= outcome;
-                checksummed += outcome.RangesChecksummed;
-                logger.LogInformation(
-                    "Verify {Table} pass {Pass}: source at {Position} vs lake {LakeTable} version {Version}: {Differences} differing rows in {Ranges} ranges",
-                    table.QualifiedName, pass, position ?? "(no binlog position)", lakeTable, snapshot.Version, outcome.Differences.Count, outcome.DifferingRanges.Count);
-                if (outcome.Differences.Count == 0 || pass > options.Rechecks)
+                if (!ReferenceEquals(weights, connection))
                 {
-                    break;
+                    await SourceSession.PrepareAsync(weights, cancellationToken).ConfigureAwait(false);
                 }
 
-                // The lake may not have caught up with the source yet: look at the differing ranges again, later.
-                ranges = outcome.DifferingRanges;
-                await Task.Delay(options.RecheckDelay, cancellationToken).ConfigureAwait(false);
+                return await CompareAsync(table, lakeTable, lake, columns, keyOrdinals, connection, weights, order, chunks.Count, ranges, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                if (!ReferenceEquals(weights, connection))
+                {
+                    await weights.DisposeAsync().ConfigureAwait(false);
+                }
+            }
+        }
+    }
+
+    private async Task<TableVerification> CompareAsync(
+        SourceTable table,
+        string lakeTable,
+        DeltaTable lake,
+        CanonicalColumn[] columns,
+        int[] keyOrdinals,
+        MySqlConnection connection,
+        MySqlConnection weights,
+        KeyOrder order,
+        int chunks,
+        List<KeyRange> ranges,
+        CancellationToken cancellationToken)
+    {
+        var reader = new SourceRangeReader(connection, table, columns);
+        var comparison = new RangeComparison(reader, columns, keyOrdinals, order, options);
+        PassOutcome? first = null;
+        PassOutcome outcome;
+        var pass = 0;
+        var checksummed = 0;
+        while (true)
+        {
+            pass++;
+            var position = await reader.BeginReadViewAsync(cancellationToken).ConfigureAwait(false);
+            var snapshot = await lake.RefreshAsync(cancellationToken).ConfigureAwait(false);
+            var scanner = new LakeRangeScanner(snapshot, columns, keyOrdinals, order, weights, softDelete && snapshot.Schema.FindField(CdcColumns.Deleted) is not null);
+            outcome = await comparison.CompareAsync(scanner, ranges, cancellationToken).ConfigureAwait(false) with { SourcePosition = position, LakeVersion = snapshot.Version };
+            await reader.EndReadViewAsync(cancellationToken).ConfigureAwait(false);
+            first ??= outcome;
+            checksummed += outcome.RangesChecksummed;
+            logger.LogInformation(
+                "Verify {Table} pass {Pass}: source at {Position} vs lake {LakeTable} version {Version}: {Differences} differing rows in {Ranges} ranges",
+                table.QualifiedName, pass, position ?? "(no binlog position)", lakeTable, snapshot.Version, outcome.Differences.Count, outcome.DifferingRanges.Count);
+            if (outcome.Differences.Count == 0 || pass > options.Rechecks)
+            {
+                break;
             }
 
-            var differences = outcome.Differences;
-            return new TableVerification
-            {
-                SourceTable = table.QualifiedName,
-                LakeTable = lakeTable,
-                LakeVersion = outcome.LakeVersion,
-                SourcePosition = outcome.SourcePosition,
-                SourceRows = first.SourceRows,
-                LakeRows = first.LakeRows,
-                Ranges = chunks.Count,
-                RangesChecksummed = checksummed,
-                Passes = pass,
-                Missing = differences.Count(d => d.Kind == DifferenceKind.Missing),
-                Extra = differences.Count(d => d.Kind == DifferenceKind.Extra),
-                Different = differences.Count(d => d.Kind == DifferenceKind.Different),
-                Duplicate = differences.Count(d => d.Kind == DifferenceKind.Duplicate),
-                Differences = differences
-                    .OrderBy(d => d.Kind)
-                    .ThenBy(d => d.Key, StringComparer.Ordinal)
-                    .Take(options.MaxReportedDifferences)
-                    .ToList(),
-            };
+            // The lake may not have caught up with the source yet: look at the differing ranges again, later.
+            ranges = outcome.DifferingRanges;
+            await Task.Delay(options.RecheckDelay, cancellationToken).ConfigureAwait(false);
         }
+
+        var differences = outcome.Differences;
+        return new TableVerification
+        {
+            SourceTable = table.QualifiedName,
+            LakeTable = lakeTable,
+            LakeVersion = outcome.LakeVersion,
+            SourcePosition = outcome.SourcePosition,
+            SourceRows = first.SourceRows,
+            LakeRows = first.LakeRows,
+            Ranges = chunks,
+            RangesChecksummed = checksummed,
+            Passes = pass,
+            Missing = differences.Count(d => d.Kind == DifferenceKind.Missing),
+            Extra = differences.Count(d => d.Kind == DifferenceKind.Extra),
+            Different = differences.Count(d => d.Kind == DifferenceKind.Different),
+            Duplicate = differences.Count(d => d.Kind == DifferenceKind.Duplicate),
+            Differences = differences
+                .OrderBy(d => d.Kind)
+                .ThenBy(d => d.Key, StringComparer.Ordinal)
+                .Take(options.MaxReportedDifferences)
+                .ToList(),
+        };
     }
 }
