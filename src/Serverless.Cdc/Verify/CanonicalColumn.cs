@@ -31,7 +31,8 @@ namespace Serverless.Cdc.Verify;
 public sealed class CanonicalColumn
 {
     private const string Md5Prefix = "md5:";
-    private readonly string zeroDate;
+    /// <summary>The SQL of what a zero date becomes: NULL, or the literal canonical text of <c>types.zeroDate</c>.</summary>
+    private readonly string zeroDateSql;
     private readonly bool isBit;
 
     public CanonicalColumn(MappedColumn column, TypeMappingOptions? options = null)
@@ -41,10 +42,9 @@ public sealed class CanonicalColumn
         options ??= new TypeMappingOptions();
         isBit = column.Source.DataType == "bit";
         IsDigest = column.Conversion == ValueConversion.GeometryWkb || IsLargeObject(column.Source.DataType);
-        zeroDate = options.ZeroDateValue is { } zero
-            ? column.Conversion == ValueConversion.Date ? zero.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : zero.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + " 00:00:00.000000"
-            : string.Empty;
-        HasZeroDateValue = options.ZeroDateValue is not null;
+        zeroDateSql = options.ZeroDateValue is { } zero
+            ? SqlText.String(zero.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + (column.Conversion == ValueConversion.Date ? string.Empty : " 00:00:00.000000"))
+            : "NULL";
         SqlExpression = BuildSql();
     }
 
@@ -54,8 +54,6 @@ public sealed class CanonicalColumn
 
     /// <summary>True when the canonical text is an MD5 digest of the value (large objects), not the value itself.</summary>
     public bool IsDigest { get; }
-
-    private bool HasZeroDateValue { get; }
 
     /// <summary>The SQL expression giving this column's canonical text (NULL for NULL) in a session prepared like the snapshot's (utf8mb4, time_zone '+00:00').</summary>
     public string SqlExpression { get; }
@@ -246,8 +244,7 @@ public sealed class CanonicalColumn
     /// <summary>A zero or partial-zero date (zero year, month or day, or a day past the month's end) is what types.zeroDate makes of it.</summary>
     private string ZeroDateAware(string c, string formatted)
     {
-        var zero = HasZeroDateValue ? SqlText.String(zeroDate) : "NULL";
-        return $"IF(YEAR({c}) = 0 OR MONTH({c}) = 0 OR DAYOFMONTH({c}) = 0 OR LAST_DAY({c}) IS NULL OR DAYOFMONTH({c}) > DAYOFMONTH(LAST_DAY({c})), {zero}, {formatted})";
+        return $"IF(YEAR({c}) = 0 OR MONTH({c}) = 0 OR DAYOFMONTH({c}) = 0 OR LAST_DAY({c}) IS NULL OR DAYOFMONTH({c}) > DAYOFMONTH(LAST_DAY({c})), {zeroDateSql}, {formatted})";
     }
 
     private static bool IsLargeObject(string dataType) => dataType is "tinytext" or "text" or "mediumtext" or "longtext" or "long" or "long varchar" or "json"
