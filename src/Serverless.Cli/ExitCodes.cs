@@ -20,6 +20,9 @@ public static class ExitCodes
     /// </summary>
     public const int PreflightFailed = Serverless.Orchestrations.Hosting.JobExitCodes.PreflightFailed;
 
+    /// <summary>`serverless verify` only: the source and the lake differ; the report lists the rows (missing, extra, different).</summary>
+    public const int Differences = 4;
+
     /// <summary>Stopped by Ctrl-C (128 + SIGINT, what shells report for an interrupted command).</summary>
     public const int Cancelled = 130;
 }

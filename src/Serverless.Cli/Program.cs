@@ -7,7 +7,7 @@ using Serverless.Storage;
 
 namespace Serverless.Cli;
 
-/// <summary>The `serverless` operator CLI. Exit codes: 0 success, 1 failure, 2 bad usage, 3 preflight failed (`run`), 130 stopped (`run`); see <see cref="ExitCodes"/>.</summary>
+/// <summary>The `serverless` operator CLI. Exit codes: 0 success, 1 failure, 2 bad usage, 3 preflight failed (`run`), 4 differences found (`verify`), 130 stopped; see <see cref="ExitCodes"/>.</summary>
 public static class Program
 {
     public static async Task<int> Main(string[] args)
@@ -95,6 +95,7 @@ public static class Program
     {
         RunCommand.Create(console),
         StatusCommand.Create(console),
+        VerifyCommand.Create(console),
         DeltaCommand.Create(console),
     };
 
@@ -103,7 +104,7 @@ public static class Program
     /// and keeps its stack trace.
     /// </summary>
     private static bool IsKnownFailure(Exception e) =>
-        e is CommandFailedException or Serverless.Cdc.Jobs.JobSpecException or DeltaException or StorageRequestException or ObjectNotFoundException or IOException or UnauthorizedAccessException
+        e is CommandFailedException or Serverless.Cdc.Jobs.JobSpecException or Serverless.Cdc.Verify.VerificationException or DeltaException or StorageRequestException or ObjectNotFoundException or IOException or UnauthorizedAccessException
             or Serverless.Parquet.ParquetFormatException or InvalidDataException
             or Azure.Identity.AuthenticationFailedException or Azure.RequestFailedException or HttpRequestException;
 

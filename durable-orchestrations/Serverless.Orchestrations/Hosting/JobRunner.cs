@@ -80,6 +80,15 @@ public static class JobRunner
         return JobHost.Locate(JobSpecFile.Load(jobSpecPath), jobSpecPath, stateFolder);
     }
 
+    /// <summary>The job spec in <paramref name="jobSpecPath"/>, its relative paths resolved against its folder, and its lake's store (no I/O).</summary>
+    /// <exception cref="JobSpecException">The spec is invalid.</exception>
+    public static (JobSpec Spec, IObjectStore Lake) OpenJob(string jobSpecPath)
+    {
+        ArgumentNullException.ThrowIfNull(jobSpecPath);
+        var spec = JobSpecFile.Load(jobSpecPath);
+        return (spec, JobHost.OpenLake(spec));
+    }
+
     /// <summary>The status of the job in <paramref name="jobSpecPath"/>, or null when it never ran with this state folder (see <see cref="Locate"/>).</summary>
     /// <exception cref="JobSpecException">The spec is invalid.</exception>
     public static async Task<JobStatusReport?> GetStatusAsync(string jobSpecPath, string? stateFolder, CancellationToken cancellationToken)
