@@ -1,0 +1,64 @@
+using Azure.Data.Tables;
+using Microsoft.Extensions.DependencyInjection;
+using Serverless.Cdc.Hosting;
+using Serverless.Cdc.JobCatalog;
+using Serverless.Orchestrations.JobApi;
+using Serverless.Storage.State;
+using Serverless.Testing;
+
+namespace Serverless.Functions.Tests;
+
+/// <summary>AddServerlessCdc, the registration the function app's Program.cs makes, over the app settings it reads.</summary>
+public sealed class HostingTests
+{
+    [Fact]
+    public void MissingStateSettingFailsTheFirstUseNamingTheSettingAndItsValues()
+    {
+        using var services = new ServiceCollection().AddLogging().AddServerlessCdc(ServerlessCdcOptions.FromAppSettings(_ => null)).BuildServiceProvider();
+
+        var error = Assert.Throws<InvalidOperationException>(() => services.GetRequiredService<JobApiService>());
+
+        Assert.Contains(AppSettingNames.StateTableUrl, error.Message, StringComparison.Ordinal);
+        Assert.Contains("https://<account>.table.core.windows.net/<table>", error.Message, StringComparison.Ordinal);
+        Assert.Contains("UseDevelopmentStorage=true;Table=", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void StateSettingThatIsNoLocationFailsNamingTheSetting()
+    {
+        using var services = new ServiceCollection().AddServerlessCdc(new ServerlessCdcOptions { StateLocation = "ftp://state.example/jobs" }).BuildServiceProvider();
+
+        var error = Assert.Throws<InvalidOperationException>(() => services.GetRequiredService<IStateStore>());
+
+        Assert.StartsWith($"The app setting {AppSettingNames.StateTableUrl} ('ftp://state.example/jobs') is not a state location", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CatalogKeepsSpecsInTheAzureTableTheSettingNamesOnAzurite()
+    {
+        await LocalDependencies.EnsureAzuriteAsync();
+        var (account, key) = LocalDependencies.AzuriteAccount;
+        var table = "functionsTests" + Guid.NewGuid().ToString("N")[..8];
+        var location = $"DefaultEndpointsProtocol=http;AccountName={account};AccountKey={key};TableEndpoint={LocalDependencies.AzuriteTableEndpoint};Table={table}";
+        using var services = new ServiceCollection().AddServerlessCdc(ServerlessCdcOptions.FromAppSettings(name => name == AppSettingNames.StateTableUrl ? location : null)).BuildServiceProvider();
+        var catalog = services.GetRequiredService<JobSpecCatalog>();
+
+        // infra/ creates the table on Azure; here the test does.
+        await new TableClient(location.Replace($";Table={table}", string.Empty, StringComparison.Ordinal), table).CreateAsync();
+
+        var (stored, created) = await catalog.PutAsync("shop", JobApiHarness.Spec("shop"));
+        var read = await catalog.GetAsync("shop");
+        var (_, createdAgain) = await catalog.PutAsync("shop", JobApiHarness.Spec("shop", parallelism: 2));
+        var listed = await catalog.ListAsync().Select(s => s.Name).ToListAsync();
+        var deleted = await catalog.DeleteAsync("shop");
+
+        Assert.True(created);
+        Assert.False(createdAgain);
+        Assert.Equal(stored.Json, read!.Json);
+        Assert.DoesNotContain("comments are allowed", read.Json, StringComparison.Ordinal);
+        Assert.Equal("env:CDC_SOURCE_PASSWORD", read.Spec.Source.Password.ToString());
+        Assert.Equal(["shop"], listed);
+        Assert.True(deleted);
+        Assert.Null(await catalog.GetAsync("shop"));
+    }
+}
