@@ -1,4 +1,6 @@
+using System.Net;
 using Azure.Data.Tables;
+using Microsoft.DurableTask.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Serverless.Cdc.Hosting;
 using Serverless.Cdc.JobCatalog;
@@ -34,12 +36,39 @@ public sealed class HostingTests
     }
 
     [Fact]
+    public void StateStoreTheHostOpenedIsTheOneEveryServiceUses()
+    {
+        using var folder = new TempDirectory("serverless-functions-hosting");
+        var state = new LocalFolderStateStore(folder.Path);
+        using var services = new ServiceCollection().AddLogging().AddServerlessCdc(new ServerlessCdcOptions { StateStore = state, StateLocation = "ftp://ignored" }).BuildServiceProvider();
+
+        Assert.Same(state, services.GetRequiredService<IStateStore>());
+        Assert.Equal(state.Location, services.GetRequiredService<JobSpecCatalog>().Location);
+        Assert.NotNull(services.GetRequiredService<JobApiService>());
+    }
+
+    [Fact]
+    public async Task MissingStateTableAnswersAServerErrorThatSaysToCreateIt()
+    {
+        await LocalDependencies.EnsureAzuriteAsync();
+        var table = "functionsMissing" + Guid.NewGuid().ToString("N")[..8];
+        using var services = new ServiceCollection().AddServerlessCdc(new ServerlessCdcOptions { StateLocation = AzuriteTable(table) }).BuildServiceProvider();
+        await using var host = await DurableTaskTestHost.StartAsync(_ => { }, new DurableTaskTestHostOptions { Port = JobApiHarness.FreePort() });
+
+        var answer = await services.GetRequiredService<JobApiService>().ListAsync(host.Client);
+
+        Assert.Equal(HttpStatusCode.InternalServerError, answer.Status);
+        var error = Assert.IsType<JobApiError>(answer.Body);
+        Assert.Contains("The table does not exist: create it first", error.Error, StringComparison.Ordinal);
+        Assert.Contains(AppSettingNames.StateTableUrl, error.Fix, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task CatalogKeepsSpecsInTheAzureTableTheSettingNamesOnAzurite()
     {
         await LocalDependencies.EnsureAzuriteAsync();
-        var (account, key) = LocalDependencies.AzuriteAccount;
         var table = "functionsTests" + Guid.NewGuid().ToString("N")[..8];
-        var location = $"DefaultEndpointsProtocol=http;AccountName={account};AccountKey={key};TableEndpoint={LocalDependencies.AzuriteTableEndpoint};Table={table}";
+        var location = AzuriteTable(table);
         using var services = new ServiceCollection().AddServerlessCdc(ServerlessCdcOptions.FromAppSettings(name => name == AppSettingNames.StateTableUrl ? location : null)).BuildServiceProvider();
         var catalog = services.GetRequiredService<JobSpecCatalog>();
 
@@ -60,5 +89,11 @@ public sealed class HostingTests
         Assert.Equal(["shop"], listed);
         Assert.True(deleted);
         Assert.Null(await catalog.GetAsync("shop"));
+    }
+
+    private static string AzuriteTable(string table)
+    {
+        var (account, key) = LocalDependencies.AzuriteAccount;
+        return $"DefaultEndpointsProtocol=http;AccountName={account};AccountKey={key};TableEndpoint={LocalDependencies.AzuriteTableEndpoint};Table={table}";
     }
 }

@@ -5,11 +5,13 @@ using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Serverless.Cdc.Hosting;
 using Serverless.Cdc.JobCatalog;
 using Serverless.Cdc.Jobs;
 using Serverless.Orchestrations.Hosting;
 using Serverless.Orchestrations.Jobs;
 using Serverless.Orchestrations.StartJob;
+using Serverless.Storage;
 using Serverless.Storage.State;
 
 namespace Serverless.Orchestrations.JobApi;
@@ -253,7 +255,11 @@ public sealed class JobApiService
     private static JobApiResponse UnknownJob(string name) =>
         JobApiResponse.Error(HttpStatusCode.NotFound, $"There is no job named '{name}'.", $"create it with PUT /api/jobs/{name} (the job spec as the body); GET /api/jobs lists the jobs");
 
-    /// <summary>An invalid name or spec (sent, or stored and no longer valid) is a 400 listing every problem, as the CLI prints them.</summary>
+    /// <summary>
+    /// An invalid name or spec (sent, or stored and no longer valid) is a 400 listing every problem, as the CLI prints
+    /// them. A state store that refuses the call answers with its message, which names the store and the fix: 503 when
+    /// a retry can help, else 500.
+    /// </summary>
     private static async Task<JobApiResponse> CatchSpecProblemsAsync(string? name, Func<Task<JobApiResponse>> call)
     {
         try
@@ -265,6 +271,12 @@ public sealed class JobApiService
             var problems = e.Errors.Select(x => new JobApiProblem(x.Path, x.Problem, x.Fix, x.ToString())).ToList();
             var error = e.Errors.Count > 0 ? $"Job spec '{name ?? "(stored)"}' has {e.Errors.Count} problem(s)." : e.Message;
             return JobApiResponse.Error(HttpStatusCode.BadRequest, error, "fix every problem listed, then send the request again", problems);
+        }
+        catch (StorageRequestException e)
+        {
+            return e.IsTransient
+                ? JobApiResponse.Error(HttpStatusCode.ServiceUnavailable, e.Message, "send the request again in a moment")
+                : JobApiResponse.Error(HttpStatusCode.InternalServerError, e.Message, $"fix the state store the app setting {AppSettingNames.StateTableUrl} names, as said above");
         }
     }
 }

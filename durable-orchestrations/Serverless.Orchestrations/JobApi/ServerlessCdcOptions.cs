@@ -13,6 +13,9 @@ public sealed record ServerlessCdcOptions
     /// </summary>
     public string? StateLocation { get; init; }
 
+    /// <summary>A state store the host opened itself (the local host's <c>{state}/jobs</c> folder); wins over <see cref="StateLocation"/>.</summary>
+    public IStateStore? StateStore { get; init; }
+
     /// <summary>Chunks of one table grouped into one Delta commit by the StartJob instances the API starts.</summary>
     public int ChunksPerCommit { get; init; } = new JobRunnerOptions().ChunksPerCommit;
 
@@ -25,6 +28,11 @@ public sealed record ServerlessCdcOptions
 
     internal IStateStore OpenStateStore()
     {
+        if (StateStore is not null)
+        {
+            return StateStore;
+        }
+
         if (string.IsNullOrWhiteSpace(StateLocation))
         {
             throw new InvalidOperationException(
