@@ -1,6 +1,8 @@
 using System.Net;
 using Azure.Data.Tables;
+using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.DurableTask.Testing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Serverless.Cdc.Hosting;
 using Serverless.Cdc.JobCatalog;
@@ -13,6 +15,19 @@ namespace Serverless.Functions.Tests;
 /// <summary>AddServerlessCdc, the registration the function app's Program.cs makes, over the app settings it reads.</summary>
 public sealed class HostingTests
 {
+    [Fact]
+    public void TheWorkersContainerBuildsTheFunctionsOverTheStateStoreTheAppSettingNames()
+    {
+        using var folder = new TempDirectory("serverless-functions-worker");
+        var builder = FunctionsApplication.CreateBuilder([]);
+        builder.Configuration.AddInMemoryCollection([new KeyValuePair<string, string?>(AppSettingNames.StateTableUrl, folder.Path)]);
+
+        using var host = FunctionAppServices.Configure(builder).Build();
+
+        Assert.Equal(folder.Path, host.Services.GetRequiredService<IStateStore>().Location);
+        Assert.NotNull(ActivatorUtilities.CreateInstance<JobApiFunctions>(host.Services));
+    }
+
     [Fact]
     public void MissingStateSettingFailsTheFirstUseNamingTheSettingAndItsValues()
     {

@@ -59,7 +59,7 @@ public sealed class JobApiService
             var details = await DetailsAsync(stored, instance, cancellationToken).ConfigureAwait(false);
             return new JobApiResponse(created ? HttpStatusCode.Created : HttpStatusCode.OK, details with
             {
-                Message = created ? $"Job {name} created; start it with POST /api/jobs/{name}/start." : $"Job {name}'s spec replaced; a stopped run resumes with it.",
+                Message = created ? $"Job {name} created; start it with POST /api/jobs/{name}/start." : $"Job {name}'s spec replaced; a stopped run it resumes keeps the parallelism and chunk size it started with.",
             });
         }).ConfigureAwait(false);
     }

@@ -9,7 +9,7 @@ namespace Serverless.Functions.Tests;
 /// registered under StartJob's name (<see cref="StandInStartJob"/>): the real orchestrator moves to the official SDK in
 /// a separate change.
 /// </summary>
-public sealed class JobRunEndpointTests
+public sealed class JobRunEndpointsOnStandInStartJobTests
 {
     [Fact]
     public async Task StartSchedulesStartJobOnTheStandInWithTheSpecsSettingsUnderTheJobsInstanceId()
