@@ -139,6 +139,14 @@ internal sealed class JobApiHarness : IAsyncDisposable
     public Task<OrchestrationMetadata> WaitUntilRunningAsync(string job) =>
         WaitForInstanceAsync(job, m => m.RuntimeStatus == OrchestrationRuntimeStatus.Running && m.SerializedCustomStatus is not null);
 
+    /// <summary>Creates the job with <see cref="Spec"/>, starts it and waits until the stand-in StartJob runs.</summary>
+    public async Task<OrchestrationMetadata> CreateAndStartAsync(string job)
+    {
+        Assert.Equal(201, (await PutAsync(job, Spec(job))).Status);
+        Assert.Equal(202, (await StartAsync(job)).Status);
+        return await WaitUntilRunningAsync(job);
+    }
+
     public async Task FinishAsync(string job, string outcome)
     {
         await Client.RaiseEventAsync(InstanceIdOf(job), StandInStartJob.FinishEvent, outcome);

@@ -31,9 +31,7 @@ public sealed class JobRunEndpointsOnStandInStartJobTests
     public async Task GetOfARunningJobShowsPhaseAndPerTableProgressFromTheCustomStatus()
     {
         await using var api = await JobApiHarness.StartAsync();
-        await api.PutAsync("shop", JobApiHarness.Spec("shop"));
-        await api.StartAsync("shop");
-        await api.WaitUntilRunningAsync("shop");
+        await api.CreateAndStartAsync("shop");
 
         var status = await api.GetAsync("shop");
 
@@ -53,9 +51,7 @@ public sealed class JobRunEndpointsOnStandInStartJobTests
     public async Task StartOfARunningJobIsAConflict()
     {
         await using var api = await JobApiHarness.StartAsync();
-        await api.PutAsync("shop", JobApiHarness.Spec("shop"));
-        await api.StartAsync("shop");
-        await api.WaitUntilRunningAsync("shop");
+        await api.CreateAndStartAsync("shop");
 
         var again = await api.StartAsync("shop");
 
@@ -68,9 +64,7 @@ public sealed class JobRunEndpointsOnStandInStartJobTests
     public async Task StopSuspendsTheRunAndStartResumesTheSameInstanceToCompletion()
     {
         await using var api = await JobApiHarness.StartAsync();
-        await api.PutAsync("shop", JobApiHarness.Spec("shop"));
-        await api.StartAsync("shop");
-        var first = await api.WaitUntilRunningAsync("shop");
+        var first = await api.CreateAndStartAsync("shop");
 
         var stop = await api.StopAsync("shop");
         await api.WaitForInstanceAsync("shop", m => m.RuntimeStatus == OrchestrationRuntimeStatus.Suspended);
@@ -99,9 +93,7 @@ public sealed class JobRunEndpointsOnStandInStartJobTests
     public async Task StartOfACompletedJobIsAConflictThatSaysThereIsNothingToDo()
     {
         await using var api = await JobApiHarness.StartAsync();
-        await api.PutAsync("shop", JobApiHarness.Spec("shop"));
-        await api.StartAsync("shop");
-        await api.WaitUntilRunningAsync("shop");
+        await api.CreateAndStartAsync("shop");
         await api.FinishAsync("shop", StandInStartJob.Complete);
 
         var again = await api.StartAsync("shop");
@@ -126,9 +118,7 @@ public sealed class JobRunEndpointsOnStandInStartJobTests
     public async Task FailedRunReportsItsCauseAndStartBeginsAFreshInstance()
     {
         await using var api = await JobApiHarness.StartAsync();
-        await api.PutAsync("shop", JobApiHarness.Spec("shop"));
-        await api.StartAsync("shop");
-        var first = await api.WaitUntilRunningAsync("shop");
+        var first = await api.CreateAndStartAsync("shop");
         await api.FinishAsync("shop", StandInStartJob.Fail);
 
         var failed = await api.GetAsync("shop");
@@ -148,9 +138,7 @@ public sealed class JobRunEndpointsOnStandInStartJobTests
     public async Task PreflightFailureListsEveryProblemWithItsFix()
     {
         await using var api = await JobApiHarness.StartAsync();
-        await api.PutAsync("shop", JobApiHarness.Spec("shop"));
-        await api.StartAsync("shop");
-        await api.WaitUntilRunningAsync("shop");
+        await api.CreateAndStartAsync("shop");
         await api.FinishAsync("shop", StandInStartJob.PreflightFails);
 
         var status = await api.GetAsync("shop");
@@ -211,9 +199,7 @@ public sealed class JobRunEndpointsOnStandInStartJobTests
     public async Task DeleteOfARunningJobIsAConflictAndKeepsIt()
     {
         await using var api = await JobApiHarness.StartAsync();
-        await api.PutAsync("shop", JobApiHarness.Spec("shop"));
-        await api.StartAsync("shop");
-        await api.WaitUntilRunningAsync("shop");
+        await api.CreateAndStartAsync("shop");
 
         var delete = await api.DeleteAsync("shop");
 
@@ -226,9 +212,7 @@ public sealed class JobRunEndpointsOnStandInStartJobTests
     public async Task DeleteOfAStoppedJobTerminatesAndPurgesItsInstanceAndRemovesTheSpec()
     {
         await using var api = await JobApiHarness.StartAsync();
-        await api.PutAsync("shop", JobApiHarness.Spec("shop"));
-        await api.StartAsync("shop");
-        await api.WaitUntilRunningAsync("shop");
+        await api.CreateAndStartAsync("shop");
         await api.StopAsync("shop");
         await api.WaitForInstanceAsync("shop", m => m.RuntimeStatus == OrchestrationRuntimeStatus.Suspended);
 

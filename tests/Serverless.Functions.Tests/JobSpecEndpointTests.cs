@@ -159,9 +159,7 @@ public sealed class JobSpecEndpointTests
     {
         await using var api = await JobApiHarness.StartAsync();
         await api.PutAsync("shop", JobApiHarness.Spec("shop"));
-        await api.PutAsync("warehouse", JobApiHarness.Spec("warehouse"));
-        await api.StartAsync("warehouse");
-        await api.WaitUntilRunningAsync("warehouse");
+        await api.CreateAndStartAsync("warehouse");
 
         var list = await api.ListAsync();
 
