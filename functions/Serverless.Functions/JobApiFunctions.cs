@@ -1,4 +1,3 @@
-using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -28,9 +27,7 @@ public sealed class JobApiFunctions(JobApiService api)
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        using var reader = new StreamReader(request.Body, Encoding.UTF8);
-        var body = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
-        return Respond(await api.PutAsync(name, body, client, cancellationToken).ConfigureAwait(false));
+        return Respond(await api.PutAsync(name, request.Body, client, cancellationToken).ConfigureAwait(false));
     }
 
     [Function(ListJobsName)]

@@ -115,6 +115,19 @@ public sealed class JobSpecEndpointTests
     }
 
     [Fact]
+    public async Task BodyOverTheLimitIsRefusedAsTooLargeAndNothingIsStored()
+    {
+        await using var api = await JobApiHarness.StartAsync();
+        var body = JobApiHarness.Spec("shop").Replace("// comments are allowed", "//" + new string('x', 2 * 1024 * 1024), StringComparison.Ordinal);
+
+        var answer = await api.PutAsync("shop", body);
+
+        Assert.Equal(413, answer.Status);
+        Assert.Equal("The spec sent for job shop is over 1 MiB.", answer.Text("error"));
+        Assert.Equal(404, (await api.GetAsync("shop")).Status);
+    }
+
+    [Fact]
     public async Task SpecNamedOtherThanTheUrlIsRefused()
     {
         await using var api = await JobApiHarness.StartAsync();

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Text;
 using System.Text.Json;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
@@ -41,20 +42,35 @@ public sealed class JobApiService
         this.logger = logger ?? NullLogger<JobApiService>.Instance;
     }
 
-    /// <summary><c>PUT /api/jobs/{name}</c>: creates (201) or replaces (200) the job's spec; 400 lists every problem; 409 while it runs.</summary>
-    public async Task<JobApiResponse> PutAsync(string name, string body, DurableTaskClient client, CancellationToken cancellationToken = default)
+    /// <summary>The largest request body <see cref="PutAsync"/> reads; a spec is stored in at most 32,000 characters.</summary>
+    public const int MaxSpecBytes = 1024 * 1024;
+
+    /// <summary>
+    /// <c>PUT /api/jobs/{name}</c> with the spec (UTF-8 JSON) as <paramref name="body"/>: creates (201) or replaces (200)
+    /// the job's spec; 400 lists every problem; 409 while it runs; 413 past <see cref="MaxSpecBytes"/>.
+    /// </summary>
+    public async Task<JobApiResponse> PutAsync(string name, Stream body, DurableTaskClient client, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(body);
         ArgumentNullException.ThrowIfNull(client);
         return await CatchSpecProblemsAsync(name, async () =>
         {
             JobSpecCatalog.EnsureValidName(name);
+            if (await ReadSpecAsync(body, cancellationToken).ConfigureAwait(false) is not { } json)
+            {
+                return JobApiResponse.Error(
+                    HttpStatusCode.RequestEntityTooLarge,
+                    $"The spec sent for job {name} is over {MaxSpecBytes / 1024 / 1024} MiB.",
+                    "send the job spec itself; long table lists can be patterns such as \"shop.*\"");
+            }
+
             var instance = await client.GetInstanceAsync(JobRunner.InstanceIdFor(name), getInputsAndOutputs: true, cancellationToken).ConfigureAwait(false);
             if (StatusOf(instance) == JobRunStatus.Running)
             {
                 return JobApiResponse.Error(HttpStatusCode.Conflict, $"Job {name} is running; its spec cannot be replaced while it runs.", $"stop it first (POST /api/jobs/{name}/stop), then send the spec again");
             }
 
-            var (stored, created) = await catalog.PutAsync(name, body, cancellationToken).ConfigureAwait(false);
+            var (stored, created) = await catalog.PutAsync(name, json, cancellationToken).ConfigureAwait(false);
             logger.LogInformation("Job {Job}: spec {Change} in {Location}", name, created ? "created" : "replaced", catalog.Location);
             var details = await DetailsAsync(stored, instance, cancellationToken).ConfigureAwait(false);
             return new JobApiResponse(created ? HttpStatusCode.Created : HttpStatusCode.OK, details with
@@ -202,6 +218,25 @@ public sealed class JobApiService
             var instance = await client.GetInstanceAsync(id, getInputsAndOutputs: true, cancellationToken).ConfigureAwait(false);
             return await call(spec, id, instance).ConfigureAwait(false);
         });
+    }
+
+    /// <summary>The body as text, or null when it is longer than <see cref="MaxSpecBytes"/>.</summary>
+    private static async Task<string?> ReadSpecAsync(Stream body, CancellationToken cancellationToken)
+    {
+        var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            if (buffer.Length + read > MaxSpecBytes)
+            {
+                return null;
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
     }
 
     private Task ScheduleAsync(DurableTaskClient client, JobSpec spec, string id, CancellationToken cancellationToken)
