@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Serverless.Cdc.Jobs;
 using Serverless.Durable.Runtime;
+using Serverless.Orchestrations.JobApi;
 using Serverless.Orchestrations.Jobs;
 using Serverless.Storage;
 using Serverless.Storage.Local;
@@ -55,6 +56,7 @@ internal sealed class JobHost : IAsyncDisposable
         var loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
         var environment = new JobEnvironment(spec, lake, state, loggerFactory);
         var collection = new ServiceCollection();
+        collection.AddServerlessCdc(new ServerlessCdcOptions { StateStore = state, ChunksPerCommit = options.ChunksPerCommit });
         collection.AddSingleton(environment);
         collection.AddSingleton(loggerFactory);
         collection.AddSingleton(typeof(ILogger<>), typeof(Logger<>));

@@ -25,23 +25,26 @@ public static class JobSpecLoader
 
     public static JobSpec Parse(string json, string? source = null)
     {
+        using (var document = ParseDocument(json, source))
+        {
+            var result = JobSpecValidator.Validate(document.RootElement);
+            return result.IsValid ? result.Spec! : throw new JobSpecException(result.Errors, source);
+        }
+    }
+
+    /// <summary>The spec's JSON document (comments and trailing commas allowed); a syntax error is the spec's one problem.</summary>
+    internal static JsonDocument ParseDocument(string json, string? source)
+    {
         ArgumentNullException.ThrowIfNull(json);
-        JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(json, Options);
+            return JsonDocument.Parse(json, Options);
         }
         catch (JsonException e)
         {
             throw new JobSpecException(
                 [new JobSpecError("$", $"not valid JSON at line {(e.LineNumber ?? 0) + 1}, byte {(e.BytePositionInLine ?? 0) + 1}", "fix the JSON syntax there (quotes, commas, braces)")],
                 source);
-        }
-
-        using (document)
-        {
-            var result = JobSpecValidator.Validate(document.RootElement);
-            return result.IsValid ? result.Spec! : throw new JobSpecException(result.Errors, source);
         }
     }
 }

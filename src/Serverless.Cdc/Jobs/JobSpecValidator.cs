@@ -67,6 +67,9 @@ public static partial class JobSpecValidator
             errors);
     }
 
+    /// <summary>True when <paramref name="name"/> is a valid job name (what <c>$.name</c> accepts).</summary>
+    public static bool IsValidJobName(string name) => JobNameRegex().IsMatch(name);
+
     private static SourceSpec? ReadSource(JsonElement root, List<JobSpecError> errors)
     {
         var source = RequiredObject(root, "$", "source", errors, "add \"source\": {\"host\": ..., \"user\": ..., \"password\": \"env:NAME\"}");

@@ -7,7 +7,7 @@ namespace Serverless.Storage.State;
 /// </summary>
 internal static class StateKeys
 {
-    public const int MaxJsonLength = 32_000;
+    public const int MaxJsonLength = StateEntity.MaxJsonLength;
 
     public static void Validate(string partitionKey, string rowKey, string location)
     {
