@@ -3,7 +3,7 @@ namespace Serverless.Cdc.Verify;
 /// <summary>One pass over a table's ranges: the rows that differ, the narrowed ranges holding them, and what was compared.</summary>
 internal sealed record PassOutcome
 {
-    public required IReadOnlyList<RowDifference> Differences { get; init; }
+    public required DifferenceTally Differences { get; init; }
 
     /// <summary>The narrowed ranges in which rows differed, sorted: what a re-check compares again.</summary>
     public required List<KeyRange> DifferingRanges { get; init; }

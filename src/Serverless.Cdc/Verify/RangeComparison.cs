@@ -9,6 +9,15 @@ namespace Serverless.Cdc.Verify;
 /// </summary>
 internal sealed class RangeComparison
 {
+    /// <summary>Differences described row by row per pass (at least; all are counted): bounds memory, not the report.</summary>
+    private const int KeptDifferences = 10_000;
+
+    /// <summary>
+    /// Missing and extra rows held for pairing up across ranges; beyond this many they are reported at once (a pairing
+    /// only matters for the rare key whose weights and collation disagree).
+    /// </summary>
+    private const int PairedRowsAtMost = 100_000;
+
     private readonly SourceRangeReader source;
     private readonly IReadOnlyList<CanonicalColumn> columns;
     private readonly int[] keyOrdinals;
@@ -30,7 +39,7 @@ internal sealed class RangeComparison
         var toCompare = new List<KeyRange>();
         var missing = new List<string?[]>();
         var extra = new List<string?[]>();
-        var differences = new List<RowDifference>();
+        var differences = new DifferenceTally(Math.Max(options.MaxReportedDifferences, KeptDifferences));
         var differing = new List<KeyRange>();
         long sourceRows = 0;
         long lakeRows = 0;
@@ -60,9 +69,9 @@ internal sealed class RangeComparison
                 var range = all[i];
                 if (collect.Contains(i))
                 {
-                    var before = differences.Count + missing.Count + extra.Count;
+                    var before = differences.Total + missing.Count + extra.Count;
                     CompareRows(await source.RowsAsync(range, cancellationToken).ConfigureAwait(false), scanned.Rows[i]!, missing, extra, differences);
-                    if (differences.Count + missing.Count + extra.Count > before)
+                    if (differences.Total + missing.Count + extra.Count > before)
                     {
                         differing.Add(range);
                     }
@@ -83,7 +92,8 @@ internal sealed class RangeComparison
                     continue;
                 }
 
-                if (Math.Max(sourceSum.Count, lakeSum.Count) <= options.CompareRowsAtMost || !order.IsIntegerLed)
+                // One side empty: every row of the other differs, and splitting would only find that again.
+                if (Math.Max(sourceSum.Count, lakeSum.Count) <= options.CompareRowsAtMost || Math.Min(sourceSum.Count, lakeSum.Count) == 0 || !order.IsIntegerLed)
                 {
                     nextCompare.Add(range);
                     continue;
@@ -122,16 +132,20 @@ internal sealed class RangeComparison
             {
                 if (!row.SequenceEqual(lakeRow, StringComparer.Ordinal))
                 {
-                    differences.Add(Different(row, lakeRow));
+                    differences.Add(DifferenceKind.Different, () => Different(row, lakeRow));
                 }
             }
             else
             {
-                differences.Add(Whole(DifferenceKind.Missing, row, fromSource: true));
+                differences.Add(DifferenceKind.Missing, () => Whole(DifferenceKind.Missing, row, fromSource: true));
             }
         }
 
-        differences.AddRange(extraByKey.Values.Select(row => Whole(DifferenceKind.Extra, row, fromSource: false)));
+        foreach (var row in extraByKey.Values)
+        {
+            differences.Add(DifferenceKind.Extra, () => Whole(DifferenceKind.Extra, row, fromSource: false));
+        }
+
         differing.Sort(KeyRange.CompareLower);
         return new PassOutcome
         {
@@ -158,7 +172,7 @@ internal sealed class RangeComparison
         return sums;
     }
 
-    private void CompareRows(IReadOnlyList<string?[]> sourceRows, List<string?[]> lakeRows, List<string?[]> missing, List<string?[]> extra, List<RowDifference> differences)
+    private void CompareRows(IReadOnlyList<string?[]> sourceRows, List<string?[]> lakeRows, List<string?[]> missing, List<string?[]> extra, DifferenceTally differences)
     {
         var bySourceKey = new Dictionary<string, string?[]>(sourceRows.Count, StringComparer.Ordinal);
         foreach (var row in sourceRows)
@@ -172,22 +186,36 @@ internal sealed class RangeComparison
             var key = KeyText(row);
             if (!seen.Add(key))
             {
-                differences.Add(Whole(DifferenceKind.Duplicate, row, fromSource: false));
+                differences.Add(DifferenceKind.Duplicate, () => Whole(DifferenceKind.Duplicate, row, fromSource: false));
             }
             else if (bySourceKey.Remove(key, out var sourceRow))
             {
                 if (!sourceRow.SequenceEqual(row, StringComparer.Ordinal))
                 {
-                    differences.Add(Different(sourceRow, row));
+                    differences.Add(DifferenceKind.Different, () => Different(sourceRow, row));
                 }
             }
-            else
+            else if (extra.Count < PairedRowsAtMost)
             {
                 extra.Add(row);
             }
+            else
+            {
+                differences.Add(DifferenceKind.Extra, () => Whole(DifferenceKind.Extra, row, fromSource: false));
+            }
         }
 
-        missing.AddRange(bySourceKey.Values);
+        foreach (var row in bySourceKey.Values)
+        {
+            if (missing.Count < PairedRowsAtMost)
+            {
+                missing.Add(row);
+            }
+            else
+            {
+                differences.Add(DifferenceKind.Missing, () => Whole(DifferenceKind.Missing, row, fromSource: true));
+            }
+        }
     }
 
     /// <summary>Splits a range on its integer first key column into pieces over [<paramref name="min"/>, <paramref name="max"/>], keeping its own outer bounds.</summary>

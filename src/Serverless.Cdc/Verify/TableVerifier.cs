@@ -135,8 +135,8 @@ public sealed class TableVerifier
             checksummed += outcome.RangesChecksummed;
             logger.LogInformation(
                 "Verify {Table} pass {Pass}: source at {Position} vs lake {LakeTable} version {Version}: {Differences} differing rows in {Ranges} ranges",
-                table.QualifiedName, pass, position ?? "(no binlog position)", lakeTable, snapshot.Version, outcome.Differences.Count, outcome.DifferingRanges.Count);
-            if (outcome.Differences.Count == 0 || pass > options.Rechecks)
+                table.QualifiedName, pass, position ?? "(no binlog position)", lakeTable, snapshot.Version, outcome.Differences.Total, outcome.DifferingRanges.Count);
+            if (outcome.Differences.Total == 0 || pass > options.Rechecks)
             {
                 break;
             }
@@ -158,11 +158,11 @@ public sealed class TableVerifier
             Ranges = chunks,
             RangesChecksummed = checksummed,
             Passes = pass,
-            Missing = differences.Count(d => d.Kind == DifferenceKind.Missing),
-            Extra = differences.Count(d => d.Kind == DifferenceKind.Extra),
-            Different = differences.Count(d => d.Kind == DifferenceKind.Different),
-            Duplicate = differences.Count(d => d.Kind == DifferenceKind.Duplicate),
-            Differences = differences
+            Missing = differences.Count(DifferenceKind.Missing),
+            Extra = differences.Count(DifferenceKind.Extra),
+            Different = differences.Count(DifferenceKind.Different),
+            Duplicate = differences.Count(DifferenceKind.Duplicate),
+            Differences = differences.Kept
                 .OrderBy(d => d.Kind)
                 .ThenBy(d => d.Key, StringComparer.Ordinal)
                 .Take(options.MaxReportedDifferences)

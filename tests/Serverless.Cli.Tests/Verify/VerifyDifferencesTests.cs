@@ -80,6 +80,23 @@ public sealed class VerifyDifferencesTests
     }
 
     [Fact]
+    public async Task RangeTheSourceEmptiedIsComparedRowByRowAtOnceAndEveryRowIsCountedThoughFewAreDescribed()
+    {
+        await using var db = await JobSpecs.CreateItemsDatabaseAsync("cli_it_verify_emptied", 3000);
+        using var snapshot = await VerifyFixture.SnapshotAsync(db, "cli-verify-emptied");
+        await db.Admin.ExecuteAsync("DELETE FROM items WHERE id <= 1200");
+
+        var result = await VerifyFixture.VerifyAsync(snapshot.Job, $"{db.Name}.items", VerifyFixture.NoRecheck with { CompareRowsAtMost = 50, MaxReportedDifferences = 3 });
+
+        Assert.Equal((0, 1200, 0), (result.Missing, result.Extra, result.Different));
+        Assert.Equal(["Extra id=1: id=-|1; name=-|item-1; price=-|0.25", "Extra id=10: id=-|10; name=-|item-10; price=-|2.50", "Extra id=100: id=-|100; name=-|item-100; price=-|25.00"], result.Differences.Select(VerifyFixture.Describe));
+
+        // The ranges (planned on the rows left) are split once; the pieces the source has no rows in (~130 lake rows
+        // each, over the 50-row limit) are compared row by row at once instead of being split again.
+        Assert.True(result.RangesChecksummed <= result.Ranges * 17, $"{result.RangesChecksummed} checksums for {result.Ranges} ranges.");
+    }
+
+    [Fact]
     public async Task JsonReportListsTheDifferencesAndTheComparedPositions()
     {
         await using var db = await JobSpecs.CreateItemsDatabaseAsync("cli_it_verify_json", 500);
