@@ -204,6 +204,8 @@ public sealed class ChangeRowConverter
         var column = slot.Column!.Source;
         switch (value.Kind)
         {
+            case ColumnValueKind.String when column.DataType is "inet4" or "inet6" or "uuid":
+                return MariaDbTypeText.Format(column.DataType, value.Bytes.Span);
             case ColumnValueKind.String:
                 return Decode(value.Bytes.Span, value.Aux);
             case ColumnValueKind.Json:
@@ -238,7 +240,11 @@ public sealed class ChangeRowConverter
             case ColumnValueKind.Decimal:
                 return value.GetDecimal().ToString();
             case ColumnValueKind.Binary:
-                return Encoding.UTF8.GetString(value.Bytes.Span);
+                return column.DataType.ToLowerInvariant() switch
+                {
+                    "inet4" or "inet6" or "uuid" => MariaDbTypeText.Format(column.DataType, value.Bytes.Span),
+                    _ => Encoding.UTF8.GetString(value.Bytes.Span),
+                };
             default:
                 throw new FormatException($"a {value.Kind} value where the column's text was expected");
         }
@@ -275,8 +281,9 @@ public sealed class ChangeRowConverter
     }
 
     /// <summary>
-    /// The bytes the snapshot reads for a binary-mapped column: BINARY(n) padded back to n with 0x00 (the binlog drops
-    /// trailing zero bytes of fixed-length binary values), BIT(n) as its (n + 7) / 8 big-endian bytes.
+    /// The bytes the snapshot reads for a binary-mapped column: BINARY(n) as n bytes (the snapshot always reads n; a row
+    /// image that carries fewer, trailing 0x00 dropped, is padded back; MariaDB 10.11 sends all n), BIT(n) as its
+    /// (n + 7) / 8 big-endian bytes.
     /// </summary>
     private static byte[] Bytes(ChangeValue value, SourceColumn column)
     {
