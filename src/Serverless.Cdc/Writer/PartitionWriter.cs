@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Serverless.Cdc.Capture;
+using Serverless.Cdc.Schema;
 using Serverless.Cdc.Transport;
 using Serverless.Delta.Merge;
 using Serverless.Delta.Transactions;
@@ -251,7 +252,17 @@ public sealed partial class PartitionWriter : IDisposable
             return;
         }
 
-        state.Add(change, sequence, time.GetTimestamp());
+        try
+        {
+            state.Add(change, sequence, time.GetTimestamp());
+        }
+        catch (Exception e) when (e is InvalidDataException or NullInNotNullColumnException)
+        {
+            // A row the table's mapping cannot take: retrying cannot help, so the table stops after its earlier rows and the
+            // partition's other tables go on.
+            await CommitTableAsync(state, sequence - 1, cancellationToken).ConfigureAwait(false);
+            StopTable(state, e, sequence);
+        }
     }
 
     private async Task SchemaChangeAsync(ChangeEvent ddl, long sequence, TableWriteState? state, CancellationToken cancellationToken)
@@ -283,10 +294,15 @@ public sealed partial class PartitionWriter : IDisposable
         }
         catch (Exception e) when (state is not null && e is not OperationCanceledException)
         {
-            state.Stop(e, sequence);
-            Metrics.Stopped(state.Table.QualifiedName, e);
-            LogTableStopped(logger, state.Table.QualifiedName, Partition, sequence, e);
+            StopTable(state, e, sequence);
         }
+    }
+
+    private void StopTable(TableWriteState state, Exception error, long sequence)
+    {
+        state.Stop(error, sequence);
+        Metrics.Stopped(state.Table.QualifiedName, error);
+        LogTableStopped(logger, state.Table.QualifiedName, Partition, sequence, error);
     }
 
     private bool IsCommitDue()

@@ -210,6 +210,31 @@ public sealed class PartitionWriterTests
     }
 
     [Fact]
+    public async Task ARowTheMappingCannotTakeStopsItsTableAfterTheRowsBeforeIt()
+    {
+        using var lake = new WriterLake("writer-badrow");
+        var orders = await lake.CreateTableAsync(OrdersTable("orders"));
+        var other = await lake.CreateTableAsync(OrdersTable("other"));
+        var shortRow = Change(I, "orders", 102, 3, "short", 3m);
+        await lake.PublishAsync(
+        [
+            Change(I, "orders", 100, 1, "a", 1m),
+            new ChangeEvent { Kind = I, Database = "shop", Table = "orders", Position = shortRow.Position, Row = shortRow.Row.Take(2).ToArray() },
+            Change(I, "orders", 103, 4, "after", 4m),
+            Change(I, "other", 104, 1, "goes on", 1m),
+        ]);
+        using var writer = new PartitionWriter(lake.Log, 0, [orders, other]);
+
+        await writer.DrainAsync();
+
+        Assert.Equal([Row(1, "a", 1m)], await lake.RowsAsync("orders"));
+        Assert.Equal([Row(1, "goes on", 1m)], await lake.RowsAsync("other"));
+        var error = Assert.IsType<InvalidDataException>(Assert.Single(writer.StoppedTables).Value);
+        Assert.Contains("column 'amount' is number 3", error.Message, StringComparison.Ordinal);
+        Assert.Equal(1, lake.Hold("writer", 0));
+    }
+
+    [Fact]
     public async Task TheCommitPolicyCommitsOnceTheBufferedChangesReachItsLimit()
     {
         using var lake = new WriterLake("writer-policy");
