@@ -209,9 +209,8 @@ public sealed class ChangeRowConverter
             case ColumnValueKind.String:
                 return Decode(value.Bytes.Span, value.Aux);
             case ColumnValueKind.Json:
-                return column.DataType.Equals("json", StringComparison.OrdinalIgnoreCase) && value.Bytes.Length > 0 && !LooksLikeJsonText(value.Bytes.Span)
-                    ? JsonBinary.ToJsonText(value.Bytes.Span)
-                    : Encoding.UTF8.GetString(value.Bytes.Span);
+                // MySQL's JSON column type carries its binary form; MariaDB's JSON is LONGTEXT and arrives as a String.
+                return JsonBinary.ToJsonText(value.Bytes.Span);
             case ColumnValueKind.Enum:
                 {
                     var ordinal = value.GetInt64();
@@ -249,9 +248,6 @@ public sealed class ChangeRowConverter
                 throw new FormatException($"a {value.Kind} value where the column's text was expected");
         }
     }
-
-    /// <summary>MariaDB's JSON is LONGTEXT and arrives as text; MySQL's arrives in its binary form, which never starts with printable JSON.</summary>
-    private static bool LooksLikeJsonText(ReadOnlySpan<byte> bytes) => bytes[0] is (byte)'{' or (byte)'[' or (byte)'"' or (byte)'n' or (byte)'t' or (byte)'f' or (byte)'-' or (>= (byte)'0' and <= (byte)'9') or (byte)' ';
 
     private static string Decode(ReadOnlySpan<byte> bytes, int collation) =>
         MySqlCharsets.EncodingOf(collation) == Encoding.Latin1 ? MySqlLatin1.Decode(bytes) : MySqlCharsets.Decode(bytes, collation);
