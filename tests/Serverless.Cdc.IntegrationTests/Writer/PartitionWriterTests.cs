@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Serverless.Cdc.Capture;
 using Serverless.Cdc.Schema;
+using Serverless.Cdc.Transport;
 using Serverless.Cdc.Writer;
 using Serverless.Delta;
 using Serverless.Delta.DeletionVectors;
@@ -259,6 +260,48 @@ public sealed class PartitionWriterTests
         Assert.True(metrics.LagP99 >= metrics.LagP50);
         Assert.NotNull(metrics.ParquetFlushP99);
         Assert.NotNull(metrics.ObjectCreateP99);
+    }
+
+    [Fact]
+    public async Task AHotTableSpreadOverTwoPartitionsIsWrittenByBothWritersAtOnce()
+    {
+        using var lake = new WriterLake("writer-spread", partitions: 2);
+        var hot = await lake.CreateTableAsync(OrdersTable("hot"));
+        var expected = new SortedDictionary<int, string>();
+        var changes = new List<ChangeEvent>();
+        for (var i = 0; i < 600; i++)
+        {
+            var id = i % 97;
+            var kind = i % 11 == 10 ? D : expected.ContainsKey(id) ? U : I;
+            changes.Add(Change(kind, "hot", 1_000 + i, id, "v" + i, i));
+            if (kind == D)
+            {
+                expected.Remove(id);
+            }
+            else
+            {
+                expected[id] = Row(id, "v" + i, i);
+            }
+        }
+
+        // Each row's changes go to the partition of its slot, in order (a spread of 2 over explicit partitions).
+        foreach (var partition in new[] { 0, 1 })
+        {
+            var mine = changes.Where(c => (int)(PartitionKeys.HashValues(c.Key) % 2) == partition).ToList();
+            Assert.NotEmpty(mine);
+            await lake.PublishAsync(mine, partition, perBatch: 20);
+        }
+
+        var options = new WriterOptions { ReadBatchSize = 20, Commit = new CommitPolicy { MaxBufferedChanges = 20 } };
+        using var first = new PartitionWriter(lake.Log, 0, [hot], options: options);
+        using var second = new PartitionWriter(lake.Log, 1, [hot with { Lake = await lake.OpenAsync("hot") }], options: options);
+
+        await Task.WhenAll(first.DrainAsync(), second.DrainAsync());
+
+        Assert.Equal(expected.Values.Order(StringComparer.Ordinal), await lake.RowsAsync("hot"));
+        var table = await lake.OpenAsync("hot");
+        Assert.Equal(first.NextSequence - 1, table.Snapshot.GetAppTransactionVersion(first.AppId));
+        Assert.Equal(second.NextSequence - 1, table.Snapshot.GetAppTransactionVersion(second.AppId));
     }
 
     [Fact]
