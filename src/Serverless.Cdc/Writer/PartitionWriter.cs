@@ -403,7 +403,19 @@ public sealed partial class PartitionWriter : IDisposable
             if (state.HeldFrom is { } from)
             {
                 state.HeldFrom = null;
-                await CatchUpAsync(state, from, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await CatchUpAsync(state, from, cancellationToken).ConfigureAwait(false);
+                }
+                catch
+                {
+                    // An unfinished catch-up must not be committed as far as the main reader has read: the table goes
+                    // back to held, from where it was (what the catch-up committed is skipped by its txn next time).
+                    state.ClearBuffer();
+                    state.HeldFrom = from;
+                    state.Live = false;
+                    throw;
+                }
             }
         }
     }

@@ -153,6 +153,43 @@ public sealed class PartitionWriterTests
     }
 
     [Fact]
+    public async Task ACatchUpCutShortIsResumedFromWhereTheTableWasHeld()
+    {
+        using var lake = new WriterLake("writer-catchup-cut");
+        var loading = await lake.CreateTableAsync(OrdersTable("loading"), live: false);
+        await lake.PublishAsync(
+        [
+            Change(I, "loading", 100, 1, "a", 1m),
+            Change(I, "loading", 101, 2, "b", 2m),
+            Ddl("loading", 102, "ALTER TABLE loading COMMENT 'x'"),
+            Change(I, "loading", 103, 3, "c", 3m),
+        ]);
+        var handler = new StopOnceThenKeep();
+        using var writer = new PartitionWriter(lake.Log, 0, [loading], handler);
+        await writer.DrainAsync();
+        await SnapshotCompletion.MarkAsync(await lake.OpenAsync("loading"));
+
+        // The catch-up stops at the DDL (the host is stopping): rows before it are in, the rest stays held.
+        await Assert.ThrowsAsync<OperationCanceledException>(() => writer.DrainAsync());
+        Assert.Equal([Row(1, "a", 1m), Row(2, "b", 2m)], await lake.RowsAsync("loading"));
+
+        await writer.DrainAsync();
+
+        Assert.Equal([Row(1, "a", 1m), Row(2, "b", 2m), Row(3, "c", 3m)], await lake.RowsAsync("loading"));
+        Assert.Equal(2, handler.Calls);
+        Assert.Equal(4, lake.Hold("writer", 0));
+    }
+
+    /// <summary>Stops the writer at the first DDL (as a cancelled host would), and accepts it the next time (evolution with nothing to change).</summary>
+    private sealed class StopOnceThenKeep : ISchemaChangeHandler
+    {
+        public int Calls { get; private set; }
+
+        public ValueTask<WriterTable?> HandleAsync(ChangeEvent ddl, WriterTable? table, CancellationToken cancellationToken) =>
+            ++Calls == 1 ? throw new OperationCanceledException("stopping") : ValueTask.FromResult(table);
+    }
+
+    [Fact]
     public async Task ARestartResumesAtTheTableThatNeedsTheOldestSequenceAndSkipsWhatEachTableHas()
     {
         using var lake = new WriterLake("writer-resume");
