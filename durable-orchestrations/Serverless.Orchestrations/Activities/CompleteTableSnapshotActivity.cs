@@ -1,9 +1,13 @@
+using Serverless.Cdc.Writer;
 using Serverless.Durable.Sdk;
 using Serverless.Orchestrations.Jobs;
 
 namespace Serverless.Orchestrations.Activities;
 
-/// <summary>Marks a table's snapshot complete in the job state (capture may then drop its delete tombstones).</summary>
+/// <summary>
+/// Marks a table's snapshot complete: in the lake table (<see cref="SnapshotCompletion"/>, which tells its writer to apply the
+/// changes it held), then in the job state. A retry after a crash in between marks the lake again, which is a skipped replay.
+/// </summary>
 public sealed class CompleteTableSnapshotActivity(JobEnvironment job) : TaskActivity<CompleteTableSnapshotInput, bool>
 {
     public override async Task<bool> RunAsync(TaskActivityContext context, CompleteTableSnapshotInput input)
@@ -11,6 +15,17 @@ public sealed class CompleteTableSnapshotActivity(JobEnvironment job) : TaskActi
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
         job.EnsureJob(input.JobName);
+        var handle = await job.Tables.OpenAsync(input.State.LakeTable, context.CancellationToken).ConfigureAwait(false);
+        await handle.Gate.WaitAsync(context.CancellationToken).ConfigureAwait(false);
+        try
+        {
+            await SnapshotCompletion.MarkAsync(handle.Table, context.CancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            handle.Gate.Release();
+        }
+
         await job.State.SaveTableAsync(input.State with { Phase = TablePhase.SnapshotComplete }, context.CancellationToken).ConfigureAwait(false);
         return true;
     }

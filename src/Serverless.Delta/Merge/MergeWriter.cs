@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Serverless.Delta.Actions;
 using Serverless.Delta.DataFiles;
 using Serverless.Delta.DeletionVectors;
@@ -72,7 +73,7 @@ public sealed class MergeWriter
         var commit = await table.CommitAsync(tx, cancellationToken).ConfigureAwait(false);
         return commit.Outcome == CommitOutcome.AlreadyCommitted
             ? new MergeResult(commit, 0, 0, 0, 0, 0)
-            : new MergeResult(commit, staged.RowsWritten, staged.RowsDeleted, staged.Dropped, staged.FilesTouched, staged.Tombstones);
+            : new MergeResult(commit, staged.RowsWritten, staged.RowsDeleted, staged.Dropped, staged.FilesTouched, staged.Tombstones) { DataFileMilliseconds = staged.DataFileMilliseconds };
     }
 
     private MergeMode ModeOf(Snapshot snapshot) =>
@@ -253,6 +254,7 @@ public sealed class MergeWriter
         }
 
         var writer = new DataFileWriter(snapshot);
+        var dataFileStart = Stopwatch.GetTimestamp();
         if (mode == MergeMode.MergeOnRead)
         {
             await RetireWithDeletionVectorsAsync(tx, snapshot, retired, cancellationToken).ConfigureAwait(false);
@@ -266,6 +268,8 @@ public sealed class MergeWriter
         {
             tx.Add(await writer.WriteAsync(ToBatch(writer, layout, inserts), null, cancellationToken).ConfigureAwait(false));
         }
+
+        var dataFileMilliseconds = Stopwatch.GetElapsedTime(dataFileStart).TotalMilliseconds;
 
         if (!options.KeepTombstones && snapshot.DomainMetadata.ContainsKey(MergeTombstones.Domain))
         {
@@ -282,7 +286,7 @@ public sealed class MergeWriter
             .SetMetric("numTargetRowsDeleted", rowsDeleted)
             .SetMetric("numSourceRowsDropped", dropped)
             .SetMetric("numTombstones", tombstones.Count);
-        return new StagedMerge(inserts.Count, rowsDeleted, dropped, retired.Count, tombstones.Count);
+        return new StagedMerge(inserts.Count, rowsDeleted, dropped, retired.Count, tombstones.Count, dataFileMilliseconds);
     }
 
     private static List<AddFile> PlanCandidates(Snapshot snapshot, Layout layout, IEnumerable<MergeKey> keys, out DeltaScan scan)
@@ -519,5 +523,5 @@ public sealed class MergeWriter
     }
 
     /// <summary>What the staged actions of the last attempt do.</summary>
-    private sealed record StagedMerge(long RowsWritten, long RowsDeleted, long Dropped, int FilesTouched, int Tombstones);
+    private sealed record StagedMerge(long RowsWritten, long RowsDeleted, long Dropped, int FilesTouched, int Tombstones, double DataFileMilliseconds);
 }

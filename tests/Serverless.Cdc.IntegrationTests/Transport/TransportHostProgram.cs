@@ -27,8 +27,10 @@ public static class TransportHostProgram
             case ["read", var log, var partition, var count, var output]:
                 await ReadAsync(log, int.Parse(partition, CultureInfo.InvariantCulture), int.Parse(count, CultureInfo.InvariantCulture), output, orphanGuard.Token);
                 return 0;
+            case ["write", var log, var lake, .. var tables]:
+                return await Writer.WriterHostProgram.RunAsync(log, lake, tables, orphanGuard.Token);
             default:
-                await Console.Error.WriteLineAsync("usage: Serverless.Cdc.IntegrationTests publish LOG ACKS ROUND | read LOG PARTITION COUNT OUT");
+                await Console.Error.WriteLineAsync("usage: Serverless.Cdc.IntegrationTests publish LOG ACKS ROUND | read LOG PARTITION COUNT OUT | write LOG LAKE TABLE...");
                 return 64;
         }
     }

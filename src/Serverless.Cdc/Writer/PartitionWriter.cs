@@ -1,0 +1,496 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Serverless.Cdc.Capture;
+using Serverless.Cdc.Schema;
+using Serverless.Cdc.Transport;
+using Serverless.Delta.Merge;
+using Serverless.Delta.Transactions;
+
+namespace Serverless.Cdc.Writer;
+
+/// <summary>
+/// Applies one change-log partition to its lake tables, exactly once: reads the partition in sequence order, buffers each
+/// table's changes as lake rows, and commits each table's batch with <see cref="MergeWriter"/> (the highest source
+/// position wins) under <c>txn(appId = partition, version = last sequence read)</c>. A replayed batch is therefore a
+/// no-op, and a restart reads each table's txn version and resumes at the lowest sequence some table still needs,
+/// skipping per table what it has. A table's changes are held (left in the log) until its snapshot is marked complete
+/// (<see cref="SnapshotCompletion"/>), then applied from its first one. DDL goes to the <see cref="ISchemaChangeHandler"/>
+/// after the table's earlier rows are committed. After each commit round the log's retention hold moves to the lowest
+/// sequence still needed. The host makes one call per partition: <see cref="RunAsync"/> (until cancelled) or
+/// <see cref="DrainAsync"/> (what the log holds now). Not thread-safe: one caller at a time.
+/// </summary>
+public sealed partial class PartitionWriter : IDisposable
+{
+    private readonly IChangeLog log;
+    private readonly ISchemaChangeHandler schemaChanges;
+    private readonly WriterOptions options;
+    private readonly ILogger logger;
+    private readonly TimeProvider time;
+    private readonly Dictionary<string, TableWriteState> tables = new(StringComparer.OrdinalIgnoreCase);
+    private IPartitionReader? reader;
+    private long lastRead = -1;
+    private long? holdSet;
+
+    public PartitionWriter(IChangeLog log, int partition, IEnumerable<WriterTable> tables, ISchemaChangeHandler? schemaChanges = null, WriterOptions? options = null, ILogger? logger = null, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(log);
+        ArgumentNullException.ThrowIfNull(tables);
+        ArgumentOutOfRangeException.ThrowIfNegative(partition);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(partition, log.PartitionCount);
+        this.log = log;
+        Partition = partition;
+        this.schemaChanges = schemaChanges ?? new StopOnSchemaChange();
+        this.options = options ?? new WriterOptions();
+        this.options.Commit.Validate();
+        this.logger = logger ?? NullLogger.Instance;
+        this.time = time ?? TimeProvider.System;
+        AppId = WriterOptions.AppIdFor(partition);
+        foreach (var table in tables)
+        {
+            if (!this.tables.TryAdd(table.QualifiedName, new TableWriteState(table, this.options)))
+            {
+                throw new ArgumentException($"Table {table.QualifiedName} is given twice to the writer of partition {partition}.", nameof(tables));
+            }
+        }
+    }
+
+    public int Partition { get; }
+
+    /// <summary>The txn appId of this partition's commits.</summary>
+    public string AppId { get; }
+
+    public WriterMetrics Metrics { get; } = new();
+
+    /// <summary>The next sequence the writer reads (after <see cref="OpenAsync"/>).</summary>
+    public long NextSequence => reader?.NextSequenceNumber ?? -1;
+
+    /// <summary>Tables whose writing stopped, with the error that stopped them.</summary>
+    public IReadOnlyDictionary<string, Exception> StoppedTables =>
+        tables.Values.Where(t => t.StoppedBy is not null).ToDictionary(t => t.Table.QualifiedName, t => t.StoppedBy!, StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Reads each table's txn version and snapshot mark and opens the partition at the lowest sequence a table may still
+    /// need: the sequence after the oldest txn version, or the oldest retained one when a table has none yet.
+    /// </summary>
+    public async Task OpenAsync(CancellationToken cancellationToken = default)
+    {
+        if (reader is not null)
+        {
+            return;
+        }
+
+        var properties = await log.GetPartitionPropertiesAsync(Partition, cancellationToken).ConfigureAwait(false);
+        var start = long.MaxValue;
+        foreach (var state in tables.Values)
+        {
+            var snapshot = await state.Table.Lake.RefreshAsync(cancellationToken).ConfigureAwait(false);
+            state.Bind(state.Table);
+            state.Applied = snapshot.GetAppTransactionVersion(AppId);
+            state.Live = SnapshotCompletion.IsComplete(snapshot);
+            state.LastSnapshotCheck = time.GetTimestamp();
+            start = Math.Min(start, state.Applied + 1 ?? properties.BeginningSequenceNumber);
+        }
+
+        start = Math.Max(start == long.MaxValue ? properties.BeginningSequenceNumber : start, properties.BeginningSequenceNumber);
+        lastRead = start - 1;
+        reader = log.OpenReader(Partition, start);
+        await SetHoldAsync(start, cancellationToken).ConfigureAwait(false);
+        LogOpened(logger, Partition, start, tables.Count);
+    }
+
+    /// <summary>
+    /// Applies everything the partition holds now: reads until no change is there, commits every buffered table, applies
+    /// the held changes of tables whose snapshot has completed meanwhile, and moves the retention hold. Returns the changes read.
+    /// </summary>
+    public async Task<long> DrainAsync(CancellationToken cancellationToken = default)
+    {
+        await OpenAsync(cancellationToken).ConfigureAwait(false);
+        long read = 0;
+        while (true)
+        {
+            var batch = reader!.TryRead(options.ReadBatchSize);
+            if (batch.Count == 0)
+            {
+                break;
+            }
+
+            read += batch.Count;
+            await ProcessAsync(batch, cancellationToken).ConfigureAwait(false);
+            if (IsCommitDue())
+            {
+                await CommitAllAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        await CheckSnapshotsAsync(force: true, cancellationToken).ConfigureAwait(false);
+        await CommitAllAsync(cancellationToken).ConfigureAwait(false);
+        return read;
+    }
+
+    /// <summary>
+    /// Streams the partition into the lake until <paramref name="cancellationToken"/> is cancelled: waits for changes,
+    /// commits by the commit policy, and on cancellation commits what it has buffered before returning.
+    /// </summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        await OpenAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                var batch = await ReadAsync(WaitLimit(), cancellationToken).ConfigureAwait(false);
+                if (batch.Count > 0)
+                {
+                    await ProcessAsync(batch, cancellationToken).ConfigureAwait(false);
+                }
+
+                if (IsCommitDue())
+                {
+                    await CommitAllAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                await CheckSnapshotsAsync(force: false, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopping: what is buffered is committed below, so a restart does not read it again.
+        }
+
+        await CommitAllAsync(CancellationToken.None).ConfigureAwait(false);
+    }
+
+    public void Dispose() => reader?.Dispose();
+
+    /// <summary>How long a read may wait: until the oldest buffered change is due, or the next look at loading snapshots.</summary>
+    private TimeSpan WaitLimit()
+    {
+        var limit = Timeout.InfiniteTimeSpan;
+        var buffered = tables.Values.Where(t => t.BufferedCount > 0).ToList();
+        if (buffered.Count > 0)
+        {
+            limit = options.Commit.TimeUntilDue(time.GetElapsedTime(buffered.Min(t => t.OldestBufferedAt)));
+        }
+
+        if (tables.Values.Any(t => !t.Live && t.HeldFrom is not null))
+        {
+            limit = limit == Timeout.InfiniteTimeSpan || options.SnapshotPollInterval < limit ? options.SnapshotPollInterval : limit;
+        }
+
+        return limit;
+    }
+
+    private async Task<IReadOnlyList<ReceivedChange>> ReadAsync(TimeSpan limit, CancellationToken cancellationToken)
+    {
+        if (limit == TimeSpan.Zero)
+        {
+            return reader!.TryRead(options.ReadBatchSize);
+        }
+
+        if (limit == Timeout.InfiniteTimeSpan)
+        {
+            return await reader!.ReadAsync(options.ReadBatchSize, cancellationToken).ConfigureAwait(false);
+        }
+
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        wait.CancelAfter(limit);
+        try
+        {
+            return await reader!.ReadAsync(options.ReadBatchSize, wait.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return [];
+        }
+    }
+
+    private async Task ProcessAsync(IReadOnlyList<ReceivedChange> batch, CancellationToken cancellationToken)
+    {
+        foreach (var received in batch)
+        {
+            await ProcessAsync(received, only: null, cancellationToken).ConfigureAwait(false);
+        }
+
+        lastRead = batch[^1].SequenceNumber;
+        Metrics.Read(batch.Count, lastRead);
+        PublishBuffered();
+    }
+
+    /// <summary>Applies one change: buffers it, holds it, skips it (already in the lake) or hands a DDL to the handler.</summary>
+    private async Task ProcessAsync(ReceivedChange received, TableWriteState? only, CancellationToken cancellationToken)
+    {
+        var change = received.Change;
+        var sequence = received.SequenceNumber;
+        tables.TryGetValue(change.Database + "." + change.Table, out var state);
+        if (only is not null && !ReferenceEquals(state, only))
+        {
+            return;
+        }
+
+        if (change.Kind == ChangeKind.Ddl)
+        {
+            await SchemaChangeAsync(change, sequence, state, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        if (state is null)
+        {
+            throw new UnknownTableException(
+                $"Partition {Partition} holds a change of {change.QualifiedTable} at sequence {sequence} ({change.Position}), but the writer has no lake table for it. " +
+                "Give the writer every table of the job that maps to this partition (or exclude the table from capture).");
+        }
+
+        if (state.StoppedBy is not null || (state.Applied is { } applied && sequence <= applied))
+        {
+            return;
+        }
+
+        if (!state.Live)
+        {
+            state.HeldFrom ??= sequence;
+            return;
+        }
+
+        try
+        {
+            state.Add(change, sequence, time.GetTimestamp());
+        }
+        catch (Exception e) when (e is InvalidDataException or NullInNotNullColumnException)
+        {
+            // A row the table's mapping cannot take: retrying cannot help, so the table stops after its earlier rows and the
+            // partition's other tables go on.
+            await CommitTableAsync(state, sequence - 1, cancellationToken).ConfigureAwait(false);
+            StopTable(state, e, sequence);
+        }
+    }
+
+    private async Task SchemaChangeAsync(ChangeEvent ddl, long sequence, TableWriteState? state, CancellationToken cancellationToken)
+    {
+        if (state is not null)
+        {
+            if (state.StoppedBy is not null || (state.Applied is { } applied && sequence <= applied))
+            {
+                return;
+            }
+
+            if (!state.Live)
+            {
+                state.HeldFrom ??= sequence;
+                return;
+            }
+
+            // The rows before the DDL follow the old schema: they go to the lake before the handler changes anything.
+            await CommitTableAsync(state, sequence - 1, cancellationToken).ConfigureAwait(false);
+        }
+
+        try
+        {
+            var updated = await schemaChanges.HandleAsync(ddl, state?.Table, cancellationToken).ConfigureAwait(false);
+            if (state is not null && updated is not null && !ReferenceEquals(updated, state.Table))
+            {
+                state.Bind(updated);
+            }
+        }
+        catch (Exception e) when (state is not null && e is not OperationCanceledException)
+        {
+            StopTable(state, e, sequence);
+        }
+    }
+
+    private void StopTable(TableWriteState state, Exception error, long sequence)
+    {
+        state.Stop(error, sequence);
+        Metrics.Stopped(state.Table.QualifiedName, error);
+        LogTableStopped(logger, state.Table.QualifiedName, Partition, sequence, error);
+    }
+
+    private bool IsCommitDue()
+    {
+        var changes = 0;
+        long bytes = 0;
+        long? oldest = null;
+        foreach (var t in tables.Values)
+        {
+            if (t.BufferedCount == 0)
+            {
+                continue;
+            }
+
+            changes += t.BufferedCount;
+            bytes += t.BufferedBytes;
+            oldest = oldest is null ? t.OldestBufferedAt : Math.Min(oldest.Value, t.OldestBufferedAt);
+        }
+
+        return oldest is not null && options.Commit.IsDue(changes, bytes, time.GetElapsedTime(oldest.Value));
+    }
+
+    /// <summary>Commits every buffered table up to the last sequence read, checkpoints quiet tables, and moves the retention hold.</summary>
+    private async Task CommitAllAsync(CancellationToken cancellationToken)
+    {
+        foreach (var state in tables.Values)
+        {
+            if (state.BufferedCount > 0)
+            {
+                await CommitTableAsync(state, lastRead, cancellationToken).ConfigureAwait(false);
+            }
+            else if (state.Live && state.StoppedBy is null && lastRead - (state.Applied ?? -1) >= options.IdleCheckpointSequences)
+            {
+                await CheckpointIdleAsync(state, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        PublishBuffered();
+        await SetHoldAsync(NextNeeded(), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Merges the table's buffer as batch <paramref name="version"/> (skipped by the lake when that txn version is in).</summary>
+    private async Task CommitTableAsync(TableWriteState state, long version, CancellationToken cancellationToken)
+    {
+        if (state.BufferedCount == 0)
+        {
+            return;
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        var result = await state.Merge.MergeAsync(state.Buffered, AppId, version, cancellationToken).ConfigureAwait(false);
+        var skipped = result.Commit.Outcome == CommitOutcome.AlreadyCommitted;
+        state.Applied = Math.Max(state.Applied ?? -1, version);
+        Metrics.Committed(
+            state.Table.QualifiedName,
+            state.BufferedCount,
+            result.DataFileMilliseconds,
+            result.Commit.StageTimings.TryGetValue("writeCommit", out var put) ? put : 0,
+            result.Commit.Retries,
+            skipped,
+            result.Commit.Snapshot.Files.Count,
+            time.GetUtcNow(),
+            state.BufferedCommitTimes);
+        LogCommitted(logger, state.Table.QualifiedName, Partition, version, skipped ? "skipped (already committed)" : "committed", result.Commit.Version, state.BufferedCount, result.RowsWritten, result.RowsDeleted, result.ChangesDropped, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        state.ClearBuffer();
+    }
+
+    /// <summary>A txn-only commit for a live table with nothing to write, so a restart starts near the partition's end.</summary>
+    private async Task CheckpointIdleAsync(TableWriteState state, CancellationToken cancellationToken)
+    {
+        var lake = state.Table.Lake;
+        var tx = lake.BeginTransaction("STREAMING UPDATE").WithOperation("STREAMING UPDATE", new Dictionary<string, string> { ["outputMode"] = "Append", ["queryId"] = AppId })
+            .SetAppTransaction(AppId, lastRead);
+        await lake.CommitAsync(tx, cancellationToken).ConfigureAwait(false);
+        state.Applied = lastRead;
+    }
+
+    /// <summary>Looks again at tables whose snapshot was loading; one that completed gets its held changes applied now.</summary>
+    private async Task CheckSnapshotsAsync(bool force, CancellationToken cancellationToken)
+    {
+        foreach (var state in tables.Values)
+        {
+            if (state.Live || (!force && time.GetElapsedTime(state.LastSnapshotCheck) < options.SnapshotPollInterval))
+            {
+                continue;
+            }
+
+            state.LastSnapshotCheck = time.GetTimestamp();
+            var snapshot = await state.Table.Lake.RefreshAsync(cancellationToken).ConfigureAwait(false);
+            if (!SnapshotCompletion.IsComplete(snapshot))
+            {
+                continue;
+            }
+
+            state.Bind(state.Table);
+            state.Live = true;
+            LogLive(logger, state.Table.QualifiedName, Partition, state.HeldFrom ?? lastRead + 1);
+            if (state.HeldFrom is { } from)
+            {
+                state.HeldFrom = null;
+                try
+                {
+                    await CatchUpAsync(state, from, cancellationToken).ConfigureAwait(false);
+                }
+                catch
+                {
+                    // An unfinished catch-up must not be committed as far as the main reader has read: the table goes
+                    // back to held, from where it was (what the catch-up committed is skipped by its txn next time).
+                    state.ClearBuffer();
+                    state.HeldFrom = from;
+                    state.Live = false;
+                    throw;
+                }
+            }
+        }
+    }
+
+    /// <summary>Applies a table's held changes, from <paramref name="from"/> to the last sequence the writer has read.</summary>
+    private async Task CatchUpAsync(TableWriteState state, long from, CancellationToken cancellationToken)
+    {
+        using var catchUp = log.OpenReader(Partition, from);
+        while (catchUp.NextSequenceNumber <= lastRead)
+        {
+            var batch = catchUp.TryRead((int)Math.Min(options.ReadBatchSize, lastRead - catchUp.NextSequenceNumber + 1));
+            if (batch.Count == 0)
+            {
+                throw new InvalidOperationException($"Partition {Partition} returned nothing at sequence {catchUp.NextSequenceNumber} while catching up {state.Table.QualifiedName}, though sequence {lastRead} was read before.");
+            }
+
+            foreach (var received in batch)
+            {
+                if (received.SequenceNumber <= lastRead)
+                {
+                    await ProcessAsync(received, state, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            if (state.BufferedCount >= options.Commit.MaxBufferedChanges || state.BufferedBytes >= options.Commit.MaxBufferedBytes)
+            {
+                await CommitTableAsync(state, Math.Min(batch[^1].SequenceNumber, lastRead), cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        await CommitTableAsync(state, lastRead, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The lowest sequence some table still needs: held or stopped changes, buffered ones, else the next to read.</summary>
+    private long NextNeeded()
+    {
+        var next = lastRead + 1;
+        foreach (var t in tables.Values)
+        {
+            if (t.HeldFrom is { } held)
+            {
+                next = Math.Min(next, held);
+            }
+
+            if (t.FirstBuffered is { } buffered)
+            {
+                next = Math.Min(next, buffered);
+            }
+        }
+
+        return next;
+    }
+
+    private async Task SetHoldAsync(long nextNeeded, CancellationToken cancellationToken)
+    {
+        if (holdSet == nextNeeded)
+        {
+            return;
+        }
+
+        await log.SetRetentionHoldAsync(options.ConsumerName, Partition, nextNeeded, cancellationToken).ConfigureAwait(false);
+        holdSet = nextNeeded;
+    }
+
+    private void PublishBuffered() => Metrics.SetBuffered(tables.Values.Sum(t => (long)t.BufferedCount), tables.Values.Sum(t => t.BufferedBytes));
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Writer of partition {Partition} opened at sequence {Start} for {Tables} tables")]
+    private static partial void LogOpened(ILogger logger, int partition, long start, int tables);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Table} (partition {Partition}) batch through sequence {Sequence} {Outcome} at version {Version}: {Changes} changes, {Written} rows written, {Retired} retired, {Dropped} dropped, {Milliseconds} ms")]
+    private static partial void LogCommitted(ILogger logger, string table, int partition, long sequence, string outcome, long version, int changes, long written, long retired, long dropped, double milliseconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Table} (partition {Partition}) is live: its snapshot is committed; applying its changes from sequence {From}")]
+    private static partial void LogLive(ILogger logger, string table, int partition, long from);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Table} (partition {Partition}) stopped at sequence {Sequence}")]
+    private static partial void LogTableStopped(ILogger logger, string table, int partition, long sequence, Exception error);
+}

@@ -1,0 +1,106 @@
+using Serverless.Cdc.Capture;
+using Serverless.Cdc.Schema;
+using Serverless.Delta.Merge;
+
+namespace Serverless.Cdc.Writer;
+
+/// <summary>One table as its partition writer tracks it: what the lake has, what is buffered, what is held back.</summary>
+internal sealed class TableWriteState
+{
+    private readonly List<RowChange> buffer = [];
+    private readonly List<DateTimeOffset> commitTimes = [];
+
+    public TableWriteState(WriterTable table, WriterOptions options)
+    {
+        Options = options;
+        Bind(table);
+    }
+
+    public WriterTable Table { get; private set; } = null!;
+
+    public ChangeRowConverter Converter { get; private set; } = null!;
+
+    public MergeWriter Merge { get; private set; } = null!;
+
+    private WriterOptions Options { get; }
+
+    /// <summary>The partition's last sequence this table's lake commits cover (its txn version), or null before its first.</summary>
+    public long? Applied { get; set; }
+
+    /// <summary>Whether the table's snapshot is committed, so its changes are applied.</summary>
+    public bool Live { get; set; }
+
+    /// <summary>The first sequence of this table's changes not applied and not buffered (held for the snapshot, or stopped).</summary>
+    public long? HeldFrom { get; set; }
+
+    /// <summary>Why the table stopped (its changes from <see cref="HeldFrom"/> on stay in the log), or null.</summary>
+    public Exception? StoppedBy { get; private set; }
+
+    public long? FirstBuffered { get; private set; }
+
+    public long OldestBufferedAt { get; private set; }
+
+    public long BufferedBytes { get; private set; }
+
+    public int BufferedCount => buffer.Count;
+
+    public IReadOnlyList<RowChange> Buffered => buffer;
+
+    public IReadOnlyList<DateTimeOffset> BufferedCommitTimes => commitTimes;
+
+    public long LastSnapshotCheck { get; set; } = long.MinValue;
+
+    public void Bind(WriterTable table)
+    {
+        var mapping = table.Mapping;
+        if (!mapping.Table.HasKey)
+        {
+            throw new ArgumentException(
+                $"Table {mapping.Table.QualifiedName} has no primary key, unique NOT NULL key or key override, so its changes cannot be merged by key; add a key override for it in the job spec ('keys').",
+                nameof(table));
+        }
+
+        Table = table;
+        Converter = new ChangeRowConverter(mapping, table.Lake.Snapshot.Schema.Fields, table.TypeMapping);
+        Merge = new MergeWriter(table.Lake, new MergeOptions(Converter.KeyColumns, CdcColumns.Position) { Mode = Options.Mode, KeepTombstones = false });
+    }
+
+    public void Add(ChangeEvent change, long sequence, long now)
+    {
+        if (buffer.Count == 0)
+        {
+            FirstBuffered = sequence;
+            OldestBufferedAt = now;
+        }
+
+        buffer.Add(Converter.Convert(change, Table.Mapping.SoftDelete));
+        commitTimes.Add(change.CommitTime);
+        BufferedBytes += SizeOf(change);
+    }
+
+    public void ClearBuffer()
+    {
+        buffer.Clear();
+        commitTimes.Clear();
+        FirstBuffered = null;
+        BufferedBytes = 0;
+    }
+
+    public void Stop(Exception error, long sequence)
+    {
+        StoppedBy = error;
+        HeldFrom = sequence;
+    }
+
+    /// <summary>The change's size in memory, roughly: what the commit policy's byte bound counts.</summary>
+    private static long SizeOf(ChangeEvent change)
+    {
+        long size = 96;
+        foreach (var v in change.Row)
+        {
+            size += 24 + v.Bytes.Length;
+        }
+
+        return size;
+    }
+}

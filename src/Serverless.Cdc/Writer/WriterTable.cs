@@ -1,0 +1,18 @@
+using Serverless.Cdc.Jobs;
+using Serverless.Cdc.Schema;
+using Serverless.Delta;
+
+namespace Serverless.Cdc.Writer;
+
+/// <summary>
+/// A source table a partition writer applies changes to: its mapping (the schema version its row images follow), the open
+/// lake table and the job's type options. A writer owns its tables' lake commits (partitioning gives every table one
+/// writer), so <see cref="Lake"/> is used by the writer alone while it runs.
+/// </summary>
+public sealed record WriterTable(TableMapping Mapping, DeltaTable Lake)
+{
+    public TypeMappingOptions? TypeMapping { get; init; }
+
+    /// <summary><c>db.table</c>.</summary>
+    public string QualifiedName => Mapping.Table.QualifiedName;
+}
