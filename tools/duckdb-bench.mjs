@@ -2,9 +2,10 @@
 // DuckDB's. Input (stdin, JSON): {"threads": 1, "setup": ["SQL", ...], "timed": {"name": "SQL", ...},
 // "repeat": 3}. Setup runs untimed; each timed statement runs `repeat` times and the best wall time
 // in milliseconds is printed as JSON {"name": ms, ..., "peak_rss_bytes": N}, so node's own start-up is
-// never counted; peak_rss_bytes is the process's peak resident set.
+// never counted; peak_rss_bytes is the process's peak resident set: VmHWM of /proc/self/status where there is one,
+// because getrusage's maxRSS survives exec and so reports the parent's size at fork when that was larger.
 import { DuckDBInstance } from '@duckdb/node-api';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 
 const spec = JSON.parse(readFileSync(0, 'utf8'));
 try {
@@ -22,7 +23,8 @@ try {
     }
     out[name] = best;
   }
-  out.peak_rss_bytes = process.resourceUsage().maxRSS * 1024;
+  const hwm = existsSync('/proc/self/status') && /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
+  out.peak_rss_bytes = (hwm ? Number(hwm[1]) : process.resourceUsage().maxRSS) * 1024;
   process.stdout.write(JSON.stringify(out));
 } catch (e) {
   process.stderr.write(String(e?.message ?? e));

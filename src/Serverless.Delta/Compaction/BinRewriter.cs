@@ -28,9 +28,13 @@ internal static class BinRewriter
             await foreach (var group in scan.ReadFileAsync(file, cancellationToken).ConfigureAwait(false))
             {
                 rowsRead += group.RowCount;
-                rowsWritten += AppendLiveRows(group, batch);
-                output.Write(batch);
-                batch.Clear();
+                var live = AppendLiveRows(group, batch);
+                if (live > 0)
+                {
+                    rowsWritten += live;
+                    output.Write(batch);
+                    batch.Clear();
+                }
             }
         }
 
