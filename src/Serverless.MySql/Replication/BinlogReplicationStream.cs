@@ -35,10 +35,17 @@ public sealed class BinlogReplicationStream(BinlogReplicationOptions options, IL
     public async IAsyncEnumerable<ReplicationEvent> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var resume = options.ResumeFrom ?? (options.StartPosition is { } start ? ReplicationResumePoint.At(start) : default);
+        var gtidMode = options.ResumeFrom is null && (options.StartMariaDbGtid is not null || options.StartMySqlGtidSet is not null);
+        if (gtidMode && options.StartMariaDbGtid is { Count: > 0 } startGtid)
+        {
+            // The dump starts after this state, so it is the state before the first transaction; the server's GTID list
+            // events describe file starts and can be older for domains that did not move since.
+            resume = resume with { GtidStateBefore = startGtid.ToString() };
+        }
+
         var assembler = new ChangeEventAssembler(resume, options.TableFilter);
         var decoder = new BinlogEventDecoder();
         var attempts = 0;
-        var gtidMode = options.ResumeFrom is null && (options.StartMariaDbGtid is not null || options.StartMySqlGtidSet is not null);
         await StartDumpAsync(resume, gtidMode, cancellationToken).ConfigureAwait(false);
         while (true)
         {
