@@ -21,6 +21,7 @@ namespace Serverless.Cdc.Capture;
 public sealed class BinlogCapture
 {
     private static readonly int[] AccessErrors = [1044, 1045, 1142, 1227, 1698];
+    private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(100);
 
     private readonly CaptureOptions options;
     private readonly IChangePublisher publisher;
@@ -49,6 +50,7 @@ public sealed class BinlogCapture
     private BinlogPosition position;
     private DateTimeOffset? lastCommitTime;
     private bool idle;
+    private long lastProgressTimestamp;
 
     // The last commit handled, with the state that belongs to it, and the last one whose changes are all acknowledged.
     private Boundary lastCommit;
@@ -176,7 +178,7 @@ public sealed class BinlogCapture
             await CheckpointAsync(force: false, cancellationToken).ConfigureAwait(false);
         }
 
-        if ((transactions & 0xFF) == 0 || e is not RowChange)
+        if (clock.GetElapsedTime(lastProgressTimestamp) >= ProgressInterval)
         {
             Publish(running: true);
         }
@@ -527,6 +529,7 @@ public sealed class BinlogCapture
     private void Publish(bool running)
     {
         var pending = open.Count > 0 || !idle;
+        lastProgressTimestamp = clock.GetTimestamp();
         Volatile.Write(ref progress, new CaptureProgress
         {
             ChangesPublished = changesPublished,

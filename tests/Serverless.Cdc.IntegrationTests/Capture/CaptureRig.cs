@@ -78,19 +78,22 @@ internal sealed class CaptureRig : IDisposable
     }
 
     /// <summary>Every change in the log, partition by partition in sequence order.</summary>
-    public List<ReceivedChange> ReadAll()
+    public List<ReceivedChange> ReadAll() => [.. ReadEach()];
+
+    /// <summary>The same, one at a time (for logs too large to hold).</summary>
+    public IEnumerable<ReceivedChange> ReadEach()
     {
-        var all = new List<ReceivedChange>();
         for (var p = 0; p < Log.PartitionCount; p++)
         {
             using var reader = Log.OpenReader(p, 0);
             while (reader.TryRead(10_000) is { Count: > 0 } read)
             {
-                all.AddRange(read);
+                foreach (var change in read)
+                {
+                    yield return change;
+                }
             }
         }
-
-        return all;
     }
 
     /// <summary>
