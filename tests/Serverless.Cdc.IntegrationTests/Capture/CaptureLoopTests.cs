@@ -1,4 +1,5 @@
 using Serverless.Cdc.Capture;
+using Serverless.Cdc.Transport;
 using Serverless.MySql.Replication;
 
 namespace Serverless.Cdc.IntegrationTests.Capture;
@@ -145,6 +146,64 @@ public sealed class CaptureLoopTests
         Assert.Equal(2, after.Epoch);
         Assert.Equal(2, first.Progress.ChangesPublished);
     }
+
+    [Fact]
+    public async Task ASpreadTableKeepsEachRowOnOneSlotAndSendsItsDdlToEverySlot()
+    {
+        await using var db = await SourceDatabase.CreateAsync("cdc_it_capture_spread");
+        using var rig = new CaptureRig("capture-spread", partitions: 4);
+        await db.Admin.ExecuteAsync("CREATE TABLE hot (id INT PRIMARY KEY, n INT NOT NULL)");
+        var p0 = await CaptureRig.StartPositionAsync(db.Admin);
+        await db.Admin.ExecuteAsync("INSERT INTO hot SELECT seq, 0 FROM seq_1_to_60");
+        await db.Admin.ExecuteAsync("UPDATE hot SET n = n + 1 WHERE id % 2 = 0");
+        await db.Admin.ExecuteAsync("ALTER TABLE hot ADD COLUMN tag VARCHAR(5) NULL");
+        await db.Admin.ExecuteAsync("UPDATE hot SET n = n + 1, tag = 'x' WHERE id % 3 = 0");
+        await db.Admin.ExecuteAsync("DELETE FROM hot WHERE id > 50");
+        var options = CaptureRig.Options("spread", CaptureRig.Replication(SourceDatabase.AdminOptions()), db.Name, p0) with
+        {
+            Spread = new Dictionary<string, int> { [db.Name + ".hot"] = 3 },
+        };
+
+        await using (var publisher = rig.Log.OpenPublisher())
+        {
+            var capture = new BinlogCapture(options, publisher, rig.State);
+            await capture.RunAsync();
+            var progress = capture.Progress;
+            Assert.False(progress.Running);
+            Assert.Equal(60 + 30 + 3 + 20 + 10, progress.ChangesPublished);
+            Assert.Equal(0, progress.BufferedBytes);
+            Assert.InRange(progress.PeakBufferedBytes, 1, options.MaxBufferedBytes);
+            Assert.True(progress.Position > p0.Position);
+            Assert.True(progress.TransactionsSeen >= 5);
+            Assert.NotNull(progress.LastCommitTime);
+            Assert.Equal((await new CaptureCheckpointStore(rig.State, "spread").ReadAsync())!.ResumePoint, progress.Checkpoint);
+        }
+
+        var received = rig.ReadAll();
+        var slotKeys = PartitionKeys.ForTableSlots(db.Name, "hot", 3);
+        var ddl = received.Where(r => r.Change.Kind == ChangeKind.Ddl).ToList();
+        Assert.Equal(3, ddl.Count);
+        Assert.Equal(slotKeys.Select(k => PartitionKeys.PartitionFor(k, 4)).Order(), ddl.Select(d => d.Partition).Order());
+        foreach (var row in received.Where(r => r.Change.Kind != ChangeKind.Ddl))
+        {
+            Assert.Equal(PartitionKeys.PartitionFor(PartitionKeys.ForChange(row.Change, 3), 4), row.Partition);
+        }
+
+        // Each slot's changes come in binlog order, and each slot meets the DDL between its rows before and after it.
+        foreach (var slot in received.Where(r => r.Change.Kind != ChangeKind.Ddl).GroupBy(r => PartitionKeys.ForChange(r.Change, 3)))
+        {
+            var rows = slot.OrderBy(r => r.SequenceNumber).ToList();
+            Assert.Equal(rows.Select(r => r.Change.Position).Order(), rows.Select(r => r.Change.Position));
+            var lastBefore = rows.Where(r => r.Change.Position < ddl[0].Change.Position).Max(r => r.SequenceNumber);
+            var firstAfter = rows.Where(r => r.Change.Position > ddl[0].Change.Position).Min(r => r.SequenceNumber);
+            Assert.Contains(ddl, d => d.Partition == rows[0].Partition && d.SequenceNumber > lastBefore && d.SequenceNumber < firstAfter);
+        }
+
+        Assert.Equal(await CaptureRig.SelectAsync(db.Admin, "hot"), Pad(CaptureRig.Fold(received.Select(r => r.Change))[db.Name + ".hot"], 3));
+    }
+
+    private static Dictionary<string, string?[]> Pad(Dictionary<string, string?[]> rows, int columns) =>
+        rows.ToDictionary(r => r.Key, r => r.Value.Concat(Enumerable.Repeat<string?>(null, columns - r.Value.Length)).ToArray(), StringComparer.Ordinal);
 
     internal static async Task WaitUntilAsync(Func<bool> condition, Task running, string what)
     {
