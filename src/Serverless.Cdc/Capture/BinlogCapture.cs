@@ -39,6 +39,7 @@ public sealed class BinlogCapture
     private string? sourceServerUuid;
     private CaptureCheckpoint? claimed;
     private bool resumedByGtid;
+    private int earlierReconnects;
 
     private long bufferedBytes;
     private long peakBufferedBytes;
@@ -91,12 +92,25 @@ public sealed class BinlogCapture
     {
         claimed = await checkpoints.ClaimAsync(OwnerId, cancellationToken).ConfigureAwait(false);
         var streamOptions = await PlanStartAsync(cancellationToken).ConfigureAwait(false);
-        stream = new BinlogReplicationStream(streamOptions, log);
         try
         {
-            await using (stream.ConfigureAwait(false))
+            while (true)
             {
-                await StreamAsync(stream, cancellationToken).ConfigureAwait(false);
+                stream = new BinlogReplicationStream(streamOptions, log);
+                try
+                {
+                    await using (stream.ConfigureAwait(false))
+                    {
+                        await StreamAsync(stream, cancellationToken).ConfigureAwait(false);
+                    }
+
+                    return;
+                }
+                catch (ReplicationSourceChangedException e)
+                {
+                    earlierReconnects += stream.ReconnectCount;
+                    streamOptions = await ReplanAfterFailoverAsync(streamOptions, e, cancellationToken).ConfigureAwait(false);
+                }
             }
         }
         catch (MySqlException e) when (IsAccessError(e))
@@ -120,16 +134,27 @@ public sealed class BinlogCapture
                 while (true)
                 {
                     var next = events.MoveNextAsync();
-                    if (!next.IsCompleted)
+                    bool more;
+                    if (next.IsCompleted)
+                    {
+                        more = await next.ConfigureAwait(false);
+                    }
+                    else
                     {
                         // The next event is not there yet: publish what is open and checkpoint instead of waiting with it.
                         idle = true;
                         await FlushAsync(cancellationToken).ConfigureAwait(false);
                         await CheckpointAsync(force: true, cancellationToken).ConfigureAwait(false);
                         Publish(running: true);
+                        more = await next.ConfigureAwait(false);
+
+                        // The connection's wait thread completed that read and would run this loop on; there a read
+                        // that finds no data blocks inline and looks complete, so the loop could never see the binlog
+                        // idle again. Leave it: reads from a pool thread that find no data hand the wait over.
+                        await Task.Yield();
                     }
 
-                    if (!await next.ConfigureAwait(false))
+                    if (!more)
                     {
                         break;
                     }
@@ -470,6 +495,24 @@ public sealed class BinlogCapture
         return baseOptions with { ResumeFrom = first };
     }
 
+    /// <summary>
+    /// The address now leads to another server: hand over what is open (real changes of the old server), then go on from
+    /// the last acknowledged commit by GTID on the new one, as a restart from the checkpoint would.
+    /// </summary>
+    private async Task<BinlogReplicationOptions> ReplanAfterFailoverAsync(BinlogReplicationOptions current, ReplicationSourceChangedException e, CancellationToken cancellationToken)
+    {
+        log.LogWarning("{Reason}", e.Message);
+        await FlushAsync(cancellationToken).ConfigureAwait(false);
+        await CheckpointAsync(force: true, cancellationToken).ConfigureAwait(false);
+        var previous = new CaptureCheckpoint { Owner = OwnerId, SourceServerId = sourceServerId, SourceServerUuid = sourceServerUuid };
+        var flavor = await ReadSourceIdentityAsync(cancellationToken).ConfigureAwait(false);
+        tables.Restore(acknowledged.Versions ?? tables.VersionsSnapshot());
+        mySqlExecuted = acknowledged.MySqlGtidExecuted is { Length: > 0 } set ? MySqlGtidSet.Parse(set) : null;
+        lastCommit = acknowledged;
+        var baseOptions = current with { ResumeFrom = null, StartPosition = null, StartMariaDbGtid = null, StartMySqlGtidSet = null };
+        return ResumeOnAnotherServer(baseOptions, previous, acknowledged.ResumePoint, flavor);
+    }
+
     private BinlogReplicationOptions ResumeOnAnotherServer(BinlogReplicationOptions baseOptions, CaptureCheckpoint checkpoint, ReplicationResumePoint resume, MySqlServerFlavor flavor)
     {
         var endpoint = options.Source.Endpoint;
@@ -543,7 +586,7 @@ public sealed class BinlogCapture
             PeakBufferedBytes = peakBufferedBytes,
             Checkpoint = saved.ResumePoint.IsEmpty ? null : saved.ResumePoint.ToString(),
             CheckpointsWritten = checkpointsWritten,
-            Reconnects = stream?.ReconnectCount ?? 0,
+            Reconnects = earlierReconnects + (stream?.ReconnectCount ?? 0),
             Running = running,
             ResumedByGtid = resumedByGtid,
         });

@@ -29,6 +29,9 @@ public sealed class BinlogReplicationStream(BinlogReplicationOptions options, IL
 
     public DateTimeOffset? LastHeartbeat { get; private set; }
 
+    /// <summary>@@server_id of the source the stream reads; a reconnect that finds another server stops the stream.</summary>
+    public long? SourceServerId { get; private set; }
+
     /// <summary>The current binlog file and offset read (updated for every event, including filtered ones).</summary>
     public BinlogPosition ReadPosition { get; private set; }
 
@@ -147,6 +150,13 @@ public sealed class BinlogReplicationStream(BinlogReplicationOptions options, IL
         var conn = await MySqlConnection.OpenAsync(options.Connection, log, cancellationToken).ConfigureAwait(false);
         connection = conn;
         var isMariaDb = conn.ServerVersion.Flavor == MySqlServerFlavor.MariaDb;
+        var serverId = long.Parse(await conn.QueryScalarAsync("SELECT @@server_id", cancellationToken).ConfigureAwait(false) ?? "0", System.Globalization.CultureInfo.InvariantCulture);
+        if (SourceServerId is { } previous && previous != serverId)
+        {
+            throw new ReplicationSourceChangedException(options.Connection.Endpoint, previous, serverId);
+        }
+
+        SourceServerId = serverId;
         await conn.ExecuteAsync("SET @master_binlog_checksum = @@global.binlog_checksum", cancellationToken).ConfigureAwait(false);
         await conn.ExecuteAsync(FormattableString.Invariant($"SET @master_heartbeat_period = {(long)options.HeartbeatPeriod.TotalMilliseconds * 1_000_000L}"), cancellationToken).ConfigureAwait(false);
         if (isMariaDb)

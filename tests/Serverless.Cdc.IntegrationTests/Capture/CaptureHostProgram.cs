@@ -16,8 +16,12 @@ internal static class CaptureHostProgram
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public static async Task<int> RunAsync(string settingsFile, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(string settingsFile)
     {
+        // Ends an orphaned capture (its test gone); longer than the transport programs' guard because capture may first
+        // read through what other tests wrote to the shared server since its P0.
+        using var orphanGuard = new CancellationTokenSource(TimeSpan.FromMinutes(10));
+        var cancellationToken = orphanGuard.Token;
         var settings = JsonSerializer.Deserialize<CaptureHostSettings>(await File.ReadAllTextAsync(settingsFile, cancellationToken), Json)!;
         var log = EmbeddedChangeLog.Open(settings.LogDirectory, new EmbeddedChangeLogOptions { Durability = LogDurability.OperatingSystemCache });
         var options = CaptureRig.Options(

@@ -125,7 +125,7 @@ public sealed class CaptureLoopTests
         // Both captures share the job's state store; each has its own log so that only the checkpoint is contested.
         await using var publisherA = rigA.Log.OpenPublisher();
         var first = new BinlogCapture(options, publisherA, rigA.State);
-        using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(10));
         var firstRun = first.RunAsync(stop.Token);
         await WaitUntilAsync(() => first.Progress.ChangesPublished == 1 && first.Progress.Checkpoint is not null, firstRun, "the first capture checkpointed its first change");
 

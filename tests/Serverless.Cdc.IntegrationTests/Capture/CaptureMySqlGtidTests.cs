@@ -54,7 +54,7 @@ public sealed class CaptureMySqlGtidTests
     }
 
     /// <summary>
-    /// A scripted MySQL 8.0 source for any number of connections: answers <c>SELECT @@server_id, @@server_uuid</c> with its
+    /// A scripted MySQL 8.0 source for any number of connections: answers <c>@@server_id</c> and <c>@@server_uuid</c> queries with its
     /// identity and every other statement with OK, accepts COM_REGISTER_SLAVE, records each binlog dump command and answers
     /// it with the end of the binlog (what a non-blocking dump ends with).
     /// </summary>
@@ -151,6 +151,9 @@ public sealed class CaptureMySqlGtidTests
                         case 0x03 when Encoding.UTF8.GetString(packet.AsSpan(1)).Contains("@@server_uuid", StringComparison.Ordinal):
                             await ScriptedSqlServer.SendAsync(s, ScriptedSqlServer.Reply.ResultSet(
                                 [("@@server_id", ColumnType.LongLong), ("@@server_uuid", ColumnType.VarString)], [serverId, serverUuid]));
+                            break;
+                        case 0x03 when Encoding.UTF8.GetString(packet.AsSpan(1)).Contains("@@server_id", StringComparison.Ordinal):
+                            await ScriptedSqlServer.SendAsync(s, ScriptedSqlServer.Reply.Scalar("@@server_id", ColumnType.LongLong, serverId));
                             break;
                         case BinlogDumpCommands.BinlogDump or BinlogDumpCommands.BinlogDumpGtid:
                             lock (dumps)

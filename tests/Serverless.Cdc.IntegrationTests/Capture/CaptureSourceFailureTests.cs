@@ -67,7 +67,7 @@ public sealed class CaptureSourceFailureTests(Xunit.Abstractions.ITestOutputHelp
         };
         await using var publisher = rig.Log.OpenPublisher();
         var capture = new BinlogCapture(options, publisher, rig.State);
-        using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(10));
         var running = capture.RunAsync(stop.Token);
         await CaptureLoopTests.WaitUntilAsync(() => capture.Progress.ChangesPublished == 20, running, "the rows before the restart are published");
 
@@ -109,7 +109,7 @@ public sealed class CaptureSourceFailureTests(Xunit.Abstractions.ITestOutputHelp
             var source = SourceDatabase.AdminOptions() with { User = user, Password = "pw" };
             await using var publisher = rig.Log.OpenPublisher();
             var capture = new BinlogCapture(CaptureRig.Options("grants", source, db.Name, p0, stopAtEnd: false), publisher, rig.State);
-            using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+            using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(10));
             var running = capture.RunAsync(stop.Token);
             await db.Admin.ExecuteAsync("INSERT INTO t VALUES (1)");
             await CaptureLoopTests.WaitUntilAsync(() => capture.Progress.ChangesPublished == 1, running, "the first row is published");
@@ -139,32 +139,8 @@ public sealed class CaptureSourceFailureTests(Xunit.Abstractions.ITestOutputHelp
         await using var primary = await PrivateMariaDb.StartAsync("sl-cap-fo-a", serverId: 1);
         await using var replica = await PrivateMariaDb.StartAsync("sl-cap-fo-b", serverId: 2);
         using var rig = new CaptureRig("capture-failover");
-        await using (var b = await replica.OpenAsync())
-        {
-            // The replica's own start-up statements would give it a GTID history of its own; it takes the primary's.
-            await b.ExecuteAsync("RESET MASTER");
-            await b.ExecuteAsync(
-                $"CHANGE MASTER TO MASTER_HOST = '127.0.0.1', MASTER_PORT = {primary.Port}, MASTER_USER = 'serverless', MASTER_PASSWORD = 'serverless', MASTER_USE_GTID = slave_pos");
-            await b.ExecuteAsync("START SLAVE");
-        }
-
-        CaptureStart p0;
-        string primaryGtid;
-        await using (var a = await primary.OpenAsync())
-        {
-            // Different binlog file names on the two servers: a resume by file position could not work on the replica.
-            await a.ExecuteAsync("FLUSH BINARY LOGS");
-            await a.ExecuteAsync("FLUSH BINARY LOGS");
-            await a.ExecuteAsync("CREATE DATABASE cap_failover");
-            await a.ExecuteAsync("CREATE TABLE cap_failover.t (id INT PRIMARY KEY, origin VARCHAR(20) NOT NULL)");
-            p0 = await CaptureRig.StartPositionAsync(a);
-            for (var id = 1; id <= 20; id++)
-            {
-                await a.ExecuteAsync($"INSERT INTO cap_failover.t VALUES ({id}, 'old primary')");
-            }
-
-            primaryGtid = (await a.QueryScalarAsync("SELECT @@gtid_binlog_pos"))!;
-        }
+        var p0 = await ReplicateAsync(primary, replica);
+        await InsertAsync(primary, 1, 20, "old primary");
 
         var options = CaptureRig.Options("failover", primary.ReplicationOptions, "cap_failover", p0);
         await rig.RunAsync(options);
@@ -173,17 +149,8 @@ public sealed class CaptureSourceFailureTests(Xunit.Abstractions.ITestOutputHelp
         Assert.Equal(20, beforeFailover);
         Assert.Equal(1, checkpoint.SourceServerId);
 
-        await using (var b = await replica.OpenAsync())
-        {
-            Assert.Equal("0", await b.QueryScalarAsync($"SELECT MASTER_GTID_WAIT('{primaryGtid}', 60)"));
-            await primary.StopAsync();
-            await b.ExecuteAsync("STOP SLAVE");
-            await b.ExecuteAsync("RESET SLAVE ALL");
-            for (var id = 21; id <= 40; id++)
-            {
-                await b.ExecuteAsync($"INSERT INTO cap_failover.t VALUES ({id}, 'new primary')");
-            }
-        }
+        await PromoteAsync(primary, replica);
+        await InsertAsync(replica, 21, 40, "new primary");
 
         await using var publisher = rig.Log.OpenPublisher();
         var capture = new BinlogCapture(options with { Source = replica.ReplicationOptions, ReplicaServerId = CaptureRig.NewServerId() }, publisher, rig.State);
@@ -198,5 +165,85 @@ public sealed class CaptureSourceFailureTests(Xunit.Abstractions.ITestOutputHelp
         Assert.Equal(2, after.SourceServerId);
         await using var check = await replica.OpenAsync();
         Assert.Equal(await CaptureRig.SelectAsync(check, "cap_failover.t"), CaptureRig.Fold(changes)["cap_failover.t"]);
+    }
+
+    [Fact]
+    public async Task AFailoverBehindTheSameAddressIsFollowedByGtidWithoutGapOrRepeat()
+    {
+        await using var primary = await PrivateMariaDb.StartAsync("sl-cap-vip-a", serverId: 1);
+        await using var replica = await PrivateMariaDb.StartAsync("sl-cap-vip-b", serverId: 2);
+        await using var address = TcpSwitch.Start(primary.Port);
+        using var rig = new CaptureRig("capture-vip");
+        var p0 = await ReplicateAsync(primary, replica);
+        var source = primary.ReplicationOptions with { Port = address.Port };
+        var options = CaptureRig.Options("vip", source, "cap_failover", p0, stopAtEnd: false) with { MaxReconnectAttempts = 200 };
+        await using var publisher = rig.Log.OpenPublisher();
+        var capture = new BinlogCapture(options, publisher, rig.State, new TestOutputLogger(output));
+        using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(10));
+        var running = capture.RunAsync(stop.Token);
+        await InsertAsync(primary, 1, 20, "old primary");
+        await CaptureLoopTests.WaitUntilAsync(() => capture.Progress.ChangesPublished == 20, running, $"the old primary's rows are published ({capture.Progress})");
+
+        await PromoteAsync(primary, replica);
+        address.SwitchTo(replica.Port);
+        await InsertAsync(replica, 21, 40, "new primary");
+        await CaptureLoopTests.WaitUntilAsync(() => capture.Progress.ChangesPublished >= 40, running, "the new primary's rows are published");
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => running);
+
+        Assert.True(capture.Progress.ResumedByGtid, "capture noticed the other server behind the address and resumed by GTID");
+        var changes = rig.ReadAll().Select(r => r.Change).ToList();
+        Assert.Equal(Enumerable.Range(1, 40).Select(i => i.ToString(CultureInfo.InvariantCulture)), changes.Select(c => CaptureRig.Text(c.Key[0])));
+        Assert.All(changes.Skip(20), c => Assert.StartsWith("0-2-", c.Gtid, StringComparison.Ordinal));
+        Assert.Equal(2, (await new CaptureCheckpointStore(rig.State, "vip").ReadAsync())!.SourceServerId);
+    }
+
+    /// <summary>
+    /// Makes <paramref name="replica"/> replicate <paramref name="primary"/> by GTID and creates cap_failover.t on the
+    /// primary; returns P0 on the primary. The primary's binlog files are numbered ahead of the replica's, so a resume by
+    /// file position could not work on the replica.
+    /// </summary>
+    private static async Task<CaptureStart> ReplicateAsync(PrivateMariaDb primary, PrivateMariaDb replica)
+    {
+        await using (var b = await replica.OpenAsync())
+        {
+            // The replica's own start-up statements would give it a GTID history of its own; it takes the primary's.
+            await b.ExecuteAsync("RESET MASTER");
+            await b.ExecuteAsync(
+                $"CHANGE MASTER TO MASTER_HOST = '127.0.0.1', MASTER_PORT = {primary.Port}, MASTER_USER = 'serverless', MASTER_PASSWORD = 'serverless', MASTER_USE_GTID = slave_pos");
+            await b.ExecuteAsync("START SLAVE");
+        }
+
+        await using var a = await primary.OpenAsync();
+        await a.ExecuteAsync("FLUSH BINARY LOGS");
+        await a.ExecuteAsync("FLUSH BINARY LOGS");
+        await a.ExecuteAsync("CREATE DATABASE cap_failover");
+        await a.ExecuteAsync("CREATE TABLE cap_failover.t (id INT PRIMARY KEY, origin VARCHAR(20) NOT NULL)");
+        return await CaptureRig.StartPositionAsync(a);
+    }
+
+    /// <summary>Waits until the replica has everything the primary wrote, stops the primary and makes the replica a primary.</summary>
+    private static async Task PromoteAsync(PrivateMariaDb primary, PrivateMariaDb replica)
+    {
+        string primaryGtid;
+        await using (var a = await primary.OpenAsync())
+        {
+            primaryGtid = (await a.QueryScalarAsync("SELECT @@gtid_binlog_pos"))!;
+        }
+
+        await using var b = await replica.OpenAsync();
+        Assert.Equal("0", await b.QueryScalarAsync($"SELECT MASTER_GTID_WAIT('{primaryGtid}', 60)"));
+        await primary.StopAsync();
+        await b.ExecuteAsync("STOP SLAVE");
+        await b.ExecuteAsync("RESET SLAVE ALL");
+    }
+
+    private static async Task InsertAsync(PrivateMariaDb server, int first, int last, string origin)
+    {
+        await using var connection = await server.OpenAsync();
+        for (var id = first; id <= last; id++)
+        {
+            await connection.ExecuteAsync($"INSERT INTO cap_failover.t VALUES ({id}, '{origin}')");
+        }
     }
 }
