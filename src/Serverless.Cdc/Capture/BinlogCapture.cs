@@ -125,7 +125,9 @@ public sealed class BinlogCapture
 
     private async Task StreamAsync(BinlogReplicationStream binlog, CancellationToken cancellationToken)
     {
-        var events = binlog.ReadAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
+        // Its own token, so that a failure while a read is pending can end the read before the iterator is disposed.
+        using var reads = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var events = binlog.ReadAsync(reads.Token).GetAsyncEnumerator(reads.Token);
         await using (events.ConfigureAwait(false))
         {
             Publish(running: true);
@@ -143,9 +145,7 @@ public sealed class BinlogCapture
                     {
                         // The next event is not there yet: publish what is open and checkpoint instead of waiting with it.
                         idle = true;
-                        await FlushAsync(cancellationToken).ConfigureAwait(false);
-                        await CheckpointAsync(force: true, cancellationToken).ConfigureAwait(false);
-                        Publish(running: true);
+                        await WhileReadingAsync(next, reads, cancellationToken).ConfigureAwait(false);
                         more = await next.ConfigureAwait(false);
 
                         // The connection's wait thread completed that read and would run this loop on; there a read
@@ -173,6 +173,35 @@ public sealed class BinlogCapture
 
             await FlushAsync(cancellationToken).ConfigureAwait(false);
             await CheckpointAsync(force: true, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Publishes what is open and checkpoints while <paramref name="pendingRead"/> waits for the source. If that fails
+    /// (fenced, the log refused), the read is cancelled and awaited first: an async iterator cannot be disposed while one
+    /// of its reads is in flight.
+    /// </summary>
+    private async Task WhileReadingAsync(ValueTask<bool> pendingRead, CancellationTokenSource reads, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await FlushAsync(cancellationToken).ConfigureAwait(false);
+            await CheckpointAsync(force: true, cancellationToken).ConfigureAwait(false);
+            Publish(running: true);
+        }
+        catch (Exception)
+        {
+            await reads.CancelAsync().ConfigureAwait(false);
+            try
+            {
+                await pendingRead.ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is OperationCanceledException or IOException or MySqlException or ObjectDisposedException)
+            {
+                log.LogDebug(e, "The binlog read ended after capture failed");
+            }
+
+            throw;
         }
     }
 

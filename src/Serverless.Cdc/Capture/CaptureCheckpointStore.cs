@@ -6,13 +6,15 @@ namespace Serverless.Cdc.Capture;
 /// <summary>
 /// The capture checkpoint of one job in the state store (partition <c>job-{name}</c>, row <c>capture-checkpoint</c>),
 /// written only by conditional writes. <see cref="ClaimAsync"/> takes the job over (a new owner and epoch, against the
-/// ETag it read); every <see cref="SaveAsync"/> replaces against the ETag of this owner's last write. Once another
-/// capture has claimed the row, the next save of this one fails with <see cref="CaptureFencedException"/>: of two
-/// captures of one job only the later claimer advances the checkpoint, and the other stops.
+/// ETag it read, reading again when it lost the race); every <see cref="SaveAsync"/> replaces against the ETag of this
+/// owner's last write. Once another capture has claimed the row, the next save of this one fails with
+/// <see cref="CaptureFencedException"/>: of two captures of one job only the later claimer advances the checkpoint, and
+/// the other stops.
 /// </summary>
 public sealed class CaptureCheckpointStore
 {
     public const string RowKey = "capture-checkpoint";
+    private const int MaxClaimAttempts = 10;
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly IStateStore store;
@@ -43,25 +45,34 @@ public sealed class CaptureCheckpointStore
     public async Task<CaptureCheckpoint?> ClaimAsync(string owner, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(owner);
-        var entity = await store.GetAsync(partition, RowKey, cancellationToken).ConfigureAwait(false);
-        var previous = entity is null ? null : Deserialize(entity);
-        var claimed = (previous ?? new CaptureCheckpoint { Owner = owner }) with
-        {
-            Owner = owner, Epoch = (previous?.Epoch ?? 0) + 1, UpdatedAt = DateTimeOffset.UtcNow,
-        };
-        try
-        {
-            var written = entity is null
-                ? await store.InsertAsync(partition, RowKey, JsonSerializer.Serialize(claimed, Json), cancellationToken).ConfigureAwait(false)
-                : await store.ReplaceAsync(partition, RowKey, JsonSerializer.Serialize(claimed, Json), entity.ETag, cancellationToken).ConfigureAwait(false);
-            etag = written.ETag;
-        }
-        catch (StateConflictException e)
-        {
-            throw new CaptureFencedException(jobName, store.Location, e);
-        }
 
-        return previous is null ? null : claimed;
+        // The newest claimer wins: a capture still running writes checkpoints meanwhile, so a lost race is read again
+        // (nothing was published yet); that capture then fails its next checkpoint and stops.
+        for (var attempt = 1; ; attempt++)
+        {
+            var entity = await store.GetAsync(partition, RowKey, cancellationToken).ConfigureAwait(false);
+            var previous = entity is null ? null : Deserialize(entity);
+            var claimed = (previous ?? new CaptureCheckpoint { Owner = owner }) with
+            {
+                Owner = owner, Epoch = (previous?.Epoch ?? 0) + 1, UpdatedAt = DateTimeOffset.UtcNow,
+            };
+            try
+            {
+                var written = entity is null
+                    ? await store.InsertAsync(partition, RowKey, JsonSerializer.Serialize(claimed, Json), cancellationToken).ConfigureAwait(false)
+                    : await store.ReplaceAsync(partition, RowKey, JsonSerializer.Serialize(claimed, Json), entity.ETag, cancellationToken).ConfigureAwait(false);
+                etag = written.ETag;
+                return previous is null ? null : claimed;
+            }
+            catch (StateConflictException e) when (attempt >= MaxClaimAttempts)
+            {
+                throw new CaptureFencedException(jobName, store.Location, e);
+            }
+            catch (StateConflictException)
+            {
+                // Lost to a checkpoint of the running capture or another claimer: read the newer row and claim again.
+            }
+        }
     }
 
     /// <summary>Replaces the checkpoint if this owner still holds the job; otherwise <see cref="CaptureFencedException"/>.</summary>

@@ -144,7 +144,11 @@ public sealed class CaptureLoopTests
         Assert.Equal(taken!.Owner, after!.Owner);
         Assert.Equal(taken.ResumePoint, after.ResumePoint);
         Assert.Equal(2, after.Epoch);
-        Assert.Equal(2, first.Progress.ChangesPublished);
+
+        // The first capture stops at its next checkpoint: the one after row 2, or earlier if other tests' transactions on
+        // the shared server moved its position first.
+        Assert.False(first.Progress.Running);
+        Assert.InRange(first.Progress.ChangesPublished, 1, 2);
     }
 
     [Fact]

@@ -106,23 +106,11 @@ public sealed class CaptureMySqlGtidTests
             await Task.WhenAll(sessions);
         }
 
-        private async Task AcceptAsync()
+        private Task AcceptAsync() => TcpSwitch.AcceptEachAsync(listener, client =>
         {
-            while (true)
-            {
-                TcpClient client;
-                try
-                {
-                    client = await listener.AcceptTcpClientAsync();
-                }
-                catch (Exception e) when (e is SocketException or ObjectDisposedException)
-                {
-                    return;
-                }
-
-                sessions.Add(ServeAsync(client));
-            }
-        }
+            sessions.Add(ServeAsync(client));
+            return Task.CompletedTask;
+        });
 
         private async Task ServeAsync(TcpClient client)
         {

@@ -53,8 +53,11 @@ internal sealed class TcpSwitch : IAsyncDisposable
         }
     }
 
-    private async Task AcceptAsync()
+    /// <summary>Accepts connections until the listener stops, handing each to <paramref name="accepted"/> in turn.</summary>
+    public static async Task AcceptEachAsync(TcpListener listener, Func<TcpClient, Task> accepted)
     {
+        ArgumentNullException.ThrowIfNull(listener);
+        ArgumentNullException.ThrowIfNull(accepted);
         while (true)
         {
             TcpClient client;
@@ -67,28 +70,33 @@ internal sealed class TcpSwitch : IAsyncDisposable
                 return;
             }
 
-            var upstream = new TcpClient();
-            try
-            {
-                await upstream.ConnectAsync(IPAddress.Loopback, Volatile.Read(ref target));
-            }
-            catch (SocketException)
-            {
-                // Nothing listens there (the server is down): the client sees its connection dropped, as it would.
-                client.Dispose();
-                upstream.Dispose();
-                continue;
-            }
-
-            lock (carried)
-            {
-                carried.Add((client, upstream));
-            }
-
-            _ = PipeAsync(client, upstream);
-            _ = PipeAsync(upstream, client);
+            await accepted(client);
         }
     }
+
+    private Task AcceptAsync() => AcceptEachAsync(listener, async client =>
+    {
+        var upstream = new TcpClient();
+        try
+        {
+            await upstream.ConnectAsync(IPAddress.Loopback, Volatile.Read(ref target));
+        }
+        catch (SocketException)
+        {
+            // Nothing listens there (the server is down): the client sees its connection dropped, as it would.
+            client.Dispose();
+            upstream.Dispose();
+            return;
+        }
+
+        lock (carried)
+        {
+            carried.Add((client, upstream));
+        }
+
+        _ = PipeAsync(client, upstream);
+        _ = PipeAsync(upstream, client);
+    });
 
     private static async Task PipeAsync(TcpClient from, TcpClient to)
     {
