@@ -38,10 +38,12 @@ internal static class CaptureHostProgram
         await using var publisher = log.OpenPublisher();
         var capture = new BinlogCapture(options, publisher, new LocalFolderStateStore(settings.StateDirectory));
         await File.WriteAllTextAsync(settingsFile + ".ready", "ready", cancellationToken);
+        var started = Stopwatch.GetTimestamp();
         await capture.RunAsync(cancellationToken);
+        var elapsed = Stopwatch.GetElapsedTime(started);
         using var self = Process.GetCurrentProcess();
         self.Refresh();
-        var done = new CaptureHostResult(capture.Progress, self.PeakWorkingSet64);
+        var done = new CaptureHostResult(capture.Progress, self.PeakWorkingSet64, elapsed);
         await File.WriteAllTextAsync(settingsFile + ".done", JsonSerializer.Serialize(done, Json), cancellationToken);
         return 0;
     }
@@ -62,4 +64,5 @@ internal sealed record CaptureHostSettings(
     string Job, string LogDirectory, string StateDirectory, string Database, string StartPosition, string? StartGtid, uint ReplicaServerId,
     bool StopAtEnd, int MaxBufferedBytes = 8 * 1024 * 1024);
 
-internal sealed record CaptureHostResult(CaptureProgress Progress, long PeakWorkingSetBytes);
+/// <summary>How a capture run ended: its progress, the process's peak RSS and the run's wall time (reported, never asserted).</summary>
+internal sealed record CaptureHostResult(CaptureProgress Progress, long PeakWorkingSetBytes, TimeSpan Elapsed);
