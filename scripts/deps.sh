@@ -19,6 +19,7 @@ AZURITE_TABLE_PORT="${SERVERLESS_AZURITE_TABLE_PORT:-10002}"
 MARIADB_DIR="$DEPS/mariadb"
 # Memory and redo-log sizes; tests that start private servers set them smaller so start-up stays quick.
 #   SERVERLESS_MARIADB_BUFFER_POOL (default 1G), SERVERLESS_MARIADB_REDO_LOG (default 512M)
+#   SERVERLESS_MARIADB_SERVER_ID (default 1; a private server replicating another needs its own)
 # A Unix socket path must stay under ~108 bytes, so it lives in /tmp rather than under a deep checkout.
 MARIADB_SOCKET="${SERVERLESS_MARIADB_SOCKET:-/tmp/serverless-cdc-mariadb-$MARIADB_PORT.sock}"
 AZURITE_DIR="$DEPS/azurite"
@@ -78,7 +79,7 @@ up_mariadb() {
     --datadir="$MARIADB_DIR/data" --tmpdir="$MARIADB_DIR/tmp" \
     --port="$MARIADB_PORT" --bind-address=127.0.0.1 --socket="$MARIADB_SOCKET" \
     --pid-file="$MARIADB_DIR/mariadbd.pid" --log-error="$MARIADB_DIR/error.log" \
-    --server-id=1 --log-bin="$MARIADB_DIR/binlog/mariadb-bin" \
+    --server-id="${SERVERLESS_MARIADB_SERVER_ID:-1}" --log-bin="$MARIADB_DIR/binlog/mariadb-bin" --log-slave-updates \
     --binlog-format=ROW --binlog-row-image=FULL --binlog-row-metadata=FULL \
     --binlog-checksum=CRC32 --max-allowed-packet=1G --max-connections=500 \
     --innodb-buffer-pool-size="${SERVERLESS_MARIADB_BUFFER_POOL:-1G}" --innodb-log-file-size="${SERVERLESS_MARIADB_REDO_LOG:-512M}" --innodb-flush-log-at-trx-commit=2 \

@@ -1,7 +1,4 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
-using Serverless.MySql.Client;
 using Serverless.MySql.Replication;
 using Serverless.Testing;
 using Xunit;
@@ -21,7 +18,7 @@ public sealed class ReplicationServerRestartTests
     [Fact]
     public async Task AStreamReadingWhileTheServerRestartsDeliversEveryRowOnceInOrder()
     {
-        await using var server = await PrivateMariaDb.StartAsync();
+        await using var server = await PrivateMariaDb.StartAsync("sl-restart");
         BinlogPosition start;
         await using (var setup = await server.OpenAsync())
         {
@@ -136,124 +133,6 @@ public sealed class ReplicationServerRestartTests
             }
 
             await Task.Delay(20);
-        }
-    }
-
-    /// <summary>A MariaDB of its own (port, Unix socket, data folder), run by scripts/deps.sh; stopped and deleted on dispose.</summary>
-    private sealed class PrivateMariaDb : IAsyncDisposable
-    {
-        private readonly TempDirectory folder = new("sl-restart");
-        private readonly int port;
-        private readonly Dictionary<string, string> environment;
-
-        private PrivateMariaDb(int port)
-        {
-            this.port = port;
-            environment = new Dictionary<string, string>
-            {
-                ["SERVERLESS_DEPS_DIR"] = folder.Path,
-                ["SERVERLESS_MARIADB_BUFFER_POOL"] = "64M",
-                ["SERVERLESS_MARIADB_REDO_LOG"] = "48M",
-                ["SERVERLESS_MARIADB_PORT"] = port.ToString(CultureInfo.InvariantCulture),
-                ["SERVERLESS_MARIADB_SOCKET"] = $"/tmp/sl-restart-{port}.sock",
-            };
-        }
-
-        public MySqlConnectionOptions Options => new()
-        {
-            Host = "127.0.0.1", Port = port, User = "serverless", Password = "serverless", Name = $"private-mariadb-{port}",
-        };
-
-        private string PidFile => Path.Combine(folder.Path, "mariadb", "mariadbd.pid");
-
-        public static async Task<PrivateMariaDb> StartAsync()
-        {
-            // deps.sh installs MariaDB when missing; the shared fixture does that once for the whole run.
-            await LocalDependencies.EnsureMariaDbAsync();
-            var server = new PrivateMariaDb(FreePort());
-            try
-            {
-                await server.DepsAsync("up");
-                return server;
-            }
-            catch
-            {
-                await server.DisposeAsync();
-                throw;
-            }
-        }
-
-        public async Task<MySqlConnection> OpenAsync() => await MySqlConnection.OpenAsync(Options);
-
-        public Task StopAsync() => DepsAsync("down");
-
-        public Task StartAgainAsync() => DepsAsync("up");
-
-        public async ValueTask DisposeAsync()
-        {
-            var pid = File.Exists(PidFile) && int.TryParse(File.ReadAllText(PidFile).Trim(), out var p) ? p : (int?)null;
-            try
-            {
-                await DepsAsync("down");
-            }
-            finally
-            {
-                // If the script could not stop it, end the server this test started (by its pid) before deleting its folder.
-                if (pid is { } id)
-                {
-                    KillIfRunning(id);
-                }
-
-                File.Delete(environment["SERVERLESS_MARIADB_SOCKET"]);
-                folder.Dispose();
-            }
-        }
-
-        private async Task DepsAsync(string verb)
-        {
-            var result = await ProcessRunner.RunAsync(
-                "bash", [Path.Combine(RepoPaths.Scripts, "deps.sh"), verb, "mariadb"], environment: environment, timeout: TimeSpan.FromSeconds(60));
-            if (result.ExitCode != 0)
-            {
-                throw new InvalidOperationException($"scripts/deps.sh {verb} mariadb for the private server on port {port} failed (exit {result.ExitCode}):\n{result.StandardError}");
-            }
-        }
-
-        private static void KillIfRunning(int pid)
-        {
-            try
-            {
-                using var process = System.Diagnostics.Process.GetProcessById(pid);
-                if (!process.HasExited && process.ProcessName.StartsWith("mariadbd", StringComparison.Ordinal))
-                {
-                    process.Kill();
-                    process.WaitForExit(TimeSpan.FromSeconds(10));
-                }
-            }
-            catch (ArgumentException)
-            {
-                // Already gone.
-            }
-        }
-
-        /// <summary>The first port from 13399 down that nothing listens on.</summary>
-        private static int FreePort()
-        {
-            for (var candidate = 13399; candidate > 13350; candidate--)
-            {
-                try
-                {
-                    using var probe = new TcpListener(IPAddress.Loopback, candidate);
-                    probe.Start();
-                    probe.Stop();
-                    return candidate;
-                }
-                catch (SocketException)
-                {
-                }
-            }
-
-            throw new InvalidOperationException("No free port between 13351 and 13399 for a private MariaDB; stop leftover servers there.");
         }
     }
 }

@@ -71,7 +71,8 @@ public sealed class ScriptedSqlServer : IAsyncDisposable
 
     public ValueTask DisposeAsync() => server.DisposeAsync();
 
-    private static async Task SendAsync(ProtocolScriptedServer.Session s, Reply reply)
+    /// <summary>Sends an OK or a text result set as the reply to a command (sequence numbers from 1).</summary>
+    public static async Task SendAsync(ProtocolScriptedServer.Session s, Reply reply)
     {
         if (reply.Columns.Count == 0)
         {

@@ -18,7 +18,11 @@ public sealed class ChangeEvent
     /// <summary>The table; empty for a DDL statement that names no single table.</summary>
     public required string Table { get; init; }
 
-    /// <summary>The version of the table's schema the row image follows (the job state's schema version); 0 for DDL.</summary>
+    /// <summary>
+    /// The version of the table's schema the row image follows. Capture keeps a counter per table, starting from the
+    /// version discovery recorded (1 when none), and a DDL event carries the version it introduces (one more than the
+    /// rows before it; a CREATE TABLE starts a table at 1), so rows after the DDL carry the same number.
+    /// </summary>
     public long SchemaVersion { get; init; }
 
     /// <summary>Where the change is in the binlog; its <see cref="BinlogPosition.SortKey"/> orders changes of a key.</summary>

@@ -29,16 +29,26 @@ public sealed class BinlogReplicationStream(BinlogReplicationOptions options, IL
 
     public DateTimeOffset? LastHeartbeat { get; private set; }
 
+    /// <summary>@@server_id of the source the stream reads; a reconnect that finds another server stops the stream.</summary>
+    public long? SourceServerId { get; private set; }
+
     /// <summary>The current binlog file and offset read (updated for every event, including filtered ones).</summary>
     public BinlogPosition ReadPosition { get; private set; }
 
     public async IAsyncEnumerable<ReplicationEvent> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var resume = options.ResumeFrom ?? (options.StartPosition is { } start ? ReplicationResumePoint.At(start) : default);
+        var gtidMode = options.ResumeFrom is null && (options.StartMariaDbGtid is not null || options.StartMySqlGtidSet is not null);
+        if (gtidMode && options.StartMariaDbGtid is { Count: > 0 } startGtid)
+        {
+            // The dump starts after this state, so it is the state before the first transaction; the server's GTID list
+            // events describe file starts and can be older for domains that did not move since.
+            resume = resume with { GtidStateBefore = startGtid.ToString() };
+        }
+
         var assembler = new ChangeEventAssembler(resume, options.TableFilter);
         var decoder = new BinlogEventDecoder();
         var attempts = 0;
-        var gtidMode = options.ResumeFrom is null && (options.StartMariaDbGtid is not null || options.StartMySqlGtidSet is not null);
         await StartDumpAsync(resume, gtidMode, cancellationToken).ConfigureAwait(false);
         while (true)
         {
@@ -140,6 +150,13 @@ public sealed class BinlogReplicationStream(BinlogReplicationOptions options, IL
         var conn = await MySqlConnection.OpenAsync(options.Connection, log, cancellationToken).ConfigureAwait(false);
         connection = conn;
         var isMariaDb = conn.ServerVersion.Flavor == MySqlServerFlavor.MariaDb;
+        var serverId = long.Parse(await conn.QueryScalarAsync("SELECT @@server_id", cancellationToken).ConfigureAwait(false) ?? "0", System.Globalization.CultureInfo.InvariantCulture);
+        if (SourceServerId is { } previous && previous != serverId)
+        {
+            throw new ReplicationSourceChangedException(options.Connection.Endpoint, previous, serverId);
+        }
+
+        SourceServerId = serverId;
         await conn.ExecuteAsync("SET @master_binlog_checksum = @@global.binlog_checksum", cancellationToken).ConfigureAwait(false);
         await conn.ExecuteAsync(FormattableString.Invariant($"SET @master_heartbeat_period = {(long)options.HeartbeatPeriod.TotalMilliseconds * 1_000_000L}"), cancellationToken).ConfigureAwait(false);
         if (isMariaDb)

@@ -164,8 +164,10 @@ public sealed class ChangeEventAssembler
 
         if (standalone)
         {
+            // A standalone statement is its own transaction: its commit is the restart point that lies after it, so a
+            // consumer that checkpoints only at commits does not replay the DDL after a restart.
             var commit = End(fileName, header);
-            if (commit is not null && commit.RowCount > 0)
+            if (commit is not null)
             {
                 yield return commit;
             }

@@ -24,6 +24,8 @@ public static class TransportHostProgram
             case ["publish", var log, var acks, var round]:
                 await PublishUntilKilledAsync(log, acks, int.Parse(round, CultureInfo.InvariantCulture), orphanGuard.Token);
                 return 1;
+            case ["capture", var settings]:
+                return await Capture.CaptureHostProgram.RunAsync(settings);
             case ["read", var log, var partition, var count, var output]:
                 await ReadAsync(log, int.Parse(partition, CultureInfo.InvariantCulture), int.Parse(count, CultureInfo.InvariantCulture), output, orphanGuard.Token);
                 return 0;
