@@ -10,8 +10,11 @@ namespace Serverless.Bench;
 /// table, for 50 tables of 100k rows, and for a narrow schema (one 3M-row and five 300k-row tables of 4 columns with a
 /// composite key). Each job runs in a child process so its peak RSS is its own; the lake's row count per table is
 /// checked against the source's COUNT(*).
-/// Arguments: [SETTING ...] as "default" (the job's default snapshot settings) or PARALLELISMxCHUNKROWS (default:
-/// default 4x100000, the second being the defaults before chunkRows became 250,000). SERVERLESS_BENCH_SNAPSHOT_ONLY=TEXT runs only the scenarios whose name contains TEXT.
+/// Arguments: [--scenario TEXT] [--repeats N] [SETTING ...]. SETTING is "default" (the job's default snapshot settings)
+/// or PARALLELISMxCHUNKROWS (default: default 4x100000, the second being the defaults before chunkRows became 250,000).
+/// --scenario runs only the scenarios whose name contains TEXT (e.g. narrow, tables, "5M"; also
+/// SERVERLESS_BENCH_SNAPSHOT_ONLY=TEXT) and writes bench/results/snapshot-TEXT.md, so snapshot.md keeps the full run;
+/// --repeats sets the runs of each setting (and of mariadb-dump), default 2.
 /// </summary>
 public static class SnapshotBenchmark
 {
@@ -19,7 +22,7 @@ public static class SnapshotBenchmark
     private const double MemoryBudgetMb = 1024;
 
     /// <summary>Runs of each setting (and as many of mariadb-dump): wall times on 2 shared cores vary by 10% from run to run.</summary>
-    private const int Repeats = 2;
+    private const int DefaultRepeats = 2;
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -28,7 +31,30 @@ public static class SnapshotBenchmark
             return await SnapshotJobChild.ChildAsync(args[1], args[2]);
         }
 
-        var settings = (args.Length > 0 ? args : [SnapshotSetting.DefaultName, "4x100000"]).Select(SnapshotSetting.Parse).ToList();
+        var only = Environment.GetEnvironmentVariable("SERVERLESS_BENCH_SNAPSHOT_ONLY");
+        var repeats = DefaultRepeats;
+        var rest = new List<string>();
+        for (var i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--scenario" when i + 1 < args.Length:
+                    only = args[++i];
+                    break;
+                case "--repeats" when i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n > 0:
+                    repeats = n;
+                    i++;
+                    break;
+                case "--scenario" or "--repeats":
+                    await Console.Error.WriteLineAsync($"error: {args[i]} needs a value: --scenario TEXT (part of a scenario name, e.g. narrow) or --repeats N (a positive count).");
+                    return 2;
+                default:
+                    rest.Add(args[i]);
+                    break;
+            }
+        }
+
+        var settings = (rest.Count > 0 ? rest : [SnapshotSetting.DefaultName, "4x100000"]).Select(SnapshotSetting.Parse).ToList();
         await SnapshotBenchData.EnsureTablesAsync();
         var bufferPool = await SnapshotBenchData.EnsureBufferPoolAsync();
         SnapshotScenario[] scenarios =
@@ -37,22 +63,28 @@ public static class SnapshotBenchmark
             new(string.Create(CultureInfo.InvariantCulture, $"{SnapshotBenchData.ManyTables} tables x {SnapshotBenchData.ManyRowsEach / 1000}k rows"), SnapshotBenchData.ManyDatabase, SnapshotBenchData.ManyTableNames, (long)SnapshotBenchData.ManyTables * SnapshotBenchData.ManyRowsEach, SnapshotBenchData.WideColumnsDescription),
             new(string.Create(CultureInfo.InvariantCulture, $"narrow 1 x {SnapshotBenchData.NarrowBigRows / 1e6:0.##}M + {SnapshotBenchData.NarrowSmallTables} x {SnapshotBenchData.NarrowSmallRows / 1000}k rows"), SnapshotBenchData.NarrowDatabase, SnapshotBenchData.NarrowTableNames, SnapshotBenchData.NarrowRows, SnapshotBenchData.NarrowColumnsDescription),
         ];
-        var only = Environment.GetEnvironmentVariable("SERVERLESS_BENCH_SNAPSHOT_ONLY");
+        var chosen = scenarios.Where(s => string.IsNullOrEmpty(only) || s.Name.Contains(only, StringComparison.OrdinalIgnoreCase)).ToList();
+        if (chosen.Count == 0)
+        {
+            await Console.Error.WriteLineAsync($"error: no snapshot scenario name contains '{only}'; the scenarios are: {string.Join("; ", scenarios.Select(s => s.Name))}.");
+            return 2;
+        }
 
         var results = new List<BenchmarkResult>();
         var notes = new List<string>
         {
             await ExplainEstimateNoteAsync(settings),
             string.Create(CultureInfo.InvariantCulture,
-                $"InnoDB buffer pool {bufferPool / (1024.0 * 1024 * 1024):0.#} GiB (grown online when smaller, so the three data sets stay cached); before each scenario one unmeasured mariadb-dump of its tables warms the pool; then each setting runs {Repeats} times interleaved with mariadb-dump, best of each side."),
+                $"InnoDB buffer pool {bufferPool / (1024.0 * 1024 * 1024):0.#} GiB (grown online when smaller, so the three data sets stay cached); before each scenario one unmeasured mariadb-dump of its tables warms the pool; then each setting runs {repeats} times interleaved with mariadb-dump, best of each side."),
         };
-        foreach (var scenario in scenarios.Where(s => string.IsNullOrEmpty(only) || s.Name.Contains(only, StringComparison.Ordinal)))
+        foreach (var scenario in chosen)
         {
-            results.AddRange(await MeasureAsync(scenario, settings, notes));
+            results.AddRange(await MeasureAsync(scenario, settings, repeats, notes));
         }
 
         BenchmarkReport.Print(results);
-        BenchmarkReport.Write("snapshot", "snapshot of MariaDB tables into a Delta lake vs mariadb-dump", results, BenchmarkReport.MachineDescription(),
+        var reportName = chosen.Count == scenarios.Length ? "snapshot" : "snapshot-" + new string(only!.Select(c => char.IsAsciiLetterOrDigit(c) ? char.ToLowerInvariant(c) : '-').ToArray());
+        BenchmarkReport.Write(reportName, "snapshot of MariaDB tables into a Delta lake vs mariadb-dump", results, BenchmarkReport.MachineDescription(),
         [
             "Ours is the whole job as `serverless run` runs it (JobRunner in a child process of the bench executable: spec load, preflight, embedded orchestration runtime with its history on local disk, chunk planning, chunk reads each on its own connection with a consistent-snapshot read view, Parquet encoding with Snappy, Delta commits grouped 4 chunks a commit) into a fresh local lake and state folder each run. mariadb-dump only reads and formats SQL text to /dev/null; it writes nothing durable. Wall times on both sides include process start-up.",
             "The server runs on the same 2 shared cores as the client being measured, and other helpers' work shared the machine during the run, so wall times vary by tens of percent from run to run.",
@@ -61,7 +93,7 @@ public static class SnapshotBenchmark
         return results.Any(r => r.Metric.Contains("rows/s", StringComparison.Ordinal) && r.Metric.StartsWith("snapshot", StringComparison.Ordinal) && double.IsNaN(r.Ours)) ? 1 : 0;
     }
 
-    private static async Task<List<BenchmarkResult>> MeasureAsync(SnapshotScenario scenario, List<SnapshotSetting> settings, List<string> notes)
+    private static async Task<List<BenchmarkResult>> MeasureAsync(SnapshotScenario scenario, List<SnapshotSetting> settings, int repeats, List<string> notes)
     {
         var rows = (double)scenario.Rows;
         Console.WriteLine($"snapshot: {scenario.Name}: ours with {settings.Count} setting(s) vs mariadb-dump, interleaved");
@@ -69,7 +101,7 @@ public static class SnapshotBenchmark
         var ours = new List<(SnapshotSetting Setting, SnapshotJobChild.Figures Figures)>();
         var dumps = new List<MySqlPeerTool.Run>();
         await SnapshotDumpPeer.DumpAsync(scenario);
-        foreach (var setting in Enumerable.Repeat(settings, Repeats).SelectMany(s => s))
+        foreach (var setting in Enumerable.Repeat(settings, repeats).SelectMany(s => s))
         {
             var figures = await RunOursAsync(scenario, setting);
             ours.Add((setting, figures));

@@ -103,6 +103,50 @@ public sealed class RowDecodeFastPathTests
         }).QuickCheckThrowOnFailure();
     }
 
+    [Fact]
+    public void DateTextToDaysAgreesWithTheGeneralParser()
+    {
+        // Digits anywhere in each field's range and a little beyond, so invalid dates (Feb 29 of 1900, day 32, month 13) occur too.
+        var texts = Gen.Choose(0, 9999).SelectMany(year => Gen.Choose(0, 13).SelectMany(month => Gen.Choose(0, 32).Select(day =>
+            string.Create(CultureInfo.InvariantCulture, $"{year:0000}-{month:00}-{day:00}"))));
+        Prop.ForAll(texts.ToArbitrary(), text =>
+        {
+            var bytes = Encoding.ASCII.GetBytes(text);
+            var general = TextValueParser.TryParseDateTime(bytes, out var value) && value.IsValid
+                ? new DateOnly(value.Year, value.Month, value.Day).DayNumber - DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber
+                : (int?)null;
+            var fast = TextValueParser.TryParseUnixDays(bytes, out var days) ? days : (int?)null;
+            Assert.True(general == fast, $"{text}: general {general}, fast {fast}");
+        }).QuickCheckThrowOnFailure();
+    }
+
+    [Theory]
+    [InlineData("0001-01-01", -719_162)]
+    [InlineData("1969-12-31", -1)]
+    [InlineData("1970-01-01", 0)]
+    [InlineData("2000-02-29", 11_016)]
+    [InlineData("9999-12-31", 2_932_896)]
+    public void DateTextToDaysCountsFromTheUnixEpoch(string text, int expected)
+    {
+        Assert.True(TextValueParser.TryParseUnixDays(Encoding.ASCII.GetBytes(text), out var days));
+        Assert.Equal(expected, days);
+    }
+
+    [Theory]
+    [InlineData("0000-00-00")]
+    [InlineData("2023-02-29")]
+    [InlineData("1900-02-29")]
+    [InlineData("2024-13-01")]
+    [InlineData("2024-01-32")]
+    [InlineData("2024-1-01")]
+    [InlineData("2024-01-01 00:00:00")]
+    [InlineData("2024/01/01")]
+    [InlineData("20a4-01-01")]
+    public void DateTextThatIsNoDayIsLeftToTheGeneralParser(string text)
+    {
+        Assert.False(TextValueParser.TryParseUnixDays(Encoding.ASCII.GetBytes(text), out _));
+    }
+
     [Theory]
     [InlineData("2024-02-29 12:00:00x")]
     [InlineData("2024-02-29 12:00:00.")]

@@ -16,7 +16,6 @@ namespace Serverless.Cdc.Schema;
 public sealed class RowConverter
 {
     private const int UnixEpochDayNumber = 719_162;
-    private const long MicrosecondsPerDay = 86_400_000_000L;
     private readonly TableMapping mapping;
     private readonly ValueConversion[] conversions;
     private readonly int zeroDateDays;
@@ -130,9 +129,8 @@ public sealed class RowConverter
             case ValueConversion.Double:
                 buffer.Append(TextValueParser.TryParseDouble(raw, out var d) ? d : throw Invalid(i, raw, "a DOUBLE"));
                 break;
-            case ValueConversion.Date when TextValueParser.TryParseUnixMicroseconds(raw, out var midnight):
-                // The fixed-position parse of DATETIME text, at midnight: a narrow table converts one or two dates per row.
-                buffer.Append((int)(midnight / MicrosecondsPerDay));
+            case ValueConversion.Date when TextValueParser.TryParseUnixDays(raw, out var days):
+                buffer.Append(days);
                 break;
             case ValueConversion.Date:
                 {

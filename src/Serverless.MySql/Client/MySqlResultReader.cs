@@ -465,6 +465,8 @@ public sealed class MySqlResultReader : IAsyncDisposable
     /// <summary>The current row's fields as byte ranges (see <see cref="MySqlRawRow"/>).</summary>
     public MySqlRawRow CurrentRow
     {
+        // Inlined into the snapshot's per-row loop (AggressiveOptimization), which takes it once per row.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         get
         {
             EnsureRow();
@@ -660,13 +662,18 @@ public sealed class MySqlResultReader : IAsyncDisposable
         return ordinal;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void EnsureRow()
     {
         if (state != State.Rows || row.IsEmpty)
         {
-            throw new InvalidOperationException("No current row: call ReadAsync first and check that it returned true.");
+            ThrowNoCurrentRow();
         }
     }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowNoCurrentRow() =>
+        throw new InvalidOperationException("No current row: call ReadAsync first and check that it returned true.");
 
     private InvalidCastException NullValue(int ordinal) =>
         new($"Column {ordinal} '{columns[ordinal].Name}' is NULL in row {RowsRead}; check IsDBNull first.");

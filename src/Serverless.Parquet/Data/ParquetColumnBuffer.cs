@@ -134,6 +134,7 @@ public sealed class ParquetColumnBuffer
         _bools[Count++] = value;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Append(int value)
     {
         if (_physicalType == ParquetPhysicalType.Int64)
@@ -147,6 +148,7 @@ public sealed class ParquetColumnBuffer
         _ints[Count++] = value;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Append(long value)
     {
         Expect(ParquetPhysicalType.Int64);
