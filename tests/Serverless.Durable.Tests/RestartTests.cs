@@ -1,6 +1,8 @@
 using Serverless.Durable.History;
 using Serverless.Durable.Runtime;
-using Serverless.Durable.Sdk;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Serverless.Durable;
 using Serverless.Storage.AzureStorage;
 using Serverless.Testing;
 
@@ -12,10 +14,10 @@ public sealed class RestartTests
     public async Task DurableTimerSurvivesARuntimeRestart()
     {
         using var folder = new TempDirectory("durable-timer-restart");
-        static void Register(DurableTaskRegistry r) => r
+        static void Register(EmbeddedTaskRegistry r) => r
             .AddOrchestratorFunc<int, string>("Sleeper", async (ctx, ms) =>
             {
-                await ctx.CreateTimer(TimeSpan.FromMilliseconds(ms));
+                await ctx.CreateTimer(TimeSpan.FromMilliseconds(ms), CancellationToken.None);
                 return "woke";
             });
 
@@ -39,14 +41,14 @@ public sealed class RestartTests
     public async Task EventRaisedWhileNoRuntimeRunsIsDeliveredAfterStart()
     {
         using var folder = new TempDirectory("durable-inbox-restart");
-        static void Register(DurableTaskRegistry r) => r
+        static void Register(EmbeddedTaskRegistry r) => r
             .AddOrchestratorFunc<int, int>("Adder", async (ctx, n) => n + await ctx.WaitForExternalEvent<int>("Amount"));
 
         string id;
         await using (var first = await TestRuntime.StartAsync(Register, sharedFolder: folder))
         {
             id = await first.Client.ScheduleNewOrchestrationInstanceAsync("Adder", 40);
-            await EmbeddedRuntimeTests.WaitForStatusAsync(first, id, OrchestrationStatus.Running);
+            await EmbeddedRuntimeTests.WaitForStatusAsync(first, id, OrchestrationRuntimeStatus.Running);
         }
 
         // A client of a runtime that is not started persists the event; the next runtime to start delivers it once.
@@ -67,7 +69,7 @@ public sealed class RestartTests
     public async Task RequestsFromAClientInAnotherProcessArePickedUpByTheStorePoll()
     {
         using var folder = new TempDirectory("durable-poll");
-        static void Register(DurableTaskRegistry r) => r
+        static void Register(EmbeddedTaskRegistry r) => r
             .AddOrchestratorFunc<int, int>("Adder", async (ctx, n) => n + await ctx.WaitForExternalEvent<int>("Amount"));
 
         await using var running = await TestRuntime.StartAsync(Register, sharedFolder: folder, storePollInterval: TimeSpan.FromMilliseconds(100));
@@ -75,7 +77,7 @@ public sealed class RestartTests
         // This runtime is never started: it stands for a CLI process that only writes requests to the folder.
         await using var remote = await TestRuntime.StartAsync(Register, sharedFolder: folder, start: false);
         var id = await remote.Client.ScheduleNewOrchestrationInstanceAsync("Adder", 1);
-        await EmbeddedRuntimeTests.WaitForStatusAsync(remote, id, OrchestrationStatus.Running);
+        await EmbeddedRuntimeTests.WaitForStatusAsync(remote, id, OrchestrationRuntimeStatus.Running);
         await remote.Client.RaiseEventAsync(id, "Amount", 9);
         var result = await remote.WaitAsync(id);
 
@@ -86,7 +88,7 @@ public sealed class RestartTests
     public async Task ContinueAsNewCarriesUnconsumedEventsOverWhenAskedTo()
     {
         using var folder = new TempDirectory("durable-carryover");
-        static void Register(DurableTaskRegistry r) => r
+        static void Register(EmbeddedTaskRegistry r) => r
             .AddOrchestratorFunc<int, string>("TwoPhase", async (ctx, phase) =>
             {
                 if (phase == 0)
@@ -121,7 +123,7 @@ public sealed class RestartTests
     [Fact]
     public async Task ReplayingEveryEpisodeAndKeepingSessionsRecordTheSameDecisions()
     {
-        static void Register(DurableTaskRegistry r) => r
+        static void Register(EmbeddedTaskRegistry r) => r
             .AddActivityFunc<int, int>("Cube", async (_, n) =>
             {
                 await Task.Delay(n % 3);
@@ -132,14 +134,14 @@ public sealed class RestartTests
                 var items = Enumerable.Range(0, count).ToArray();
                 var cubes = await ctx.RunBoundedAsync(items, 4, (n, _) => ctx.CallActivityAsync<int>("Cube", n));
                 ctx.SetCustomStatus(new { ctx.InstanceId, count });
-                await ctx.CreateTimer(TimeSpan.FromMilliseconds(20));
+                await ctx.CreateTimer(TimeSpan.FromMilliseconds(20), CancellationToken.None);
                 return cubes.Sum(c => (long)c);
             });
 
         async Task<(long Output, List<string> Decisions)> RunAsync(bool extendedSessions)
         {
             await using var test = await TestRuntime.StartAsync(Register, extendedSessions: extendedSessions);
-            var id = await test.Client.ScheduleNewOrchestrationInstanceAsync("Cubes", 40, "same-instance");
+            var id = await test.Client.ScheduleNewOrchestrationInstanceAsync("Cubes", 40, new StartOrchestrationOptions("same-instance"));
             var result = await test.WaitAsync(id);
             var history = await test.Client.GetHistoryAsync(id);
 
@@ -177,7 +179,7 @@ public sealed class RestartTests
         try
         {
             var ran = 0;
-            DurableTaskRegistry Registry() => new DurableTaskRegistry()
+            EmbeddedTaskRegistry Registry() => new EmbeddedTaskRegistry()
                 .AddActivityFunc<string, string>("Stamp", (_, s) =>
                 {
                     Interlocked.Increment(ref ran);
@@ -208,11 +210,11 @@ public sealed class RestartTests
             await second.StartAsync();
             await second.Client.RaiseEventAsync(id, "Suffix", "!");
             using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            var result = await second.Client.WaitForCompletionAsync(id, wait.Token);
+            var result = await second.Client.WaitForInstanceCompletionAsync(id, wait.Token);
 
             Assert.Equal("[blob]!", result.ReadOutputAs<string>());
             Assert.Equal(1, ran);
-            Assert.True(await second.Client.PurgeAsync(id));
+            Assert.Equal(1, (await second.Client.PurgeInstanceAsync(id)).PurgedInstanceCount);
             Assert.Null(await second.Client.GetInstanceAsync(id));
         }
         finally

@@ -1,3 +1,5 @@
+using Microsoft.DurableTask.Client;
+using Microsoft.DurableTask;
 using System.Text;
 using Serverless.Durable.Runtime;
 using Serverless.Storage.Local;
@@ -20,7 +22,7 @@ public sealed class StatusWriteIntervalTests
         await runtime.StartAsync();
         const string id = "counter";
 
-        await runtime.Client.ScheduleNewOrchestrationInstanceAsync("Counter", "in", id);
+        await runtime.Client.ScheduleNewOrchestrationInstanceAsync("Counter", "in", new StartOrchestrationOptions(id));
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         while ((await runtime.Client.GetInstanceAsync(id, deadline.Token))?.SerializedCustomStatus != "\"waiting\"")
         {
@@ -31,16 +33,16 @@ public sealed class StatusWriteIntervalTests
         Assert.Contains("step 1", await StatusObjectAsync(store, id), StringComparison.Ordinal);
 
         // A reader in another process gets what the store holds: the first status, and still a running instance.
-        await using (var other = new EmbeddedDurableRuntime(new DurableTaskRegistry(), new LocalFolderObjectStore(folder.Path), new EmbeddedRuntimeOptions { StorePollInterval = null }))
+        await using (var other = new EmbeddedDurableRuntime(new EmbeddedTaskRegistry(), new LocalFolderObjectStore(folder.Path), new EmbeddedRuntimeOptions { StorePollInterval = null }))
         {
             var seen = await other.Client.GetInstanceAsync(id, deadline.Token);
             Assert.Equal("\"step 1\"", seen!.SerializedCustomStatus);
-            Assert.Equal(History.OrchestrationStatus.Running, seen.RuntimeStatus);
+            Assert.Equal(OrchestrationRuntimeStatus.Running, seen.RuntimeStatus);
         }
 
         // The ending episode writes whatever the interval says.
         await runtime.Client.RaiseEventAsync(id, "Go", 1, deadline.Token);
-        var done = await runtime.Client.WaitForCompletionAsync(id, deadline.Token);
+        var done = await runtime.Client.WaitForInstanceCompletionAsync(id, deadline.Token);
         Assert.Equal("\"done\"", done.SerializedCustomStatus);
         Assert.Contains("done", await StatusObjectAsync(store, id), StringComparison.Ordinal);
     }
@@ -55,7 +57,7 @@ public sealed class StatusWriteIntervalTests
         await using (var runtime = HourlyStatusRuntime(store))
         {
             await runtime.StartAsync();
-            await runtime.Client.ScheduleNewOrchestrationInstanceAsync("Counter", "in", id);
+            await runtime.Client.ScheduleNewOrchestrationInstanceAsync("Counter", "in", new StartOrchestrationOptions(id));
             while ((await runtime.Client.GetInstanceAsync(id, deadline.Token))?.SerializedCustomStatus != "\"waiting\"")
             {
                 await Task.Delay(5, deadline.Token);
@@ -67,7 +69,7 @@ public sealed class StatusWriteIntervalTests
 
         // After the stop, a reader in another process sees the newest status, not the one written an interval ago.
         Assert.Contains("waiting", await StatusObjectAsync(store, id), StringComparison.Ordinal);
-        await using var other = new EmbeddedDurableRuntime(new DurableTaskRegistry(), new LocalFolderObjectStore(folder.Path), new EmbeddedRuntimeOptions { StorePollInterval = null });
+        await using var other = new EmbeddedDurableRuntime(new EmbeddedTaskRegistry(), new LocalFolderObjectStore(folder.Path), new EmbeddedRuntimeOptions { StorePollInterval = null });
         Assert.Equal("\"waiting\"", (await other.Client.GetInstanceAsync(id, deadline.Token))!.SerializedCustomStatus);
     }
 
@@ -76,7 +78,7 @@ public sealed class StatusWriteIntervalTests
     {
         using var folder = new TempDirectory("durable-status-interval-bad");
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => new EmbeddedDurableRuntime(
-            new DurableTaskRegistry(), new LocalFolderObjectStore(folder.Path), new EmbeddedRuntimeOptions { StatusWriteInterval = TimeSpan.FromSeconds(-1) }));
+            new EmbeddedTaskRegistry(), new LocalFolderObjectStore(folder.Path), new EmbeddedRuntimeOptions { StatusWriteInterval = TimeSpan.FromSeconds(-1) }));
         Assert.Equal("StatusWriteInterval", error.ParamName);
     }
 
@@ -85,7 +87,7 @@ public sealed class StatusWriteIntervalTests
     /// then "waiting" for the event Go, then "done".
     /// </summary>
     private static EmbeddedDurableRuntime HourlyStatusRuntime(LocalFolderObjectStore store) => new(
-        new DurableTaskRegistry()
+        new EmbeddedTaskRegistry()
             .AddActivityFunc<int, int>("Next", (_, n) => Task.FromResult(n + 1))
             .AddOrchestratorFunc<string, string>("Counter", async (ctx, _) =>
             {

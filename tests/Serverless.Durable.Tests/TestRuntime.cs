@@ -1,3 +1,4 @@
+using Microsoft.DurableTask.Client;
 using Serverless.Durable.Runtime;
 using Serverless.Testing;
 
@@ -18,12 +19,12 @@ internal sealed class TestRuntime : IAsyncDisposable
 
     public EmbeddedDurableRuntime Runtime { get; }
 
-    public DurableTaskClient Client => Runtime.Client;
+    public EmbeddedDurableTaskClient Client => Runtime.Client;
 
     public string Folder => folder.Path;
 
     public static async Task<TestRuntime> StartAsync(
-        Action<DurableTaskRegistry> register,
+        Action<EmbeddedTaskRegistry> register,
         int maxConcurrentActivities = 8,
         TempDirectory? sharedFolder = null,
         bool start = true,
@@ -31,7 +32,7 @@ internal sealed class TestRuntime : IAsyncDisposable
         bool extendedSessions = true,
         TimeSpan? storePollInterval = null)
     {
-        var registry = new DurableTaskRegistry();
+        var registry = new EmbeddedTaskRegistry();
         register(registry);
         var folder = sharedFolder ?? new TempDirectory("durable-test");
         var runtime = EmbeddedDurableRuntime.ForLocalFolder(
@@ -58,7 +59,7 @@ internal sealed class TestRuntime : IAsyncDisposable
     public async Task<OrchestrationMetadata> WaitAsync(string instanceId, int seconds = 30)
     {
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
-        return await Client.WaitForCompletionAsync(instanceId, deadline.Token);
+        return await Client.WaitForInstanceCompletionAsync(instanceId, deadline.Token);
     }
 
     public async ValueTask DisposeAsync()

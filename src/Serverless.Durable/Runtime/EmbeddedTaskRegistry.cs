@@ -1,14 +1,16 @@
 using Microsoft.Extensions.DependencyInjection;
-using Serverless.Durable.Sdk;
+using Microsoft.DurableTask;
 
 namespace Serverless.Durable.Runtime;
 
 /// <summary>
-/// The orchestrators and activities a runtime can run, by name (case-insensitive, like Durable Functions).
-/// Class-based registrations are constructed through the runtime's <see cref="IServiceProvider"/>, so their
-/// constructors can take services.
+/// The orchestrators and activities a runtime can run, by name (case-insensitive, like Durable Functions): the SDK's
+/// <see cref="ITaskOrchestrator"/> and <see cref="ITaskActivity"/> (<see cref="TaskOrchestrator{TInput,TOutput}"/>,
+/// <see cref="TaskActivity{TInput,TOutput}"/>). Class-based registrations are constructed through the runtime's
+/// <see cref="IServiceProvider"/>, so their constructors can take services. (The SDK's DurableTaskRegistry keeps its
+/// entries internal to its worker, so this runtime has its own with the same shape.)
 /// </summary>
-public sealed class DurableTaskRegistry
+public sealed class EmbeddedTaskRegistry
 {
     private readonly Dictionary<string, Func<IServiceProvider, ITaskOrchestrator>> orchestrators = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, Func<IServiceProvider, ITaskActivity>> activities = new(StringComparer.OrdinalIgnoreCase);
@@ -18,12 +20,12 @@ public sealed class DurableTaskRegistry
     public IEnumerable<string> ActivityNames => activities.Keys;
 
     /// <summary>Registers an orchestrator class under its type name.</summary>
-    public DurableTaskRegistry AddOrchestrator<TOrchestrator>()
+    public EmbeddedTaskRegistry AddOrchestrator<TOrchestrator>()
         where TOrchestrator : class, ITaskOrchestrator =>
         AddOrchestrator(typeof(TOrchestrator).Name, sp => ActivatorUtilities.CreateInstance<TOrchestrator>(sp));
 
     /// <summary>Registers an orchestrator under <paramref name="name"/>, built by <paramref name="factory"/> for every replay.</summary>
-    public DurableTaskRegistry AddOrchestrator(string name, Func<IServiceProvider, ITaskOrchestrator> factory)
+    public EmbeddedTaskRegistry AddOrchestrator(string name, Func<IServiceProvider, ITaskOrchestrator> factory)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentNullException.ThrowIfNull(factory);
@@ -36,19 +38,19 @@ public sealed class DurableTaskRegistry
     }
 
     /// <summary>Registers an orchestrator written as a function.</summary>
-    public DurableTaskRegistry AddOrchestratorFunc<TInput, TOutput>(string name, Func<TaskOrchestrationContext, TInput, Task<TOutput>> run)
+    public EmbeddedTaskRegistry AddOrchestratorFunc<TInput, TOutput>(string name, Func<TaskOrchestrationContext, TInput, Task<TOutput>> run)
     {
         ArgumentNullException.ThrowIfNull(run);
         return AddOrchestrator(name, _ => new FuncOrchestrator<TInput, TOutput>(run));
     }
 
     /// <summary>Registers an activity class under its type name.</summary>
-    public DurableTaskRegistry AddActivity<TActivity>()
+    public EmbeddedTaskRegistry AddActivity<TActivity>()
         where TActivity : class, ITaskActivity =>
         AddActivity(typeof(TActivity).Name, sp => ActivatorUtilities.CreateInstance<TActivity>(sp));
 
     /// <summary>Registers an activity under <paramref name="name"/>, built by <paramref name="factory"/> for every call.</summary>
-    public DurableTaskRegistry AddActivity(string name, Func<IServiceProvider, ITaskActivity> factory)
+    public EmbeddedTaskRegistry AddActivity(string name, Func<IServiceProvider, ITaskActivity> factory)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentNullException.ThrowIfNull(factory);
@@ -61,7 +63,7 @@ public sealed class DurableTaskRegistry
     }
 
     /// <summary>Registers an activity written as a function.</summary>
-    public DurableTaskRegistry AddActivityFunc<TInput, TOutput>(string name, Func<TaskActivityContext, TInput, Task<TOutput>> run)
+    public EmbeddedTaskRegistry AddActivityFunc<TInput, TOutput>(string name, Func<TaskActivityContext, TInput, Task<TOutput>> run)
     {
         ArgumentNullException.ThrowIfNull(run);
         return AddActivity(name, _ => new FuncActivity<TInput, TOutput>(run));
