@@ -1,6 +1,6 @@
+using System.Diagnostics;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
-using System.Diagnostics;
 using Serverless.Durable.History;
 using Serverless.Durable.Runtime;
 using Serverless.Testing;

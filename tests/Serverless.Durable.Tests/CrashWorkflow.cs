@@ -1,7 +1,7 @@
-using Serverless.Durable.Runtime;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Serverless.Durable;
+using Serverless.Durable.Runtime;
 
 namespace Serverless.Durable.Tests;
 

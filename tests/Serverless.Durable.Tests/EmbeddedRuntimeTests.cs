@@ -1,9 +1,9 @@
-using Microsoft.Extensions.DependencyInjection;
-using Serverless.Durable.History;
-using Serverless.Durable.Runtime;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.DependencyInjection;
 using Serverless.Durable;
+using Serverless.Durable.History;
+using Serverless.Durable.Runtime;
 
 namespace Serverless.Durable.Tests;
 

@@ -1,10 +1,10 @@
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
+using Serverless.Durable;
 using Serverless.Durable.History;
 using Serverless.Durable.Replay;
 using Serverless.Durable.Runtime;
-using Microsoft.DurableTask;
-using Microsoft.DurableTask.Client;
-using Serverless.Durable;
 
 namespace Serverless.Durable.Tests;
 

@@ -1,10 +1,10 @@
 using FsCheck;
 using FsCheck.Fluent;
-using Serverless.Durable.History;
-using Serverless.Durable.Replay;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Serverless.Durable;
+using Serverless.Durable.History;
+using Serverless.Durable.Replay;
 
 namespace Serverless.Durable.Tests;
 

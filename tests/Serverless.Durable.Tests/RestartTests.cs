@@ -1,8 +1,8 @@
-using Serverless.Durable.History;
-using Serverless.Durable.Runtime;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Serverless.Durable;
+using Serverless.Durable.History;
+using Serverless.Durable.Runtime;
 using Serverless.Storage.AzureStorage;
 using Serverless.Testing;
 

@@ -1,11 +1,11 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Serverless.Durable.History;
-using Serverless.Durable.Runtime;
-using Serverless.Durable.Runtime.Storage;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Serverless.Durable;
+using Serverless.Durable.History;
+using Serverless.Durable.Runtime;
+using Serverless.Durable.Runtime.Storage;
 using Serverless.Storage.Local;
 using Serverless.Testing;
 

@@ -1,7 +1,7 @@
-using Microsoft.DurableTask.Client;
-using Microsoft.DurableTask;
 using System.Diagnostics;
 using System.Text.Json;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
 using Serverless.Durable.History;
 using Serverless.Durable.Runtime;
 using Serverless.Durable.Runtime.Storage;

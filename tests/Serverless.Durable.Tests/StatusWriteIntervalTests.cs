@@ -1,6 +1,6 @@
-using Microsoft.DurableTask.Client;
-using Microsoft.DurableTask;
 using System.Text;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
 using Serverless.Durable.Runtime;
 using Serverless.Storage.Local;
 using Serverless.Testing;

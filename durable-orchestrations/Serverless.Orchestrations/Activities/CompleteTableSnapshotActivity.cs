@@ -1,4 +1,5 @@
-using Serverless.Durable.Sdk;
+using Microsoft.DurableTask;
+using Serverless.Durable.Runtime;
 using Serverless.Orchestrations.Jobs;
 
 namespace Serverless.Orchestrations.Activities;
@@ -11,7 +12,7 @@ public sealed class CompleteTableSnapshotActivity(JobEnvironment job) : TaskActi
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
         job.EnsureJob(input.JobName);
-        await job.State.SaveTableAsync(input.State with { Phase = TablePhase.SnapshotComplete }, context.CancellationToken).ConfigureAwait(false);
+        await job.State.SaveTableAsync(input.State with { Phase = TablePhase.SnapshotComplete }, context.GetCancellationToken()).ConfigureAwait(false);
         return true;
     }
 }

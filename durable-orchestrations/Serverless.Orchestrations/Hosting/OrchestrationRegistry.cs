@@ -1,6 +1,6 @@
+using Microsoft.DurableTask;
 using Microsoft.Extensions.DependencyInjection;
 using Serverless.Durable.Runtime;
-using Serverless.Durable.Sdk;
 using Serverless.Orchestrations.Activities;
 using Serverless.Orchestrations.StartJob;
 
@@ -12,7 +12,7 @@ namespace Serverless.Orchestrations.Hosting;
 /// </summary>
 public static class OrchestrationRegistry
 {
-    public static DurableTaskRegistry AddStartJob(this DurableTaskRegistry registry)
+    public static EmbeddedTaskRegistry AddStartJob(this EmbeddedTaskRegistry registry)
     {
         ArgumentNullException.ThrowIfNull(registry);
         return registry
@@ -27,7 +27,7 @@ public static class OrchestrationRegistry
             .AddClassifiedActivity<CompleteTableSnapshotActivity>(ActivityNames.CompleteTableSnapshot);
     }
 
-    private static DurableTaskRegistry AddClassifiedActivity<TActivity>(this DurableTaskRegistry registry, string name)
+    private static EmbeddedTaskRegistry AddClassifiedActivity<TActivity>(this EmbeddedTaskRegistry registry, string name)
         where TActivity : ITaskActivity =>
         registry.AddActivity(name, sp => new ClassifiedActivity(ActivatorUtilities.CreateInstance<TActivity>(sp)));
 }

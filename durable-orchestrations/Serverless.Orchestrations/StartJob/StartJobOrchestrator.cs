@@ -1,8 +1,8 @@
 using System.Runtime.ExceptionServices;
+using Microsoft.DurableTask;
 using Microsoft.Extensions.Logging;
 using Serverless.Cdc.Schema;
 using Serverless.Cdc.Snapshot;
-using Serverless.Durable.Sdk;
 using Serverless.Orchestrations.Activities;
 using Serverless.Orchestrations.Jobs;
 using Serverless.Orchestrations.Lake;
@@ -16,15 +16,13 @@ namespace Serverless.Orchestrations.StartJob;
 /// as they complete → CompleteTableSnapshot per table. Tables an earlier run completed are skipped.
 /// The custom status carries per-table progress. Preflight problems end the orchestration with every problem listed.
 /// </summary>
-public sealed class StartJobOrchestrator(ILogger<StartJobOrchestrator> logger) : TaskOrchestrator<StartJobInput, StartJobResult>
+public sealed class StartJobOrchestrator : TaskOrchestrator<StartJobInput, StartJobResult>
 {
     public const string Name = "StartJob";
 
-    // Only transient failures reach these policies: every activity's permanent failures (a refused login, an unwritable
-    // target, a full disk, a chunk that does not fit its table) are non-retriable (see FailureClassification).
-    private static readonly TaskOptions SourceRetry = TaskOptions.FromRetryPolicy(new RetryPolicy(3, TimeSpan.FromSeconds(2), backoffCoefficient: 2));
-    private static readonly TaskOptions LakeRetry = TaskOptions.FromRetryPolicy(new RetryPolicy(5, TimeSpan.FromSeconds(1), backoffCoefficient: 2, maxRetryInterval: TimeSpan.FromSeconds(20)));
-    private static readonly TaskOptions ReadRetry = TaskOptions.FromRetryPolicy(new RetryPolicy(5, TimeSpan.FromSeconds(2), backoffCoefficient: 2, maxRetryInterval: TimeSpan.FromSeconds(30)));
+    private static readonly TaskOptions SourceRetry = ActivityRetry.Source;
+    private static readonly TaskOptions LakeRetry = ActivityRetry.Lake;
+    private static readonly TaskOptions ReadRetry = ActivityRetry.Read;
 
     public override async Task<StartJobResult> RunAsync(TaskOrchestrationContext context, StartJobInput input)
     {
@@ -33,7 +31,7 @@ public sealed class StartJobOrchestrator(ILogger<StartJobOrchestrator> logger) :
         ArgumentOutOfRangeException.ThrowIfLessThan(input.Parallelism, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(input.ChunkRows, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(input.ChunksPerCommit, 1);
-        var log = context.CreateReplaySafeLogger(logger);
+        var log = context.CreateReplaySafeLogger<StartJobOrchestrator>();
         var job = input.JobName;
         var runs = new List<TableSnapshotRun>();   // in table order, as tables are prepared
         StartPosition? startPosition = null;

@@ -1,7 +1,7 @@
+using Microsoft.DurableTask;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Serverless.Durable.History;
-using Microsoft.DurableTask;
 using Serverless.Durable.Runtime;
 
 namespace Serverless.Durable.Replay;

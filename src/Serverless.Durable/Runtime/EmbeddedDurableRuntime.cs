@@ -1,12 +1,12 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
+using Microsoft.DurableTask;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Serverless.Durable.History;
 using Serverless.Durable.Replay;
 using Serverless.Durable.Runtime.Storage;
-using Microsoft.DurableTask;
 using Serverless.Storage;
 
 namespace Serverless.Durable.Runtime;
