@@ -113,7 +113,7 @@ public static class DurableBackendBench
         var folder = TempFolder();
         try
         {
-            var registry = new Serverless.Durable.Runtime.EmbeddedTaskRegistry()
+            var registry = new DurableTaskRegistry()
                 .AddOrchestratorFunc<int, int>("FanOut", async (context, count) =>
                     (await Task.WhenAll(Enumerable.Range(0, count).Select(i => context.CallActivityAsync<int>("NoOp", i)))).Sum())
                 .AddActivityFunc<int, int>("NoOp", (_, input) => Task.FromResult(input));

@@ -1,3 +1,4 @@
+using Microsoft.DurableTask;
 using Serverless.Durable.Runtime;
 
 namespace Serverless.Durable.Tests;
@@ -18,7 +19,7 @@ public static class CrashHostProgram
             return 2;
         }
 
-        var registry = CrashWorkflow.Register(new EmbeddedTaskRegistry(), args[2], secondHalfMilliseconds: 5_000);
+        var registry = CrashWorkflow.Register(new DurableTaskRegistry(), args[2], secondHalfMilliseconds: 5_000);
         await using var runtime = EmbeddedDurableRuntime.ForLocalFolder(args[1], registry, CrashWorkflow.Options());
         await runtime.StartAsync();
         Console.WriteLine("crash-host running");

@@ -18,7 +18,7 @@ public sealed class CrashResumeTests(Xunit.Abstractions.ITestOutputHelper output
         File.WriteAllText(ledger, string.Empty);
 
         // Create the instance with a runtime that is never started; the child process picks it up from the folder.
-        var observer = EmbeddedDurableRuntime.ForLocalFolder(store, CrashWorkflow.Register(new EmbeddedTaskRegistry(), ledger), CrashWorkflow.Options());
+        var observer = EmbeddedDurableRuntime.ForLocalFolder(store, CrashWorkflow.Register(new DurableTaskRegistry(), ledger), CrashWorkflow.Options());
         await using (observer)
         {
             var id = await observer.Client.ScheduleNewOrchestrationInstanceAsync(CrashWorkflow.OrchestratorName, CrashWorkflow.Steps, new StartOrchestrationOptions("crash-1"));
@@ -43,7 +43,7 @@ public sealed class CrashResumeTests(Xunit.Abstractions.ITestOutputHelper output
             Assert.NotEqual(OrchestrationRuntimeStatus.Completed, (await observer.Client.GetInstanceAsync(id))!.RuntimeStatus);
 
             // A new runtime on the same folder finishes the job.
-            await using var resumed = EmbeddedDurableRuntime.ForLocalFolder(store, CrashWorkflow.Register(new EmbeddedTaskRegistry(), ledger), CrashWorkflow.Options());
+            await using var resumed = EmbeddedDurableRuntime.ForLocalFolder(store, CrashWorkflow.Register(new DurableTaskRegistry(), ledger), CrashWorkflow.Options());
             await resumed.StartAsync();
             using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
             var result = await resumed.Client.WaitForInstanceCompletionAsync(id, deadline.Token);

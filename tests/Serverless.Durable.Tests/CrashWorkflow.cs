@@ -18,7 +18,7 @@ internal static class CrashWorkflow
 
     /// <summary>Registers the workflow; steps in the second half take <paramref name="secondHalfMilliseconds"/>.</summary>
     /// <remarks>The child process makes the second half slow, so the test kills it mid-way even on a loaded machine.</remarks>
-    public static EmbeddedTaskRegistry Register(EmbeddedTaskRegistry registry, string ledgerPath, int secondHalfMilliseconds = StepMilliseconds) => registry
+    public static DurableTaskRegistry Register(DurableTaskRegistry registry, string ledgerPath, int secondHalfMilliseconds = StepMilliseconds) => registry
         .AddActivityFunc<int, int>(ActivityName, async (_, step) =>
         {
             AppendLine(ledgerPath, $"start {step}");

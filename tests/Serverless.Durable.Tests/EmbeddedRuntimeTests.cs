@@ -145,7 +145,7 @@ public sealed class EmbeddedRuntimeTests
             .AddActivityFunc<int, int>("AlwaysFails", (_, _) =>
             {
                 Interlocked.Increment(ref attempts);
-                throw new InvalidOperationException("disk is on fire");
+                return Task.FromException<int>(new InvalidOperationException("disk is on fire"));
             })
             .AddOrchestratorFunc<int, int>("GivesUp", (ctx, n) =>
                 ctx.CallActivityAsync<int>("AlwaysFails", n, TaskOptions.FromRetryPolicy(new RetryPolicy(3, TimeSpan.FromMilliseconds(10))))));
@@ -197,7 +197,7 @@ public sealed class EmbeddedRuntimeTests
             .AddActivityFunc<int, int>("BadInput", (_, _) =>
             {
                 Interlocked.Increment(ref attempts);
-                throw new InvalidDataException("column 'x' does not exist");
+                return Task.FromException<int>(new InvalidDataException("column 'x' does not exist"));
             })
             .AddOrchestratorFunc<int, int>("Once", (ctx, n) =>
                 ctx.CallActivityAsync<int>("BadInput", n, TaskOptions.FromRetryPolicy(policy))));
@@ -514,7 +514,7 @@ public sealed class EmbeddedRuntimeTests
     public async Task TwoRuntimesRacingOnOneFolderRecordEachResultOnce()
     {
         using var folder = new Serverless.Testing.TempDirectory("durable-race");
-        static void Register(EmbeddedTaskRegistry r) => r
+        static void Register(DurableTaskRegistry r) => r
             .AddActivityFunc<int, int>("Double", async (_, n) =>
             {
                 await Task.Delay(2);

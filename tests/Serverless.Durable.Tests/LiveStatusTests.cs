@@ -64,7 +64,7 @@ public sealed class LiveStatusTests
 
     private static EmbeddedDurableRuntime NewRuntime(Serverless.Storage.IObjectStore store) =>
         new(
-            new EmbeddedTaskRegistry().AddOrchestratorFunc<string, string>("Gated", async (ctx, input) =>
+            new DurableTaskRegistry().AddOrchestratorFunc<string, string>("Gated", async (ctx, input) =>
             {
                 ctx.SetCustomStatus("waiting for Go");
                 await ctx.WaitForExternalEvent<int>("Go");

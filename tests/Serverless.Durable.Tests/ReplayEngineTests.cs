@@ -202,7 +202,7 @@ public sealed class ReplayEngineTests
             await using var test = await TestRuntime.StartAsync(r => r
                 .AddActivityFunc<int, int>("Work", (_, n) =>
                     n == 3 && Interlocked.Increment(ref failures) == 1 ? throw new IOException("once") : Task.FromResult(n * 10))
-                .AddOrchestrator("FanOutWithRetry", _ => new FanOutWithRetryOrchestrator()));
+                .AddOrchestrator("FanOutWithRetry", () => new FanOutWithRetryOrchestrator()));
             var id = await test.Client.ScheduleNewOrchestrationInstanceAsync("FanOutWithRetry", 12);
             var result = await test.WaitAsync(id);
             Assert.Equal(OrchestrationRuntimeStatus.Completed, result.RuntimeStatus);

@@ -14,7 +14,7 @@ public sealed class RestartTests
     public async Task DurableTimerSurvivesARuntimeRestart()
     {
         using var folder = new TempDirectory("durable-timer-restart");
-        static void Register(EmbeddedTaskRegistry r) => r
+        static void Register(DurableTaskRegistry r) => r
             .AddOrchestratorFunc<int, string>("Sleeper", async (ctx, ms) =>
             {
                 await ctx.CreateTimer(TimeSpan.FromMilliseconds(ms), CancellationToken.None);
@@ -41,7 +41,7 @@ public sealed class RestartTests
     public async Task EventRaisedWhileNoRuntimeRunsIsDeliveredAfterStart()
     {
         using var folder = new TempDirectory("durable-inbox-restart");
-        static void Register(EmbeddedTaskRegistry r) => r
+        static void Register(DurableTaskRegistry r) => r
             .AddOrchestratorFunc<int, int>("Adder", async (ctx, n) => n + await ctx.WaitForExternalEvent<int>("Amount"));
 
         string id;
@@ -69,7 +69,7 @@ public sealed class RestartTests
     public async Task RequestsFromAClientInAnotherProcessArePickedUpByTheStorePoll()
     {
         using var folder = new TempDirectory("durable-poll");
-        static void Register(EmbeddedTaskRegistry r) => r
+        static void Register(DurableTaskRegistry r) => r
             .AddOrchestratorFunc<int, int>("Adder", async (ctx, n) => n + await ctx.WaitForExternalEvent<int>("Amount"));
 
         await using var running = await TestRuntime.StartAsync(Register, sharedFolder: folder, storePollInterval: TimeSpan.FromMilliseconds(100));
@@ -88,7 +88,7 @@ public sealed class RestartTests
     public async Task ContinueAsNewCarriesUnconsumedEventsOverWhenAskedTo()
     {
         using var folder = new TempDirectory("durable-carryover");
-        static void Register(EmbeddedTaskRegistry r) => r
+        static void Register(DurableTaskRegistry r) => r
             .AddOrchestratorFunc<int, string>("TwoPhase", async (ctx, phase) =>
             {
                 if (phase == 0)
@@ -123,7 +123,7 @@ public sealed class RestartTests
     [Fact]
     public async Task ReplayingEveryEpisodeAndKeepingSessionsRecordTheSameDecisions()
     {
-        static void Register(EmbeddedTaskRegistry r) => r
+        static void Register(DurableTaskRegistry r) => r
             .AddActivityFunc<int, int>("Cube", async (_, n) =>
             {
                 await Task.Delay(n % 3);
@@ -179,7 +179,7 @@ public sealed class RestartTests
         try
         {
             var ran = 0;
-            EmbeddedTaskRegistry Registry() => new EmbeddedTaskRegistry()
+            DurableTaskRegistry Registry() => new DurableTaskRegistry()
                 .AddActivityFunc<string, string>("Stamp", (_, s) =>
                 {
                     Interlocked.Increment(ref ran);

@@ -50,7 +50,7 @@ public sealed class StatusReadConsistencyTests
     public async Task FailedActivityFailingTheOrchestrationReadsTheSameAsFullHistoryAtEveryStep()
     {
         await using var harness = await StepCheckedRuntime.StartAsync(r => r
-            .AddActivityFunc<string, string>("Boom", (_, s) => throw new InvalidOperationException($"disk full while writing {s}"))
+            .AddActivityFunc<string, string>("Boom", (_, s) => Task.FromException<string>(new InvalidOperationException($"disk full while writing {s}")))
             .AddOrchestratorFunc<string, string>("Failing", async (ctx, s) =>
             {
                 ctx.SetCustomStatus("about to fail");
@@ -244,7 +244,7 @@ public sealed class StatusReadConsistencyTests
     public async Task HistoryWrittenWithTheStatusInEveryBatchReadsTheSameOnEveryPathAndResumesWithAStatusObject()
     {
         using var folder = new TempDirectory("durable-status-legacy");
-        void Register(EmbeddedTaskRegistry r) => r
+        void Register(DurableTaskRegistry r) => r
             .AddActivityFunc<int, int>("Double", (_, n) => Task.FromResult(n * 2))
             .AddOrchestratorFunc<int, int>("Upgraded", async (ctx, n) =>
             {

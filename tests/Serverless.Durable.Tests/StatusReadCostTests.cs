@@ -28,7 +28,7 @@ public sealed class StatusReadCostTests(ITestOutputHelper output)
         using var folder = new TempDirectory("durable-status-cost");
         var store = new ObservedObjectStore(new LocalFolderObjectStore(folder.Path));
         await using var runtime = new EmbeddedDurableRuntime(
-            new EmbeddedTaskRegistry().AddOrchestratorFunc<int, int>("Snapshot", (_, n) => Task.FromResult(n)),
+            new DurableTaskRegistry().AddOrchestratorFunc<int, int>("Snapshot", (_, n) => Task.FromResult(n)),
             store,
             new EmbeddedRuntimeOptions { StorePollInterval = null });
         const string id = "snapshot-job";
@@ -99,7 +99,7 @@ public sealed class StatusReadCostTests(ITestOutputHelper output)
         var allocatedAt = new long[Episodes];
         var clock = Stopwatch.StartNew();
         await using var runtime = new EmbeddedDurableRuntime(
-            new EmbeddedTaskRegistry()
+            new DurableTaskRegistry()
                 .AddActivityFunc<int, int>("CopyChunk", (_, chunk) =>
                 {
                     calledAt[chunk] = clock.ElapsedTicks;

@@ -33,7 +33,7 @@ public sealed class StatusWriteIntervalTests
         Assert.Contains("step 1", await StatusObjectAsync(store, id), StringComparison.Ordinal);
 
         // A reader in another process gets what the store holds: the first status, and still a running instance.
-        await using (var other = new EmbeddedDurableRuntime(new EmbeddedTaskRegistry(), new LocalFolderObjectStore(folder.Path), new EmbeddedRuntimeOptions { StorePollInterval = null }))
+        await using (var other = new EmbeddedDurableRuntime(new DurableTaskRegistry(), new LocalFolderObjectStore(folder.Path), new EmbeddedRuntimeOptions { StorePollInterval = null }))
         {
             var seen = await other.Client.GetInstanceAsync(id, deadline.Token);
             Assert.Equal("\"step 1\"", seen!.SerializedCustomStatus);
@@ -69,7 +69,7 @@ public sealed class StatusWriteIntervalTests
 
         // After the stop, a reader in another process sees the newest status, not the one written an interval ago.
         Assert.Contains("waiting", await StatusObjectAsync(store, id), StringComparison.Ordinal);
-        await using var other = new EmbeddedDurableRuntime(new EmbeddedTaskRegistry(), new LocalFolderObjectStore(folder.Path), new EmbeddedRuntimeOptions { StorePollInterval = null });
+        await using var other = new EmbeddedDurableRuntime(new DurableTaskRegistry(), new LocalFolderObjectStore(folder.Path), new EmbeddedRuntimeOptions { StorePollInterval = null });
         Assert.Equal("\"waiting\"", (await other.Client.GetInstanceAsync(id, deadline.Token))!.SerializedCustomStatus);
     }
 
@@ -78,7 +78,7 @@ public sealed class StatusWriteIntervalTests
     {
         using var folder = new TempDirectory("durable-status-interval-bad");
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => new EmbeddedDurableRuntime(
-            new EmbeddedTaskRegistry(), new LocalFolderObjectStore(folder.Path), new EmbeddedRuntimeOptions { StatusWriteInterval = TimeSpan.FromSeconds(-1) }));
+            new DurableTaskRegistry(), new LocalFolderObjectStore(folder.Path), new EmbeddedRuntimeOptions { StatusWriteInterval = TimeSpan.FromSeconds(-1) }));
         Assert.Equal("StatusWriteInterval", error.ParamName);
     }
 
@@ -87,7 +87,7 @@ public sealed class StatusWriteIntervalTests
     /// then "waiting" for the event Go, then "done".
     /// </summary>
     private static EmbeddedDurableRuntime HourlyStatusRuntime(LocalFolderObjectStore store) => new(
-        new EmbeddedTaskRegistry()
+        new DurableTaskRegistry()
             .AddActivityFunc<int, int>("Next", (_, n) => Task.FromResult(n + 1))
             .AddOrchestratorFunc<string, string>("Counter", async (ctx, _) =>
             {

@@ -1,3 +1,4 @@
+using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Serverless.Durable.History;
 using Serverless.Durable.Runtime;
@@ -42,9 +43,9 @@ internal sealed class StepCheckedRuntime : IAsyncDisposable
     /// <paramref name="wrap"/> may put a wrapper (e.g. one that fails a write) between the runtime and the checked store.
     /// </summary>
     public static async Task<StepCheckedRuntime> StartAsync(
-        Action<EmbeddedTaskRegistry> register, Func<IObjectStore, IObjectStore>? wrap = null, string? existingFolder = null)
+        Action<DurableTaskRegistry> register, Func<IObjectStore, IObjectStore>? wrap = null, string? existingFolder = null)
     {
-        var registry = new EmbeddedTaskRegistry();
+        var registry = new DurableTaskRegistry();
         register(registry);
         var folder = existingFolder is null ? new TempDirectory("durable-status") : null;
         var store = new ObservedObjectStore(new LocalFolderObjectStore(existingFolder ?? folder!.Path));

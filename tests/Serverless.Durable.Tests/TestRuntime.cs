@@ -1,3 +1,4 @@
+using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Serverless.Durable.Runtime;
 using Serverless.Testing;
@@ -24,7 +25,7 @@ internal sealed class TestRuntime : IAsyncDisposable
     public string Folder => folder.Path;
 
     public static async Task<TestRuntime> StartAsync(
-        Action<EmbeddedTaskRegistry> register,
+        Action<DurableTaskRegistry> register,
         int maxConcurrentActivities = 8,
         TempDirectory? sharedFolder = null,
         bool start = true,
@@ -32,7 +33,7 @@ internal sealed class TestRuntime : IAsyncDisposable
         bool extendedSessions = true,
         TimeSpan? storePollInterval = null)
     {
-        var registry = new EmbeddedTaskRegistry();
+        var registry = new DurableTaskRegistry();
         register(registry);
         var folder = sharedFolder ?? new TempDirectory("durable-test");
         var runtime = EmbeddedDurableRuntime.ForLocalFolder(

@@ -1,3 +1,4 @@
+using Microsoft.DurableTask;
 using Serverless.Delta;
 using Serverless.Delta.Scanning;
 using Serverless.Durable.History;
@@ -128,7 +129,7 @@ public sealed class CancelAndEvolveTests(ShopDatabase shop, ITestOutputHelper ou
         Assert.Single(System.Text.RegularExpressions.Regex.Matches(status.Failure!, "Column 'code'"));
 
         // A schema the lake cannot take is not retried: history holds one MigrateTable attempt.
-        await using var observer = EmbeddedDurableRuntime.ForLocalFolder(JobHost.OrchestrationsFolder(state), new EmbeddedTaskRegistry().AddStartJob());
+        await using var observer = EmbeddedDurableRuntime.ForLocalFolder(JobHost.OrchestrationsFolder(state), new DurableTaskRegistry().AddStartJob());
         var history = await observer.Client.GetHistoryAsync(JobRunner.InstanceIdFor("incompatible"));
         Assert.Single(history.OfType<TaskScheduledEvent>(), e => e.Name == ActivityNames.MigrateTable);
     }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Serverless.Delta;
 using Serverless.Durable.History;
@@ -31,7 +32,7 @@ public sealed class KillAndResumeTests(ShopDatabase shop, ITestOutputHelper outp
         var spec = TestJobs.WriteSpec(dir.Path, JobName, [shop.Name + ".*"], lake, shop.KeyOverrides, parallelism: 2, chunkRows: 1000);
         var instanceId = JobRunner.InstanceIdFor(JobName);
         HashSet<string> readBeforeKill;
-        var observer = EmbeddedDurableRuntime.ForLocalFolder(JobHost.OrchestrationsFolder(state), new EmbeddedTaskRegistry().AddStartJob());
+        var observer = EmbeddedDurableRuntime.ForLocalFolder(JobHost.OrchestrationsFolder(state), new DurableTaskRegistry().AddStartJob());
         await using (observer)
         {
             // The child runs the job like `serverless run` would; it reads 10 chunks (of 26) and holds every later read,

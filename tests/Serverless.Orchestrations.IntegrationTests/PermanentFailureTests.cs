@@ -1,3 +1,4 @@
+using Microsoft.DurableTask;
 using Serverless.Durable.History;
 using Serverless.Durable.Runtime;
 using Serverless.Orchestrations.Activities;
@@ -139,7 +140,7 @@ public sealed class PermanentFailureTests
     /// <summary>How many times the job's orchestration scheduled <paramref name="activity"/> (each retry is a new task).</summary>
     private static async Task<int> AttemptsAsync(string stateFolder, string jobName, string activity)
     {
-        var runtime = EmbeddedDurableRuntime.ForLocalFolder(JobHost.OrchestrationsFolder(stateFolder), new EmbeddedTaskRegistry().AddStartJob());
+        var runtime = EmbeddedDurableRuntime.ForLocalFolder(JobHost.OrchestrationsFolder(stateFolder), new DurableTaskRegistry().AddStartJob());
         await using (runtime)
         {
             var history = await runtime.Client.GetHistoryAsync(JobRunner.InstanceIdFor(jobName));

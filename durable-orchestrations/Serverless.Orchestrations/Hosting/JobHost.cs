@@ -1,3 +1,4 @@
+using Microsoft.DurableTask;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -69,7 +70,7 @@ internal sealed class JobHost : IAsyncDisposable
             // status object (for `serverless status` elsewhere) is refreshed once a second, not after every episode.
             StatusWriteInterval = options.StatusWriteInterval,
         };
-        var runtime = EmbeddedDurableRuntime.ForLocalFolder(OrchestrationsFolder(stateFolder), new EmbeddedTaskRegistry().AddStartJob(), runtimeOptions, services, loggerFactory);
+        var runtime = EmbeddedDurableRuntime.ForLocalFolder(OrchestrationsFolder(stateFolder), new DurableTaskRegistry().AddStartJob(), runtimeOptions, services, loggerFactory);
         return new JobHost(spec, specPath, stateFolder, lake, state, runtime, services);
     }
 
@@ -78,7 +79,7 @@ internal sealed class JobHost : IAsyncDisposable
     {
         var lake = OpenLake(spec);
         var folder = StateFolderFor(lake, stateFolder, specPath);
-        var runtime = new EmbeddedDurableRuntime(new EmbeddedTaskRegistry().AddStartJob(), new LocalFolderObjectStore(OrchestrationsFolder(folder)));
+        var runtime = new EmbeddedDurableRuntime(new DurableTaskRegistry().AddStartJob(), new LocalFolderObjectStore(OrchestrationsFolder(folder)));
         return new JobHost(spec, specPath, folder, lake, new LocalFolderStateStore(Path.Combine(folder, "jobs")), runtime, null);
     }
 

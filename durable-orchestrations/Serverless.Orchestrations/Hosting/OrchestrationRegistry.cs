@@ -12,11 +12,11 @@ namespace Serverless.Orchestrations.Hosting;
 /// </summary>
 public static class OrchestrationRegistry
 {
-    public static EmbeddedTaskRegistry AddStartJob(this EmbeddedTaskRegistry registry)
+    public static DurableTaskRegistry AddStartJob(this DurableTaskRegistry registry)
     {
         ArgumentNullException.ThrowIfNull(registry);
         return registry
-            .AddOrchestrator(StartJobOrchestrator.Name, sp => ActivatorUtilities.CreateInstance<StartJobOrchestrator>(sp))
+            .AddOrchestrator<StartJobOrchestrator>(StartJobOrchestrator.Name)
             .AddClassifiedActivity<PreflightActivity>(ActivityNames.Preflight)
             .AddClassifiedActivity<RecordStartPositionActivity>(ActivityNames.RecordStartPosition)
             .AddClassifiedActivity<DiscoverTablesActivity>(ActivityNames.DiscoverTables)
@@ -27,7 +27,7 @@ public static class OrchestrationRegistry
             .AddClassifiedActivity<CompleteTableSnapshotActivity>(ActivityNames.CompleteTableSnapshot);
     }
 
-    private static EmbeddedTaskRegistry AddClassifiedActivity<TActivity>(this EmbeddedTaskRegistry registry, string name)
+    private static DurableTaskRegistry AddClassifiedActivity<TActivity>(this DurableTaskRegistry registry, string name)
         where TActivity : ITaskActivity =>
         registry.AddActivity(name, sp => new ClassifiedActivity(ActivatorUtilities.CreateInstance<TActivity>(sp)));
 }

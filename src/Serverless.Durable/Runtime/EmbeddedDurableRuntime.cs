@@ -21,7 +21,7 @@ namespace Serverless.Durable.Runtime;
 /// </summary>
 public sealed partial class EmbeddedDurableRuntime : IAsyncDisposable
 {
-    private readonly EmbeddedTaskRegistry registry;
+    private readonly RegisteredTasks registry;
     private readonly InstanceStore store;
     private readonly EmbeddedRuntimeOptions options;
     private readonly IServiceProvider services;
@@ -40,7 +40,7 @@ public sealed partial class EmbeddedDurableRuntime : IAsyncDisposable
     private bool started;
 
     public EmbeddedDurableRuntime(
-        EmbeddedTaskRegistry registry,
+        DurableTaskRegistry registry,
         IObjectStore store,
         EmbeddedRuntimeOptions? options = null,
         IServiceProvider? services = null,
@@ -48,7 +48,7 @@ public sealed partial class EmbeddedDurableRuntime : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(registry);
         ArgumentNullException.ThrowIfNull(store);
-        this.registry = registry;
+        this.registry = new RegisteredTasks(registry);
         this.options = options ?? new EmbeddedRuntimeOptions();
         this.options.Validate();
         this.store = new InstanceStore(store, this.options.HubName);
@@ -70,14 +70,14 @@ public sealed partial class EmbeddedDurableRuntime : IAsyncDisposable
 
     internal EmbeddedRuntimeOptions Options => options;
 
-    internal EmbeddedTaskRegistry Registry => registry;
+    internal RegisteredTasks Registry => registry;
 
     internal Task ChangeSignal => Volatile.Read(ref changed).Task;
 
     /// <summary>A runtime over a local folder (created if missing).</summary>
     public static EmbeddedDurableRuntime ForLocalFolder(
         string folder,
-        EmbeddedTaskRegistry registry,
+        DurableTaskRegistry registry,
         EmbeddedRuntimeOptions? options = null,
         IServiceProvider? services = null,
         ILoggerFactory? loggerFactory = null)
@@ -550,7 +550,7 @@ public sealed partial class EmbeddedDurableRuntime : IAsyncDisposable
                         new History.FailureDetails(
                             "OrchestratorNotFound",
                             $"No orchestrator named '{name}' is registered in this runtime (registered: {(registered.Length == 0 ? "none" : registered)}). "
-                            + "Register it with EmbeddedTaskRegistry.AddOrchestrator."),
+                            + "Register it with DurableTaskRegistry.AddOrchestrator."),
                         []),
                 ],
                 null);
@@ -713,7 +713,7 @@ public sealed partial class EmbeddedDurableRuntime : IAsyncDisposable
                 new History.FailureDetails(
                     "ActivityNotFound",
                     $"No activity named '{item.Name}' is registered in this runtime (registered: {(registered.Length == 0 ? "none" : registered)}). "
-                    + "Register it with EmbeddedTaskRegistry.AddActivity."));
+                    + "Register it with DurableTaskRegistry.AddActivity."));
         }
 
         try
