@@ -70,31 +70,11 @@ public sealed class StartJobOrchestrator : TaskOrchestrator<StartJobInput, Start
         var prepareBound = Math.Max(2, input.Parallelism);
         ExceptionDispatchInfo? failure = null;
         var phase = JobPhase.Migrating;
-        while (true)
+
+        // Ends when no work is in flight and none can start: every table and chunk is scheduled once, so the history of
+        // one run is bounded by the job's size (no continue-as-new needed).
+        for (StartMoreWork(); preparing.Count + reading.Count > 0; StartMoreWork())
         {
-            while (failure is null && preparing.Count < prepareBound && nextTable < tables.Count)
-            {
-                preparing.Add(PrepareTableAsync(nextTable));
-                nextTable++;
-            }
-
-            while (failure is null && reading.Count < input.Parallelism && readQueue.TryTake(out var next))
-            {
-                var read = new ReadChunkInput(job, next.Run.Table, next.Run.LakeTable, next.Chunk, preflight.PositionMethod);
-                reading.Add((context.CallActivityAsync<ChunkReadResult>(ActivityNames.ReadChunk, read, ReadRetry), next.Run, next.Chunk));
-                if (phase != JobPhase.Snapshotting)
-                {
-                    // Said when the first reads start, not when the first one ends (a chunk takes a second to read).
-                    phase = JobPhase.Snapshotting;
-                    Publish(phase);
-                }
-            }
-
-            if (preparing.Count + reading.Count == 0)
-            {
-                break;
-            }
-
             var done = await Task.WhenAny(preparing.Cast<Task>().Concat(reading.Select(x => x.Task)));
             var prepared = preparing.FindIndex(x => x == done);
             if (prepared >= 0)
@@ -158,6 +138,27 @@ public sealed class StartJobOrchestrator : TaskOrchestrator<StartJobInput, Start
             StartPosition = startPosition,
             Tables = runs.Select(r => r.Status).ToList(),
         };
+
+        void StartMoreWork()
+        {
+            while (failure is null && preparing.Count < prepareBound && nextTable < tables.Count)
+            {
+                preparing.Add(PrepareTableAsync(nextTable));
+                nextTable++;
+            }
+
+            while (failure is null && reading.Count < input.Parallelism && readQueue.TryTake(out var next))
+            {
+                var read = new ReadChunkInput(job, next.Run.Table, next.Run.LakeTable, next.Chunk, preflight.PositionMethod);
+                reading.Add((context.CallActivityAsync<ChunkReadResult>(ActivityNames.ReadChunk, read, ReadRetry), next.Run, next.Chunk));
+                if (phase != JobPhase.Snapshotting)
+                {
+                    // Said when the first reads start, not when the first one ends (a chunk takes a second to read).
+                    phase = JobPhase.Snapshotting;
+                    Publish(phase);
+                }
+            }
+        }
 
         async Task<TableSnapshotRun> PrepareTableAsync(int tableIndex)
         {
