@@ -113,7 +113,7 @@ public static class DurableBackendBench
         var folder = TempFolder();
         try
         {
-            var registry = new Serverless.Durable.Runtime.DurableTaskRegistry()
+            var registry = new DurableTaskRegistry()
                 .AddOrchestratorFunc<int, int>("FanOut", async (context, count) =>
                     (await Task.WhenAll(Enumerable.Range(0, count).Select(i => context.CallActivityAsync<int>("NoOp", i)))).Sum())
                 .AddActivityFunc<int, int>("NoOp", (_, input) => Task.FromResult(input));
@@ -124,10 +124,10 @@ public static class DurableBackendBench
             var started = startClock.Elapsed.TotalSeconds;
             using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(10));
             var clock = Stopwatch.StartNew();
-            var id = await runtime.Client.ScheduleNewOrchestrationInstanceAsync("FanOut", activities, cancellationToken: deadline.Token);
-            var done = await runtime.Client.WaitForCompletionAsync(id, deadline.Token);
+            var id = await runtime.Client.ScheduleNewOrchestrationInstanceAsync("FanOut", activities, deadline.Token);
+            var done = await runtime.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, deadline.Token);
             clock.Stop();
-            Check(done.RuntimeStatus == Serverless.Durable.History.OrchestrationStatus.Completed && done.ReadOutputAs<int>() == Expected(activities), "EmbeddedDurableRuntime");
+            Check(done.RuntimeStatus == OrchestrationRuntimeStatus.Completed && done.ReadOutputAs<int>() == Expected(activities), "EmbeddedDurableRuntime");
             return new Timing(started, clock.Elapsed.TotalSeconds);
         }
         finally

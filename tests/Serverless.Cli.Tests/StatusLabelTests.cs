@@ -1,5 +1,5 @@
+using Microsoft.DurableTask.Client;
 using Serverless.Cli.Jobs;
-using Serverless.Durable.History;
 using Serverless.Orchestrations.Hosting;
 using Serverless.Orchestrations.StartJob;
 
@@ -9,11 +9,11 @@ namespace Serverless.Cli.Tests;
 public sealed class StatusLabelTests
 {
     [Theory]
-    [InlineData(OrchestrationStatus.Completed, JobPhase.Completed, "Completed")]
-    [InlineData(OrchestrationStatus.Completed, JobPhase.PreflightFailed, "Preflight failed (nothing was written; fix the problems below and run again)")]
-    [InlineData(OrchestrationStatus.Failed, JobPhase.Failed, "Failed (run again to retry; completed tables are kept)")]
-    [InlineData(OrchestrationStatus.Running, JobPhase.Snapshotting, "Snapshotting, not finished (running now, or stopped: run it again to resume)")]
-    public void LabelSaysThePhaseOnceAndWhatToDo(OrchestrationStatus runtimeStatus, JobPhase phase, string expected)
+    [InlineData(OrchestrationRuntimeStatus.Completed, JobPhase.Completed, "Completed")]
+    [InlineData(OrchestrationRuntimeStatus.Completed, JobPhase.PreflightFailed, "Preflight failed (nothing was written; fix the problems below and run again)")]
+    [InlineData(OrchestrationRuntimeStatus.Failed, JobPhase.Failed, "Failed (run again to retry; completed tables are kept)")]
+    [InlineData(OrchestrationRuntimeStatus.Running, JobPhase.Snapshotting, "Snapshotting, not finished (running now, or stopped: run it again to resume)")]
+    public void LabelSaysThePhaseOnceAndWhatToDo(OrchestrationRuntimeStatus runtimeStatus, JobPhase phase, string expected)
     {
         var report = new JobStatusReport
         {

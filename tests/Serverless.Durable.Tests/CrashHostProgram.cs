@@ -1,3 +1,4 @@
+using Microsoft.DurableTask;
 using Serverless.Durable.Runtime;
 
 namespace Serverless.Durable.Tests;

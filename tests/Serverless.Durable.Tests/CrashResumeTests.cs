@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
 using Serverless.Durable.History;
 using Serverless.Durable.Runtime;
 using Serverless.Testing;
@@ -19,7 +21,7 @@ public sealed class CrashResumeTests(Xunit.Abstractions.ITestOutputHelper output
         var observer = EmbeddedDurableRuntime.ForLocalFolder(store, CrashWorkflow.Register(new DurableTaskRegistry(), ledger), CrashWorkflow.Options());
         await using (observer)
         {
-            var id = await observer.Client.ScheduleNewOrchestrationInstanceAsync(CrashWorkflow.OrchestratorName, CrashWorkflow.Steps, "crash-1");
+            var id = await observer.Client.ScheduleNewOrchestrationInstanceAsync(CrashWorkflow.OrchestratorName, CrashWorkflow.Steps, new StartOrchestrationOptions("crash-1"));
 
             using (var child = StartCrashHost(store, ledger))
             {
@@ -38,15 +40,15 @@ public sealed class CrashResumeTests(Xunit.Abstractions.ITestOutputHelper output
             var stepByTask = historyAtKill.OfType<TaskScheduledEvent>().ToDictionary(e => e.EventId, e => int.Parse(e.Input!, System.Globalization.CultureInfo.InvariantCulture));
             var completedBeforeKill = historyAtKill.OfType<TaskCompletedEvent>().Select(e => stepByTask[e.TaskScheduledId]).ToHashSet();
             Assert.InRange(completedBeforeKill.Count, 4, CrashWorkflow.Steps - 1);
-            Assert.NotEqual(OrchestrationStatus.Completed, (await observer.Client.GetInstanceAsync(id))!.RuntimeStatus);
+            Assert.NotEqual(OrchestrationRuntimeStatus.Completed, (await observer.Client.GetInstanceAsync(id))!.RuntimeStatus);
 
             // A new runtime on the same folder finishes the job.
             await using var resumed = EmbeddedDurableRuntime.ForLocalFolder(store, CrashWorkflow.Register(new DurableTaskRegistry(), ledger), CrashWorkflow.Options());
             await resumed.StartAsync();
             using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            var result = await resumed.Client.WaitForCompletionAsync(id, deadline.Token);
+            var result = await resumed.Client.WaitForInstanceCompletionAsync(id, deadline.Token);
 
-            Assert.Equal(OrchestrationStatus.Completed, result.RuntimeStatus);
+            Assert.Equal(OrchestrationRuntimeStatus.Completed, result.RuntimeStatus);
             Assert.Equal(Enumerable.Range(0, CrashWorkflow.Steps).Sum(s => s * s), result.ReadOutputAs<int>());
 
             var lines = File.ReadAllLines(ledger);
@@ -73,7 +75,7 @@ public sealed class CrashResumeTests(Xunit.Abstractions.ITestOutputHelper output
     private static Process StartCrashHost(string store, string ledger) =>
         ProcessRunner.StartTestHost(typeof(CrashHostProgram).Assembly, "crash-host", store, ledger);
 
-    private static async Task WaitForCompletedStepsAsync(DurableTaskClient client, string id, int atLeast, Process child)
+    private static async Task WaitForCompletedStepsAsync(EmbeddedDurableTaskClient client, string id, int atLeast, Process child)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         while (true)

@@ -1,5 +1,7 @@
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Serverless.Durable;
 using Serverless.Durable.Runtime;
-using Serverless.Durable.Sdk;
 
 namespace Serverless.Durable.Tests;
 

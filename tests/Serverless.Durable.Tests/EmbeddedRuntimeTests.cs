@@ -1,7 +1,9 @@
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
+using Serverless.Durable;
 using Serverless.Durable.History;
 using Serverless.Durable.Runtime;
-using Serverless.Durable.Sdk;
 
 namespace Serverless.Durable.Tests;
 
@@ -31,7 +33,7 @@ public sealed class EmbeddedRuntimeTests
         var id = await test.Client.ScheduleNewOrchestrationInstanceAsync("Chain", "s");
         var result = await test.WaitAsync(id);
 
-        Assert.Equal(OrchestrationStatus.Completed, result.RuntimeStatus);
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, result.RuntimeStatus);
         Assert.Equal("sxxx", result.ReadOutputAs<string>());
         Assert.Equal(["s", "sx", "sxx"], calls);
     }
@@ -47,7 +49,7 @@ public sealed class EmbeddedRuntimeTests
         var id = await test.Client.ScheduleNewOrchestrationInstanceAsync(nameof(GreetingOrchestrator), new GreetingRequest("Ada", 2));
         var result = await test.WaitAsync(id);
 
-        Assert.Equal(OrchestrationStatus.Completed, result.RuntimeStatus);
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, result.RuntimeStatus);
         Assert.Equal(["Hello, Ada!", "Hello, Ada!"], result.ReadOutputAs<string[]>()!);
     }
 
@@ -73,7 +75,7 @@ public sealed class EmbeddedRuntimeTests
         var id = await test.Client.ScheduleNewOrchestrationInstanceAsync("SumOfSquares", 200);
         var result = await test.WaitAsync(id, seconds: 60);
 
-        Assert.Equal(OrchestrationStatus.Completed, result.RuntimeStatus);
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, result.RuntimeStatus);
         Assert.Equal(Enumerable.Range(1, 200).Sum(n => (long)n * n), result.ReadOutputAs<long>());
         Assert.Equal(200, gauge.Total);
         Assert.InRange(gauge.Peak, 2, 8);
@@ -122,7 +124,7 @@ public sealed class EmbeddedRuntimeTests
         var result = await test.WaitAsync(id);
         var history = await test.Client.GetHistoryAsync(id);
 
-        Assert.Equal(OrchestrationStatus.Completed, result.RuntimeStatus);
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, result.RuntimeStatus);
         Assert.Equal("OK", result.ReadOutputAs<string>());
         Assert.Equal(3, attempts);
         Assert.Equal(3, history.OfType<TaskScheduledEvent>().Count());
@@ -143,7 +145,7 @@ public sealed class EmbeddedRuntimeTests
             .AddActivityFunc<int, int>("AlwaysFails", (_, _) =>
             {
                 Interlocked.Increment(ref attempts);
-                throw new InvalidOperationException("disk is on fire");
+                return Task.FromException<int>(new InvalidOperationException("disk is on fire"));
             })
             .AddOrchestratorFunc<int, int>("GivesUp", (ctx, n) =>
                 ctx.CallActivityAsync<int>("AlwaysFails", n, TaskOptions.FromRetryPolicy(new RetryPolicy(3, TimeSpan.FromMilliseconds(10))))));
@@ -151,12 +153,11 @@ public sealed class EmbeddedRuntimeTests
         var id = await test.Client.ScheduleNewOrchestrationInstanceAsync("GivesUp", 1);
         var result = await test.WaitAsync(id);
 
-        Assert.Equal(OrchestrationStatus.Failed, result.RuntimeStatus);
+        Assert.Equal(OrchestrationRuntimeStatus.Failed, result.RuntimeStatus);
         Assert.Equal(3, attempts);
-        var failure = Assert.IsType<FailureDetails>(result.FailureDetails);
+        var failure = Assert.IsType<TaskFailureDetails>(result.FailureDetails);
         Assert.Equal(typeof(TaskFailedException).FullName, failure.ErrorType);
         Assert.Contains("'AlwaysFails'", failure.ErrorMessage, StringComparison.Ordinal);
-        Assert.Contains("after 3 attempts", failure.ErrorMessage, StringComparison.Ordinal);
         Assert.Equal(typeof(InvalidOperationException).FullName, failure.InnerFailure?.ErrorType);
         Assert.Equal("disk is on fire", failure.InnerFailure?.ErrorMessage);
     }
@@ -182,27 +183,30 @@ public sealed class EmbeddedRuntimeTests
         var id = await test.Client.ScheduleNewOrchestrationInstanceAsync("Catches", 0);
         var result = await test.WaitAsync(id);
 
-        Assert.Equal(OrchestrationStatus.Completed, result.RuntimeStatus);
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, result.RuntimeStatus);
         Assert.Equal($"Divide|{typeof(DivideByZeroException).FullName}|{new DivideByZeroException().Message}", result.ReadOutputAs<string>());
     }
 
     [Fact]
-    public async Task NonRetriableFailureStopsTheRetryPolicyAtOnce()
+    public async Task RetryPolicyHandleFailureThatDeclinesStopsTheRetriesAtOnce()
     {
+        // The SDK's way to mark a failure not worth retrying: the policy's HandleFailure sees the failure's details.
         var attempts = 0;
+        var policy = new RetryPolicy(5, TimeSpan.FromMilliseconds(10)) { HandleFailure = f => !f.IsCausedBy<InvalidDataException>() };
         await using var test = await TestRuntime.StartAsync(r => r
             .AddActivityFunc<int, int>("BadInput", (_, _) =>
             {
                 Interlocked.Increment(ref attempts);
-                throw new NonRetriableException("column 'x' does not exist");
+                return Task.FromException<int>(new InvalidDataException("column 'x' does not exist"));
             })
             .AddOrchestratorFunc<int, int>("Once", (ctx, n) =>
-                ctx.CallActivityAsync<int>("BadInput", n, TaskOptions.FromRetryPolicy(new RetryPolicy(5, TimeSpan.FromMilliseconds(10))))));
+                ctx.CallActivityAsync<int>("BadInput", n, TaskOptions.FromRetryPolicy(policy))));
 
         var result = await test.WaitAsync(await test.Client.ScheduleNewOrchestrationInstanceAsync("Once", 1));
 
-        Assert.Equal(OrchestrationStatus.Failed, result.RuntimeStatus);
+        Assert.Equal(OrchestrationRuntimeStatus.Failed, result.RuntimeStatus);
         Assert.Equal(1, attempts);
+        Assert.True(result.FailureDetails!.InnerFailure!.IsCausedBy<InvalidDataException>(), result.FailureDetails.ToString());
     }
 
     [Fact]
@@ -212,7 +216,7 @@ public sealed class EmbeddedRuntimeTests
             .AddOrchestratorFunc<int, double>("Sleeper", async (ctx, ms) =>
             {
                 var before = ctx.CurrentUtcDateTime;
-                await ctx.CreateTimer(TimeSpan.FromMilliseconds(ms));
+                await ctx.CreateTimer(TimeSpan.FromMilliseconds(ms), CancellationToken.None);
                 return (ctx.CurrentUtcDateTime - before).TotalMilliseconds;
             }));
 
@@ -220,7 +224,7 @@ public sealed class EmbeddedRuntimeTests
         var result = await test.WaitAsync(await test.Client.ScheduleNewOrchestrationInstanceAsync("Sleeper", 300));
         var elapsed = DateTime.UtcNow - started;
 
-        Assert.Equal(OrchestrationStatus.Completed, result.RuntimeStatus);
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, result.RuntimeStatus);
         Assert.True(result.ReadOutputAs<double>() >= 300, $"The orchestrator's clock advanced only {result.ReadOutputAs<double>()} ms across a 300 ms timer.");
         Assert.True(elapsed >= TimeSpan.FromMilliseconds(300), $"The orchestration finished after {elapsed.TotalMilliseconds} ms, before its 300 ms timer.");
     }
@@ -236,7 +240,7 @@ public sealed class EmbeddedRuntimeTests
             }));
 
         var id = await test.Client.ScheduleNewOrchestrationInstanceAsync("Approval", "job-7");
-        await WaitForStatusAsync(test, id, OrchestrationStatus.Running);
+        await WaitForStatusAsync(test, id, OrchestrationRuntimeStatus.Running);
         await test.Client.RaiseEventAsync(id, "decision", new ApprovalDecision(true, "ops"));
         var result = await test.WaitAsync(id);
 
@@ -266,7 +270,7 @@ public sealed class EmbeddedRuntimeTests
     }
 
     [Fact]
-    public async Task ExternalEventWaitTimesOutWithTimeoutException()
+    public async Task ExternalEventWaitWithATimeoutIsCanceledWhenItsTimerFiresFirst()
     {
         await using var test = await TestRuntime.StartAsync(r => r
             .AddOrchestratorFunc<int, string>("Impatient", async (ctx, ms) =>
@@ -275,16 +279,17 @@ public sealed class EmbeddedRuntimeTests
                 {
                     return await ctx.WaitForExternalEvent<string>("Never", TimeSpan.FromMilliseconds(ms));
                 }
-                catch (TimeoutException ex)
+                catch (TaskCanceledException)
                 {
-                    return "timed out: " + ex.Message;
+                    // The SDK's timeout overload cancels the wait when its durable timer fires first.
+                    return "timed out";
                 }
             }));
 
         var result = await test.WaitAsync(await test.Client.ScheduleNewOrchestrationInstanceAsync("Impatient", 150));
 
-        Assert.Equal(OrchestrationStatus.Completed, result.RuntimeStatus);
-        Assert.StartsWith("timed out: External event 'Never' was not raised within", result.ReadOutputAs<string>(), StringComparison.Ordinal);
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, result.RuntimeStatus);
+        Assert.Equal("timed out", result.ReadOutputAs<string>());
     }
 
     [Fact]
@@ -296,16 +301,16 @@ public sealed class EmbeddedRuntimeTests
                 var value = await ctx.WaitForExternalEvent<string>("Go", TimeSpan.FromMilliseconds(ms));
 
                 // The abandoned timeout timer fires later; it must not disturb this second wait.
-                await ctx.CreateTimer(TimeSpan.FromMilliseconds(400));
+                await ctx.CreateTimer(TimeSpan.FromMilliseconds(400), CancellationToken.None);
                 return value;
             }));
 
         var id = await test.Client.ScheduleNewOrchestrationInstanceAsync("Patient", 200);
-        await WaitForStatusAsync(test, id, OrchestrationStatus.Running);
+        await WaitForStatusAsync(test, id, OrchestrationRuntimeStatus.Running);
         await test.Client.RaiseEventAsync(id, "Go", "went");
         var result = await test.WaitAsync(id);
 
-        Assert.True(OrchestrationStatus.Completed == result.RuntimeStatus, result.FailureDetails?.ToString());
+        Assert.True(OrchestrationRuntimeStatus.Completed == result.RuntimeStatus, result.FailureDetails?.ToString());
         Assert.Equal("went", result.ReadOutputAs<string>());
     }
 
@@ -329,7 +334,7 @@ public sealed class EmbeddedRuntimeTests
         var result = await test.WaitAsync(id);
         var history = await test.Client.GetHistoryAsync(id);
 
-        Assert.Equal(OrchestrationStatus.Completed, result.RuntimeStatus);
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, result.RuntimeStatus);
         Assert.Equal(5, result.ReadOutputAs<int>());
         Assert.Equal(4, result.ReadInputAs<int>());
         var started = Assert.Single(history.OfType<ExecutionStartedEvent>());
@@ -355,7 +360,7 @@ public sealed class EmbeddedRuntimeTests
 
         var result = await test.WaitAsync(await test.Client.ScheduleNewOrchestrationInstanceAsync("Spinner", 0));
 
-        Assert.Equal(OrchestrationStatus.Completed, result.RuntimeStatus);
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, result.RuntimeStatus);
         Assert.Equal(25, result.ReadOutputAs<int>());
     }
 
@@ -383,7 +388,7 @@ public sealed class EmbeddedRuntimeTests
             await Task.Delay(20);
         }
 
-        Assert.Equal(OrchestrationStatus.Running, running.RuntimeStatus);
+        Assert.Equal(OrchestrationRuntimeStatus.Running, running.RuntimeStatus);
         Assert.Equal(new PhaseStatus("copying", 3), running.ReadCustomStatusAs<PhaseStatus>());
 
         await test.Client.RaiseEventAsync(id, "Continue", true);
@@ -398,16 +403,16 @@ public sealed class EmbeddedRuntimeTests
             .AddOrchestratorFunc<int, int>("Forever", async (ctx, _) => await ctx.WaitForExternalEvent<int>("NeverComes")));
 
         var id = await test.Client.ScheduleNewOrchestrationInstanceAsync("Forever", 0);
-        await WaitForStatusAsync(test, id, OrchestrationStatus.Running);
-        await test.Client.TerminateAsync(id, "operator stopped it");
+        await WaitForStatusAsync(test, id, OrchestrationRuntimeStatus.Running);
+        await test.Client.TerminateInstanceAsync(id, "operator stopped it");
         var result = await test.WaitAsync(id);
 
-        Assert.Equal(OrchestrationStatus.Terminated, result.RuntimeStatus);
+        Assert.Equal(OrchestrationRuntimeStatus.Terminated, result.RuntimeStatus);
         Assert.Equal("operator stopped it", result.ReadOutputAs<string>());
 
         // Requests to a finished instance are ignored; to a missing one they are refused.
         await test.Client.RaiseEventAsync(id, "NeverComes", 1);
-        await test.Client.TerminateAsync(id, "again");
+        await test.Client.TerminateInstanceAsync(id, "again");
         Assert.Equal("operator stopped it", (await test.Client.GetInstanceAsync(id))!.ReadOutputAs<string>());
         var missing = await Assert.ThrowsAsync<InvalidOperationException>(() => test.Client.RaiseEventAsync("no-such-instance", "E", 1));
         Assert.Contains("No orchestration instance 'no-such-instance'", missing.Message, StringComparison.Ordinal);
@@ -420,19 +425,19 @@ public sealed class EmbeddedRuntimeTests
             .AddOrchestratorFunc<int, int>("Echo", (_, n) => Task.FromResult(n))
             .AddOrchestratorFunc<int, int>("Waits", async (ctx, _) => await ctx.WaitForExternalEvent<int>("E")));
 
-        var done = await test.Client.ScheduleNewOrchestrationInstanceAsync("Echo", 5, "purge-me");
+        var done = await test.Client.ScheduleNewOrchestrationInstanceAsync("Echo", 5, new StartOrchestrationOptions("purge-me"));
         await test.WaitAsync(done);
         var waiting = await test.Client.ScheduleNewOrchestrationInstanceAsync("Waits", 0);
-        await WaitForStatusAsync(test, waiting, OrchestrationStatus.Running);
+        await WaitForStatusAsync(test, waiting, OrchestrationRuntimeStatus.Running);
 
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => test.Client.PurgeAsync(waiting));
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => test.Client.PurgeInstanceAsync(waiting));
         Assert.Contains("Running", error.Message, StringComparison.Ordinal);
-        Assert.True(await test.Client.PurgeAsync(done));
+        Assert.Equal(1, (await test.Client.PurgeInstanceAsync(done)).PurgedInstanceCount);
         Assert.Null(await test.Client.GetInstanceAsync(done));
-        Assert.False(await test.Client.PurgeAsync(done));
+        Assert.Equal(0, (await test.Client.PurgeInstanceAsync(done)).PurgedInstanceCount);
 
         // The id is free again.
-        var again = await test.Client.ScheduleNewOrchestrationInstanceAsync("Echo", 6, "purge-me");
+        var again = await test.Client.ScheduleNewOrchestrationInstanceAsync("Echo", 6, new StartOrchestrationOptions("purge-me"));
         Assert.Equal(6, (await test.WaitAsync(again)).ReadOutputAs<int>());
     }
 
@@ -441,8 +446,8 @@ public sealed class EmbeddedRuntimeTests
     {
         await using var test = await TestRuntime.StartAsync(r => r.AddOrchestratorFunc<int, int>("Echo", (_, n) => Task.FromResult(n)));
 
-        await test.Client.ScheduleNewOrchestrationInstanceAsync("Echo", 1, "same-id");
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => test.Client.ScheduleNewOrchestrationInstanceAsync("Echo", 2, "same-id"));
+        await test.Client.ScheduleNewOrchestrationInstanceAsync("Echo", 1, new StartOrchestrationOptions("same-id"));
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => test.Client.ScheduleNewOrchestrationInstanceAsync("Echo", 2, new StartOrchestrationOptions("same-id")));
 
         Assert.Contains("'same-id' already exists", error.Message, StringComparison.Ordinal);
     }
@@ -456,7 +461,7 @@ public sealed class EmbeddedRuntimeTests
 
         var result = await test.WaitAsync(await test.Client.ScheduleNewOrchestrationInstanceAsync("CallsTypo", 1));
 
-        Assert.Equal(OrchestrationStatus.Failed, result.RuntimeStatus);
+        Assert.Equal(OrchestrationRuntimeStatus.Failed, result.RuntimeStatus);
         Assert.Equal("ActivityNotFound", result.FailureDetails?.InnerFailure?.ErrorType);
         Assert.Contains("No activity named 'Knwon'", result.FailureDetails?.InnerFailure?.ErrorMessage, StringComparison.Ordinal);
         Assert.Contains("registered: Known", result.FailureDetails?.InnerFailure?.ErrorMessage, StringComparison.Ordinal);
@@ -496,7 +501,7 @@ public sealed class EmbeddedRuntimeTests
         await v2.Client.RaiseEventAsync(id, "Go", 1);
         var result = await v2.WaitAsync(id);
 
-        Assert.Equal(OrchestrationStatus.Failed, result.RuntimeStatus);
+        Assert.Equal(OrchestrationRuntimeStatus.Failed, result.RuntimeStatus);
         Assert.Equal(typeof(Replay.NonDeterministicOrchestrationException).FullName, result.FailureDetails?.ErrorType);
         var message = result.FailureDetails!.ErrorMessage;
         Assert.Contains("Orchestrator 'Migration' is non-deterministic", message, StringComparison.Ordinal);
@@ -541,7 +546,7 @@ public sealed class EmbeddedRuntimeTests
         Assert.Equal(30, history.OfType<TaskScheduledEvent>().Count());
     }
 
-    internal static async Task<OrchestrationMetadata> WaitForStatusAsync(TestRuntime test, string id, OrchestrationStatus status)
+    internal static async Task<OrchestrationMetadata> WaitForStatusAsync(TestRuntime test, string id, OrchestrationRuntimeStatus status)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
         while (true)

@@ -1,3 +1,5 @@
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
 using Serverless.Durable.History;
 using Serverless.Durable.Runtime;
 using Serverless.Storage.Local;
@@ -22,13 +24,14 @@ public sealed class LiveStatusTests
         const string id = "shared";
 
         // Runtime A runs the instance until it waits for "Go".
-        await a.Client.ScheduleNewOrchestrationInstanceAsync("Gated", "in", id);
+        await a.Client.ScheduleNewOrchestrationInstanceAsync("Gated", "in", new StartOrchestrationOptions(id));
         await WaitForCustomStatusAsync(a.Client, id, "\"waiting for Go\"");
         var (lists, reads, heads) = (observed.Lists, observed.Reads, observed.Heads);
         var fromMemory = await a.Client.GetInstanceAsync(id);
         Assert.Equal((lists, reads, heads + 2), (observed.Lists, observed.Reads, observed.Heads));
-        Assert.Equal(await FullHistoryMetadataAsync(a, id), fromMemory);
-        Assert.Equal(OrchestrationStatus.Running, fromMemory!.RuntimeStatus);
+        var firstExecution = await ExecutionIdAsync(a.Client, id);
+        MetadataAssert.Same(await FullHistoryMetadataAsync(a, id), fromMemory);
+        Assert.Equal(OrchestrationRuntimeStatus.Running, fromMemory!.RuntimeStatus);
 
         // Runtime B (another process, as far as the store is concerned) delivers the event: A's memory is one batch behind.
         await using var b = NewRuntime(new LocalFolderObjectStore(folder.Path));
@@ -37,26 +40,26 @@ public sealed class LiveStatusTests
         await WaitForCustomStatusAsync(b.Client, id, "\"went\"");
         var afterB = await a.Client.GetInstanceAsync(id);
         Assert.Equal("\"went\"", afterB!.SerializedCustomStatus);
-        Assert.Equal(await FullHistoryMetadataAsync(a, id), afterB);
+        MetadataAssert.Same(await FullHistoryMetadataAsync(a, id), afterB);
 
         // B terminates and purges it: A's remembered batch is gone.
-        await b.Client.TerminateAsync(id, "done");
+        await b.Client.TerminateInstanceAsync(id, "done");
         using (var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
         {
-            await b.Client.WaitForCompletionAsync(id, deadline.Token);
+            await b.Client.WaitForInstanceCompletionAsync(id, deadline.Token);
         }
 
-        Assert.True(await b.Client.PurgeAsync(id));
+        Assert.Equal(1, (await b.Client.PurgeInstanceAsync(id)).PurgedInstanceCount);
         Assert.Null(await a.Client.GetInstanceAsync(id));
 
         // B re-creates the id and runs it to the same point: the newest batch has A's path and nothing follows it,
         // but it is a different object (another version), so A must not answer with the old execution.
-        await b.Client.ScheduleNewOrchestrationInstanceAsync("Gated", "again", id);
+        await b.Client.ScheduleNewOrchestrationInstanceAsync("Gated", "again", new StartOrchestrationOptions(id));
         await WaitForCustomStatusAsync(b.Client, id, "\"waiting for Go\"");
         var recreated = await a.Client.GetInstanceAsync(id);
-        Assert.Equal(await FullHistoryMetadataAsync(a, id), recreated);
+        MetadataAssert.Same(await FullHistoryMetadataAsync(a, id), recreated);
         Assert.Equal("\"again\"", recreated!.SerializedInput);
-        Assert.NotEqual(fromMemory.ExecutionId, recreated.ExecutionId);
+        Assert.NotEqual(firstExecution, await ExecutionIdAsync(a.Client, id));
     }
 
     private static EmbeddedDurableRuntime NewRuntime(Serverless.Storage.IObjectStore store) =>
@@ -71,7 +74,7 @@ public sealed class LiveStatusTests
             store,
             new EmbeddedRuntimeOptions { StorePollInterval = null, ClientPollInterval = TimeSpan.FromMilliseconds(20) });
 
-    private static async Task WaitForCustomStatusAsync(DurableTaskClient client, string instanceId, string serializedCustomStatus)
+    private static async Task WaitForCustomStatusAsync(EmbeddedDurableTaskClient client, string instanceId, string serializedCustomStatus)
     {
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         while ((await client.GetInstanceAsync(instanceId, deadline.Token))?.SerializedCustomStatus != serializedCustomStatus)
@@ -85,4 +88,7 @@ public sealed class LiveStatusTests
         var summary = (await runtime.Store.LoadAsync(instanceId, CancellationToken.None))?.ToSummary();
         return summary is null ? null : EmbeddedDurableTaskClient.ToMetadata(instanceId, summary, runtime.Options.DataConverter);
     }
+
+    private static async Task<string> ExecutionIdAsync(EmbeddedDurableTaskClient client, string id) =>
+        (await client.GetHistoryAsync(id)).OfType<ExecutionStartedEvent>().Single().ExecutionId;
 }

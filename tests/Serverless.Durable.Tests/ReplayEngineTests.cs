@@ -1,8 +1,10 @@
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
+using Serverless.Durable;
 using Serverless.Durable.History;
 using Serverless.Durable.Replay;
 using Serverless.Durable.Runtime;
-using Serverless.Durable.Sdk;
 
 namespace Serverless.Durable.Tests;
 
@@ -106,7 +108,7 @@ public sealed class ReplayEngineTests
         var orchestrator = new FuncOrchestrator(async ctx =>
         {
             seen.Add($"{ctx.CurrentUtcDateTime:O} {ctx.NewGuid()} {ctx.NewGuid()}");
-            await ctx.CreateTimer(ctx.CurrentUtcDateTime.AddSeconds(1));
+            await ctx.CreateTimer(ctx.CurrentUtcDateTime.AddSeconds(1), CancellationToken.None);
             seen.Add($"{ctx.CurrentUtcDateTime:O} {ctx.NewGuid()}");
             return 0;
         });
@@ -134,16 +136,18 @@ public sealed class ReplayEngineTests
         var sink = new CollectingLogger();
         var orchestrator = new FuncOrchestrator(async ctx =>
         {
-            var log = ctx.CreateReplaySafeLogger(sink);
+            var log = ctx.CreateReplaySafeLogger("Test");
             log.LogInformation("step {Step}", 1);
-            await ctx.CreateTimer(ctx.CurrentUtcDateTime.AddSeconds(1));
+            await ctx.CreateTimer(ctx.CurrentUtcDateTime.AddSeconds(1), CancellationToken.None);
             log.LogInformation("step {Step}", 2);
             return 0;
         });
         HistoryEvent[] past = [Started(null), Episode(T0), new TimerCreatedEvent(0, T0, T0.AddSeconds(1)), Done(T0)];
 
-        Execute(orchestrator, [], past[..2]);
-        Execute(orchestrator, past, [Episode(T0.AddSeconds(1)), new TimerFiredEvent(T0.AddSeconds(1), 0, T0.AddSeconds(1))]);
+        using var loggers = new CollectingLoggerFactory(sink);
+        var executor = new OrchestrationExecutor(loggerFactory: loggers);
+        executor.Execute(orchestrator, "Test", [], past[..2]);
+        executor.Execute(orchestrator, "Test", past, [Episode(T0.AddSeconds(1)), new TimerFiredEvent(T0.AddSeconds(1), 0, T0.AddSeconds(1))]);
 
         Assert.Equal(["step 1", "step 2"], sink.Messages);
     }
@@ -198,10 +202,10 @@ public sealed class ReplayEngineTests
             await using var test = await TestRuntime.StartAsync(r => r
                 .AddActivityFunc<int, int>("Work", (_, n) =>
                     n == 3 && Interlocked.Increment(ref failures) == 1 ? throw new IOException("once") : Task.FromResult(n * 10))
-                .AddOrchestrator("FanOutWithRetry", _ => new FanOutWithRetryOrchestrator()));
+                .AddOrchestrator("FanOutWithRetry", () => new FanOutWithRetryOrchestrator()));
             var id = await test.Client.ScheduleNewOrchestrationInstanceAsync("FanOutWithRetry", 12);
             var result = await test.WaitAsync(id);
-            Assert.Equal(Serverless.Durable.History.OrchestrationStatus.Completed, result.RuntimeStatus);
+            Assert.Equal(OrchestrationRuntimeStatus.Completed, result.RuntimeStatus);
             return (await test.Client.GetHistoryAsync(id)).ToList();
         }).GetAwaiter().GetResult();
     }
@@ -236,7 +240,7 @@ public sealed class ReplayEngineTests
             var items = Enumerable.Range(0, input).ToArray();
             var results = await context.RunBoundedAsync(items, 3, (n, _) => context.CallActivityAsync<int>("Work", n, retry));
             context.SetCustomStatus(new { done = results.Length });
-            await context.CreateTimer(TimeSpan.FromMilliseconds(10));
+            await context.CreateTimer(TimeSpan.FromMilliseconds(10), CancellationToken.None);
             return results.Sum();
         }
     }
@@ -244,6 +248,17 @@ public sealed class ReplayEngineTests
     private sealed class FuncOrchestrator(Func<TaskOrchestrationContext, Task<int>> run) : TaskOrchestrator<object?, int>
     {
         public override Task<int> RunAsync(TaskOrchestrationContext context, object? input) => run(context);
+    }
+
+    private sealed class CollectingLoggerFactory(CollectingLogger logger) : ILoggerFactory
+    {
+        public ILogger CreateLogger(string categoryName) => logger;
+
+        public void AddProvider(ILoggerProvider provider) => throw new NotSupportedException();
+
+        public void Dispose()
+        {
+        }
     }
 
     private sealed class CollectingLogger : ILogger

@@ -1,8 +1,10 @@
 using FsCheck;
 using FsCheck.Fluent;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Serverless.Durable;
 using Serverless.Durable.History;
 using Serverless.Durable.Replay;
-using Serverless.Durable.Sdk;
 
 namespace Serverless.Durable.Tests;
 
@@ -106,7 +108,7 @@ public sealed class ReplayPropertyTests
         public override async Task<int> RunAsync(TaskOrchestrationContext context, int input)
         {
             var results = await context.RunBoundedAsync(Enumerable.Range(0, input).ToArray(), Bound, (i, _) => context.CallActivityAsync<int>("Item", i));
-            await context.CreateTimer(TimeSpan.FromSeconds(2));
+            await context.CreateTimer(TimeSpan.FromSeconds(2), CancellationToken.None);
             var tail = await context.CallActivityAsync<int>("Tail", 0); // the simulated runtime answers 0 * 7 + 1
             return results.Sum() + (1000 * tail);
         }

@@ -1,6 +1,8 @@
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Serverless.Durable;
 using Serverless.Durable.History;
 using Serverless.Durable.Runtime;
-using Serverless.Durable.Sdk;
 using Serverless.Storage.AzureStorage;
 using Serverless.Testing;
 
@@ -15,7 +17,7 @@ public sealed class RestartTests
         static void Register(DurableTaskRegistry r) => r
             .AddOrchestratorFunc<int, string>("Sleeper", async (ctx, ms) =>
             {
-                await ctx.CreateTimer(TimeSpan.FromMilliseconds(ms));
+                await ctx.CreateTimer(TimeSpan.FromMilliseconds(ms), CancellationToken.None);
                 return "woke";
             });
 
@@ -46,7 +48,7 @@ public sealed class RestartTests
         await using (var first = await TestRuntime.StartAsync(Register, sharedFolder: folder))
         {
             id = await first.Client.ScheduleNewOrchestrationInstanceAsync("Adder", 40);
-            await EmbeddedRuntimeTests.WaitForStatusAsync(first, id, OrchestrationStatus.Running);
+            await EmbeddedRuntimeTests.WaitForStatusAsync(first, id, OrchestrationRuntimeStatus.Running);
         }
 
         // A client of a runtime that is not started persists the event; the next runtime to start delivers it once.
@@ -75,7 +77,7 @@ public sealed class RestartTests
         // This runtime is never started: it stands for a CLI process that only writes requests to the folder.
         await using var remote = await TestRuntime.StartAsync(Register, sharedFolder: folder, start: false);
         var id = await remote.Client.ScheduleNewOrchestrationInstanceAsync("Adder", 1);
-        await EmbeddedRuntimeTests.WaitForStatusAsync(remote, id, OrchestrationStatus.Running);
+        await EmbeddedRuntimeTests.WaitForStatusAsync(remote, id, OrchestrationRuntimeStatus.Running);
         await remote.Client.RaiseEventAsync(id, "Amount", 9);
         var result = await remote.WaitAsync(id);
 
@@ -132,14 +134,14 @@ public sealed class RestartTests
                 var items = Enumerable.Range(0, count).ToArray();
                 var cubes = await ctx.RunBoundedAsync(items, 4, (n, _) => ctx.CallActivityAsync<int>("Cube", n));
                 ctx.SetCustomStatus(new { ctx.InstanceId, count });
-                await ctx.CreateTimer(TimeSpan.FromMilliseconds(20));
+                await ctx.CreateTimer(TimeSpan.FromMilliseconds(20), CancellationToken.None);
                 return cubes.Sum(c => (long)c);
             });
 
         async Task<(long Output, List<string> Decisions)> RunAsync(bool extendedSessions)
         {
             await using var test = await TestRuntime.StartAsync(Register, extendedSessions: extendedSessions);
-            var id = await test.Client.ScheduleNewOrchestrationInstanceAsync("Cubes", 40, "same-instance");
+            var id = await test.Client.ScheduleNewOrchestrationInstanceAsync("Cubes", 40, new StartOrchestrationOptions("same-instance"));
             var result = await test.WaitAsync(id);
             var history = await test.Client.GetHistoryAsync(id);
 
@@ -208,11 +210,11 @@ public sealed class RestartTests
             await second.StartAsync();
             await second.Client.RaiseEventAsync(id, "Suffix", "!");
             using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            var result = await second.Client.WaitForCompletionAsync(id, wait.Token);
+            var result = await second.Client.WaitForInstanceCompletionAsync(id, wait.Token);
 
             Assert.Equal("[blob]!", result.ReadOutputAs<string>());
             Assert.Equal(1, ran);
-            Assert.True(await second.Client.PurgeAsync(id));
+            Assert.Equal(1, (await second.Client.PurgeInstanceAsync(id)).PurgedInstanceCount);
             Assert.Null(await second.Client.GetInstanceAsync(id));
         }
         finally

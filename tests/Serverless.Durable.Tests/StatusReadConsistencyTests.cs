@@ -1,9 +1,11 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Serverless.Durable;
 using Serverless.Durable.History;
 using Serverless.Durable.Runtime;
 using Serverless.Durable.Runtime.Storage;
-using Serverless.Durable.Sdk;
 using Serverless.Storage.Local;
 using Serverless.Testing;
 
@@ -39,16 +41,16 @@ public sealed class StatusReadConsistencyTests
         var id = await harness.Client.ScheduleNewOrchestrationInstanceAsync("FanOut", 8);
         var result = await harness.WaitAsync(id);
 
-        Assert.Equal(OrchestrationStatus.Completed, result.RuntimeStatus);
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, result.RuntimeStatus);
         Assert.Equal(Enumerable.Range(1, 8).Sum(n => n * n) + 0 + 1 + 4, result.ReadOutputAs<int>());
-        await harness.AssertConsistentAsync(OrchestrationStatus.Pending, OrchestrationStatus.Running, OrchestrationStatus.Completed);
+        await harness.AssertConsistentAsync(OrchestrationRuntimeStatus.Pending, OrchestrationRuntimeStatus.Running, OrchestrationRuntimeStatus.Completed);
     }
 
     [Fact]
     public async Task FailedActivityFailingTheOrchestrationReadsTheSameAsFullHistoryAtEveryStep()
     {
         await using var harness = await StepCheckedRuntime.StartAsync(r => r
-            .AddActivityFunc<string, string>("Boom", (_, s) => throw new InvalidOperationException($"disk full while writing {s}"))
+            .AddActivityFunc<string, string>("Boom", (_, s) => Task.FromException<string>(new InvalidOperationException($"disk full while writing {s}")))
             .AddOrchestratorFunc<string, string>("Failing", async (ctx, s) =>
             {
                 ctx.SetCustomStatus("about to fail");
@@ -58,10 +60,11 @@ public sealed class StatusReadConsistencyTests
         var id = await harness.Client.ScheduleNewOrchestrationInstanceAsync("Failing", "t1");
         var result = await harness.WaitAsync(id);
 
-        Assert.Equal(OrchestrationStatus.Failed, result.RuntimeStatus);
-        Assert.True(result.FailureDetails!.IsCausedBy<InvalidOperationException>());
+        Assert.Equal(OrchestrationRuntimeStatus.Failed, result.RuntimeStatus);
+        Assert.True(result.FailureDetails!.IsCausedBy<TaskFailedException>());
+        Assert.True(result.FailureDetails.InnerFailure!.IsCausedBy<InvalidOperationException>());
         Assert.Equal("\"about to fail\"", result.SerializedCustomStatus);
-        await harness.AssertConsistentAsync(OrchestrationStatus.Pending, OrchestrationStatus.Running, OrchestrationStatus.Failed);
+        await harness.AssertConsistentAsync(OrchestrationRuntimeStatus.Pending, OrchestrationRuntimeStatus.Running, OrchestrationRuntimeStatus.Failed);
     }
 
     [Fact]
@@ -80,12 +83,12 @@ public sealed class StatusReadConsistencyTests
         var id = await harness.Client.ScheduleNewOrchestrationInstanceAsync("Waiting", "x");
         await harness.Client.RaiseEventAsync(id, "A", 7);
         await harness.WaitForCustomStatusAsync(id, "\"got A=7, waiting for B\"");
-        await harness.Client.TerminateAsync(id, "operator stopped it");
+        await harness.Client.TerminateInstanceAsync(id, "operator stopped it");
         var result = await harness.WaitAsync(id);
 
-        Assert.Equal(OrchestrationStatus.Terminated, result.RuntimeStatus);
+        Assert.Equal(OrchestrationRuntimeStatus.Terminated, result.RuntimeStatus);
         Assert.Equal("operator stopped it", result.ReadOutputAs<string>());
-        await harness.AssertConsistentAsync(OrchestrationStatus.Pending, OrchestrationStatus.Running, OrchestrationStatus.Terminated);
+        await harness.AssertConsistentAsync(OrchestrationRuntimeStatus.Pending, OrchestrationRuntimeStatus.Running, OrchestrationRuntimeStatus.Terminated);
     }
 
     [Fact]
@@ -117,12 +120,12 @@ public sealed class StatusReadConsistencyTests
         var result = await harness.WaitAsync(id);
         var history = await harness.Client.GetHistoryAsync(id);
 
-        Assert.Equal(OrchestrationStatus.Completed, result.RuntimeStatus);
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, result.RuntimeStatus);
         Assert.Equal(3, result.ReadOutputAs<int>());
         Assert.Equal(2, result.ReadInputAs<int>());
         Assert.Contains(history, e => e is EventRaisedEvent { Name: "Extra" });
         await harness.AssertConsistentAsync(
-            OrchestrationStatus.Pending, OrchestrationStatus.Running, OrchestrationStatus.ContinuedAsNew, OrchestrationStatus.Completed);
+            OrchestrationRuntimeStatus.Pending, OrchestrationRuntimeStatus.Running, OrchestrationRuntimeStatus.Completed);
     }
 
     [Fact]
@@ -151,7 +154,7 @@ public sealed class StatusReadConsistencyTests
 
         Assert.Equal(Enumerable.Range(0, 40).Sum(), (await harness.WaitAsync(id)).ReadOutputAs<int>());
         Assert.True(stable > 0, "no poll saw the store hold still between two full reads");
-        await harness.AssertConsistentAsync(OrchestrationStatus.Pending, OrchestrationStatus.Running, OrchestrationStatus.Completed);
+        await harness.AssertConsistentAsync(OrchestrationRuntimeStatus.Pending, OrchestrationRuntimeStatus.Running, OrchestrationRuntimeStatus.Completed);
     }
 
     [Fact]
@@ -179,7 +182,7 @@ public sealed class StatusReadConsistencyTests
         var afterLoss = await harness.Client.GetInstanceAsync(id);
         var history = await harness.Runtime.Store.LoadAsync(id, CancellationToken.None);
         Assert.Equal(3, history!.BatchCount);
-        Assert.Equal(OrchestrationStatus.Running, afterLoss!.RuntimeStatus);
+        Assert.Equal(OrchestrationRuntimeStatus.Running, afterLoss!.RuntimeStatus);
         Assert.Equal("\"step 1\"", afterLoss.SerializedCustomStatus);
         Assert.Equal("\"step 1\"", history.CustomStatus);
         Assert.Equal(1, history.StatusRecord!.Batch);
@@ -190,9 +193,10 @@ public sealed class StatusReadConsistencyTests
 
         Assert.Equal(42, result.ReadOutputAs<int>());
         Assert.Equal("\"step 3\"", result.SerializedCustomStatus);
-        Assert.Equal(new CustomStatusRecord(result.ExecutionId, 3, "\"step 3\""), record);
+        var executionId = (await harness.Client.GetHistoryAsync(id)).OfType<ExecutionStartedEvent>().Single().ExecutionId;
+        Assert.Equal(new CustomStatusRecord(executionId, 3, "\"step 3\""), record);
         Assert.True(harness.StatusWrites >= 2, $"{harness.StatusWrites} status writes checked");
-        await harness.AssertConsistentAsync(OrchestrationStatus.Pending, OrchestrationStatus.Running, OrchestrationStatus.Completed);
+        await harness.AssertConsistentAsync(OrchestrationRuntimeStatus.Pending, OrchestrationRuntimeStatus.Running, OrchestrationRuntimeStatus.Completed);
     }
 
     [Fact]
@@ -233,7 +237,7 @@ public sealed class StatusReadConsistencyTests
         Assert.Equal(5, JsonSerializer.Deserialize<JsonElement>(batches[^1].CustomStatus!).GetProperty("step").GetInt32());
         Assert.Equal(5, result.ReadCustomStatusAs<JsonElement>().GetProperty("step").GetInt32());
         Assert.Equal(7, (await store.TryReadStatusRecordAsync(id, 0, CancellationToken.None))!.Batch);
-        await harness.AssertConsistentAsync(OrchestrationStatus.Pending, OrchestrationStatus.Running, OrchestrationStatus.Completed);
+        await harness.AssertConsistentAsync(OrchestrationRuntimeStatus.Pending, OrchestrationRuntimeStatus.Running, OrchestrationRuntimeStatus.Completed);
     }
 
     [Fact]
@@ -253,9 +257,9 @@ public sealed class StatusReadConsistencyTests
         const string id = "upgraded";
         await using (var before = await StepCheckedRuntime.StartAsync(Register, existingFolder: folder.Path))
         {
-            await before.Client.ScheduleNewOrchestrationInstanceAsync("Upgraded", 1, id);
+            await before.Client.ScheduleNewOrchestrationInstanceAsync("Upgraded", 1, new StartOrchestrationOptions(id));
             await before.WaitForCustomStatusAsync(id, "\"before upgrade\"");
-            await before.AssertConsistentAsync(OrchestrationStatus.Pending, OrchestrationStatus.Running);
+            await before.AssertConsistentAsync(OrchestrationRuntimeStatus.Pending, OrchestrationRuntimeStatus.Running);
         }
 
         // Rewrite the stopped instance in the layout of runtimes before status objects: the status in its episode
@@ -283,7 +287,7 @@ public sealed class StatusReadConsistencyTests
         Assert.Equal("\"after upgrade 4\"", result.SerializedCustomStatus);
         Assert.True(File.Exists(statusFile), "the resumed instance wrote no status object");
         Assert.True(after.StatusWrites >= 1, "no status write was checked");
-        await after.AssertConsistentAsync(OrchestrationStatus.Running, OrchestrationStatus.Completed);
+        await after.AssertConsistentAsync(OrchestrationRuntimeStatus.Running, OrchestrationRuntimeStatus.Completed);
     }
 
     [Fact]

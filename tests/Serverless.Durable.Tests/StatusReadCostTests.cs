@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
 using Serverless.Durable.History;
 using Serverless.Durable.Runtime;
 using Serverless.Durable.Runtime.Storage;
@@ -74,10 +76,10 @@ public sealed class StatusReadCostTests(ITestOutputHelper output)
         output.WriteLine($"GetInstanceAsync, status in every batch:  {legacyCheapRead.Milliseconds:F3} ms, {legacyCheapRead.AllocatedBytes / 1024.0:F1} KiB allocated per call");
         output.WriteLine($"GetInstanceAsync, status object:          {cheap.Milliseconds:F3} ms, {cheap.AllocatedBytes / 1024.0:F1} KiB allocated per call, {readsPerCall} reads (status object, batch 0, newest batch), {listsPerCall} listing(s)");
 
-        Assert.Equal(full.Result, cheap.Result);
-        Assert.Equal(OrchestrationStatus.Running, cheap.Result.RuntimeStatus);
+        MetadataAssert.Same(full.Result, cheap.Result);
+        Assert.Equal(OrchestrationRuntimeStatus.Running, cheap.Result.RuntimeStatus);
         Assert.Equal(Episodes, cheap.Result.ReadCustomStatusAs<JsonElement>().GetProperty("episode").GetInt32());
-        Assert.Equal(legacyFull, legacyCheap);
+        MetadataAssert.Same(legacyFull, legacyCheap);
         Assert.Equal(Episodes, legacyCheap!.ReadCustomStatusAs<JsonElement>().GetProperty("episode").GetInt32());
         Assert.True(historyBytes * 20 < legacyHistoryBytes, $"history is {historyBytes} bytes with a status object, {legacyHistoryBytes} with the status in every batch");
         Assert.Equal(3, readsPerCall);
@@ -120,11 +122,11 @@ public sealed class StatusReadCostTests(ITestOutputHelper output)
             new EmbeddedRuntimeOptions { StorePollInterval = null, MaxConcurrentOrchestrations = 1, MaxConcurrentActivities = 1, ClientPollInterval = TimeSpan.FromHours(1) });
         await runtime.StartAsync();
         const string id = "live-snapshot";
-        await runtime.Client.ScheduleNewOrchestrationInstanceAsync("Snapshot", Episodes, id);
+        await runtime.Client.ScheduleNewOrchestrationInstanceAsync("Snapshot", Episodes, new StartOrchestrationOptions(id));
 
         // A waiter as the CLI has one: woken by every episode.
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(120));
-        var waiter = runtime.Client.WaitForCompletionAsync(id, deadline.Token);
+        var waiter = runtime.Client.WaitForInstanceCompletionAsync(id, deadline.Token);
         var (listsDuringRun, readsDuringRun) = (store.Lists, store.Reads);
         while ((await runtime.Client.GetInstanceAsync(id, deadline.Token))?.ReadCustomStatusAs<JsonElement>() is not { ValueKind: JsonValueKind.Object } status
                || status.GetProperty("episode").GetInt32() != Episodes - 1)
@@ -182,7 +184,7 @@ public sealed class StatusReadCostTests(ITestOutputHelper output)
         Assert.InRange(statusObjectBytes, CustomStatusBytes * 9 / 10, CustomStatusBytes * 2);
         Assert.True(historyBytes < fromStore.Result.BatchCount * 1024, $"{historyBytes} bytes of history in {fromStore.Result.BatchCount} batches: the custom status is still in them");
         Assert.Equal(full.Result, fromStore.Result);
-        Assert.Equal(EmbeddedDurableTaskClient.ToMetadata(id, full.Result, runtime.Options.DataConverter), fromMemory.Result);
+        MetadataAssert.Same(EmbeddedDurableTaskClient.ToMetadata(id, full.Result, runtime.Options.DataConverter), fromMemory.Result);
         Assert.Equal((0, 0, 2), (perCall.Lists, perCall.Reads, perCall.Heads));
 
         await runtime.Client.RaiseEventAsync(id, "Finish", 42);

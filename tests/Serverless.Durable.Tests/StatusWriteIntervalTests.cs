@@ -1,4 +1,6 @@
 using System.Text;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
 using Serverless.Durable.Runtime;
 using Serverless.Storage.Local;
 using Serverless.Testing;
@@ -20,7 +22,7 @@ public sealed class StatusWriteIntervalTests
         await runtime.StartAsync();
         const string id = "counter";
 
-        await runtime.Client.ScheduleNewOrchestrationInstanceAsync("Counter", "in", id);
+        await runtime.Client.ScheduleNewOrchestrationInstanceAsync("Counter", "in", new StartOrchestrationOptions(id));
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         while ((await runtime.Client.GetInstanceAsync(id, deadline.Token))?.SerializedCustomStatus != "\"waiting\"")
         {
@@ -35,12 +37,12 @@ public sealed class StatusWriteIntervalTests
         {
             var seen = await other.Client.GetInstanceAsync(id, deadline.Token);
             Assert.Equal("\"step 1\"", seen!.SerializedCustomStatus);
-            Assert.Equal(History.OrchestrationStatus.Running, seen.RuntimeStatus);
+            Assert.Equal(OrchestrationRuntimeStatus.Running, seen.RuntimeStatus);
         }
 
         // The ending episode writes whatever the interval says.
         await runtime.Client.RaiseEventAsync(id, "Go", 1, deadline.Token);
-        var done = await runtime.Client.WaitForCompletionAsync(id, deadline.Token);
+        var done = await runtime.Client.WaitForInstanceCompletionAsync(id, deadline.Token);
         Assert.Equal("\"done\"", done.SerializedCustomStatus);
         Assert.Contains("done", await StatusObjectAsync(store, id), StringComparison.Ordinal);
     }
@@ -55,7 +57,7 @@ public sealed class StatusWriteIntervalTests
         await using (var runtime = HourlyStatusRuntime(store))
         {
             await runtime.StartAsync();
-            await runtime.Client.ScheduleNewOrchestrationInstanceAsync("Counter", "in", id);
+            await runtime.Client.ScheduleNewOrchestrationInstanceAsync("Counter", "in", new StartOrchestrationOptions(id));
             while ((await runtime.Client.GetInstanceAsync(id, deadline.Token))?.SerializedCustomStatus != "\"waiting\"")
             {
                 await Task.Delay(5, deadline.Token);

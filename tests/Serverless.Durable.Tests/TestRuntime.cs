@@ -1,3 +1,5 @@
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
 using Serverless.Durable.Runtime;
 using Serverless.Testing;
 
@@ -18,7 +20,7 @@ internal sealed class TestRuntime : IAsyncDisposable
 
     public EmbeddedDurableRuntime Runtime { get; }
 
-    public DurableTaskClient Client => Runtime.Client;
+    public EmbeddedDurableTaskClient Client => Runtime.Client;
 
     public string Folder => folder.Path;
 
@@ -58,7 +60,7 @@ internal sealed class TestRuntime : IAsyncDisposable
     public async Task<OrchestrationMetadata> WaitAsync(string instanceId, int seconds = 30)
     {
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
-        return await Client.WaitForCompletionAsync(instanceId, deadline.Token);
+        return await Client.WaitForInstanceCompletionAsync(instanceId, deadline.Token);
     }
 
     public async ValueTask DisposeAsync()

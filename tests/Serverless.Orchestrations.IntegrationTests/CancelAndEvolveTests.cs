@@ -1,3 +1,4 @@
+using Microsoft.DurableTask;
 using Serverless.Delta;
 using Serverless.Delta.Scanning;
 using Serverless.Durable.History;

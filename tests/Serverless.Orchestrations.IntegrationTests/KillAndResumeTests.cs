@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
 using Serverless.Delta;
 using Serverless.Durable.History;
 using Serverless.Durable.Runtime;
@@ -55,7 +57,7 @@ public sealed class KillAndResumeTests(ShopDatabase shop, ITestOutputHelper outp
             output.WriteLine($"at the kill: {readBeforeKill.Count} of {totalChunks} chunks read, {commitsBeforeKill} commits recorded");
             Assert.Equal(ReadsBeforeKill, readBeforeKill.Count);
             Assert.InRange(commitsBeforeKill, 3, ((totalChunks + 1) / 2) - 1);
-            Assert.NotEqual(OrchestrationStatus.Completed, (await observer.Client.GetInstanceAsync(instanceId))!.RuntimeStatus);
+            Assert.NotEqual(OrchestrationRuntimeStatus.Completed, (await observer.Client.GetInstanceAsync(instanceId))!.RuntimeStatus);
         }
 
         // The next run (in this process) resumes the instance rather than starting over.
@@ -103,7 +105,7 @@ public sealed class KillAndResumeTests(ShopDatabase shop, ITestOutputHelper outp
 
     private sealed record ActivityCall(string Name, string? Input, bool Completed, string? Result);
 
-    private static async Task<List<ActivityCall>> ActivitiesAsync(DurableTaskClient client, string instanceId)
+    private static async Task<List<ActivityCall>> ActivitiesAsync(EmbeddedDurableTaskClient client, string instanceId)
     {
         var history = await client.GetHistoryAsync(instanceId);
         var results = history.OfType<TaskCompletedEvent>().ToDictionary(e => e.TaskScheduledId, e => e.Result);
@@ -112,7 +114,7 @@ public sealed class KillAndResumeTests(ShopDatabase shop, ITestOutputHelper outp
             .ToList();
     }
 
-    private static async Task WaitForHistoryAsync(DurableTaskClient client, string instanceId, int reads, int commits, Process child)
+    private static async Task WaitForHistoryAsync(EmbeddedDurableTaskClient client, string instanceId, int reads, int commits, Process child)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         while (true)

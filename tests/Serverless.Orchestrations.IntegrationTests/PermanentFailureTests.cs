@@ -1,3 +1,4 @@
+using Microsoft.DurableTask;
 using Serverless.Durable.History;
 using Serverless.Durable.Runtime;
 using Serverless.Orchestrations.Activities;

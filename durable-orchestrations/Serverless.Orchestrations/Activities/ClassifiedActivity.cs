@@ -1,10 +1,10 @@
-using Serverless.Durable.Sdk;
+using Microsoft.DurableTask;
 
 namespace Serverless.Orchestrations.Activities;
 
 /// <summary>
-/// Runs an activity and marks its permanent failures (<see cref="FailureClassification"/>) non-retriable, so every retry
-/// policy stops at the first one: an unwritable target or a refused login fails in one attempt with its own message,
+/// Runs an activity and turns its permanent failures (<see cref="FailureClassification"/>) into <see cref="PermanentActivityFailureException"/>, which every retry
+/// policy of StartJob declines (<see cref="StartJob.ActivityRetry"/>): an unwritable target or a refused login fails in one attempt with its own message,
 /// instead of five attempts and a minute of backoff. Transient failures pass through unchanged and are retried.
 /// </summary>
 internal sealed class ClassifiedActivity(ITaskActivity inner) : ITaskActivity
@@ -19,9 +19,9 @@ internal sealed class ClassifiedActivity(ITaskActivity inner) : ITaskActivity
         {
             return await inner.RunAsync(context, input).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is not NonRetriableException && FailureClassification.IsPermanent(e))
+        catch (Exception e) when (e is not PermanentActivityFailureException && FailureClassification.IsPermanent(e))
         {
-            throw new NonRetriableException(e.Message, e);
+            throw new PermanentActivityFailureException(e.Message, e);
         }
     }
 }

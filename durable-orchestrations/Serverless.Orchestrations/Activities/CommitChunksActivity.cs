@@ -1,5 +1,6 @@
+using Microsoft.DurableTask;
 using Microsoft.Extensions.Logging;
-using Serverless.Durable.Sdk;
+using Serverless.Durable.Runtime;
 using Serverless.Orchestrations.Jobs;
 using Serverless.Orchestrations.Lake;
 
@@ -13,6 +14,6 @@ public sealed class CommitChunksActivity(JobEnvironment job, ILogger<CommitChunk
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
         job.EnsureJob(input.JobName);
-        return new SnapshotCommitter(job.Tables, logger).CommitAsync(input.LakeTable, input.Sequence, input.Files, input.ReplaceExisting, context.CancellationToken);
+        return new SnapshotCommitter(job.Tables, logger).CommitAsync(input.LakeTable, input.Sequence, input.Files, input.ReplaceExisting, context.GetCancellationToken());
     }
 }

@@ -1,5 +1,6 @@
+using Microsoft.DurableTask;
 using Serverless.Cdc.Writer;
-using Serverless.Durable.Sdk;
+using Serverless.Durable.Runtime;
 using Serverless.Orchestrations.Jobs;
 
 namespace Serverless.Orchestrations.Activities;
@@ -15,18 +16,19 @@ public sealed class CompleteTableSnapshotActivity(JobEnvironment job) : TaskActi
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
         job.EnsureJob(input.JobName);
-        var handle = await job.Tables.OpenAsync(input.State.LakeTable, context.CancellationToken).ConfigureAwait(false);
-        await handle.Gate.WaitAsync(context.CancellationToken).ConfigureAwait(false);
+        var cancellationToken = context.GetCancellationToken();
+        var handle = await job.Tables.OpenAsync(input.State.LakeTable, cancellationToken).ConfigureAwait(false);
+        await handle.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await SnapshotCompletion.MarkAsync(handle.Table, context.CancellationToken).ConfigureAwait(false);
+            await SnapshotCompletion.MarkAsync(handle.Table, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
             handle.Gate.Release();
         }
 
-        await job.State.SaveTableAsync(input.State with { Phase = TablePhase.SnapshotComplete }, context.CancellationToken).ConfigureAwait(false);
+        await job.State.SaveTableAsync(input.State with { Phase = TablePhase.SnapshotComplete }, cancellationToken).ConfigureAwait(false);
         return true;
     }
 }

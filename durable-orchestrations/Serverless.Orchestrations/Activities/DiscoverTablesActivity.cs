@@ -1,6 +1,7 @@
+using Microsoft.DurableTask;
 using Microsoft.Extensions.Logging;
 using Serverless.Cdc.Schema;
-using Serverless.Durable.Sdk;
+using Serverless.Durable.Runtime;
 using Serverless.Orchestrations.Jobs;
 
 namespace Serverless.Orchestrations.Activities;
@@ -12,10 +13,10 @@ public sealed class DiscoverTablesActivity(JobEnvironment job, ILogger<DiscoverT
     {
         ArgumentNullException.ThrowIfNull(context);
         job.EnsureJob(input);
-        var connection = await job.OpenSourceAsync("discover", context.CancellationToken).ConfigureAwait(false);
+        var connection = await job.OpenSourceAsync("discover", context.GetCancellationToken()).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
-            return await SchemaDiscovery.DiscoverAsync(connection, job.Spec.Tables, job.Spec.KeyOverrides, logger, context.CancellationToken).ConfigureAwait(false);
+            return await SchemaDiscovery.DiscoverAsync(connection, job.Spec.Tables, job.Spec.KeyOverrides, logger, context.GetCancellationToken()).ConfigureAwait(false);
         }
     }
 }

@@ -1,6 +1,7 @@
+using Microsoft.DurableTask;
 using Microsoft.Extensions.Logging;
 using Serverless.Cdc.Schema;
-using Serverless.Durable.Sdk;
+using Serverless.Durable.Runtime;
 using Serverless.Orchestrations.Jobs;
 using Serverless.Orchestrations.Lake;
 
@@ -14,7 +15,7 @@ public sealed class MigrateTableActivity(JobEnvironment job, ILogger<MigrateTabl
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
         job.EnsureJob(input.JobName);
-        var ct = context.CancellationToken;
+        var ct = context.GetCancellationToken();
         var lakeTable = job.Tables.NameOf(input.Table);
         var mapping = TypeMapper.Map(input.Table, job.Spec.Types, job.Spec.Target.SoftDelete);
         LakeMigration migration;
@@ -25,7 +26,7 @@ public sealed class MigrateTableActivity(JobEnvironment job, ILogger<MigrateTabl
         catch (LakeSchemaException e)
         {
             // Retrying cannot change the lake table's schema; fail the run at once with the fix.
-            throw new NonRetriableException(e.Message, e);
+            throw new PermanentActivityFailureException(e.Message, e);
         }
 
         var sequence = await new SnapshotCommitter(job.Tables, logger).CommittedSequenceAsync(lakeTable, ct).ConfigureAwait(false);

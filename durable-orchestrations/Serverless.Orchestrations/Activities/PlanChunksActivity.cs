@@ -1,6 +1,7 @@
+using Microsoft.DurableTask;
 using Microsoft.Extensions.Logging;
 using Serverless.Cdc.Snapshot;
-using Serverless.Durable.Sdk;
+using Serverless.Durable.Runtime;
 using Serverless.Orchestrations.Jobs;
 
 namespace Serverless.Orchestrations.Activities;
@@ -13,10 +14,10 @@ public sealed class PlanChunksActivity(JobEnvironment job, ILogger<PlanChunksAct
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
         job.EnsureJob(input.JobName);
-        var connection = await job.OpenSourceAsync("plan " + input.Table.QualifiedName, context.CancellationToken).ConfigureAwait(false);
+        var connection = await job.OpenSourceAsync("plan " + input.Table.QualifiedName, context.GetCancellationToken()).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
-            return await new ChunkPlanner(logger).PlanAsync(connection, input.Table, input.ChunkRows, context.CancellationToken).ConfigureAwait(false);
+            return await new ChunkPlanner(logger).PlanAsync(connection, input.Table, input.ChunkRows, context.GetCancellationToken()).ConfigureAwait(false);
         }
     }
 }

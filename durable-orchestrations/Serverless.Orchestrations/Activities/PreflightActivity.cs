@@ -1,7 +1,8 @@
+using Microsoft.DurableTask;
 using Microsoft.Extensions.Logging;
 using Serverless.Cdc.Preflight;
 using Serverless.Cdc.Schema;
-using Serverless.Durable.Sdk;
+using Serverless.Durable.Runtime;
 using Serverless.MySql.Client;
 using Serverless.Orchestrations.Jobs;
 
@@ -18,7 +19,7 @@ public sealed class PreflightActivity(JobEnvironment job, ILogger<PreflightActiv
     {
         ArgumentNullException.ThrowIfNull(context);
         job.EnsureJob(input);
-        var ct = context.CancellationToken;
+        var ct = context.GetCancellationToken();
         PreflightOutcome source;
         try
         {

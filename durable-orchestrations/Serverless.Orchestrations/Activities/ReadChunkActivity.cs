@@ -1,7 +1,8 @@
+using Microsoft.DurableTask;
 using Microsoft.Extensions.Logging;
 using Serverless.Cdc.Schema;
 using Serverless.Cdc.Snapshot;
-using Serverless.Durable.Sdk;
+using Serverless.Durable.Runtime;
 using Serverless.Orchestrations.Jobs;
 
 namespace Serverless.Orchestrations.Activities;
@@ -18,7 +19,7 @@ public sealed class ReadChunkActivity(JobEnvironment job, IEnumerable<IChunkRead
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
         job.EnsureJob(input.JobName);
-        var ct = context.CancellationToken;
+        var ct = context.GetCancellationToken();
         foreach (var observer in observers)
         {
             await observer.OnChunkReadStartingAsync(input, ct).ConfigureAwait(false);
@@ -39,7 +40,7 @@ public sealed class ReadChunkActivity(JobEnvironment job, IEnumerable<IChunkRead
         catch (NullInNotNullColumnException e)
         {
             // Reading again gives the same null; only the next run's schema migration (which relaxes the column) helps.
-            throw new NonRetriableException(e.Message, e);
+            throw new PermanentActivityFailureException(e.Message, e);
         }
     }
 }

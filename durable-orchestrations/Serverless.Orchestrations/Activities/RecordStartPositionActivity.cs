@@ -1,4 +1,5 @@
-using Serverless.Durable.Sdk;
+using Microsoft.DurableTask;
+using Serverless.Durable.Runtime;
 using Serverless.Orchestrations.Jobs;
 
 namespace Serverless.Orchestrations.Activities;
@@ -10,11 +11,11 @@ public sealed class RecordStartPositionActivity(JobEnvironment job) : TaskActivi
     {
         ArgumentNullException.ThrowIfNull(context);
         job.EnsureJob(input);
-        var connection = await job.OpenSourceAsync("start position", context.CancellationToken).ConfigureAwait(false);
+        var connection = await job.OpenSourceAsync("start position", context.GetCancellationToken()).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
-            var position = await StartPositionReader.ReadAsync(connection, context.CancellationToken).ConfigureAwait(false);
-            return await job.State.RecordStartPositionAsync(position, context.CancellationToken).ConfigureAwait(false);
+            var position = await StartPositionReader.ReadAsync(connection, context.GetCancellationToken()).ConfigureAwait(false);
+            return await job.State.RecordStartPositionAsync(position, context.GetCancellationToken()).ConfigureAwait(false);
         }
     }
 }

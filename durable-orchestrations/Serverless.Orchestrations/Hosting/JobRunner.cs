@@ -1,10 +1,11 @@
 using System.Diagnostics;
 using System.Globalization;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
 using Serverless.Cdc.Jobs;
 using Serverless.Cdc.Preflight;
-using Serverless.Durable.History;
 using Serverless.Durable.Runtime;
-using Serverless.Durable.Sdk;
+using Serverless.Orchestrations.Activities;
 using Serverless.Orchestrations.StartJob;
 using Serverless.Storage;
 using Serverless.Storage.Local;
@@ -111,12 +112,12 @@ public static class JobRunner
             }
 
             var status = metadata.ReadCustomStatusAs<SnapshotStatus>();
-            var result = metadata.RuntimeStatus == OrchestrationStatus.Completed ? metadata.ReadOutputAs<StartJobResult>() : null;
+            var result = metadata.RuntimeStatus == OrchestrationRuntimeStatus.Completed ? metadata.ReadOutputAs<StartJobResult>() : null;
             var phase = metadata.RuntimeStatus switch
             {
-                OrchestrationStatus.Failed or OrchestrationStatus.Terminated => JobPhase.Failed,
-                OrchestrationStatus.Completed when result?.Outcome == StartJobOutcome.PreflightFailed => JobPhase.PreflightFailed,
-                OrchestrationStatus.Completed => JobPhase.Completed,
+                OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated => JobPhase.Failed,
+                OrchestrationRuntimeStatus.Completed when result?.Outcome == StartJobOutcome.PreflightFailed => JobPhase.PreflightFailed,
+                OrchestrationRuntimeStatus.Completed => JobPhase.Completed,
                 _ => status?.Phase ?? JobPhase.Starting,
             };
             var tables = new ProgressTracker().Build(new JobProgress { JobName = spec.Name, Phase = phase }, status, TimeSpan.Zero).Tables;
@@ -184,7 +185,7 @@ public static class JobRunner
         };
 
         var existing = await client.GetInstanceAsync(id, cancellationToken).ConfigureAwait(false);
-        if (existing is { RuntimeStatus: OrchestrationStatus.Completed } done && done.ReadOutputAs<StartJobResult>() is { Outcome: StartJobOutcome.Completed } finished)
+        if (existing is { RuntimeStatus: OrchestrationRuntimeStatus.Completed } done && done.ReadOutputAs<StartJobResult>() is { Outcome: StartJobOutcome.Completed } finished)
         {
             var tracker = new ProgressTracker();
             progress?.Report(tracker.Build(baseline, new SnapshotStatus { Phase = JobPhase.Completed, Tables = finished.Tables, StartPosition = finished.StartPosition }, clock.Elapsed) with
@@ -194,19 +195,19 @@ public static class JobRunner
             return JobExitCodes.Success;
         }
 
-        var resumed = existing is { IsTerminal: false };
+        var resumed = existing is { IsCompleted: false };
         try
         {
-            if (existing is { IsTerminal: true })
+            if (existing is { IsCompleted: true })
             {
                 // A failed run, or a preflight failure the user has since fixed: start over (tables completed before are kept).
-                await client.PurgeAsync(id, cancellationToken).ConfigureAwait(false);
+                await client.PurgeInstanceAsync(id, cancellationToken).ConfigureAwait(false);
             }
 
             if (!resumed)
             {
                 var input = new StartJobInput(spec.Name, spec.Snapshot.Parallelism, spec.Snapshot.ChunkRows, Math.Max(1, options.ChunksPerCommit));
-                await client.ScheduleNewOrchestrationInstanceAsync(StartJobOrchestrator.Name, input, id, cancellationToken).ConfigureAwait(false);
+                await client.ScheduleNewOrchestrationInstanceAsync(StartJobOrchestrator.Name, input, new StartOrchestrationOptions(id), cancellationToken).ConfigureAwait(false);
             }
         }
         catch (StorageAccessException)
@@ -236,14 +237,14 @@ public static class JobRunner
             await host.Runtime.StartAsync(cancellationToken).ConfigureAwait(false);
 
             // One waiter for the whole run: it wakes the loop at once when the instance finishes.
-            var completion = client.WaitForCompletionAsync(host.InstanceId, watching.Token);
+            var completion = client.WaitForInstanceCompletionAsync(host.InstanceId, watching.Token);
             while (true)
             {
                 var readStarted = clock.Elapsed;
                 var metadata = await client.GetInstanceAsync(host.InstanceId, cancellationToken).ConfigureAwait(false)
                     ?? throw new InvalidOperationException($"The orchestration instance {host.InstanceId} disappeared from {host.StateFolder}.");
                 last = tracker.Build(last, metadata.ReadCustomStatusAs<SnapshotStatus>(), clock.Elapsed);
-                if (metadata.IsTerminal)
+                if (metadata.IsCompleted)
                 {
                     await watching.CancelAsync().ConfigureAwait(false);
                     return Finish(metadata, last, progress);
@@ -274,7 +275,7 @@ public static class JobRunner
 
     private static int Finish(OrchestrationMetadata metadata, JobProgress last, IProgress<JobProgress>? progress)
     {
-        if (metadata.RuntimeStatus == OrchestrationStatus.Completed)
+        if (metadata.RuntimeStatus == OrchestrationRuntimeStatus.Completed)
         {
             var result = metadata.ReadOutputAs<StartJobResult>()!;
             if (result.Outcome == StartJobOutcome.PreflightFailed)
@@ -315,11 +316,11 @@ public static class JobRunner
     /// The orchestrator's failure names the activity; its innermost cause says what went wrong, unless the failure was
     /// classified permanent, whose message already names the thing and the fix (the raw OS error below it would only add noise).
     /// </summary>
-    private static string Describe(FailureDetails failure)
+    private static string Describe(TaskFailureDetails failure)
     {
         if (IsPermanent(failure))
         {
-            return failure.ErrorMessage.Replace(typeof(NonRetriableException).FullName + ": ", string.Empty, StringComparison.Ordinal);
+            return failure.ErrorMessage.Replace(typeof(PermanentActivityFailureException).FullName + ": ", string.Empty, StringComparison.Ordinal);
         }
 
         var cause = failure;
@@ -333,11 +334,11 @@ public static class JobRunner
             : $"{failure.ErrorMessage} (cause: {cause.ErrorType}: {cause.ErrorMessage})";
     }
 
-    private static bool IsPermanent(FailureDetails failure)
+    private static bool IsPermanent(TaskFailureDetails failure)
     {
         for (var f = failure; f is not null; f = f.InnerFailure)
         {
-            if (f.IsNonRetriable)
+            if (f.IsCausedBy<PermanentActivityFailureException>())
             {
                 return true;
             }

@@ -1,4 +1,4 @@
-using Serverless.Durable.History;
+using Microsoft.DurableTask.Client;
 using Serverless.Orchestrations.Jobs;
 using Serverless.Orchestrations.StartJob;
 
@@ -15,13 +15,13 @@ public sealed record JobStatusReport
     public required string InstanceId { get; init; }
 
     /// <summary>The orchestration's runtime status (Running also after a crash or Ctrl-C, until the next run resumes it).</summary>
-    public required OrchestrationStatus RuntimeStatus { get; init; }
+    public required OrchestrationRuntimeStatus RuntimeStatus { get; init; }
 
     public required JobPhase Phase { get; init; }
 
-    public DateTime CreatedAtUtc { get; init; }
+    public DateTimeOffset CreatedAtUtc { get; init; }
 
-    public DateTime LastUpdatedAtUtc { get; init; }
+    public DateTimeOffset LastUpdatedAtUtc { get; init; }
 
     public IReadOnlyList<TableProgress> Tables { get; init; } = [];
 

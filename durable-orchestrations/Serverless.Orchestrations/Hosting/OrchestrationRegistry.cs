@@ -1,6 +1,6 @@
+using Microsoft.DurableTask;
 using Microsoft.Extensions.DependencyInjection;
 using Serverless.Durable.Runtime;
-using Serverless.Durable.Sdk;
 using Serverless.Orchestrations.Activities;
 using Serverless.Orchestrations.StartJob;
 
@@ -16,7 +16,7 @@ public static class OrchestrationRegistry
     {
         ArgumentNullException.ThrowIfNull(registry);
         return registry
-            .AddOrchestrator(StartJobOrchestrator.Name, sp => ActivatorUtilities.CreateInstance<StartJobOrchestrator>(sp))
+            .AddOrchestrator<StartJobOrchestrator>(StartJobOrchestrator.Name)
             .AddClassifiedActivity<PreflightActivity>(ActivityNames.Preflight)
             .AddClassifiedActivity<RecordStartPositionActivity>(ActivityNames.RecordStartPosition)
             .AddClassifiedActivity<DiscoverTablesActivity>(ActivityNames.DiscoverTables)

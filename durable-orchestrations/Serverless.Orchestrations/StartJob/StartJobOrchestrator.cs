@@ -1,8 +1,8 @@
 using System.Runtime.ExceptionServices;
+using Microsoft.DurableTask;
 using Microsoft.Extensions.Logging;
 using Serverless.Cdc.Schema;
 using Serverless.Cdc.Snapshot;
-using Serverless.Durable.Sdk;
 using Serverless.Orchestrations.Activities;
 using Serverless.Orchestrations.Jobs;
 using Serverless.Orchestrations.Lake;
@@ -16,15 +16,13 @@ namespace Serverless.Orchestrations.StartJob;
 /// as they complete → CompleteTableSnapshot per table. Tables an earlier run completed are skipped.
 /// The custom status carries per-table progress. Preflight problems end the orchestration with every problem listed.
 /// </summary>
-public sealed class StartJobOrchestrator(ILogger<StartJobOrchestrator> logger) : TaskOrchestrator<StartJobInput, StartJobResult>
+public sealed class StartJobOrchestrator : TaskOrchestrator<StartJobInput, StartJobResult>
 {
     public const string Name = "StartJob";
 
-    // Only transient failures reach these policies: every activity's permanent failures (a refused login, an unwritable
-    // target, a full disk, a chunk that does not fit its table) are non-retriable (see FailureClassification).
-    private static readonly TaskOptions SourceRetry = TaskOptions.FromRetryPolicy(new RetryPolicy(3, TimeSpan.FromSeconds(2), backoffCoefficient: 2));
-    private static readonly TaskOptions LakeRetry = TaskOptions.FromRetryPolicy(new RetryPolicy(5, TimeSpan.FromSeconds(1), backoffCoefficient: 2, maxRetryInterval: TimeSpan.FromSeconds(20)));
-    private static readonly TaskOptions ReadRetry = TaskOptions.FromRetryPolicy(new RetryPolicy(5, TimeSpan.FromSeconds(2), backoffCoefficient: 2, maxRetryInterval: TimeSpan.FromSeconds(30)));
+    private static readonly TaskOptions SourceRetry = ActivityRetry.Source;
+    private static readonly TaskOptions LakeRetry = ActivityRetry.Lake;
+    private static readonly TaskOptions ReadRetry = ActivityRetry.Read;
 
     public override async Task<StartJobResult> RunAsync(TaskOrchestrationContext context, StartJobInput input)
     {
@@ -33,7 +31,7 @@ public sealed class StartJobOrchestrator(ILogger<StartJobOrchestrator> logger) :
         ArgumentOutOfRangeException.ThrowIfLessThan(input.Parallelism, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(input.ChunkRows, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(input.ChunksPerCommit, 1);
-        var log = context.CreateReplaySafeLogger(logger);
+        var log = context.CreateReplaySafeLogger<StartJobOrchestrator>();
         var job = input.JobName;
         var runs = new List<TableSnapshotRun>();   // in table order, as tables are prepared
         StartPosition? startPosition = null;
@@ -72,31 +70,11 @@ public sealed class StartJobOrchestrator(ILogger<StartJobOrchestrator> logger) :
         var prepareBound = Math.Max(2, input.Parallelism);
         ExceptionDispatchInfo? failure = null;
         var phase = JobPhase.Migrating;
-        while (true)
+
+        // Ends when no work is in flight and none can start: every table and chunk is scheduled once, so the history of
+        // one run is bounded by the job's size (no continue-as-new needed).
+        for (StartMoreWork(); preparing.Count + reading.Count > 0; StartMoreWork())
         {
-            while (failure is null && preparing.Count < prepareBound && nextTable < tables.Count)
-            {
-                preparing.Add(PrepareTableAsync(nextTable));
-                nextTable++;
-            }
-
-            while (failure is null && reading.Count < input.Parallelism && readQueue.TryTake(out var next))
-            {
-                var read = new ReadChunkInput(job, next.Run.Table, next.Run.LakeTable, next.Chunk, preflight.PositionMethod);
-                reading.Add((context.CallActivityAsync<ChunkReadResult>(ActivityNames.ReadChunk, read, ReadRetry), next.Run, next.Chunk));
-                if (phase != JobPhase.Snapshotting)
-                {
-                    // Said when the first reads start, not when the first one ends (a chunk takes a second to read).
-                    phase = JobPhase.Snapshotting;
-                    Publish(phase);
-                }
-            }
-
-            if (preparing.Count + reading.Count == 0)
-            {
-                break;
-            }
-
             var done = await Task.WhenAny(preparing.Cast<Task>().Concat(reading.Select(x => x.Task)));
             var prepared = preparing.FindIndex(x => x == done);
             if (prepared >= 0)
@@ -160,6 +138,27 @@ public sealed class StartJobOrchestrator(ILogger<StartJobOrchestrator> logger) :
             StartPosition = startPosition,
             Tables = runs.Select(r => r.Status).ToList(),
         };
+
+        void StartMoreWork()
+        {
+            while (failure is null && preparing.Count < prepareBound && nextTable < tables.Count)
+            {
+                preparing.Add(PrepareTableAsync(nextTable));
+                nextTable++;
+            }
+
+            while (failure is null && reading.Count < input.Parallelism && readQueue.TryTake(out var next))
+            {
+                var read = new ReadChunkInput(job, next.Run.Table, next.Run.LakeTable, next.Chunk, preflight.PositionMethod);
+                reading.Add((context.CallActivityAsync<ChunkReadResult>(ActivityNames.ReadChunk, read, ReadRetry), next.Run, next.Chunk));
+                if (phase != JobPhase.Snapshotting)
+                {
+                    // Said when the first reads start, not when the first one ends (a chunk takes a second to read).
+                    phase = JobPhase.Snapshotting;
+                    Publish(phase);
+                }
+            }
+        }
 
         async Task<TableSnapshotRun> PrepareTableAsync(int tableIndex)
         {

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using Serverless.Durable.History;
+using Microsoft.DurableTask.Client;
 using Serverless.Orchestrations.Hosting;
 using Serverless.Orchestrations.StartJob;
 
@@ -66,7 +66,7 @@ internal static class StatusCommand
     /// </summary>
     internal static string Label(JobStatusReport report) => report.RuntimeStatus switch
     {
-        OrchestrationStatus.Completed or OrchestrationStatus.Failed or OrchestrationStatus.Terminated => report.Phase switch
+        OrchestrationRuntimeStatus.Completed or OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated => report.Phase switch
         {
             JobPhase.Completed => "Completed",
             JobPhase.PreflightFailed => "Preflight failed (nothing was written; fix the problems below and run again)",

@@ -1,7 +1,8 @@
+using Microsoft.DurableTask;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Serverless.Durable.History;
-using Serverless.Durable.Sdk;
+using Serverless.Durable.Runtime;
 
 namespace Serverless.Durable.Replay;
 

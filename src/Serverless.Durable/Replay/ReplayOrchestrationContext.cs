@@ -1,9 +1,11 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.DurableTask;
 using Microsoft.Extensions.Logging;
 using Serverless.Durable.History;
-using Serverless.Durable.Sdk;
+using Serverless.Durable.Runtime;
+using FailureDetails = Serverless.Durable.History.FailureDetails;
 
 namespace Serverless.Durable.Replay;
 
@@ -12,6 +14,9 @@ namespace Serverless.Durable.Replay;
 /// and becomes a pending action; history events then either confirm a pending action (TaskScheduled,
 /// TimerCreated — which is where non-determinism is detected) or complete an open task (TaskCompleted,
 /// TaskFailed, TimerFired, EventRaised), after which the queued continuations run before the next event.
+/// It is the SDK's <see cref="TaskOrchestrationContext"/>, so orchestrators written for Durable Functions run here
+/// unchanged; what this runtime has no counterpart for (sub-orchestrations, events between instances, entities,
+/// custom retry handlers) throws <see cref="NotSupportedException"/> naming the member.
 /// </summary>
 internal sealed class ReplayOrchestrationContext : TaskOrchestrationContext
 {
@@ -59,15 +64,20 @@ internal sealed class ReplayOrchestrationContext : TaskOrchestrationContext
         this.syncContext = syncContext;
     }
 
-    public override string Name => orchestratorName;
+    public override TaskName Name => new(orchestratorName);
 
     public override string InstanceId => instanceId;
 
-    public override string ExecutionId => executionId;
+    /// <summary>The current execution (a continue-as-new starts a new one).</summary>
+    public string ExecutionId => executionId;
+
+    public override ParentOrchestrationInstance? Parent => null;
 
     public override DateTime CurrentUtcDateTime => currentUtcDateTime;
 
     public override bool IsReplaying => isReplaying;
+
+    protected override ILoggerFactory LoggerFactory => loggerFactory;
 
     /// <summary>The orchestration ended (completed, failed, terminated or continued as new); no more episodes.</summary>
     public bool IsFinished => completion is not null;
@@ -146,16 +156,40 @@ internal sealed class ReplayOrchestrationContext : TaskOrchestrationContext
         return new OrchestratorResult(actions, failedByNonDeterminism ? null : customStatus);
     }
 
-    public override Task<TResult> CallActivityAsync<TResult>(string name, object? input = null, TaskOptions? options = null)
+    public override T? GetInput<T>()
+        where T : default => converter.Deserialize<T>(serializedInput);
+
+    public override Task<TResult> CallActivityAsync<TResult>(TaskName name, object? input = null, TaskOptions? options = null)
     {
-        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentException.ThrowIfNullOrEmpty(name.Name, nameof(name));
+        if (input is TaskOptions && options is null)
+        {
+            // As the SDK's own context does: a TaskOptions passed as the input is almost certainly a mistake.
+            throw new ArgumentException(
+                $"A {nameof(TaskOptions)} value was passed as the input of activity '{name.Name}' and no options were given; pass it as the options argument.",
+                nameof(input));
+        }
+
+        if (options?.Retry?.Handler is not null)
+        {
+            throw new NotSupportedException(
+                $"{nameof(TaskOrchestrationContext)}.{nameof(CallActivityAsync)} with a custom retry handler ({nameof(TaskOptions)}.FromRetryHandler) "
+                + $"is not supported by the embedded runtime; use {nameof(TaskOptions)}.FromRetryPolicy.");
+        }
+
         var inputJson = converter.Serialize(input);
-        return options?.Retry is { } retry
-            ? CallWithRetryAsync<TResult>(name, inputJson, retry)
-            : DeserializeAsync<TResult>(ScheduleActivity(name, inputJson));
+        return options?.Retry?.Policy is { } retry
+            ? CallWithRetryAsync<TResult>(name.Name, inputJson, retry)
+            : DeserializeAsync<TResult>(ScheduleActivity(name.Name, inputJson));
     }
 
-    public override Task CreateTimer(DateTime fireAt, CancellationToken cancellationToken = default)
+    public override Task<TResult> CallSubOrchestratorAsync<TResult>(TaskName orchestratorName, object? input = null, TaskOptions? options = null) =>
+        throw Unsupported(nameof(CallSubOrchestratorAsync), "call activities, or start the other orchestration from an activity with a client");
+
+    public override void SendEvent(string instanceId, string eventName, object payload) =>
+        throw Unsupported(nameof(SendEvent), "raise the event from an activity with a client");
+
+    public override Task CreateTimer(DateTime fireAt, CancellationToken cancellationToken)
     {
         var fireAtUtc = fireAt.Kind == DateTimeKind.Local ? fireAt.ToUniversalTime() : DateTime.SpecifyKind(fireAt, DateTimeKind.Utc);
         var id = nextSequenceNumber++;
@@ -170,7 +204,7 @@ internal sealed class ReplayOrchestrationContext : TaskOrchestrationContext
         return timer.Completion.Task;
     }
 
-    public override async Task<T> WaitForExternalEvent<T>(string eventName, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    public override async Task<T> WaitForExternalEvent<T>(string eventName, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(eventName);
         var bufferedIndex = bufferedEvents.FindIndex(e => string.Equals(e.Name, eventName, StringComparison.OrdinalIgnoreCase));
@@ -188,34 +222,16 @@ internal sealed class ReplayOrchestrationContext : TaskOrchestrationContext
         }
 
         waiters.Add(waiter);
-        if (timeout is null)
+        if (cancellationToken.CanBeCanceled)
         {
-            if (cancellationToken.CanBeCanceled)
+            // The SDK's timeout overload cancels the wait this way when its durable timer fires first.
+            cancellationToken.Register(() =>
             {
-                cancellationToken.Register(() =>
-                {
-                    waiters.Remove(waiter);
-                    waiter.TrySetCanceled(cancellationToken);
-                });
-            }
-
-            return converter.Deserialize<T>(await waiter.Task.ConfigureAwait(true))!;
+                waiters.Remove(waiter);
+                waiter.TrySetCanceled(cancellationToken);
+            });
         }
 
-        using var timerCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var timer = CreateTimer(currentUtcDateTime + timeout.Value, timerCancellation.Token);
-        var first = await Task.WhenAny(waiter.Task, timer).ConfigureAwait(true);
-        if (first != waiter.Task)
-        {
-            waiters.Remove(waiter);
-            cancellationToken.ThrowIfCancellationRequested();
-            throw new TimeoutException($"External event '{eventName}' was not raised within {timeout.Value} (instance {instanceId}).");
-        }
-
-        // Synchronous on purpose: CancelAsync would complete on a pool thread, outside the orchestrator's logical thread.
-#pragma warning disable CA1849
-        timerCancellation.Cancel();
-#pragma warning restore CA1849
         return converter.Deserialize<T>(await waiter.Task.ConfigureAwait(true))!;
     }
 
@@ -243,11 +259,6 @@ internal sealed class ReplayOrchestrationContext : TaskOrchestrationContext
         hash[8] = (byte)((hash[8] & 0x3F) | 0x80);
         return new Guid(hash[..16], bigEndian: true);
     }
-
-    public override ILogger CreateReplaySafeLogger(ILogger logger) => new ReplaySafeLogger(this, logger);
-
-    public override ILogger CreateReplaySafeLogger(string categoryName) =>
-        new ReplaySafeLogger(this, loggerFactory.CreateLogger(categoryName));
 
     private void Apply(HistoryEvent historyEvent)
     {
@@ -282,7 +293,7 @@ internal sealed class ReplayOrchestrationContext : TaskOrchestrationContext
             case TaskFailedEvent failed:
                 if (TakeOpenTask(failed.TaskScheduledId, failed, isTimer: false) is { } failedTask)
                 {
-                    failedTask.Completion.TrySetException(new TaskFailedException(failedTask.Name, failed.TaskScheduledId, failed.FailureDetails));
+                    failedTask.Completion.TrySetException(new TaskFailedException(failedTask.Name, failed.TaskScheduledId, failed.FailureDetails.ToTaskFailureDetails()));
                 }
 
                 break;
@@ -509,21 +520,64 @@ internal sealed class ReplayOrchestrationContext : TaskOrchestrationContext
         var firstAttemptAt = currentUtcDateTime;
         for (var attempt = 1; ; attempt++)
         {
+            var id = nextSequenceNumber;
             try
             {
                 return converter.Deserialize<TResult>(await ScheduleActivity(name, inputJson).ConfigureAwait(true))!;
             }
             catch (TaskFailedException failed)
             {
-                if (!retry.ShouldRetry(failed.FailureDetails, attempt, currentUtcDateTime - firstAttemptAt))
+                if (RetryDelay(retry, attempt, firstAttemptAt, name, id, failed) is not { } delay)
                 {
-                    throw attempt == 1 ? failed : new TaskFailedException(name, failed.TaskId, failed.FailureDetails, attempt);
+                    throw;
                 }
 
-                await CreateTimer(currentUtcDateTime + retry.GetRetryDelay(attempt)).ConfigureAwait(true);
+                await CreateTimer(currentUtcDateTime + delay, CancellationToken.None).ConfigureAwait(true);
             }
         }
     }
+
+    /// <summary>
+    /// The wait before the next attempt, or null to give up: DurableTask.Core's rules, which the SDK's worker applies to a
+    /// <see cref="RetryPolicy"/> (attempts, then the policy's Handle — HandleFailure sees the failure's details — then
+    /// the retry timeout measured from the first attempt; delay n is FirstRetryInterval × BackoffCoefficient^(n-1), capped).
+    /// </summary>
+    private TimeSpan? RetryDelay(RetryPolicy retry, int failedAttempt, DateTime firstAttemptAt, string name, int taskId, TaskFailedException failed)
+    {
+        if (failedAttempt >= retry.MaxNumberOfAttempts)
+        {
+            return null;
+        }
+
+        var coreFailure = new global::DurableTask.Core.Exceptions.TaskFailedException(-1, taskId, name, null, failed.Message, null)
+        {
+            FailureDetails = FailureDetails.FromTaskFailureDetails(failed.FailureDetails).ToCoreFailureDetails(),
+        };
+        try
+        {
+            if (!retry.Handle(coreFailure))
+            {
+                return null;
+            }
+        }
+#pragma warning disable CA1031 // As DurableTask.Core does: a Handle delegate that throws means no retry, and the activity's failure surfaces.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            return null;
+        }
+
+        if (retry.RetryTimeout != Timeout.InfiniteTimeSpan && retry.RetryTimeout != TimeSpan.MaxValue && currentUtcDateTime >= firstAttemptAt + retry.RetryTimeout)
+        {
+            return null;
+        }
+
+        var milliseconds = retry.FirstRetryInterval.TotalMilliseconds * Math.Pow(retry.BackoffCoefficient, failedAttempt - 1);
+        return milliseconds < retry.MaxRetryInterval.TotalMilliseconds ? TimeSpan.FromMilliseconds(milliseconds) : retry.MaxRetryInterval;
+    }
+
+    private static NotSupportedException Unsupported(string member, string instead) =>
+        new($"{nameof(TaskOrchestrationContext)}.{member} is not supported by the embedded runtime (Serverless.Durable); {instead}.");
 
     private static string Describe(HistoryEvent recorded) => recorded switch
     {

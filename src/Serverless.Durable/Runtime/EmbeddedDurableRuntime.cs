@@ -1,12 +1,12 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
+using Microsoft.DurableTask;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Serverless.Durable.History;
 using Serverless.Durable.Replay;
 using Serverless.Durable.Runtime.Storage;
-using Serverless.Durable.Sdk;
 using Serverless.Storage;
 
 namespace Serverless.Durable.Runtime;
@@ -21,7 +21,7 @@ namespace Serverless.Durable.Runtime;
 /// </summary>
 public sealed partial class EmbeddedDurableRuntime : IAsyncDisposable
 {
-    private readonly DurableTaskRegistry registry;
+    private readonly RegisteredTasks registry;
     private readonly InstanceStore store;
     private readonly EmbeddedRuntimeOptions options;
     private readonly IServiceProvider services;
@@ -48,7 +48,7 @@ public sealed partial class EmbeddedDurableRuntime : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(registry);
         ArgumentNullException.ThrowIfNull(store);
-        this.registry = registry;
+        this.registry = new RegisteredTasks(registry);
         this.options = options ?? new EmbeddedRuntimeOptions();
         this.options.Validate();
         this.store = new InstanceStore(store, this.options.HubName);
@@ -61,7 +61,7 @@ public sealed partial class EmbeddedDurableRuntime : IAsyncDisposable
     }
 
     /// <summary>A client bound to this runtime's store; usable before <see cref="StartAsync"/> (requests wait for it).</summary>
-    public DurableTaskClient Client { get; }
+    public EmbeddedDurableTaskClient Client { get; }
 
     /// <summary>Activities executing right now (for tests and metrics).</summary>
     public int ActivitiesInFlight => Volatile.Read(ref activitiesInFlight);
@@ -70,7 +70,7 @@ public sealed partial class EmbeddedDurableRuntime : IAsyncDisposable
 
     internal EmbeddedRuntimeOptions Options => options;
 
-    internal DurableTaskRegistry Registry => registry;
+    internal RegisteredTasks Registry => registry;
 
     internal Task ChangeSignal => Volatile.Read(ref changed).Task;
 
@@ -547,7 +547,7 @@ public sealed partial class EmbeddedDurableRuntime : IAsyncDisposable
                         0,
                         OrchestrationStatus.Failed,
                         null,
-                        new FailureDetails(
+                        new History.FailureDetails(
                             "OrchestratorNotFound",
                             $"No orchestrator named '{name}' is registered in this runtime (registered: {(registered.Length == 0 ? "none" : registered)}). "
                             + "Register it with DurableTaskRegistry.AddOrchestrator."),
@@ -567,7 +567,7 @@ public sealed partial class EmbeddedDurableRuntime : IAsyncDisposable
 #pragma warning restore CA1031
         {
             scope.Dispose();
-            return new OrchestratorResult([new CompleteOrchestrationAction(0, OrchestrationStatus.Failed, null, FailureDetails.FromException(ex), [])], null);
+            return new OrchestratorResult([new CompleteOrchestrationAction(0, OrchestrationStatus.Failed, null, History.FailureDetails.FromException(ex), [])], null);
         }
 
         var session = executor.StartSession(orchestrator, name, scope);
@@ -710,11 +710,10 @@ public sealed partial class EmbeddedDurableRuntime : IAsyncDisposable
             return new TaskFailedEvent(
                 options.TimeProvider.GetUtcNow().UtcDateTime,
                 item.TaskId,
-                new FailureDetails(
+                new History.FailureDetails(
                     "ActivityNotFound",
                     $"No activity named '{item.Name}' is registered in this runtime (registered: {(registered.Length == 0 ? "none" : registered)}). "
-                    + "Register it with DurableTaskRegistry.AddActivity.",
-                    IsNonRetriable: true));
+                    + "Register it with DurableTaskRegistry.AddActivity."));
         }
 
         try
@@ -724,7 +723,7 @@ public sealed partial class EmbeddedDurableRuntime : IAsyncDisposable
             {
                 var activity = factory(scope.ServiceProvider);
                 var input = options.DataConverter.Deserialize(item.Input, activity.InputType);
-                var context = new TaskActivityContext(item.Name, item.Instance.InstanceId, item.ExecutionId, item.TaskId, token);
+                var context = new EmbeddedActivityContext(new TaskName(item.Name), item.Instance.InstanceId, item.ExecutionId, item.TaskId, token);
                 var output = await activity.RunAsync(context, input).ConfigureAwait(false);
                 return new TaskCompletedEvent(
                     options.TimeProvider.GetUtcNow().UtcDateTime,
@@ -736,7 +735,7 @@ public sealed partial class EmbeddedDurableRuntime : IAsyncDisposable
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            return new TaskFailedEvent(options.TimeProvider.GetUtcNow().UtcDateTime, item.TaskId, FailureDetails.FromException(ex));
+            return new TaskFailedEvent(options.TimeProvider.GetUtcNow().UtcDateTime, item.TaskId, History.FailureDetails.FromException(ex));
         }
     }
 

@@ -1,30 +1,46 @@
 using System.Globalization;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
 using Serverless.Durable.History;
 using Serverless.Durable.Runtime.Storage;
-using Serverless.Durable.Sdk;
 
 namespace Serverless.Durable.Runtime;
 
-/// <summary>The client of <see cref="EmbeddedDurableRuntime"/>: every request is persisted in the store before it returns.</summary>
-internal sealed class EmbeddedDurableTaskClient : DurableTaskClient
+/// <summary>
+/// The client of <see cref="EmbeddedDurableRuntime"/>, as the SDK's <see cref="DurableTaskClient"/>: code written
+/// against the SDK's client (the function app's job API) runs on it unchanged. Every request is persisted in the store
+/// before it returns. Inputs and outputs are always returned (reading them costs nothing extra here), whatever
+/// <c>getInputsAndOutputs</c> says. Not supported, with <see cref="NotSupportedException"/> naming the member:
+/// suspend and resume, scheduled starts (<see cref="StartOrchestrationOptions.StartAt"/>), queries over all instances,
+/// purging by filter, restart and rewind, and the SDK's history type (<see cref="GetHistoryAsync"/> returns this runtime's).
+/// </summary>
+public sealed class EmbeddedDurableTaskClient : DurableTaskClient
 {
     private static long lastMessageTicks;
 
     private readonly EmbeddedDurableRuntime runtime;
 
-    public EmbeddedDurableTaskClient(EmbeddedDurableRuntime runtime)
+    internal EmbeddedDurableTaskClient(EmbeddedDurableRuntime runtime)
+        : base(runtime.Options.HubName)
     {
         this.runtime = runtime;
     }
 
     public override async Task<string> ScheduleNewOrchestrationInstanceAsync(
-        string orchestratorName,
+        TaskName orchestratorName,
         object? input = null,
-        string? instanceId = null,
-        CancellationToken cancellationToken = default)
+        StartOrchestrationOptions? options = null,
+        CancellationToken cancellation = default)
     {
-        ArgumentException.ThrowIfNullOrEmpty(orchestratorName);
-        if (!runtime.Registry.TryGetOrchestrator(orchestratorName, out _))
+        ArgumentException.ThrowIfNullOrEmpty(orchestratorName.Name, nameof(orchestratorName));
+        if (options?.StartAt is not null)
+        {
+            throw Unsupported($"{nameof(ScheduleNewOrchestrationInstanceAsync)} with {nameof(StartOrchestrationOptions)}.{nameof(StartOrchestrationOptions.StartAt)}", "start the instance when it is due, or wait on a durable timer in the orchestrator");
+        }
+
+        var cancellationToken = cancellation;
+        var instanceId = options?.InstanceId;
+        if (!runtime.Registry.TryGetOrchestrator(orchestratorName.Name, out _))
         {
             var registered = string.Join(", ", runtime.Registry.OrchestratorNames.Order(StringComparer.Ordinal));
             throw new ArgumentException(
@@ -40,7 +56,7 @@ internal sealed class EmbeddedDurableTaskClient : DurableTaskClient
         }
 
         var now = runtime.Options.TimeProvider.GetUtcNow().UtcDateTime;
-        var started = new ExecutionStartedEvent(now, orchestratorName, instanceId, Guid.NewGuid().ToString("N"), runtime.Options.DataConverter.Serialize(input));
+        var started = new ExecutionStartedEvent(now, orchestratorName.Name, instanceId, Guid.NewGuid().ToString("N"), runtime.Options.DataConverter.Serialize(input));
         if (await runtime.Store.TryAppendAsync(instanceId, 0, 0, new HistoryBatch([started], null, []), cancellationToken).ConfigureAwait(false) is null)
         {
             throw AlreadyExists(instanceId, OrchestrationStatus.Pending);
@@ -50,34 +66,62 @@ internal sealed class EmbeddedDurableTaskClient : DurableTaskClient
         return instanceId;
     }
 
-    public override async Task<OrchestrationMetadata?> GetInstanceAsync(string instanceId, CancellationToken cancellationToken = default)
+    public override async Task<OrchestrationMetadata?> GetInstancesAsync(string instanceId, bool getInputsAndOutputs = false, CancellationToken cancellation = default)
     {
         // Polled for live progress: answered from this runtime's memory when the store confirms it is current,
         // otherwise from two batches of the current execution; never from the whole history.
         InstanceStore.ValidateInstanceId(instanceId);
-        var summary = await ReadLiveSummaryAsync(instanceId, cancellationToken).ConfigureAwait(false)
-            ?? await runtime.Store.ReadSummaryAsync(instanceId, cancellationToken).ConfigureAwait(false);
+        var summary = await ReadLiveSummaryAsync(instanceId, cancellation).ConfigureAwait(false)
+            ?? await runtime.Store.ReadSummaryAsync(instanceId, cancellation).ConfigureAwait(false);
         return summary is null ? null : ToMetadata(instanceId, summary, runtime.Options.DataConverter);
     }
 
     internal static OrchestrationMetadata ToMetadata(string instanceId, InstanceSummary summary, DurableDataConverter converter) =>
-        new(
-            instanceId,
-            summary.Started.Name,
-            summary.Started.ExecutionId,
-            summary.RuntimeStatus,
-            summary.Started.Timestamp,
-            summary.LastUpdatedAt,
-            summary.Started.Input,
-            summary.Completed?.Result,
-            summary.CustomStatus,
-            summary.Completed?.FailureDetails)
+        new(summary.Started.Name, instanceId)
         {
-            Converter = converter,
+            DataConverter = converter,
+            RuntimeStatus = ToRuntimeStatus(summary.RuntimeStatus),
+            CreatedAt = new DateTimeOffset(DateTime.SpecifyKind(summary.Started.Timestamp, DateTimeKind.Utc)),
+            LastUpdatedAt = new DateTimeOffset(DateTime.SpecifyKind(summary.LastUpdatedAt, DateTimeKind.Utc)),
+            SerializedInput = summary.Started.Input,
+            SerializedOutput = summary.Completed?.Result,
+            SerializedCustomStatus = summary.CustomStatus,
+            FailureDetails = summary.Completed?.FailureDetails?.ToTaskFailureDetails(),
         };
 
-    public override async Task<OrchestrationMetadata> WaitForCompletionAsync(string instanceId, CancellationToken cancellationToken = default)
+    /// <summary>The SDK's status for a status recorded in history (ContinuedAsNew, which the SDK no longer reports, reads as Running).</summary>
+    public static OrchestrationRuntimeStatus ToRuntimeStatus(OrchestrationStatus status) => status switch
     {
+        OrchestrationStatus.Pending => OrchestrationRuntimeStatus.Pending,
+        OrchestrationStatus.Running => OrchestrationRuntimeStatus.Running,
+        OrchestrationStatus.Completed => OrchestrationRuntimeStatus.Completed,
+        OrchestrationStatus.ContinuedAsNew => OrchestrationRuntimeStatus.Running, // the next execution is starting; the SDK marks this status obsolete
+        OrchestrationStatus.Failed => OrchestrationRuntimeStatus.Failed,
+        OrchestrationStatus.Terminated => OrchestrationRuntimeStatus.Terminated,
+        _ => throw new ArgumentOutOfRangeException(nameof(status), status, "Not a recorded orchestration status."),
+    };
+
+    public override async Task<OrchestrationMetadata> WaitForInstanceStartAsync(string instanceId, bool getInputsAndOutputs = false, CancellationToken cancellation = default)
+    {
+        InstanceStore.ValidateInstanceId(instanceId);
+        while (true)
+        {
+            var change = runtime.ChangeSignal;
+            var metadata = await GetInstancesAsync(instanceId, getInputsAndOutputs, cancellation).ConfigureAwait(false)
+                ?? throw new InvalidOperationException($"No orchestration instance '{instanceId}' exists in {runtime.Store.Location}.");
+            if (metadata.RuntimeStatus != OrchestrationRuntimeStatus.Pending)
+            {
+                return metadata;
+            }
+
+            await Task.WhenAny(change, Task.Delay(runtime.Options.ClientPollInterval, runtime.Options.TimeProvider, cancellation)).ConfigureAwait(false);
+            cancellation.ThrowIfCancellationRequested();
+        }
+    }
+
+    public override async Task<OrchestrationMetadata> WaitForInstanceCompletionAsync(string instanceId, bool getInputsAndOutputs = false, CancellationToken cancellation = default)
+    {
+        var cancellationToken = cancellation;
         InstanceStore.ValidateInstanceId(instanceId);
         while (true)
         {
@@ -99,7 +143,7 @@ internal sealed class EmbeddedDurableTaskClient : DurableTaskClient
                 throw new InvalidOperationException($"No orchestration instance '{instanceId}' exists in {runtime.Store.Location}.");
             }
 
-            if (tail.IsCompleted && await GetInstanceAsync(instanceId, cancellationToken).ConfigureAwait(false) is { IsTerminal: true } metadata)
+            if (tail.IsCompleted && await GetInstanceAsync(instanceId, cancellationToken).ConfigureAwait(false) is { IsCompleted: true } metadata)
             {
                 return metadata;
             }
@@ -109,8 +153,9 @@ internal sealed class EmbeddedDurableTaskClient : DurableTaskClient
         }
     }
 
-    public override async Task RaiseEventAsync(string instanceId, string eventName, object? eventData = null, CancellationToken cancellationToken = default)
+    public override async Task RaiseEventAsync(string instanceId, string eventName, object? eventPayload = null, CancellationToken cancellation = default)
     {
+        var cancellationToken = cancellation;
         ArgumentException.ThrowIfNullOrEmpty(eventName);
         if (await IsFinishedAsync(instanceId, cancellationToken).ConfigureAwait(false))
         {
@@ -118,13 +163,16 @@ internal sealed class EmbeddedDurableTaskClient : DurableTaskClient
         }
         await runtime.Store.AddInboxMessageAsync(
             instanceId,
-            new InboxMessage(NewMessageId(), InboxMessageKind.RaiseEvent, eventName, runtime.Options.DataConverter.Serialize(eventData)),
+            new InboxMessage(NewMessageId(), InboxMessageKind.RaiseEvent, eventName, runtime.Options.DataConverter.Serialize(eventPayload)),
             cancellationToken).ConfigureAwait(false);
         runtime.SignalInbox(instanceId);
     }
 
-    public override async Task TerminateAsync(string instanceId, object? reason = null, CancellationToken cancellationToken = default)
+    public override async Task TerminateInstanceAsync(string instanceId, TerminateInstanceOptions? options = null, CancellationToken cancellation = default)
     {
+        // Output becomes the terminated instance's output; Recursive has nothing to do (no sub-orchestrations here).
+        var reason = options?.Output;
+        var cancellationToken = cancellation;
         if (await IsFinishedAsync(instanceId, cancellationToken).ConfigureAwait(false))
         {
             return;
@@ -136,36 +184,73 @@ internal sealed class EmbeddedDurableTaskClient : DurableTaskClient
         runtime.SignalInbox(instanceId);
     }
 
-    public override async Task<bool> PurgeAsync(string instanceId, CancellationToken cancellationToken = default)
+    public override async Task<PurgeResult> PurgeInstanceAsync(string instanceId, PurgeInstanceOptions? options = null, CancellationToken cancellation = default)
     {
-        var metadata = await GetInstanceAsync(instanceId, cancellationToken).ConfigureAwait(false);
+        var metadata = await GetInstanceAsync(instanceId, cancellation).ConfigureAwait(false);
         if (metadata is null)
         {
-            return false;
+            return new PurgeResult(0);
         }
 
-        if (!metadata.IsTerminal)
+        if (!metadata.IsCompleted)
         {
             throw new InvalidOperationException(
                 $"Instance '{instanceId}' is {metadata.RuntimeStatus}; terminate it and wait for completion before purging.");
         }
 
         runtime.Forget(instanceId);
-        return await runtime.Store.DeleteInstanceAsync(instanceId, cancellationToken).ConfigureAwait(false);
+        return new PurgeResult(await runtime.Store.DeleteInstanceAsync(instanceId, cancellation).ConfigureAwait(false) ? 1 : 0);
     }
 
-    public override async Task<IReadOnlyList<HistoryEvent>> GetHistoryAsync(string instanceId, CancellationToken cancellationToken = default)
+    /// <summary>The current execution's history as this runtime records it, for diagnostics and tests.</summary>
+    public async Task<IReadOnlyList<HistoryEvent>> GetHistoryAsync(string instanceId, CancellationToken cancellationToken = default)
     {
         InstanceStore.ValidateInstanceId(instanceId);
         var history = await runtime.Store.LoadAsync(instanceId, cancellationToken).ConfigureAwait(false);
         return history?.Events ?? [];
     }
 
+    public override Task SuspendInstanceAsync(string instanceId, string? reason = null, CancellationToken cancellation = default) =>
+        throw Unsupported(nameof(SuspendInstanceAsync), "terminate the instance and start it again");
+
+    public override Task ResumeInstanceAsync(string instanceId, string? reason = null, CancellationToken cancellation = default) =>
+        throw Unsupported(nameof(ResumeInstanceAsync), "terminate the instance and start it again");
+
+    public override AsyncPageable<OrchestrationMetadata> GetAllInstancesAsync(OrchestrationQuery? filter = null) =>
+        throw Unsupported(nameof(GetAllInstancesAsync), "read each instance by id with GetInstanceAsync");
+
+    public override Task<PurgeResult> PurgeAllInstancesAsync(PurgeInstancesFilter filter, PurgeInstanceOptions? options = null, CancellationToken cancellation = default) =>
+        throw Unsupported(nameof(PurgeAllInstancesAsync), "purge each instance by id with PurgeInstanceAsync");
+
+    public override Task<string> RestartAsync(string instanceId, bool restartWithNewInstanceId = false, CancellationToken cancellation = default) =>
+        throw Unsupported(nameof(RestartAsync), "purge the instance and schedule it again with the same input");
+
+    public override Task RewindInstanceAsync(string instanceId, string reason, CancellationToken cancellation = default) =>
+        throw Unsupported(nameof(RewindInstanceAsync), "purge the instance and schedule it again; completed activities must be idempotent anyway");
+
+    public override Task<IList<global::DurableTask.Core.History.HistoryEvent>> GetOrchestrationHistoryAsync(string instanceId, CancellationToken cancellation = default) =>
+        throw Unsupported(nameof(GetOrchestrationHistoryAsync), $"use {nameof(EmbeddedDurableTaskClient)}.{nameof(GetHistoryAsync)}, which returns this runtime's history events");
+
+    public override Task<Microsoft.DurableTask.Page<string>> ListInstanceIdsAsync(
+        IEnumerable<OrchestrationRuntimeStatus>? runtimeStatus = null,
+        DateTimeOffset? completedTimeFrom = null,
+        DateTimeOffset? completedTimeTo = null,
+        int pageSize = 100,
+        string? lastInstanceKey = null,
+        CancellationToken cancellation = default) =>
+        throw Unsupported(nameof(ListInstanceIdsAsync), "read each instance by id with GetInstanceAsync");
+
+    /// <summary>Nothing to release: the runtime owns the store.</summary>
+    public override ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
     /// <summary>The status this runtime published for the instance, if the store confirms it is still current.</summary>
     private async Task<InstanceSummary?> ReadLiveSummaryAsync(string instanceId, CancellationToken cancellationToken) =>
         runtime.PublishedStatusOf(instanceId) is { } live && await runtime.Store.IsStillCurrentAsync(live, cancellationToken).ConfigureAwait(false)
             ? live.Summary
             : null;
+
+    private static NotSupportedException Unsupported(string member, string instead) =>
+        new($"{nameof(DurableTaskClient)}.{member} is not supported by the embedded runtime (Serverless.Durable); {instead}.");
 
     private static InvalidOperationException AlreadyExists(string instanceId, OrchestrationStatus status) =>
         new($"An orchestration instance '{instanceId}' already exists ({status}); purge it first or choose another instance id.");

@@ -1,5 +1,3 @@
-using Serverless.Durable.Sdk;
-
 namespace Serverless.Durable.Runtime;
 
 /// <summary>Settings of <see cref="EmbeddedDurableRuntime"/>.</summary>

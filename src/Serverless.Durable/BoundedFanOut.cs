@@ -1,6 +1,7 @@
 using System.Runtime.ExceptionServices;
+using Microsoft.DurableTask;
 
-namespace Serverless.Durable.Sdk;
+namespace Serverless.Durable;
 
 /// <summary>
 /// Fan-out/fan-in with a bound on how many items are in flight, for orchestrators that would otherwise
