@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Serverless.Durable;
 using Serverless.Durable.History;
 using Serverless.Durable.Runtime;
+using Serverless.Testing;
 
 namespace Serverless.Durable.Tests;
 
@@ -295,19 +296,27 @@ public sealed class EmbeddedRuntimeTests
     [Fact]
     public async Task ExternalEventArrivingBeforeTheTimeoutWinsAndTheTimerIsIgnored()
     {
-        await using var test = await TestRuntime.StartAsync(r => r
+        static void Register(DurableTaskRegistry r) => r
             .AddOrchestratorFunc<int, string>("Patient", async (ctx, ms) =>
             {
                 var value = await ctx.WaitForExternalEvent<string>("Go", TimeSpan.FromMilliseconds(ms));
 
-                // The abandoned timeout timer fires later; it must not disturb this second wait.
-                await ctx.CreateTimer(TimeSpan.FromMilliseconds(400), CancellationToken.None);
+                // The abandoned timeout timer fires during this second, longer wait; it must not disturb it.
+                await ctx.CreateTimer(TimeSpan.FromMilliseconds(ms * 2), CancellationToken.None);
                 return value;
-            }));
+            });
 
-        var id = await test.Client.ScheduleNewOrchestrationInstanceAsync("Patient", 200);
-        await WaitForStatusAsync(test, id, OrchestrationRuntimeStatus.Running);
-        await test.Client.RaiseEventAsync(id, "Go", "went");
+        // The start and the event are both waiting before any runtime runs, so the first episode already holds the
+        // event: it wins however slowly the machine runs, and the timeout still fires while the orchestrator waits.
+        using var folder = new TempDirectory("durable-event-first");
+        string id;
+        await using (var offline = await TestRuntime.StartAsync(Register, sharedFolder: folder, start: false))
+        {
+            id = await offline.Client.ScheduleNewOrchestrationInstanceAsync("Patient", 200);
+            await offline.Client.RaiseEventAsync(id, "Go", "went");
+        }
+
+        await using var test = await TestRuntime.StartAsync(Register, sharedFolder: folder);
         var result = await test.WaitAsync(id);
 
         Assert.True(OrchestrationRuntimeStatus.Completed == result.RuntimeStatus, result.FailureDetails?.ToString());
