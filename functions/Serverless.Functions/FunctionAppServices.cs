@@ -2,6 +2,7 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Serverless.Functions.Durable;
 using Serverless.Orchestrations.JobApi;
 
 namespace Serverless.Functions;
@@ -34,6 +35,9 @@ public static class FunctionAppServices
         // The same registration as every host of the pipeline: state store, job spec catalog, job API.
         var configuration = builder.Configuration;
         builder.Services.AddServerlessCdc(ServerlessCdcOptions.FromAppSettings(name => configuration[name]));
+
+        // StartJob's activities find their job's environment (spec, source, lake) from the catalog the API writes to.
+        builder.Services.AddSingleton<JobEnvironments>();
         return builder;
     }
 }

@@ -1,6 +1,9 @@
 using System.Reflection;
 using System.Text.Json;
 using Microsoft.Azure.Functions.Worker;
+using Serverless.Functions.Durable;
+using Serverless.Orchestrations.Activities;
+using Serverless.Orchestrations.StartJob;
 using Serverless.Testing;
 
 namespace Serverless.Functions.Tests;
@@ -27,6 +30,43 @@ public sealed class FunctionAppOutputTests
         { JobApiFunctions.StopJobName, "post", "jobs/{name}/stop" },
         { JobApiFunctions.DeleteJobName, "delete", "jobs/{name}" },
     };
+
+    /// <summary>StartJob's activities: function name (the name the orchestrator schedules), entry point, trigger parameter.</summary>
+    public static TheoryData<string, string, string> ActivityFunctions => new()
+    {
+        { ActivityNames.Preflight, nameof(StartJobActivityFunctions.PreflightAsync), "jobName" },
+        { ActivityNames.RecordStartPosition, nameof(StartJobActivityFunctions.RecordStartPositionAsync), "jobName" },
+        { ActivityNames.DiscoverTables, nameof(StartJobActivityFunctions.DiscoverTablesAsync), "jobName" },
+        { ActivityNames.MigrateTable, nameof(StartJobActivityFunctions.MigrateTableAsync), "input" },
+        { ActivityNames.PlanChunks, nameof(StartJobActivityFunctions.PlanChunksAsync), "input" },
+        { ActivityNames.ReadChunk, nameof(StartJobActivityFunctions.ReadChunkAsync), "input" },
+        { ActivityNames.CommitChunks, nameof(StartJobActivityFunctions.CommitChunksAsync), "input" },
+        { ActivityNames.CompleteTableSnapshot, nameof(StartJobActivityFunctions.CompleteTableSnapshotAsync), "input" },
+    };
+
+    private static IEnumerable<string> AllFunctionNames =>
+        ApiFunctions.Select(row => (string)row[0]).Concat(ActivityFunctions.Select(row => (string)row[0])).Append(StartJobOrchestrator.Name);
+
+    [Fact]
+    public void MetadataDeclaresStartJobAsAnOrchestratorFunctionWithOnlyAnOrchestrationTrigger()
+    {
+        AssertDurableFunction(StartJobOrchestrator.Name, $"{typeof(StartJobOrchestratorFunction).FullName}.{nameof(StartJobOrchestratorFunction.RunAsync)}", "orchestrationTrigger", "context");
+    }
+
+    [Theory]
+    [MemberData(nameof(ActivityFunctions))]
+    public void MetadataDeclaresEachActivityOfStartJobUnderItsScheduledNameWithOnlyAnActivityTrigger(string name, string method, string parameter)
+    {
+        AssertDurableFunction(name, $"{typeof(StartJobActivityFunctions).FullName}.{method}", "activityTrigger", parameter);
+    }
+
+    [Fact]
+    public void EveryActivityStartJobSchedulesHasAnActivityFunction()
+    {
+        var scheduled = typeof(ActivityNames).GetFields().Select(f => (string)f.GetRawConstantValue()!).Order();
+
+        Assert.Equal(scheduled, ActivityFunctions.Select(row => (string)row[0]).Order());
+    }
 
     [Theory]
     [MemberData(nameof(ApiFunctions))]
@@ -61,7 +101,7 @@ public sealed class FunctionAppOutputTests
         var listed = ReadMetadata(BuildOutput).ToDictionary(f => f.GetProperty("name").GetString()!, f => f.GetProperty("entryPoint").GetString()!);
 
         Assert.Equal(declared.OrderBy(x => x.Key), listed.OrderBy(x => x.Key));
-        Assert.Equal(ApiFunctions.Select(row => (string)row[0]).Order(), listed.Keys.Order());
+        Assert.Equal(AllFunctionNames.Order(), listed.Keys.Order());
     }
 
     [Fact]
@@ -81,7 +121,7 @@ public sealed class FunctionAppOutputTests
         Assert.Equal("dotnet-isolated", description.GetProperty("language").GetString());
         Assert.Equal("Serverless.Functions.dll", description.GetProperty("defaultWorkerPath").GetString());
         Assert.True(File.Exists(output.File("Serverless.Functions.dll")));
-        Assert.Equal(ApiFunctions.Count, ReadMetadata(output.Path).Count);
+        Assert.Equal(AllFunctionNames.Order(), ReadMetadata(output.Path).Select(f => f.GetProperty("name").GetString()).Order());
 
         using var host = JsonDocument.Parse(File.ReadAllText(output.File("host.json")));
         Assert.Equal("2.0", host.RootElement.GetProperty("version").GetString());
@@ -97,6 +137,18 @@ public sealed class FunctionAppOutputTests
         Assert.Contains(listed, e => e.Name == "DurableTask" && e.HintPath == "./.azurefunctions/Microsoft.Azure.WebJobs.Extensions.DurableTask.dll");
         Assert.All(listed, e => Assert.True(File.Exists(Path.GetFullPath(e.HintPath, output.Path)), $"{e.Name}: {e.HintPath} is not in the publish output"));
         Assert.True(File.Exists(Path.Combine(output.Path, ".azurefunctions", "Microsoft.Azure.Functions.Worker.Extensions.dll")));
+    }
+
+    /// <summary>A durable function's metadata: its entry point and its one binding, the trigger (the host binds nothing else to it).</summary>
+    private static void AssertDurableFunction(string name, string entryPoint, string trigger, string parameter)
+    {
+        var function = ReadMetadata(BuildOutput).Single(f => f.GetProperty("name").GetString() == name);
+
+        Assert.Equal("dotnet-isolated", function.GetProperty("language").GetString());
+        Assert.Equal("Serverless.Functions.dll", function.GetProperty("scriptFile").GetString());
+        Assert.Equal(entryPoint, function.GetProperty("entryPoint").GetString());
+        var binding = Assert.Single(function.GetProperty("bindings").EnumerateArray());
+        Assert.Equal((trigger, "In", parameter), (binding.GetProperty("type").GetString(), binding.GetProperty("direction").GetString(), binding.GetProperty("name").GetString()));
     }
 
     private static List<JsonElement> ReadMetadata(string folder)

@@ -7,7 +7,7 @@ namespace Serverless.Orchestrations.Activities;
 /// policy of StartJob declines (<see cref="StartJob.ActivityRetry"/>): an unwritable target or a refused login fails in one attempt with its own message,
 /// instead of five attempts and a minute of backoff. Transient failures pass through unchanged and are retried.
 /// </summary>
-internal sealed class ClassifiedActivity(ITaskActivity inner) : ITaskActivity
+public sealed class ClassifiedActivity(ITaskActivity inner) : ITaskActivity
 {
     public Type InputType => inner.InputType;
 
