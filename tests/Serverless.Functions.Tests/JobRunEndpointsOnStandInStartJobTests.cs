@@ -6,8 +6,8 @@ namespace Serverless.Functions.Tests;
 
 /// <summary>
 /// Start, stop, status and delete through the official DurableTaskClient of InProcessTestHost, with a stand-in
-/// registered under StartJob's name (<see cref="StandInStartJob"/>): the real orchestrator moves to the official SDK in
-/// a separate change.
+/// registered under StartJob's name (<see cref="StandInStartJob"/>) whose status and outcome the test sets, so every
+/// answer of the API is reachable without a source; the real StartJob's functions run in <see cref="StartJobFunctionsOnTestHostTests"/>.
 /// </summary>
 public sealed class JobRunEndpointsOnStandInStartJobTests
 {
