@@ -26,6 +26,17 @@ public sealed class LiveStatusTests
         // Runtime A runs the instance until it waits for "Go".
         await a.Client.ScheduleNewOrchestrationInstanceAsync("Gated", "in", new StartOrchestrationOptions(id));
         await WaitForCustomStatusAsync(a.Client, id, "\"waiting for Go\"");
+
+        // The status object is written before the runtime publishes the episode's status in memory, so a client can
+        // read "waiting" from the store a moment before memory can answer; the claim is about the answer after that.
+        using (var published = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
+        {
+            while (a.PublishedStatusOf(id) is null)
+            {
+                await Task.Delay(5, published.Token);
+            }
+        }
+
         var (lists, reads, heads) = (observed.Lists, observed.Reads, observed.Heads);
         var fromMemory = await a.Client.GetInstanceAsync(id);
         Assert.Equal((lists, reads, heads + 2), (observed.Lists, observed.Reads, observed.Heads));
