@@ -160,7 +160,7 @@ internal sealed class JobApiHarness : IAsyncDisposable
         folder.Dispose();
     }
 
-    private static async Task<ApiAnswer> CallAsync(string method, string path, string? body, Func<HttpRequest, CancellationToken, Task<IActionResult>> function)
+    internal static async Task<ApiAnswer> CallAsync(string method, string path, string? body, Func<HttpRequest, CancellationToken, Task<IActionResult>> function)
     {
         var context = new DefaultHttpContext();
         context.Request.Method = method;

@@ -69,7 +69,7 @@ public sealed class StartJobFunctionsOnTestHostTests
         Assert.Contains("PUT /api/jobs/ghost", failure.Message, StringComparison.Ordinal);
     }
 
-    private static IHost WorkerHost(string stateFolder)
+    internal static IHost WorkerHost(string stateFolder)
     {
         var builder = FunctionsApplication.CreateBuilder([]);
         builder.Configuration.AddInMemoryCollection([new KeyValuePair<string, string?>(AppSettingNames.StateTableUrl, stateFolder)]);
@@ -77,7 +77,7 @@ public sealed class StartJobFunctionsOnTestHostTests
     }
 
     /// <summary>Each function under the name its [Function] attribute gives it, called as the host would call it.</summary>
-    private static void Register(DurableTaskRegistry registry, StartJobActivityFunctions f, IServiceProvider services, CancellationToken ct)
+    internal static void Register(DurableTaskRegistry registry, StartJobActivityFunctions f, IServiceProvider services, CancellationToken ct)
     {
         WorkerFunctionContext Context(string name) => new(services, name, ct);
         registry
@@ -92,9 +92,9 @@ public sealed class StartJobFunctionsOnTestHostTests
             .AddActivityFunc<CompleteTableSnapshotInput, bool>(ActivityNames.CompleteTableSnapshot, async (c, input) => await f.CompleteTableSnapshotAsync(input!, c.InstanceId, Context(c.Name)));
     }
 
-    private static string Spec(string database, TempDirectory folder) => $$"""
+    internal static string Spec(string database, TempDirectory folder, string name = "fnshop") => $$"""
         {
-          "name": "fnshop",
+          "name": "{{name}}",
           "source": { "host": "{{LocalDependencies.MariaDbHost}}", "port": {{LocalDependencies.MariaDbPort}}, "user": "{{LocalDependencies.MariaDbAdmin.User}}", "password": "file:{{folder.File("password")}}", "tls": "disabled" },
           "tables": { "include": ["{{database}}.*"] },
           "target": { "root": "{{folder.File("lake")}}" },
