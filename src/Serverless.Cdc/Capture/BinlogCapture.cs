@@ -37,6 +37,7 @@ public sealed class BinlogCapture
     private MySqlGtidSet? mySqlExecuted;
     private long sourceServerId;
     private string? sourceServerUuid;
+    private long sourceGeneration;
     private CaptureCheckpoint? claimed;
     private bool resumedByGtid;
     private int earlierReconnects;
@@ -284,7 +285,7 @@ public sealed class BinlogCapture
         return false;
     }
 
-    private static ChangeEvent RowEvent(RowChange row, ChangeKind kind, ReadOnlySpan<ColumnValue> image, int[] key, long version)
+    private ChangeEvent RowEvent(RowChange row, ChangeKind kind, ReadOnlySpan<ColumnValue> image, int[] key, long version)
     {
         var values = new ChangeValue[image.Length];
         for (var i = 0; i < values.Length; i++)
@@ -301,7 +302,7 @@ public sealed class BinlogCapture
         return new ChangeEvent
         {
             Kind = kind, Database = row.DatabaseName, Table = row.TableName, SchemaVersion = version, Position = row.Position,
-            Gtid = row.Gtid, CommitTime = row.CommitTime, Key = keyValues, Row = values,
+            SourceGeneration = sourceGeneration, Gtid = row.Gtid, CommitTime = row.CommitTime, Key = keyValues, Row = values,
         };
     }
 
@@ -327,7 +328,7 @@ public sealed class BinlogCapture
             var change = new ChangeEvent
             {
                 Kind = ChangeKind.Ddl, Database = db, Table = table, SchemaVersion = version, Position = ddl.Position,
-                Gtid = ddl.Gtid, CommitTime = ddl.CommitTime, Sql = ddl.Sql,
+                SourceGeneration = sourceGeneration, Gtid = ddl.Gtid, CommitTime = ddl.CommitTime, Sql = ddl.Sql,
             };
             log.LogInformation("DDL on {Table} at {Position} (schema version {Version}): {Sql}", qualified, ddl.Position, version, ddl.Sql);
             foreach (var slotKey in PartitionKeys.ForTableSlots(db, table, tables.SpreadOf(qualified)))
@@ -457,6 +458,7 @@ public sealed class BinlogCapture
             MySqlGtidExecuted = acknowledged.MySqlGtidExecuted,
             SourceServerId = sourceServerId,
             SourceServerUuid = sourceServerUuid,
+            SourceGeneration = sourceGeneration,
             SchemaVersions = acknowledged.Versions ?? tables.VersionsSnapshot(),
             ChangesPublished = checkpointBase + acknowledged.ChangesPublished,
             UpdatedAt = clock.GetUtcNow(),
@@ -489,6 +491,7 @@ public sealed class BinlogCapture
         {
             tables.Restore(checkpoint.SchemaVersions);
             checkpointBase = checkpoint.ChangesPublished;
+            sourceGeneration = checkpoint.SourceGeneration;
             var resume = ReplicationResumePoint.Parse(checkpoint.ResumePoint);
             mySqlExecuted = checkpoint.MySqlGtidExecuted is { Length: > 0 } set ? MySqlGtidSet.Parse(set) : null;
             var sameServer = checkpoint.SourceServerId is null ||
@@ -533,7 +536,10 @@ public sealed class BinlogCapture
         log.LogWarning("{Reason}", e.Message);
         await FlushAsync(cancellationToken).ConfigureAwait(false);
         await CheckpointAsync(force: true, cancellationToken).ConfigureAwait(false);
-        var previous = new CaptureCheckpoint { Owner = OwnerId, SourceServerId = sourceServerId, SourceServerUuid = sourceServerUuid };
+        var previous = new CaptureCheckpoint
+        {
+            Owner = OwnerId, SourceServerId = sourceServerId, SourceServerUuid = sourceServerUuid, SourceGeneration = sourceGeneration,
+        };
         var flavor = await ReadSourceIdentityAsync(cancellationToken).ConfigureAwait(false);
         tables.Restore(acknowledged.Versions ?? tables.VersionsSnapshot());
         mySqlExecuted = acknowledged.MySqlGtidExecuted is { Length: > 0 } set ? MySqlGtidSet.Parse(set) : null;
@@ -542,23 +548,29 @@ public sealed class BinlogCapture
         return ResumeOnAnotherServer(baseOptions, previous, acknowledged.ResumePoint, flavor);
     }
 
+    /// <summary>
+    /// Resumes by GTID on a server that is not the checkpoint's, in the next source generation: its binlog positions do
+    /// not compare with the earlier server's, so its changes must sort above all of those in the lake.
+    /// </summary>
     private BinlogReplicationOptions ResumeOnAnotherServer(BinlogReplicationOptions baseOptions, CaptureCheckpoint checkpoint, ReplicationResumePoint resume, MySqlServerFlavor flavor)
     {
         var endpoint = options.Source.Endpoint;
         if (flavor == MySqlServerFlavor.MariaDb && resume.GtidStateBefore is { Length: > 0 } state)
         {
+            sourceGeneration = NextGeneration(checkpoint);
             log.LogWarning(
-                "The source {Endpoint} is server {ServerId}, not server {CheckpointServer} the checkpoint was read from (a failover): capture resumes by GTID after {Gtid}",
-                endpoint, sourceServerId, checkpoint.SourceServerId, state);
+                "The source {Endpoint} is server {ServerId}, not server {CheckpointServer} the checkpoint was read from (a failover): capture resumes by GTID after {Gtid} in source generation {Generation}",
+                endpoint, sourceServerId, checkpoint.SourceServerId, state, sourceGeneration);
             resumedByGtid = true;
             return baseOptions with { StartMariaDbGtid = MariaDbGtidList.Parse(state) };
         }
 
         if (flavor == MySqlServerFlavor.MySql && mySqlExecuted is { IsEmpty: false } executed)
         {
+            sourceGeneration = NextGeneration(checkpoint);
             log.LogWarning(
-                "The source {Endpoint} is server {ServerUuid}, not {CheckpointServer} the checkpoint was read from (a failover): capture resumes by GTID after {Gtid}",
-                endpoint, sourceServerUuid, checkpoint.SourceServerUuid, executed);
+                "The source {Endpoint} is server {ServerUuid}, not {CheckpointServer} the checkpoint was read from (a failover): capture resumes by GTID after {Gtid} in source generation {Generation}",
+                endpoint, sourceServerUuid, checkpoint.SourceServerUuid, executed, sourceGeneration);
             resumedByGtid = true;
             return baseOptions with { StartMySqlGtidSet = new MySqlGtidSet(executed) };
         }
@@ -567,6 +579,18 @@ public sealed class BinlogCapture
             $"Capture of job '{options.JobName}' stopped at {resume.TransactionStart} on source server {checkpoint.SourceServerId}, but {endpoint} is server " +
             $"{sourceServerId}{(sourceServerUuid is null ? string.Empty : " (" + sourceServerUuid + ")")} and the checkpoint has no GTID state, so the same point cannot be found there. " +
             "Point the job back at the original server, or enable GTIDs (MySQL: gtid_mode=ON; MariaDB has them by default) and re-snapshot the job's tables.");
+    }
+
+    private long NextGeneration(CaptureCheckpoint checkpoint)
+    {
+        if (checkpoint.SourceGeneration >= SourcePosition.MaxGeneration)
+        {
+            throw new CaptureSourceException(
+                $"Capture of job '{options.JobName}' has followed {checkpoint.SourceGeneration} failovers, the most the lake's _cdc_position can order. " +
+                "Re-snapshot the job's tables to start again at source generation 0.");
+        }
+
+        return checkpoint.SourceGeneration + 1;
     }
 
     private async Task<MySqlServerFlavor> ReadSourceIdentityAsync(CancellationToken cancellationToken)
@@ -609,6 +633,7 @@ public sealed class BinlogCapture
             TransactionsSeen = transactions,
             BatchesPublished = batchesPublished,
             Position = position,
+            SourceGeneration = sourceGeneration,
             LastCommitTime = lastCommitTime,
             Lag = pending && lastCommitTime is { } committed ? Max(clock.GetUtcNow() - committed, TimeSpan.Zero) : TimeSpan.Zero,
             BufferedBytes = bufferedBytes,

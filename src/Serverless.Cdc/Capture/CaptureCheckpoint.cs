@@ -3,8 +3,8 @@ namespace Serverless.Cdc.Capture;
 /// <summary>
 /// What capture has durably handed to the change transport, kept in the state store under the job (row
 /// <c>capture-checkpoint</c>): the restart point at the last transaction boundary whose changes the transport
-/// acknowledged, the GTID state there, the source server it was read from and the schema version of every table
-/// at that point. <see cref="Owner"/> is the capture that holds the job; another capture that takes the row over
+/// acknowledged, the GTID state there, the source server it was read from with its source generation, and the schema
+/// version of every table at that point. <see cref="Owner"/> is the capture that holds the job; another capture that takes the row over
 /// fences this one out.
 /// </summary>
 public sealed record CaptureCheckpoint
@@ -26,6 +26,12 @@ public sealed record CaptureCheckpoint
 
     /// <summary>MySQL's @@server_uuid of that source; null on MariaDB.</summary>
     public string? SourceServerUuid { get; init; }
+
+    /// <summary>
+    /// The source generation of that source (<see cref="SourcePosition.Generation"/>): 0 for the server P0 was read
+    /// from, one more each time capture resumed on another server. Not <see cref="Epoch"/>, which counts capture runs.
+    /// </summary>
+    public long SourceGeneration { get; init; }
 
     /// <summary>Schema version per <c>db.table</c> at the resume point.</summary>
     public IReadOnlyDictionary<string, long> SchemaVersions { get; init; } = new Dictionary<string, long>(StringComparer.Ordinal);

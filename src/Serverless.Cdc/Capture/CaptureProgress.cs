@@ -21,6 +21,9 @@ public sealed record CaptureProgress
     /// <summary>The binlog position of the last event handled.</summary>
     public BinlogPosition Position { get; init; }
 
+    /// <summary>The source generation of <see cref="Position"/>: how many failovers capture has followed.</summary>
+    public long SourceGeneration { get; init; }
+
     /// <summary>Commit time of the last transaction handled (source clock).</summary>
     public DateTimeOffset? LastCommitTime { get; init; }
 

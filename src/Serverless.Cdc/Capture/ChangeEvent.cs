@@ -5,7 +5,7 @@ namespace Serverless.Cdc.Capture;
 /// <summary>
 /// One change as capture publishes it and writers apply it: a row inserted, updated or deleted (with the full row image)
 /// or a DDL statement, with the source position that orders it. Writers merge by key with "the highest
-/// <see cref="Position"/> wins", so a change delivered twice (capture re-publishes from its checkpoint after a crash)
+/// <see cref="SourcePosition"/> wins", so a change delivered twice (capture re-publishes from its checkpoint after a crash)
 /// is harmless. An update that changes the key is published as a delete of the old key and an insert of the new one.
 /// </summary>
 public sealed class ChangeEvent
@@ -25,8 +25,17 @@ public sealed class ChangeEvent
     /// </summary>
     public long SchemaVersion { get; init; }
 
-    /// <summary>Where the change is in the binlog; its <see cref="BinlogPosition.SortKey"/> orders changes of a key.</summary>
+    /// <summary>Where the change is in the binlog of the server it was read from.</summary>
     public required BinlogPosition Position { get; init; }
+
+    /// <summary>
+    /// Which server <see cref="Position"/> belongs to: 0 for the server P0 was read from, one more after each failover
+    /// capture followed (see <see cref="Capture.SourcePosition"/>).
+    /// </summary>
+    public long SourceGeneration { get; init; }
+
+    /// <summary>The generation and binlog position together: what orders changes of a key, across failovers too.</summary>
+    public SourcePosition SourcePosition => new(SourceGeneration, Position);
 
     /// <summary>The transaction's GTID in the source's text form, or null.</summary>
     public string? Gtid { get; init; }
@@ -45,5 +54,5 @@ public sealed class ChangeEvent
 
     public string QualifiedTable => Table.Length == 0 ? Database : Database + "." + Table;
 
-    public override string ToString() => $"{Kind} {QualifiedTable} at {Position}";
+    public override string ToString() => $"{Kind} {QualifiedTable} at {SourcePosition}";
 }

@@ -7,13 +7,19 @@ using Serverless.MySql.Replication;
 namespace Serverless.Cdc.Capture;
 
 /// <summary>
-/// The change-event wire format, version 1: compact binary, little-endian, unsigned LEB128 varints ("v") and zigzag
+/// The change-event wire format, version 2: compact binary, little-endian, unsigned LEB128 varints ("v") and zigzag
 /// varints ("z"); the layout is in docs/design-notes.md ("Change transport"). The first byte is the format version,
-/// so a reader meets a newer format with a clear error instead of misreading it.
+/// so a reader meets a newer format with a clear error instead of misreading it. Version 2 adds the source generation
+/// (<see cref="ChangeEvent.SourceGeneration"/>) before the binlog position; version 1 records, written before it, are
+/// still read, as generation 0.
 /// </summary>
 public static class ChangeEventSerializer
 {
-    public const byte FormatVersion = 1;
+    /// <summary>The version this serializer writes.</summary>
+    public const byte FormatVersion = 2;
+
+    /// <summary>The first version that carries the source generation; older records are of generation 0.</summary>
+    private const byte FirstVersionWithGeneration = 2;
 
     private const byte HasBits = 0x80;
     private const byte HasAux = 0x40;
@@ -36,15 +42,19 @@ public static class ChangeEventSerializer
             throw new ArgumentException($"The change event {change.Kind} {change.QualifiedTable} has no source position; every change needs one.", nameof(change));
         }
 
+        // Checks that the generation and position fit the lake's key before the event is in the log, not in a writer.
+        var position = change.SourcePosition;
+
         var w = new Writer(output);
         w.Byte(FormatVersion);
         w.Byte((byte)change.Kind);
         w.String(change.Database);
         w.String(change.Table);
         w.UVarint((ulong)change.SchemaVersion);
-        w.String(change.Position.FileName);
-        w.UVarint((ulong)change.Position.EventOffset);
-        w.UVarint((uint)change.Position.RowIndex);
+        w.UVarint((ulong)position.Generation);
+        w.String(position.Binlog.FileName);
+        w.UVarint((ulong)position.Binlog.EventOffset);
+        w.UVarint((uint)position.Binlog.RowIndex);
         w.NullableString(change.Gtid);
         w.ZVarint((change.CommitTime.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10);
         w.Values(change.Key);
@@ -56,10 +66,10 @@ public static class ChangeEventSerializer
     {
         var r = new Reader(data);
         var version = r.Byte();
-        if (version != FormatVersion)
+        if (version is 0 or > FormatVersion)
         {
             throw new ChangeEventFormatException(
-                $"Change event format version {version} is not known to this reader (it reads version {FormatVersion}); upgrade the writer to the version capture runs.");
+                $"Change event format version {version} is not known to this reader (it reads versions 1 to {FormatVersion}); upgrade the writer to the version capture runs.");
         }
 
         var kind = (ChangeKind)r.Byte();
@@ -71,6 +81,7 @@ public static class ChangeEventSerializer
         var database = r.String();
         var table = r.String();
         var schemaVersion = (long)r.UVarint();
+        var generation = version >= FirstVersionWithGeneration ? r.UVarint() : 0;
         var file = r.String();
         var offset = (long)r.UVarint();
         var row = (int)r.UVarint();
@@ -84,19 +95,21 @@ public static class ChangeEventSerializer
             throw new ChangeEventFormatException($"Change event has {data.Length - r.Offset} bytes after its end at offset {r.Offset}; the record is damaged.");
         }
 
-        BinlogPosition position;
+        SourcePosition position;
         try
         {
-            position = new BinlogPosition(file, offset, row);
+            // A generation beyond long's range becomes negative here, which the position refuses like any other out of range.
+            position = new SourcePosition(unchecked((long)generation), new BinlogPosition(file, offset, row));
         }
         catch (Exception e) when (e is FormatException or ArgumentException)
         {
-            throw new ChangeEventFormatException($"Change event's source position '{file}:{offset}:{row}' is not a binlog position; the record is damaged.", e);
+            throw new ChangeEventFormatException(
+                $"Change event's source position '{file}:{offset}:{row}' of source generation {generation} is not a position capture writes; the record is damaged.", e);
         }
 
         return new ChangeEvent
         {
-            Kind = kind, Database = database, Table = table, SchemaVersion = schemaVersion, Position = position, Gtid = gtid,
+            Kind = kind, Database = database, Table = table, SchemaVersion = schemaVersion, Position = position.Binlog, SourceGeneration = position.Generation, Gtid = gtid,
             CommitTime = DateTimeOffset.UnixEpoch.AddTicks(micros * 10), Key = key, Row = image, Sql = sql,
         };
     }

@@ -89,7 +89,7 @@ public sealed class ChangeRowConverter
             var slot = slots[i];
             row[i] = slot.Kind switch
             {
-                SlotKind.Position => new ParquetDecimal((Int128)change.Position.SortKey, 0),
+                SlotKind.Position => new ParquetDecimal((Int128)change.SourcePosition.SortKey, 0),
                 SlotKind.Timestamp => change.CommitTime.UtcDateTime,
                 SlotKind.Deleted => isDelete,
                 SlotKind.LakeOnly => null,

@@ -53,8 +53,10 @@ public readonly struct BinlogPosition : IEquatable<BinlogPosition>, IComparable<
     public BinlogPosition WithEventOffset(long eventOffset) => new(FileName, FileIndex, eventOffset, 0);
 
     /// <summary>
-    /// A single integer that sorts like the position, for a lake column: 24 bits of file index, 40 bits of offset and
-    /// 32 bits of row index (binlog files are far below 1 TB; servers number files up to 999999 before wrapping).
+    /// A single integer that sorts like the position, for a lake column: file index × 2^72 + offset × 2^32 + row index.
+    /// The row index takes 32 bits, the offset 40 (binlog files are far below 1 TB) and the file index the 31 bits the
+    /// servers number files with (up to 2^31 - 1, MAX_LOG_UNIQUE_FN_EXT), so the key stays below 2^103; the lake's
+    /// position adds a source generation above that (Serverless.Cdc's SourcePosition).
     /// </summary>
     public UInt128 SortKey => ((UInt128)(ulong)FileIndex << 72) | ((UInt128)(ulong)EventOffset << 32) | (uint)RowIndex;
 

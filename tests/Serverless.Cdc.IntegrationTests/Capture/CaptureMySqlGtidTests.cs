@@ -44,6 +44,7 @@ public sealed class CaptureMySqlGtidTests
         await capture.RunAsync();
 
         Assert.True(capture.Progress.ResumedByGtid);
+        Assert.Equal(1, capture.Progress.SourceGeneration);
         var byGtid = Assert.Single(failover.Dumps);
         Assert.Equal(BinlogDumpCommands.BinlogDumpGtid, byGtid[0]);
         var flags = BinaryPrimitives.ReadUInt16LittleEndian(byGtid.AsSpan(1));
@@ -51,6 +52,13 @@ public sealed class CaptureMySqlGtidTests
         var nameLength = (int)BinaryPrimitives.ReadUInt32LittleEndian(byGtid.AsSpan(7));
         var setStart = 11 + nameLength + 8 + 4;
         Assert.Equal(MySqlGtidSet.Parse(ExecutedAtP0), MySqlGtidSet.Decode(byGtid.AsSpan(setStart)));
+
+        // No transaction came from the new server, so the checkpoint is still the old one's: a restart there is the
+        // same failover again, in the same generation, not another one.
+        Assert.Equal(0, (await new CaptureCheckpointStore(rig.State, "mysql-gtid").ReadAsync())!.SourceGeneration);
+        var again = new BinlogCapture(CaptureRig.Options("mysql-gtid", failover.Options, "shop", p0), publisher, rig.State);
+        await again.RunAsync();
+        Assert.Equal(1, again.Progress.SourceGeneration);
     }
 
     /// <summary>

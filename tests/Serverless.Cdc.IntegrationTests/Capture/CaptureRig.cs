@@ -106,8 +106,8 @@ internal sealed class CaptureRig : IDisposable
         foreach (var c in changes.Where(c => c.Kind != ChangeKind.Ddl))
         {
             var id = (c.QualifiedTable, string.Join("|", c.Key.Select(Text)));
-            if (!winners.TryGetValue(id, out var current) || current.Position < c.Position ||
-                (current.Position == c.Position && c.Kind == ChangeKind.Insert && current.Kind == ChangeKind.Delete))
+            if (!winners.TryGetValue(id, out var current) || current.SourcePosition < c.SourcePosition ||
+                (current.SourcePosition == c.SourcePosition && c.Kind == ChangeKind.Insert && current.Kind == ChangeKind.Delete))
             {
                 winners[id] = c;
             }

@@ -89,6 +89,7 @@ public sealed class CaptureSourceFailureTests(Xunit.Abstractions.ITestOutputHelp
         Assert.True(capture.Progress.Reconnects >= 1, "capture reconnected after the server went away");
         Assert.Equal(Enumerable.Range(1, 40).Select(i => i.ToString(CultureInfo.InvariantCulture)), changes.Select(c => CaptureRig.Text(c.Key[0])));
         Assert.True(changes[^1].Position.FileIndex > firstFile.FileIndex, "rows after the restart come from the binlog file the restarted server opened");
+        Assert.All(changes, c => Assert.Equal(0, c.SourceGeneration)); // the same server: its positions still compare
         await using var check = await server.OpenAsync();
         Assert.Equal(await CaptureRig.SelectAsync(check, "cap_restart.t"), CaptureRig.Fold(changes)["cap_restart.t"]);
     }
@@ -161,8 +162,11 @@ public sealed class CaptureSourceFailureTests(Xunit.Abstractions.ITestOutputHelp
         Assert.Equal(Enumerable.Range(1, 40).Select(i => i.ToString(CultureInfo.InvariantCulture)), changes.Select(c => CaptureRig.Text(c.Key[0])));
         Assert.All(changes.Skip(20), c => Assert.Equal("new primary", CaptureRig.Text(c.Row[1])));
         Assert.All(changes.Skip(20), c => Assert.StartsWith("0-2-", c.Gtid, StringComparison.Ordinal));
+        Assert.All(changes.Take(20), c => Assert.Equal(0, c.SourceGeneration));
+        Assert.All(changes.Skip(20), c => Assert.Equal(1, c.SourceGeneration));
         var after = (await new CaptureCheckpointStore(rig.State, "failover").ReadAsync())!;
         Assert.Equal(2, after.SourceServerId);
+        Assert.Equal(1, after.SourceGeneration);
         await using var check = await replica.OpenAsync();
         Assert.Equal(await CaptureRig.SelectAsync(check, "cap_failover.t"), CaptureRig.Fold(changes)["cap_failover.t"]);
     }
@@ -182,20 +186,46 @@ public sealed class CaptureSourceFailureTests(Xunit.Abstractions.ITestOutputHelp
         using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(10));
         var running = capture.RunAsync(stop.Token);
         await InsertAsync(primary, 1, 20, "old primary");
-        await CaptureLoopTests.WaitUntilAsync(() => capture.Progress.ChangesPublished == 20, running, $"the old primary's rows are published ({capture.Progress})");
+        await UpdateAsync(primary, 5, "old update");
+        await CaptureLoopTests.WaitUntilAsync(() => capture.Progress.ChangesPublished == 21, running, $"the old primary's rows are published ({capture.Progress})");
+
+        // The writer applies the old primary's changes first, so the new primary's update meets them in a lake file.
+        using var lake = await FailoverLake.CreateAsync(rig, primary, rig.ReadAll());
+        Assert.Equal(21, await lake.Writer.DrainAsync());
+        Assert.Equal("old update", (await lake.RowsAsync())["5"].Origin);
 
         await PromoteAsync(primary, replica);
         address.SwitchTo(replica.Port);
         await InsertAsync(replica, 21, 40, "new primary");
-        await CaptureLoopTests.WaitUntilAsync(() => capture.Progress.ChangesPublished >= 40, running, "the new primary's rows are published");
+        await UpdateAsync(replica, 5, "new update");
+        await CaptureLoopTests.WaitUntilAsync(() => capture.Progress.ChangesPublished >= 42, running, "the new primary's rows are published");
         await stop.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => running);
 
         Assert.True(capture.Progress.ResumedByGtid, "capture noticed the other server behind the address and resumed by GTID");
+        Assert.Equal(1, capture.Progress.SourceGeneration);
         var changes = rig.ReadAll().Select(r => r.Change).ToList();
-        Assert.Equal(Enumerable.Range(1, 40).Select(i => i.ToString(CultureInfo.InvariantCulture)), changes.Select(c => CaptureRig.Text(c.Key[0])));
-        Assert.All(changes.Skip(20), c => Assert.StartsWith("0-2-", c.Gtid, StringComparison.Ordinal));
-        Assert.Equal(2, (await new CaptureCheckpointStore(rig.State, "vip").ReadAsync())!.SourceServerId);
+        int[] keys = [.. Enumerable.Range(1, 20), 5, .. Enumerable.Range(21, 20), 5];
+        Assert.Equal(keys.Select(i => i.ToString(CultureInfo.InvariantCulture)), changes.Select(c => CaptureRig.Text(c.Key[0])));
+        Assert.All(changes.Take(21), c => Assert.Equal(0, c.SourceGeneration));
+        Assert.All(changes.Skip(21), c => Assert.StartsWith("0-2-", c.Gtid, StringComparison.Ordinal));
+        Assert.All(changes.Skip(21), c => Assert.Equal(1, c.SourceGeneration));
+        var checkpoint = (await new CaptureCheckpointStore(rig.State, "vip").ReadAsync())!;
+        Assert.Equal(2, checkpoint.SourceServerId);
+        Assert.Equal(1, checkpoint.SourceGeneration);
+
+        // The new primary numbers its binlog from 000001, below the old primary's 000003: by binlog position alone its
+        // update of key 5 would lose to the old primary's. Its generation puts it above.
+        var (oldUpdate, newUpdate) = (changes[20], changes[^1]);
+        Assert.True(newUpdate.Position < oldUpdate.Position, $"{newUpdate.Position} is numbered below {oldUpdate.Position}");
+        Assert.Equal(21, await lake.Writer.DrainAsync());
+        var rows = await lake.RowsAsync();
+        Assert.Equal("new update", rows["5"].Origin);
+        Assert.Equal(newUpdate.SourcePosition.SortKey.ToString(CultureInfo.InvariantCulture), rows["5"].Position);
+        await using var check = await replica.OpenAsync();
+        Assert.Equal(
+            (await check.QueryTextRowsAsync("SELECT id, origin FROM cap_failover.t")).Select(r => r[0] + "|" + r[1]).Order(StringComparer.Ordinal),
+            rows.Select(r => r.Key + "|" + r.Value.Origin).Order(StringComparer.Ordinal));
     }
 
     /// <summary>
@@ -236,6 +266,12 @@ public sealed class CaptureSourceFailureTests(Xunit.Abstractions.ITestOutputHelp
         await primary.StopAsync();
         await b.ExecuteAsync("STOP SLAVE");
         await b.ExecuteAsync("RESET SLAVE ALL");
+    }
+
+    private static async Task UpdateAsync(PrivateMariaDb server, int id, string origin)
+    {
+        await using var connection = await server.OpenAsync();
+        await connection.ExecuteAsync($"UPDATE cap_failover.t SET origin = '{origin}' WHERE id = {id}");
     }
 
     private static async Task InsertAsync(PrivateMariaDb server, int first, int last, string origin)

@@ -38,7 +38,7 @@ public sealed class ChangeEventSerializerTests
         var change = new ChangeEvent
         {
             Kind = ChangeKind.Update, Database = "shop", Table = "orders", SchemaVersion = 7,
-            Position = new BinlogPosition("mariadb-bin.000123", 987_654_321, 17), Gtid = "0-1-4242",
+            Position = new BinlogPosition("mariadb-bin.000123", 987_654_321, 17), SourceGeneration = 5, Gtid = "0-1-4242",
             CommitTime = DateTimeOffset.Parse("2026-12-06T02:37:29.123456Z", System.Globalization.CultureInfo.InvariantCulture),
             Key = [ChangeValue.FromInt64(9), ChangeValue.FromString("k")], Row = EveryKind,
         };
@@ -50,7 +50,8 @@ public sealed class ChangeEventSerializerTests
         Assert.Equal(change.Table, back.Table);
         Assert.Equal(change.SchemaVersion, back.SchemaVersion);
         Assert.Equal(change.Position, back.Position);
-        Assert.Equal(change.Position.SortKey, back.Position.SortKey);
+        Assert.Equal(5, back.SourceGeneration);
+        Assert.Equal(change.SourcePosition.SortKey, back.SourcePosition.SortKey);
         Assert.Equal(change.Gtid, back.Gtid);
         Assert.Equal(change.CommitTime, back.CommitTime);
         Assert.Equal(change.Key, back.Key);
@@ -83,7 +84,7 @@ public sealed class ChangeEventSerializerTests
     {
         var bytes = ChangeEventSerializer.Serialize(TestChanges.Row("t", 5, 1000, payloadBytes: 0));
 
-        // version, kind, "shop", "t", schema version, "mariadb-bin.000007", offset, row, gtid, time, 1 key and 1+1 values.
+        // version, kind, "shop", "t", schema version, generation, "mariadb-bin.000007", offset, row, gtid, time, 1 key and 1+1 values.
         Assert.InRange(bytes.Length, 40, 60);
     }
 
@@ -91,11 +92,90 @@ public sealed class ChangeEventSerializerTests
     public void ANewerFormatVersionIsRefusedByName()
     {
         var bytes = ChangeEventSerializer.Serialize(TestChanges.Row("t", 1, 10));
-        bytes[0] = 2;
+        Assert.Equal(2, bytes[0]);
+        bytes[0] = 3;
 
         var e = Assert.Throws<ChangeEventFormatException>(() => ChangeEventSerializer.Deserialize(bytes));
 
-        Assert.Contains("version 2", e.Message, StringComparison.Ordinal);
+        Assert.Contains("version 3", e.Message, StringComparison.Ordinal);
+        Assert.Contains("versions 1 to 2", e.Message, StringComparison.Ordinal);
+        bytes[0] = 0;
+        Assert.Contains("version 0", Assert.Throws<ChangeEventFormatException>(() => ChangeEventSerializer.Deserialize(bytes)).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AVersion1RecordWrittenBeforeGenerationsReadsAsGenerationZero()
+    {
+        // Laid out by hand from the version 1 format (docs/design-notes.md, "Change transport"), as capture wrote it.
+        byte[] v1 =
+        [
+            1, 2, // version 1, update
+            4, .. "shop"u8, 1, .. "t"u8, 1, // database, table, schema version 1
+            18, .. "mariadb-bin.000003"u8, 0xD2, 0x09, 5, // file, offset 1234, row 5
+            6, .. "0-1-7"u8, // GTID (length + 1)
+            0x80, 0xBA, 0xD4, 0xD8, 0xBF, 0xFB, 0xB0, 0x06, // commit time: zigzag of 1796524649123456 µs
+            1, 0x81, 0x0E, // key: Int64 7
+            2, 0x81, 0x0E, 0x6E, 0x5A, 1, (byte)'x', // row: Int64 7, String "x" (aux: collation 45, zigzag 90)
+            0, // no SQL
+        ];
+
+        var change = ChangeEventSerializer.Deserialize(v1);
+
+        Assert.Equal(ChangeKind.Update, change.Kind);
+        Assert.Equal("shop.t", change.QualifiedTable);
+        Assert.Equal(1, change.SchemaVersion);
+        Assert.Equal(0, change.SourceGeneration);
+        Assert.Equal(new BinlogPosition("mariadb-bin.000003", 1234, 5), change.Position);
+        Assert.Equal(change.Position.SortKey, change.SourcePosition.SortKey);
+        Assert.Equal("0-1-7", change.Gtid);
+        Assert.Equal(DateTimeOffset.Parse("2026-12-06T02:37:29.123456Z", System.Globalization.CultureInfo.InvariantCulture), change.CommitTime);
+        Assert.Equal([ChangeValue.FromInt64(7)], change.Key);
+        Assert.Equal([ChangeValue.FromInt64(7), ChangeValue.FromString("x")], change.Row);
+        Assert.Null(change.Sql);
+
+        // Written again it is version 2, one byte longer (generation 0), and reads back the same.
+        var v2 = ChangeEventSerializer.Serialize(change);
+        Assert.Equal(v1.Length + 1, v2.Length);
+        Assert.Equal(change.SourcePosition, ChangeEventSerializer.Deserialize(v2).SourcePosition);
+    }
+
+    [Fact]
+    public void AVersion2RecordCarriesTheSourceGenerationAboveThePosition()
+    {
+        var afterFailover = new ChangeEvent
+        {
+            Kind = ChangeKind.Update, Database = "shop", Table = "t", SchemaVersion = 1, Position = new BinlogPosition("mariadb-bin.000001", 400),
+            SourceGeneration = 1, Key = [ChangeValue.FromInt64(7)], Row = [ChangeValue.FromInt64(7), ChangeValue.FromString("new primary")],
+        };
+        var beforeFailover = ChangeEventSerializer.Deserialize(ChangeEventSerializer.Serialize(TestChanges.Row("t", 7, 5_000)));
+
+        var back = ChangeEventSerializer.Deserialize(ChangeEventSerializer.Serialize(afterFailover));
+
+        Assert.Equal(1, back.SourceGeneration);
+        Assert.Equal(afterFailover.SourcePosition, back.SourcePosition);
+        Assert.True(back.Position < beforeFailover.Position, "the new primary's file is numbered below the old one's");
+        Assert.True(back.SourcePosition > beforeFailover.SourcePosition);
+        Assert.True(back.SourcePosition.SortKey > beforeFailover.SourcePosition.SortKey);
+    }
+
+    [Fact]
+    public void AGenerationBeyondTheLakesKeyIsRefusedOnBothSidesOfTheLog()
+    {
+        var change = TestChanges.Row("t", 1, 10);
+
+        var tooMany = Assert.Throws<ArgumentOutOfRangeException>(() => ChangeEventSerializer.Serialize(new ChangeEvent
+        {
+            Kind = change.Kind, Database = change.Database, Table = change.Table, Position = change.Position, SourceGeneration = SourcePosition.MaxGeneration + 1,
+        }));
+        Assert.Contains("source generation", tooMany.Message, StringComparison.Ordinal);
+
+        // A damaged record whose generation varint says 2^23: byte 10 is the generation (after version, kind, "shop", "t", schema version).
+        var bytes = ChangeEventSerializer.Serialize(change).ToList();
+        Assert.Equal(0, bytes[10]);
+        bytes.RemoveAt(10);
+        bytes.InsertRange(10, [0x80, 0x80, 0x80, 0x04]);
+        var damaged = Assert.Throws<ChangeEventFormatException>(() => ChangeEventSerializer.Deserialize(bytes.ToArray()));
+        Assert.Contains("source generation 8388608", damaged.Message, StringComparison.Ordinal);
     }
 
     [Fact]
