@@ -13,6 +13,9 @@ public sealed record WriterTable(TableMapping Mapping, DeltaTable Lake)
 {
     public TypeMappingOptions? TypeMapping { get; init; }
 
+    /// <summary>The source schema version <see cref="Mapping"/> follows (a DDL event's version once a DDL moved it on), or null when not known.</summary>
+    public long? SchemaVersion { get; init; }
+
     /// <summary><c>db.table</c>.</summary>
     public string QualifiedName => Mapping.Table.QualifiedName;
 }
