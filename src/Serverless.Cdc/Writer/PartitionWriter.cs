@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Serverless.Cdc.Capture;
 using Serverless.Cdc.Schema;
+using Serverless.Cdc.Schema.Evolution;
 using Serverless.Cdc.Transport;
 using Serverless.Delta.Merge;
 using Serverless.Delta.Transactions;
@@ -91,7 +92,11 @@ public sealed partial class PartitionWriter : IDisposable
         foreach (var state in tables.Values)
         {
             var snapshot = await state.Table.Lake.RefreshAsync(cancellationToken).ConfigureAwait(false);
-            state.Bind(state.Table);
+
+            // After a DDL the lake records the source schema the rows after it follow; the log resumes among those rows.
+            state.Bind(LakeSourceSchema.Read(snapshot) is { } recorded
+                ? state.Table with { Mapping = TypeMapper.Map(recorded, state.Table.TypeMapping, state.Table.Mapping.SoftDelete) }
+                : state.Table);
             state.Applied = snapshot.GetAppTransactionVersion(AppId);
             state.Live = SnapshotCompletion.IsComplete(snapshot);
             state.LastSnapshotCheck = time.GetTimestamp();

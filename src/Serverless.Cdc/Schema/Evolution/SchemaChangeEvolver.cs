@@ -20,9 +20,10 @@ namespace Serverless.Cdc.Schema.Evolution;
 /// binlog). What cannot be applied in order stops the table with an exception that names the fix.
 /// <para>
 /// A DDL the writer sees again (a restart before the rows after it were committed) changes nothing twice: each commit
-/// records the DDL's source position in the table property <see cref="DdlPositionProperty"/>, and a DDL at or below it only
-/// moves the writer's mapping on; without that record each change is checked against the lake first (a column the
-/// snapshot's migration already added is not added again).
+/// records the DDL's source position in the table property <see cref="DdlPositionProperty"/> and the source schema after it
+/// (<see cref="LakeSourceSchema"/>, which a restarted writer maps the table by), and a DDL at or below the recorded position
+/// is skipped. Each change is also checked against the lake first (a column the snapshot's migration of a table that was
+/// still loading already added is not added again).
 /// </para>
 /// </summary>
 public sealed partial class SchemaChangeEvolver : ISchemaChangeHandler
@@ -75,7 +76,13 @@ public sealed partial class SchemaChangeEvolver : ISchemaChangeHandler
     private async Task<WriterTable> AlterAsync(ChangeEvent ddl, AlterTableDdl alter, WriterTable table, CancellationToken cancellationToken)
     {
         var snapshot = await table.Lake.RefreshAsync(cancellationToken).ConfigureAwait(false);
-        var replay = IsReplay(snapshot, ddl);
+        if (IsReplay(snapshot, ddl))
+        {
+            // Applied before a restart: the writer mapped the table by the schema the lake recorded with it.
+            LogApplied(logger, table.QualifiedName, ddl.Position.ToString(), Name(Behavior), "already in the lake", Shorten(ddl.Sql));
+            return table;
+        }
+
         var source = new SourceTableEdit(table.Mapping.Table);
         var lake = new LakeSchemaEdit(snapshot);
         var said = new List<string>();
@@ -84,17 +91,17 @@ public sealed partial class SchemaChangeEvolver : ISchemaChangeHandler
             switch (clause)
             {
                 case AddColumnClause add:
-                    AddColumn(ddl, table, add, source, lake, replay, said);
+                    AddColumn(ddl, table, add, source, lake, said);
                     break;
                 case DropColumnClause drop:
-                    DropColumn(ddl, table, drop, source, lake, replay, said);
+                    DropColumn(ddl, table, drop, source, lake, said);
                     break;
                 case RenameColumnClause rename:
                     var renamed = source.Find(rename.From) ?? throw Missing(table, rename.From);
-                    ChangeColumn(ddl, table, new ChangeColumnClause(rename.From, Definition(renamed, rename.To), ColumnPlacement.Default, false) { Text = rename.Text }, source, lake, replay, said);
+                    ChangeColumn(ddl, table, new ChangeColumnClause(rename.From, Definition(renamed, rename.To), ColumnPlacement.Default, false) { Text = rename.Text }, source, lake, said);
                     break;
                 case ChangeColumnClause change:
-                    ChangeColumn(ddl, table, change, source, lake, replay, said);
+                    ChangeColumn(ddl, table, change, source, lake, said);
                     break;
                 case AddPrimaryKeyClause primary:
                     source.Key.Clear();
@@ -116,18 +123,21 @@ public sealed partial class SchemaChangeEvolver : ISchemaChangeHandler
             evolved = NewKey(ddl, table, evolved, said);
         }
 
-        if (lake.Changed)
+        var recorded = LakeSourceSchema.Write(evolved);
+        var moved = !string.Equals(recorded, LakeSourceSchema.Write(table.Mapping.Table), StringComparison.Ordinal);
+        if (lake.Changed || moved)
         {
+            // One commit: the schema change with the DDL's position and the source schema the rows after it follow.
             var tx = table.Lake.BeginTransaction("CHANGE COLUMN").WithOperation("CHANGE COLUMN", new Dictionary<string, string> { ["statement"] = Shorten(ddl.Sql) });
-            lake.Stage(tx, PositionProperty(ddl));
+            lake.Stage(tx, Recorded(ddl, evolved));
             await table.Lake.CommitAsync(tx, cancellationToken).ConfigureAwait(false);
         }
 
-        LogApplied(logger, table.QualifiedName, ddl.Position.ToString(), Name(Behavior), replay ? "already in the lake" : lake.Changed ? "committed" : "no lake change", said.Count == 0 ? "nothing the lake holds" : string.Join("; ", said));
+        LogApplied(logger, table.QualifiedName, ddl.Position.ToString(), Name(Behavior), lake.Changed ? "committed" : moved ? "mapping recorded, lake schema unchanged" : "no lake change", said.Count == 0 ? "nothing the lake holds" : string.Join("; ", said));
         return Rebind(table, evolved, ddl);
     }
 
-    private void AddColumn(ChangeEvent ddl, WriterTable table, AddColumnClause add, SourceTableEdit source, LakeSchemaEdit lake, bool replay, List<string> said)
+    private void AddColumn(ChangeEvent ddl, WriterTable table, AddColumnClause add, SourceTableEdit source, LakeSchemaEdit lake, List<string> said)
     {
         if (source.Find(add.Column.Name) is not null)
         {
@@ -142,9 +152,9 @@ public sealed partial class SchemaChangeEvolver : ISchemaChangeHandler
 
         var column = add.Column.ToSourceColumn(0, source.TextCharacterSet);
         source.Insert(column, add.Placement);
-        if (replay || Behavior == SchemaChangeBehavior.Ignore)
+        if (Behavior == SchemaChangeBehavior.Ignore)
         {
-            said.Add($"column {column.Name} not added to the lake ({(replay ? "replayed DDL" : "schemaChanges=ignore")})");
+            said.Add($"column {column.Name} not added to the lake (schemaChanges=ignore)");
             return;
         }
 
@@ -167,7 +177,7 @@ public sealed partial class SchemaChangeEvolver : ISchemaChangeHandler
             : $"added column {column.Name} {mapped.DeltaType}, nullable in the lake though NOT NULL at the source (the lake's earlier rows have no value for it{(add.Column.HasDefault ? "; the source filled them with its DEFAULT" : string.Empty)})");
     }
 
-    private void DropColumn(ChangeEvent ddl, WriterTable table, DropColumnClause drop, SourceTableEdit source, LakeSchemaEdit lake, bool replay, List<string> said)
+    private void DropColumn(ChangeEvent ddl, WriterTable table, DropColumnClause drop, SourceTableEdit source, LakeSchemaEdit lake, List<string> said)
     {
         if (Existing(table, source, drop.Column, drop.IfExists) is not { } column)
         {
@@ -181,9 +191,16 @@ public sealed partial class SchemaChangeEvolver : ISchemaChangeHandler
         }
 
         source.Remove(column.Name);
-        if (replay || Behavior == SchemaChangeBehavior.Ignore || lake.Find(column.Name) is null)
+        if (Behavior == SchemaChangeBehavior.Ignore && lake.Find(column.Name) is { Nullable: false })
         {
-            said.Add($"column {column.Name} is written as null from now on");
+            throw new SchemaChangeRejectedException(
+                $"Table {table.QualifiedName} stopped at '{drop.Text}' ({ddl.Position}): under schemaChanges=ignore the lake keeps column '{column.Name}', which is NOT NULL there, and the rows after the DDL have no value for it. " +
+                "Every change before the DDL is in the lake; the rest stays in the change log. Set schemaChanges to lenient (keeps the column as nullable) or evolve and restart the writer, or re-snapshot the table.");
+        }
+
+        if (Behavior == SchemaChangeBehavior.Ignore || lake.Find(column.Name) is null)
+        {
+            said.Add(lake.Find(column.Name) is null ? $"column {column.Name} is not in the lake" : $"column {column.Name} is written as null from now on (schemaChanges=ignore)");
             return;
         }
 
@@ -200,7 +217,7 @@ public sealed partial class SchemaChangeEvolver : ISchemaChangeHandler
     }
 
     /// <summary>CHANGE, MODIFY and RENAME COLUMN: the name first (rename through column mapping), then the type (widen), then nullability (relax).</summary>
-    private void ChangeColumn(ChangeEvent ddl, WriterTable table, ChangeColumnClause change, SourceTableEdit source, LakeSchemaEdit lake, bool replay, List<string> said)
+    private void ChangeColumn(ChangeEvent ddl, WriterTable table, ChangeColumnClause change, SourceTableEdit source, LakeSchemaEdit lake, List<string> said)
     {
         if (Existing(table, source, change.From, change.IfExists) is not { } old)
         {
@@ -212,13 +229,13 @@ public sealed partial class SchemaChangeEvolver : ISchemaChangeHandler
         var oldMapped = Map(table, old);
         var mapped = Map(table, column);
         var typeChanged = !oldMapped.DeltaType.Equals(mapped.DeltaType);
-        if (Behavior == SchemaChangeBehavior.Ignore || replay)
+        if (Behavior == SchemaChangeBehavior.Ignore)
         {
             // The lake keeps its column: the rows after the DDL convert as before, and a value that no longer fits stops the table.
-            source.Replace(old.Name, replay ? column : KeepType(old, column), change.Placement);
+            source.Replace(old.Name, KeepType(old, column), change.Placement);
             if (renamed || typeChanged)
             {
-                said.Add($"column {old.Name} left as it is in the lake ({(replay ? "replayed DDL" : "schemaChanges=ignore")})");
+                said.Add($"column {old.Name} left as it is in the lake (schemaChanges=ignore)");
             }
 
             return;
@@ -329,7 +346,7 @@ public sealed partial class SchemaChangeEvolver : ISchemaChangeHandler
         }
 
         RejectStatement(ddl, table);
-        await RemoveAllAsync(table.Lake, "TRUNCATE", ddl, null, cancellationToken).ConfigureAwait(false);
+        await RemoveAllAsync(table.Lake, "TRUNCATE", ddl, table.Mapping.Table, null, cancellationToken).ConfigureAwait(false);
         LogApplied(logger, table.QualifiedName, ddl.Position.ToString(), Name(Behavior), "committed", $"removed every file ({snapshot.Files.Count})");
         return table with { SchemaVersion = ddl.SchemaVersion };
     }
@@ -394,7 +411,7 @@ public sealed partial class SchemaChangeEvolver : ISchemaChangeHandler
                     Mode = options.NewTableMode,
                     Name = location.RootPath.TrimEnd('/'),
                     Description = $"{qualified} replicated by job {options.JobName}, created at its CREATE TABLE",
-                    Configuration = PositionProperty(ddl),
+                    Configuration = Recorded(ddl, source),
                 },
                 cancellationToken: cancellationToken).ConfigureAwait(false);
             if (table is null)
@@ -410,7 +427,13 @@ public sealed partial class SchemaChangeEvolver : ISchemaChangeHandler
         }
 
         var snapshot = await lake.RefreshAsync(cancellationToken).ConfigureAwait(false);
-        if (!IsReplay(snapshot, ddl))
+        if (IsReplay(snapshot, ddl))
+        {
+            // Created before a restart: the table as the lake recorded it (the writer may not have been given it).
+            var recorded = LakeSourceSchema.Read(snapshot) ?? source;
+            mapping = TypeMapper.Map(recorded, table?.TypeMapping ?? options.TypeMapping, table?.Mapping.SoftDelete ?? options.SoftDelete);
+        }
+        else
         {
             // The lake table is older than this CREATE (the table was dropped and is created again): it takes the new
             // table's shape, and under evolve its old rows go, as they did at the source.
@@ -463,20 +486,20 @@ public sealed partial class SchemaChangeEvolver : ISchemaChangeHandler
         var removeRows = Behavior == SchemaChangeBehavior.Evolve;
         if (removeRows)
         {
-            await RemoveAllAsync(lake, "CREATE OR REPLACE TABLE", ddl, edit, cancellationToken).ConfigureAwait(false);
+            await RemoveAllAsync(lake, "CREATE OR REPLACE TABLE", ddl, mapping.Table, edit, cancellationToken).ConfigureAwait(false);
             said.Add($"removed the rows of the earlier table ({lake.Snapshot.Files.Count} files before)");
         }
         else if (edit.Changed)
         {
             var tx = lake.BeginTransaction("CHANGE COLUMN");
-            edit.Stage(tx, PositionProperty(ddl));
+            edit.Stage(tx, Recorded(ddl, mapping.Table));
             await lake.CommitAsync(tx, cancellationToken).ConfigureAwait(false);
         }
 
         LogApplied(logger, ddl.QualifiedTable, ddl.Position.ToString(), Name(Behavior), "committed", "created again over its kept lake table: " + string.Join("; ", said));
     }
 
-    private async Task RemoveAllAsync(DeltaTable lake, string operation, ChangeEvent ddl, LakeSchemaEdit? schema, CancellationToken cancellationToken)
+    private async Task RemoveAllAsync(DeltaTable lake, string operation, ChangeEvent ddl, SourceTable source, LakeSchemaEdit? schema, CancellationToken cancellationToken)
     {
         var snapshot = lake.Snapshot;
         var tx = lake.BeginTransaction(operation).WithOperation(operation, new Dictionary<string, string> { ["statement"] = Shorten(ddl.Sql) });
@@ -485,7 +508,7 @@ public sealed partial class SchemaChangeEvolver : ISchemaChangeHandler
             tx.Remove(file);
         }
 
-        (schema ?? new LakeSchemaEdit(snapshot)).Stage(tx, PositionProperty(ddl));
+        (schema ?? new LakeSchemaEdit(snapshot)).Stage(tx, Recorded(ddl, source));
         await lake.CommitAsync(tx, cancellationToken).ConfigureAwait(false);
     }
 
@@ -572,8 +595,12 @@ public sealed partial class SchemaChangeEvolver : ISchemaChangeHandler
     private static bool IsReplay(DeltaSnapshot snapshot, ChangeEvent ddl) =>
         UInt128.TryParse(snapshot.Metadata.GetConfiguration(DdlPositionProperty), NumberStyles.None, CultureInfo.InvariantCulture, out var recorded) && ddl.Position.SortKey <= recorded;
 
-    private static Dictionary<string, string> PositionProperty(ChangeEvent ddl) =>
-        new(StringComparer.Ordinal) { [DdlPositionProperty] = ddl.Position.SortKey.ToString(CultureInfo.InvariantCulture) };
+    /// <summary>The table properties a DDL commit records: its position (so it is never applied twice) and the source schema after it.</summary>
+    private static Dictionary<string, string> Recorded(ChangeEvent ddl, SourceTable source) => new(StringComparer.Ordinal)
+    {
+        [DdlPositionProperty] = ddl.Position.SortKey.ToString(CultureInfo.InvariantCulture),
+        [LakeSourceSchema.Property] = LakeSourceSchema.Write(source),
+    };
 
     private static string Shorten(string? sql) => sql is null ? string.Empty : sql.Length <= 1000 ? sql : sql[..1000];
 

@@ -1,6 +1,10 @@
 namespace Serverless.Cdc.Schema.Evolution;
 
-/// <summary>A DDL reached a table of a job whose schemaChanges is <c>fail</c>: the table stops at the DDL (its changes from there stay in the change log). The fix is to re-snapshot the table, or to choose another behaviour.</summary>
+/// <summary>
+/// A DDL the job's schemaChanges does not let the writer apply: <c>fail</c> at any DDL that changes the lake table, <c>ignore</c>
+/// when the rows after it cannot fit the unchanged lake table. The table stops at the DDL (its changes from there stay in the
+/// change log); the fix is another behaviour or a re-snapshot of the table.
+/// </summary>
 public sealed class SchemaChangeRejectedException : Exception
 {
     public SchemaChangeRejectedException()
