@@ -74,6 +74,52 @@ public sealed class SchemaChangeTests
         Assert.True(SnapshotCompletion.IsComplete(await rig.LakeSnapshotAsync("created_later")));
     }
 
+    [Fact]
+    public async Task TablesDroppedRenamedAndCreatedAgainAndKeysChangedAreFollowedInOrder()
+    {
+        await using var rig = await DdlStreamRig.CreateAsync("cdc_it_ddl_tables");
+        var admin = rig.Db.Admin;
+        await admin.ExecuteAsync("CREATE TABLE gone (id INT PRIMARY KEY, v INT)");
+        await admin.ExecuteAsync("CREATE TABLE moved (id INT PRIMARY KEY, v INT)");
+        await admin.ExecuteAsync("CREATE TABLE k (a INT NOT NULL, b INT NOT NULL, what VARCHAR(5), PRIMARY KEY (a))");
+        WriterTable[] tables = [await rig.LakeTableAsync("gone"), await rig.LakeTableAsync("moved"), await rig.LakeTableAsync("k")];
+        await rig.StartAsync();
+
+        await admin.ExecuteAsync("INSERT INTO gone VALUES (1, 1)");
+        await admin.ExecuteAsync("DROP TABLE gone");
+        await admin.ExecuteAsync("CREATE TABLE gone (id INT PRIMARY KEY, label VARCHAR(5))");
+        await admin.ExecuteAsync("INSERT INTO gone VALUES (7, 'new')");
+
+        await admin.ExecuteAsync("INSERT INTO moved VALUES (1, 1)");
+        await admin.ExecuteAsync("RENAME TABLE moved TO ignored_moved"); // out of the job's patterns
+        await admin.ExecuteAsync("CREATE TABLE ignored_src (id INT PRIMARY KEY)");
+        await admin.ExecuteAsync("INSERT INTO ignored_src VALUES (1)");
+        await admin.ExecuteAsync("RENAME TABLE ignored_src TO arrived"); // into them, with a row the stream never had
+        await admin.ExecuteAsync("INSERT INTO arrived VALUES (2)");
+
+        await admin.ExecuteAsync("INSERT INTO k VALUES (1, 1, 'x')");
+        await admin.ExecuteAsync("ALTER TABLE k DROP PRIMARY KEY, ADD PRIMARY KEY (a, b)");
+        await admin.ExecuteAsync("INSERT INTO k VALUES (1, 2, 'y')");
+        await admin.ExecuteAsync("UPDATE k SET what = 'x2' WHERE a = 1 AND b = 1");
+
+        await rig.CaptureAsync();
+        using var writer = rig.Writer(tables, SchemaChangeBehavior.Evolve);
+        await writer.DrainAsync();
+
+        Assert.Equal([rig.Db.Name + ".gone", rig.Db.Name + ".k"], writer.Tables.Order(StringComparer.Ordinal));
+        var stopped = Assert.Single(writer.StoppedTables);
+        Assert.Equal(rig.Db.Name + ".arrived", stopped.Key);
+        Assert.Contains("Snapshot " + rig.Db.Name + ".arrived", Assert.IsType<TableNeedsSnapshotException>(stopped.Value).Message, StringComparison.Ordinal);
+
+        // Created again over its kept lake table: the earlier table's rows are gone, as at the source.
+        Assert.Equal(["7|new"], await rig.LakeRowsAsync("gone", "id", "label"));
+        Assert.Equal(await rig.SourceRowsAsync("gone", "id", "label"), await rig.DuckDbRowsAsync("gone", "id", "label"));
+        Assert.Equal(["1|1"], await rig.LakeRowsAsync("moved", "id", "v")); // kept as it was when it left the job
+
+        Assert.Equal(["1|1|x2", "1|2|y"], await rig.LakeRowsAsync("k", "a", "b", "what"));
+        Assert.Equal(await rig.SourceRowsAsync("k", "a", "b", "what"), await rig.LakeRowsAsync("k", "a", "b", "what"));
+    }
+
     public static TheoryData<SchemaChangeBehavior, string[], string[], Type?> Behaviours => new()
     {
         // DROP a and RENAME c metadata-only; the type change INT -> VARCHAR cannot widen: stopped there.
