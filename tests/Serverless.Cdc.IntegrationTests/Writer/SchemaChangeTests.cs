@@ -101,6 +101,7 @@ public sealed class SchemaChangeTests
         await admin.ExecuteAsync("ALTER TABLE k DROP PRIMARY KEY, ADD PRIMARY KEY (a, b)");
         await admin.ExecuteAsync("INSERT INTO k VALUES (1, 2, 'y')");
         await admin.ExecuteAsync("UPDATE k SET what = 'x2' WHERE a = 1 AND b = 1");
+        await admin.ExecuteAsync("CREATE TABLE IF NOT EXISTS k (z INT PRIMARY KEY)"); // logged, though it creates nothing
 
         await rig.CaptureAsync();
         using var writer = rig.Writer(tables, SchemaChangeBehavior.Evolve);

@@ -398,6 +398,12 @@ public sealed partial class SchemaChangeEvolver : ISchemaChangeHandler
                 $"Table {qualified} was created by '{ddl.Sql}' ({ddl.Position}), which does not list its columns{(create.LikeTable is null ? string.Empty : $" (LIKE {create.LikeTable})")}. Snapshot {qualified} (re-run the job's snapshot for it); its changes until then are not written.");
         }
 
+        if (create.IfNotExists && table is not null)
+        {
+            // The table exists (the writer writes it), so the server created nothing, though it logged the statement.
+            return table;
+        }
+
         var source = NewSourceTable(ddl, create);
         var mapping = TypeMapper.Map(source, options.TypeMapping, table?.Mapping.SoftDelete ?? options.SoftDelete);
         var location = options.LakeLocation(ddl.Database, ddl.Table);
@@ -427,9 +433,9 @@ public sealed partial class SchemaChangeEvolver : ISchemaChangeHandler
         }
 
         var snapshot = await lake.RefreshAsync(cancellationToken).ConfigureAwait(false);
-        if (IsReplay(snapshot, ddl))
+        if (IsReplay(snapshot, ddl) || create.IfNotExists)
         {
-            // Created before a restart: the table as the lake recorded it (the writer may not have been given it).
+            // Created before a restart, or IF NOT EXISTS over a table the lake has: the table as the lake recorded it.
             var recorded = LakeSourceSchema.Read(snapshot) ?? source;
             mapping = TypeMapper.Map(recorded, table?.TypeMapping ?? options.TypeMapping, table?.Mapping.SoftDelete ?? options.SoftDelete);
         }
