@@ -50,7 +50,7 @@ public sealed partial class PartitionWriter : IDisposable
         AppId = WriterOptions.AppIdFor(partition);
         foreach (var table in tables)
         {
-            if (!this.tables.TryAdd(table.QualifiedName, new TableWriteState(table, this.options)))
+            if (!this.tables.TryAdd(table.QualifiedName, new TableWriteState(table with { WriterAppId = AppId }, this.options)))
             {
                 throw new ArgumentException($"Table {table.QualifiedName} is given twice to the writer of partition {partition}.", nameof(tables));
             }
@@ -94,7 +94,7 @@ public sealed partial class PartitionWriter : IDisposable
             var snapshot = await state.Table.Lake.RefreshAsync(cancellationToken).ConfigureAwait(false);
 
             // After a DDL the lake records the source schema the rows after it follow; the log resumes among those rows.
-            state.Bind(LakeSourceSchema.Read(snapshot) is { } recorded
+            state.Bind(LakeSourceSchema.ReadFor(snapshot, AppId) is { } recorded
                 ? state.Table with { Mapping = TypeMapper.Map(recorded, state.Table.TypeMapping, state.Table.Mapping.SoftDelete) }
                 : state.Table);
             state.Applied = snapshot.GetAppTransactionVersion(AppId);
@@ -317,7 +317,7 @@ public sealed partial class PartitionWriter : IDisposable
             {
                 // Created mid-stream: every row of it follows its CREATE, so it is written from here on.
                 stoppedUnwritten.Remove(updated.QualifiedName);
-                var added = new TableWriteState(updated, options) { Live = SnapshotCompletion.IsComplete(updated.Lake.Snapshot), LastSnapshotCheck = time.GetTimestamp() };
+                var added = new TableWriteState(updated with { WriterAppId = AppId }, options) { Live = SnapshotCompletion.IsComplete(updated.Lake.Snapshot), LastSnapshotCheck = time.GetTimestamp() };
                 tables[updated.QualifiedName] = added;
                 LogTableAdded(logger, updated.QualifiedName, Partition, sequence);
             }

@@ -248,6 +248,32 @@ public sealed class SchemaChangeTests
     }
 
     [Fact]
+    public async Task ADdlAnotherWriterAppliedFirstOnlyMovesTheMappingOnAndTheSameDdlAgainIsANoOp()
+    {
+        using var lake = new WriterLake("ddl-applied-first");
+        var first = await lake.CreateTableAsync(WriterLake.OrdersTable("orders")) with { WriterAppId = WriterOptions.AppIdFor(0) };
+        var second = first with { Lake = await lake.OpenAsync("orders"), WriterAppId = WriterOptions.AppIdFor(1) };
+        var evolver = new SchemaChangeEvolver(new SchemaChangeOptions { LakeLocation = (_, table) => lake.Location(table) });
+        var ddl = WriterLake.Ddl("orders", 500, "ALTER TABLE orders ADD COLUMN note TEXT AFTER name, MODIFY amount DECIMAL(12,2)");
+
+        var applied = (await evolver.HandleAsync(ddl, first, CancellationToken.None))!;
+        var snapshot = (await lake.OpenAsync("orders")).Snapshot;
+        var followed = (await evolver.HandleAsync(ddl, second, CancellationToken.None))!;
+        var again = await evolver.HandleAsync(ddl, applied, CancellationToken.None);
+
+        Assert.Equal(snapshot.Version, (await lake.OpenAsync("orders")).Snapshot.Version);
+        Assert.Equal(["id", "name", "note", "amount"], followed.Mapping.Table.Columns.Select(c => c.Name));
+        Assert.Equal([1, 2, 3, 4], followed.Mapping.Table.Columns.Select(c => c.Ordinal));
+        Assert.Equal(LakeSourceSchema.Write(applied.Mapping.Table), LakeSourceSchema.Write(followed.Mapping.Table));
+        Assert.Same(applied, again);
+        Assert.Equal(new DecimalType(12, 2), snapshot.Schema.FindField("amount")!.Type);
+
+        // After a restart only the writer that applied the DDL maps the table by the schema recorded with it.
+        Assert.NotNull(LakeSourceSchema.ReadFor(snapshot, WriterOptions.AppIdFor(0)));
+        Assert.Null(LakeSourceSchema.ReadFor(snapshot, WriterOptions.AppIdFor(1)));
+    }
+
+    [Fact]
     public async Task ParsedColumnsMapEqualToDiscoveredColumnsOfTheSameDdl()
     {
         await using var db = await SourceDatabase.CreateAsync("cdc_it_ddl_types");

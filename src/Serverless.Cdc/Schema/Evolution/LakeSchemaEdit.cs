@@ -17,6 +17,9 @@ internal sealed class LakeSchemaEdit(DeltaSnapshot snapshot)
 
     public bool Changed { get; private set; }
 
+    /// <summary>The DDL is in the lake already: the clauses only move the writer's source schema on.</summary>
+    public bool Dry { get; init; }
+
     public bool ColumnMapping => Current.ColumnMapping != Delta.Log.ColumnMappingMode.None;
 
     public StructField? Find(string name) => Current.Schema.FindField(name);

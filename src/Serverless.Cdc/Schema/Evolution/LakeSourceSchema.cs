@@ -13,6 +13,9 @@ public static class LakeSourceSchema
 {
     public const string Property = "serverless.cdc.sourceSchema";
 
+    /// <summary>The txn appId of the partition writer whose DDL commit recorded the schema (empty when not known).</summary>
+    public const string WriterProperty = "serverless.cdc.ddlWriter";
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     /// <summary>The recorded source schema, or null when no DDL was applied to the table yet.</summary>
@@ -21,6 +24,17 @@ public static class LakeSourceSchema
         ArgumentNullException.ThrowIfNull(snapshot);
         var text = snapshot.Metadata.GetConfiguration(Property);
         return text is null ? null : JsonSerializer.Deserialize<SourceTable>(text, Json);
+    }
+
+    /// <summary>
+    /// The recorded source schema if the writer <paramref name="appId"/> may map the table by it when it opens: it recorded
+    /// it itself (or no writer is named). Another writer of a spread table may still have rows of the schema before.
+    /// </summary>
+    public static SourceTable? ReadFor(DeltaSnapshot snapshot, string appId)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        var writer = snapshot.Metadata.GetConfiguration(WriterProperty);
+        return string.IsNullOrEmpty(writer) || string.Equals(writer, appId, StringComparison.Ordinal) ? Read(snapshot) : null;
     }
 
     public static string Write(SourceTable table) => JsonSerializer.Serialize(table, Json);

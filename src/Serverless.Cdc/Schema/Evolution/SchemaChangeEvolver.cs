@@ -6,6 +6,7 @@ using Serverless.Cdc.Jobs;
 using Serverless.Cdc.Writer;
 using Serverless.Delta;
 using Serverless.Delta.Schema;
+using Serverless.Delta.Transactions;
 using DeltaSnapshot = Serverless.Delta.Log.Snapshot;
 
 namespace Serverless.Cdc.Schema.Evolution;
@@ -76,15 +77,17 @@ public sealed partial class SchemaChangeEvolver : ISchemaChangeHandler
     private async Task<WriterTable> AlterAsync(ChangeEvent ddl, AlterTableDdl alter, WriterTable table, CancellationToken cancellationToken)
     {
         var snapshot = await table.Lake.RefreshAsync(cancellationToken).ConfigureAwait(false);
-        if (IsReplay(snapshot, ddl))
+        var replay = IsReplay(snapshot, ddl);
+        if (replay && LakeSourceSchema.Read(snapshot) is { } recorded && SameSchema(recorded, table.Mapping.Table))
         {
             // Applied before a restart: the writer mapped the table by the schema the lake recorded with it.
             LogApplied(logger, table.QualifiedName, ddl.Position.ToString(), Name(Behavior), "already in the lake", Shorten(ddl.Sql));
             return table;
         }
 
+        // A replay with an older mapping (another writer of a spread table applied the DDL first) only moves the mapping on.
         var source = new SourceTableEdit(table.Mapping.Table);
-        var lake = new LakeSchemaEdit(snapshot);
+        var lake = new LakeSchemaEdit(snapshot) { Dry = replay };
         var said = new List<string>();
         foreach (var clause in alter.Clauses)
         {
@@ -123,17 +126,30 @@ public sealed partial class SchemaChangeEvolver : ISchemaChangeHandler
             evolved = NewKey(ddl, table, evolved, said);
         }
 
-        var recorded = LakeSourceSchema.Write(evolved);
-        var moved = !string.Equals(recorded, LakeSourceSchema.Write(table.Mapping.Table), StringComparison.Ordinal);
-        if (lake.Changed || moved)
+        var moved = !SameSchema(evolved, table.Mapping.Table);
+        var outcome = replay ? "applied already by another writer of the table" : lake.Changed ? "committed" : moved ? "mapping recorded, lake schema unchanged" : "no lake change";
+        if (!replay && (lake.Changed || moved))
         {
             // One commit: the schema change with the DDL's position and the source schema the rows after it follow.
             var tx = table.Lake.BeginTransaction("CHANGE COLUMN").WithOperation("CHANGE COLUMN", new Dictionary<string, string> { ["statement"] = Shorten(ddl.Sql) });
-            lake.Stage(tx, Recorded(ddl, evolved));
-            await table.Lake.CommitAsync(tx, cancellationToken).ConfigureAwait(false);
+            lake.Stage(tx, Recorded(ddl, evolved, table.WriterAppId));
+            try
+            {
+                await table.Lake.CommitAsync(tx, cancellationToken).ConfigureAwait(false);
+            }
+            catch (CommitConflictException)
+            {
+                // Another writer of a spread table may have committed the same DDL first: then its commit is this one's.
+                if (!IsReplay(await table.Lake.RefreshAsync(cancellationToken).ConfigureAwait(false), ddl))
+                {
+                    throw;
+                }
+
+                outcome = "applied by another writer of the table first";
+            }
         }
 
-        LogApplied(logger, table.QualifiedName, ddl.Position.ToString(), Name(Behavior), lake.Changed ? "committed" : moved ? "mapping recorded, lake schema unchanged" : "no lake change", said.Count == 0 ? "nothing the lake holds" : string.Join("; ", said));
+        LogApplied(logger, table.QualifiedName, ddl.Position.ToString(), Name(Behavior), outcome, said.Count == 0 ? "nothing the lake holds" : string.Join("; ", said));
         return Rebind(table, evolved, ddl);
     }
 
@@ -152,6 +168,11 @@ public sealed partial class SchemaChangeEvolver : ISchemaChangeHandler
 
         var column = add.Column.ToSourceColumn(0, source.TextCharacterSet);
         source.Insert(column, add.Placement);
+        if (lake.Dry)
+        {
+            return;
+        }
+
         if (Behavior == SchemaChangeBehavior.Ignore)
         {
             said.Add($"column {column.Name} not added to the lake (schemaChanges=ignore)");
@@ -191,6 +212,11 @@ public sealed partial class SchemaChangeEvolver : ISchemaChangeHandler
         }
 
         source.Remove(column.Name);
+        if (lake.Dry)
+        {
+            return;
+        }
+
         if (Behavior == SchemaChangeBehavior.Ignore && lake.Find(column.Name) is { Nullable: false })
         {
             throw new SchemaChangeRejectedException(
@@ -238,6 +264,12 @@ public sealed partial class SchemaChangeEvolver : ISchemaChangeHandler
                 said.Add($"column {old.Name} left as it is in the lake (schemaChanges=ignore)");
             }
 
+            return;
+        }
+
+        if (lake.Dry)
+        {
+            source.Replace(old.Name, column, change.Placement);
             return;
         }
 
@@ -346,7 +378,7 @@ public sealed partial class SchemaChangeEvolver : ISchemaChangeHandler
         }
 
         RejectStatement(ddl, table);
-        await RemoveAllAsync(table.Lake, "TRUNCATE", ddl, table.Mapping.Table, null, cancellationToken).ConfigureAwait(false);
+        await RemoveAllAsync(table.Lake, "TRUNCATE", ddl, table.Mapping.Table, table.WriterAppId, null, cancellationToken).ConfigureAwait(false);
         LogApplied(logger, table.QualifiedName, ddl.Position.ToString(), Name(Behavior), "committed", $"removed every file ({snapshot.Files.Count})");
         return table with { SchemaVersion = ddl.SchemaVersion };
     }
@@ -417,7 +449,7 @@ public sealed partial class SchemaChangeEvolver : ISchemaChangeHandler
                     Mode = options.NewTableMode,
                     Name = location.RootPath.TrimEnd('/'),
                     Description = $"{qualified} replicated by job {options.JobName}, created at its CREATE TABLE",
-                    Configuration = Recorded(ddl, source),
+                    Configuration = Recorded(ddl, source, null),
                 },
                 cancellationToken: cancellationToken).ConfigureAwait(false);
             if (table is null)
@@ -492,20 +524,20 @@ public sealed partial class SchemaChangeEvolver : ISchemaChangeHandler
         var removeRows = Behavior == SchemaChangeBehavior.Evolve;
         if (removeRows)
         {
-            await RemoveAllAsync(lake, "CREATE OR REPLACE TABLE", ddl, mapping.Table, edit, cancellationToken).ConfigureAwait(false);
+            await RemoveAllAsync(lake, "CREATE OR REPLACE TABLE", ddl, mapping.Table, null, edit, cancellationToken).ConfigureAwait(false);
             said.Add($"removed the rows of the earlier table ({lake.Snapshot.Files.Count} files before)");
         }
         else if (edit.Changed)
         {
             var tx = lake.BeginTransaction("CHANGE COLUMN");
-            edit.Stage(tx, Recorded(ddl, mapping.Table));
+            edit.Stage(tx, Recorded(ddl, mapping.Table, null));
             await lake.CommitAsync(tx, cancellationToken).ConfigureAwait(false);
         }
 
         LogApplied(logger, ddl.QualifiedTable, ddl.Position.ToString(), Name(Behavior), "committed", "created again over its kept lake table: " + string.Join("; ", said));
     }
 
-    private async Task RemoveAllAsync(DeltaTable lake, string operation, ChangeEvent ddl, SourceTable source, LakeSchemaEdit? schema, CancellationToken cancellationToken)
+    private async Task RemoveAllAsync(DeltaTable lake, string operation, ChangeEvent ddl, SourceTable source, string? writer, LakeSchemaEdit? schema, CancellationToken cancellationToken)
     {
         var snapshot = lake.Snapshot;
         var tx = lake.BeginTransaction(operation).WithOperation(operation, new Dictionary<string, string> { ["statement"] = Shorten(ddl.Sql) });
@@ -514,7 +546,7 @@ public sealed partial class SchemaChangeEvolver : ISchemaChangeHandler
             tx.Remove(file);
         }
 
-        (schema ?? new LakeSchemaEdit(snapshot)).Stage(tx, Recorded(ddl, source));
+        (schema ?? new LakeSchemaEdit(snapshot)).Stage(tx, Recorded(ddl, source, writer));
         await lake.CommitAsync(tx, cancellationToken).ConfigureAwait(false);
     }
 
@@ -598,15 +630,25 @@ public sealed partial class SchemaChangeEvolver : ISchemaChangeHandler
         $"Table {table.QualifiedName}: the DDL names column '{column}', which the writer's schema of the table ({string.Join(", ", table.Mapping.Table.Columns.Select(c => c.Name))}) does not have. " +
         "The writer's mapping no longer follows the source; re-snapshot the table.");
 
+    private static bool SameSchema(SourceTable a, SourceTable b) => string.Equals(LakeSourceSchema.Write(a), LakeSourceSchema.Write(b), StringComparison.Ordinal);
+
     private static bool IsReplay(DeltaSnapshot snapshot, ChangeEvent ddl) =>
         UInt128.TryParse(snapshot.Metadata.GetConfiguration(DdlPositionProperty), NumberStyles.None, CultureInfo.InvariantCulture, out var recorded) && ddl.Position.SortKey <= recorded;
 
-    /// <summary>The table properties a DDL commit records: its position (so it is never applied twice) and the source schema after it.</summary>
-    private static Dictionary<string, string> Recorded(ChangeEvent ddl, SourceTable source) => new(StringComparer.Ordinal)
+    /// <summary>
+    /// The table properties a DDL commit records: its position (so it is never applied twice), the source schema after it,
+    /// and the writer that applied it (only that writer's rows are known to follow the schema from its txn version on).
+    /// </summary>
+    private static Dictionary<string, string> Recorded(ChangeEvent ddl, SourceTable source, string? writer)
     {
-        [DdlPositionProperty] = ddl.Position.SortKey.ToString(CultureInfo.InvariantCulture),
-        [LakeSourceSchema.Property] = LakeSourceSchema.Write(source),
-    };
+        var properties = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [DdlPositionProperty] = ddl.Position.SortKey.ToString(CultureInfo.InvariantCulture),
+            [LakeSourceSchema.Property] = LakeSourceSchema.Write(source),
+            [LakeSourceSchema.WriterProperty] = writer ?? string.Empty,
+        };
+        return properties;
+    }
 
     private static string Shorten(string? sql) => sql is null ? string.Empty : sql.Length <= 1000 ? sql : sql[..1000];
 
