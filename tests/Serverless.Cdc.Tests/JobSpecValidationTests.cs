@@ -19,7 +19,8 @@ public sealed class JobSpecValidationTests
           },
           "keys": { "shop.events": ["device_id", "seq"] },
           "snapshot": { "parallelism": 8, "chunkRows": 50000 },
-          "types": { "zeroDate": "1970-01-01", "time": "microseconds", "bit": "binary" }
+          "types": { "zeroDate": "1970-01-01", "time": "microseconds", "bit": "binary" },
+          "schemaChanges": "lenient"
         }
         """;
 
@@ -46,6 +47,7 @@ public sealed class JobSpecValidationTests
         Assert.Equal(new DateOnly(1970, 1, 1), spec.Types.ZeroDateValue);
         Assert.Equal(TimeMapping.Microseconds, spec.Types.Time);
         Assert.Equal(BitMapping.Binary, spec.Types.MultiBit);
+        Assert.Equal(SchemaChangeBehavior.Lenient, spec.SchemaChanges);
     }
 
     [Fact]
@@ -61,6 +63,7 @@ public sealed class JobSpecValidationTests
         Assert.Equal(250_000, spec.Snapshot.ChunkRows);
         Assert.Null(spec.Types.ZeroDateValue);
         Assert.Equal(TimeMapping.String, spec.Types.Time);
+        Assert.Equal(SchemaChangeBehavior.Evolve, spec.SchemaChanges);
     }
 
     [Fact]
@@ -74,7 +77,8 @@ public sealed class JobSpecValidationTests
               "target": { "root": "ftp://x/y", "writeMode": "append", "softDelete": "yes" },
               "keys": { "shop.*": [] },
               "snapshot": { "parallelism": 0, "chunkRows": "many" },
-              "tpyes": {}
+              "tpyes": {},
+              "schemaChanges": "adapt"
             }
             """;
 
@@ -85,7 +89,7 @@ public sealed class JobSpecValidationTests
         [
             "$.name", "$.source.host", "$.source.port", "$.source.user", "$.source.password", "$.source.tls",
             "$.tables.include[0]", "$.tables.include[1]", "$.target.root", "$.target.writeMode", "$.target.softDelete",
-            "$.keys['shop.*']", "$.snapshot.parallelism", "$.snapshot.chunkRows", "$.tpyes",
+            "$.keys['shop.*']", "$.snapshot.parallelism", "$.snapshot.chunkRows", "$.tpyes", "$.schemaChanges",
         ];
         foreach (var path in expected)
         {
@@ -99,6 +103,7 @@ public sealed class JobSpecValidationTests
         });
         Assert.Contains("did you mean 'types'", e.Errors.Single(x => x.Path == "$.tpyes").Fix, StringComparison.Ordinal);
         Assert.Contains("\"merge-on-read\"", e.Errors.Single(x => x.Path == "$.target.writeMode").Fix, StringComparison.Ordinal);
+        Assert.Contains("\"evolve\", \"lenient\", \"ignore\", \"fail\"", e.Errors.Single(x => x.Path == "$.schemaChanges").Fix, StringComparison.Ordinal);
         Assert.Contains("bad.json", e.Message, StringComparison.Ordinal);
         Assert.Contains("$.source.port", e.Message, StringComparison.Ordinal);
     }

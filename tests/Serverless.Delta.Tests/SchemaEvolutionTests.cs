@@ -45,6 +45,30 @@ public sealed class SchemaEvolutionTests
     }
 
     [Fact]
+    public async Task ChangesChainedOnPreviewsCommitAsOneVersion()
+    {
+        var (table, location, dir) = await TableWithRowsAsync();
+        using (dir)
+        {
+            var before = table.Snapshot;
+            var added = SchemaEvolution.AddColumn(before, new StructField("score", PrimitiveType.Integer));
+            var widened = SchemaEvolution.WidenColumn(SchemaEvolution.Preview(before, added), "score", PrimitiveType.Long);
+            var renamed = SchemaEvolution.RenameColumn(SchemaEvolution.Preview(SchemaEvolution.Preview(before, added), widened), "name", "title");
+
+            Assert.Equal(before.Version, SchemaEvolution.Preview(before, added).Version);
+            Assert.Null(before.Schema.FindField("score"));
+            var tx = table.BeginTransaction("CHANGE COLUMN").UpdateMetadata(renamed.Metadata).UpdateProtocol(widened.Protocol!);
+            await table.CommitAsync(tx);
+
+            Assert.Equal(before.Version + 1, table.Snapshot.Version);
+            Assert.Equal(["id", "title", "score"], table.Snapshot.Schema.Fields.Select(f => f.Name));
+            Assert.Equal(PrimitiveType.Long, table.Snapshot.Schema.FindField("score")!.Type);
+            Assert.True(table.Snapshot.Protocol.HasReaderFeature(TableFeatures.TypeWidening));
+            Assert.Equal(["a", "b"], (await RowsAsync(location)).Select(r => r[1]));
+        }
+    }
+
+    [Fact]
     public async Task AddedColumnReadsAsNullInOlderFilesAndGetsTheNextColumnMappingId()
     {
         var (table, location, dir) = await TableWithRowsAsync();

@@ -24,6 +24,9 @@ public sealed record JobSpec
 
     public TypeMappingOptions Types { get; init; } = new();
 
+    /// <summary>What writers do with DDL from the binlog (<c>schemaChanges</c>).</summary>
+    public SchemaChangeBehavior SchemaChanges { get; init; } = SchemaChangeBehavior.Evolve;
+
     /// <summary>The key columns configured for <paramref name="qualifiedTable"/> (<c>db.table</c>), or null.</summary>
     public IReadOnlyList<string>? KeyOverrideFor(string qualifiedTable) =>
         KeyOverrides.TryGetValue(qualifiedTable, out var columns) ? columns : null;

@@ -11,7 +11,7 @@ namespace Serverless.Cdc.Jobs;
 /// </summary>
 public static partial class JobSpecValidator
 {
-    private static readonly string[] RootFields = ["$schema", "name", "source", "tables", "target", "keys", "snapshot", "types"];
+    private static readonly string[] RootFields = ["$schema", "name", "source", "tables", "target", "keys", "snapshot", "types", "schemaChanges"];
     private static readonly string[] SourceFields = ["host", "port", "user", "password", "tls", "tlsCaCertificate"];
     private static readonly string[] TablesFields = ["include", "exclude"];
     private static readonly string[] TargetFields = ["root", "naming", "writeMode", "softDelete"];
@@ -42,6 +42,7 @@ public static partial class JobSpecValidator
         var keys = ReadKeys(root, errors);
         var snapshot = ReadSnapshot(root, errors);
         var types = ReadTypes(root, errors);
+        var schemaChanges = OptionalEnum(root, "$", "schemaChanges", SchemaChangeBehavior.Evolve, SchemaChangeNames, errors);
 
         if (errors.Count > 0 || name is null || source is null || tables is null || target is null)
         {
@@ -63,6 +64,7 @@ public static partial class JobSpecValidator
                 KeyOverrides = keys,
                 Snapshot = snapshot,
                 Types = types,
+                SchemaChanges = schemaChanges,
             },
             errors);
     }
@@ -374,6 +376,9 @@ public static partial class JobSpecValidator
     private static readonly (string Name, WriteMode Value)[] WriteModeNames = [("merge-on-read", WriteMode.MergeOnRead), ("copy-on-write", WriteMode.CopyOnWrite)];
 
     private static readonly (string Name, TimeMapping Value)[] TimeNames = [("string", TimeMapping.String), ("microseconds", TimeMapping.Microseconds)];
+
+    private static readonly (string Name, SchemaChangeBehavior Value)[] SchemaChangeNames =
+        [("evolve", SchemaChangeBehavior.Evolve), ("lenient", SchemaChangeBehavior.Lenient), ("ignore", SchemaChangeBehavior.Ignore), ("fail", SchemaChangeBehavior.Fail)];
 
     private static readonly (string Name, BitMapping Value)[] BitNames = [("long", BitMapping.Long), ("binary", BitMapping.Binary)];
 

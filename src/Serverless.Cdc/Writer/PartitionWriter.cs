@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Serverless.Cdc.Capture;
 using Serverless.Cdc.Schema;
+using Serverless.Cdc.Schema.Evolution;
 using Serverless.Cdc.Transport;
 using Serverless.Delta.Merge;
 using Serverless.Delta.Transactions;
@@ -28,6 +29,7 @@ public sealed partial class PartitionWriter : IDisposable
     private readonly ILogger logger;
     private readonly TimeProvider time;
     private readonly Dictionary<string, TableWriteState> tables = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, Exception> stoppedUnwritten = new(StringComparer.OrdinalIgnoreCase);
     private IPartitionReader? reader;
     private long lastRead = -1;
     private long? holdSet;
@@ -48,7 +50,7 @@ public sealed partial class PartitionWriter : IDisposable
         AppId = WriterOptions.AppIdFor(partition);
         foreach (var table in tables)
         {
-            if (!this.tables.TryAdd(table.QualifiedName, new TableWriteState(table, this.options)))
+            if (!this.tables.TryAdd(table.QualifiedName, new TableWriteState(table with { WriterAppId = AppId }, this.options)))
             {
                 throw new ArgumentException($"Table {table.QualifiedName} is given twice to the writer of partition {partition}.", nameof(tables));
             }
@@ -67,7 +69,12 @@ public sealed partial class PartitionWriter : IDisposable
 
     /// <summary>Tables whose writing stopped, with the error that stopped them.</summary>
     public IReadOnlyDictionary<string, Exception> StoppedTables =>
-        tables.Values.Where(t => t.StoppedBy is not null).ToDictionary(t => t.Table.QualifiedName, t => t.StoppedBy!, StringComparer.OrdinalIgnoreCase);
+        tables.Values.Where(t => t.StoppedBy is not null).Select(t => KeyValuePair.Create(t.Table.QualifiedName, t.StoppedBy!))
+            .Concat(stoppedUnwritten)
+            .ToDictionary(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The tables the writer writes now: those it was given, and those created since, less those dropped since.</summary>
+    public IReadOnlyCollection<string> Tables => tables.Keys;
 
     /// <summary>
     /// Reads each table's txn version and snapshot mark and opens the partition at the lowest sequence a table may still
@@ -85,7 +92,11 @@ public sealed partial class PartitionWriter : IDisposable
         foreach (var state in tables.Values)
         {
             var snapshot = await state.Table.Lake.RefreshAsync(cancellationToken).ConfigureAwait(false);
-            state.Bind(state.Table);
+
+            // After a DDL the lake records the source schema the rows after it follow; the log resumes among those rows.
+            state.Bind(LakeSourceSchema.ReadFor(snapshot, AppId) is { } recorded
+                ? state.Table with { Mapping = TypeMapper.Map(recorded, state.Table.TypeMapping, state.Table.Mapping.SoftDelete) }
+                : state.Table);
             state.Applied = snapshot.GetAppTransactionVersion(AppId);
             state.Live = SnapshotCompletion.IsComplete(snapshot);
             state.LastSnapshotCheck = time.GetTimestamp();
@@ -234,6 +245,11 @@ public sealed partial class PartitionWriter : IDisposable
             return;
         }
 
+        if (state is null && stoppedUnwritten.ContainsKey(change.QualifiedTable))
+        {
+            return;
+        }
+
         if (state is null)
         {
             throw new UnknownTableException(
@@ -287,14 +303,34 @@ public sealed partial class PartitionWriter : IDisposable
         try
         {
             var updated = await schemaChanges.HandleAsync(ddl, state?.Table, cancellationToken).ConfigureAwait(false);
-            if (state is not null && updated is not null && !ReferenceEquals(updated, state.Table))
+            if (state is not null && updated is null)
+            {
+                // Dropped or renamed away: nothing of it is written or held any more.
+                tables.Remove(state.Table.QualifiedName);
+                LogTableLeft(logger, state.Table.QualifiedName, Partition, sequence);
+            }
+            else if (state is not null && updated is not null && !ReferenceEquals(updated, state.Table))
             {
                 state.Bind(updated);
+            }
+            else if (state is null && updated is not null)
+            {
+                // Created mid-stream: every row of it follows its CREATE, so it is written from here on.
+                stoppedUnwritten.Remove(updated.QualifiedName);
+                var added = new TableWriteState(updated with { WriterAppId = AppId }, options) { Live = SnapshotCompletion.IsComplete(updated.Lake.Snapshot), LastSnapshotCheck = time.GetTimestamp() };
+                tables[updated.QualifiedName] = added;
+                LogTableAdded(logger, updated.QualifiedName, Partition, sequence);
             }
         }
         catch (Exception e) when (state is not null && e is not OperationCanceledException)
         {
             StopTable(state, e, sequence);
+        }
+        catch (Exception e) when (state is null && ddl.Table.Length > 0 && e is not OperationCanceledException)
+        {
+            stoppedUnwritten[ddl.QualifiedTable] = e;
+            Metrics.Stopped(ddl.QualifiedTable, e);
+            LogTableStopped(logger, ddl.QualifiedTable, Partition, sequence, e);
         }
     }
 
@@ -328,7 +364,7 @@ public sealed partial class PartitionWriter : IDisposable
     /// <summary>Commits every buffered table up to the last sequence read, checkpoints quiet tables, and moves the retention hold.</summary>
     private async Task CommitAllAsync(CancellationToken cancellationToken)
     {
-        foreach (var state in tables.Values)
+        foreach (var state in tables.Values.ToList())
         {
             if (state.BufferedCount > 0)
             {
@@ -383,7 +419,8 @@ public sealed partial class PartitionWriter : IDisposable
     /// <summary>Looks again at tables whose snapshot was loading; one that completed gets its held changes applied now.</summary>
     private async Task CheckSnapshotsAsync(bool force, CancellationToken cancellationToken)
     {
-        foreach (var state in tables.Values)
+        // A copy: a DDL met while catching up can drop a table.
+        foreach (var state in tables.Values.ToList())
         {
             if (state.Live || (!force && time.GetElapsedTime(state.LastSnapshotCheck) < options.SnapshotPollInterval))
             {
@@ -490,6 +527,12 @@ public sealed partial class PartitionWriter : IDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Table} (partition {Partition}) is live: its snapshot is committed; applying its changes from sequence {From}")]
     private static partial void LogLive(ILogger logger, string table, int partition, long from);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Table} (partition {Partition}) is no longer written from sequence {Sequence}: the schema-change handler removed it")]
+    private static partial void LogTableLeft(ILogger logger, string table, int partition, long sequence);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Table} (partition {Partition}) is written from sequence {Sequence}: the schema-change handler added it")]
+    private static partial void LogTableAdded(ILogger logger, string table, int partition, long sequence);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Table} (partition {Partition}) stopped at sequence {Sequence}")]
     private static partial void LogTableStopped(ILogger logger, string table, int partition, long sequence, Exception error);

@@ -17,6 +17,24 @@ public static class SchemaEvolution
     /// <summary>The actions one schema change commits; <see cref="Protocol"/> is null when the protocol stays.</summary>
     public sealed record Change(MetadataAction Metadata, ProtocolAction? Protocol);
 
+    /// <summary>
+    /// The snapshot as it reads once <paramref name="change"/> is committed (same version and files), so several changes can be
+    /// chained and committed as one: each next change is computed on the preview of the ones before it.
+    /// </summary>
+    public static Snapshot Preview(Snapshot snapshot, Change change)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        ArgumentNullException.ThrowIfNull(change);
+        var state = snapshot.State.Clone();
+        state.Metadata = change.Metadata;
+        if (change.Protocol is not null)
+        {
+            state.Protocol = change.Protocol;
+        }
+
+        return new Snapshot(snapshot.Table, snapshot.Version, state, snapshot.Timestamp);
+    }
+
     public static Change AddColumn(Snapshot snapshot, StructField column)
     {
         ArgumentNullException.ThrowIfNull(snapshot);

@@ -138,7 +138,7 @@ internal sealed class WriterLake : IDisposable
 
     public static string Row(int id, string? name, decimal? amount) => $"{id}|{name ?? "null"}|{(amount is null ? "null" : amount.Value.ToString("0.00", CultureInfo.InvariantCulture))}";
 
-    private static string Text(object? value) => value switch
+    internal static string Text(object? value) => value switch
     {
         null => "null",
         decimal d => d.ToString("0.00", CultureInfo.InvariantCulture),
