@@ -1,0 +1,51 @@
+using System.Globalization;
+
+namespace Serverless.Bench;
+
+/// <summary>
+/// Sizes of a `cdc` benchmark run: the default run (1M updates in one transaction, 50k inserts and 50k deletes, 30 s of
+/// freshness at 5k changes/s) or <c>--quick</c> (100k updates, 10k inserts and deletes, 5 s of freshness) to try the
+/// benchmark out; <c>--freshness-seconds N</c> sets the freshness run's length.
+/// </summary>
+public sealed record CdcBenchOptions
+{
+    public bool Quick { get; init; }
+
+    public int Updates { get; init; } = 1_000_000;
+
+    public int InsertsAndDeletes { get; init; } = 50_000;
+
+    public double FreshnessSeconds { get; init; } = 30;
+
+    public double ChangesPerSecond { get; init; } = 5_000;
+
+    public long CatchUpChanges => Updates + (2L * InsertsAndDeletes);
+
+    public static CdcBenchOptions Quicker => new() { Quick = true, Updates = 100_000, InsertsAndDeletes = 10_000, FreshnessSeconds = 5 };
+
+    /// <summary>Parses the benchmark's arguments; an unknown one is an error that lists the known ones.</summary>
+    public static CdcBenchOptions Parse(IReadOnlyList<string> args)
+    {
+        var options = new CdcBenchOptions();
+        double? seconds = null;
+        for (var i = 0; i < args.Count; i++)
+        {
+            switch (args[i])
+            {
+                case "--quick":
+                    options = Quicker;
+                    break;
+                case "--freshness-seconds" when i + 1 < args.Count && double.TryParse(args[i + 1], NumberStyles.Float, CultureInfo.InvariantCulture, out var s) && s >= 1 && s <= 600:
+                    seconds = s;
+                    i++;
+                    break;
+                case "--freshness-seconds":
+                    throw new ArgumentException("--freshness-seconds needs a number of seconds from 1 to 600, e.g. --freshness-seconds 30.");
+                default:
+                    throw new ArgumentException($"Unknown argument '{args[i]}' for the cdc benchmark; it takes --quick and --freshness-seconds N.");
+            }
+        }
+
+        return seconds is { } set ? options with { FreshnessSeconds = set } : options;
+    }
+}
