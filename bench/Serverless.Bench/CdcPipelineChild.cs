@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
 using Serverless.Cdc.Capture;
 using Serverless.Cdc.Jobs;
 using Serverless.Cdc.Transport.Embedded;
@@ -23,6 +24,11 @@ public static class CdcPipelineChild
     public const string Flag = "--child";
 
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
+
+    /// <summary>Diagnostic knob: SERVERLESS_BENCH_CDC_LOG=1 logs capture and writer (debug level) with timestamps to the console's error stream.</summary>
+    private static readonly bool Diagnostic = Environment.GetEnvironmentVariable("SERVERLESS_BENCH_CDC_LOG") == "1";
+
+    private static readonly ILoggerFactory? Logs = Diagnostic ? LoggerFactory.Create(b => b.AddProvider(new SnapshotTimelineLog()).SetMinimumLevel(LogLevel.Debug)) : null;
 
     /// <summary>Runs a child to its end and returns its figures.</summary>
     public static async Task<CdcChildFigures> RunAsync(CdcChildSettings settings, string settingsPath)
@@ -66,7 +72,7 @@ public static class CdcPipelineChild
     private static async Task<CdcChildFigures> CaptureOnlyAsync(CdcChildSettings s, EmbeddedChangeLog log)
     {
         await using var publisher = log.OpenPublisher();
-        var capture = new BinlogCapture(await CaptureOptionsAsync(s), publisher, new LocalFolderStateStore(s.StateDirectory));
+        var capture = new BinlogCapture(await CaptureOptionsAsync(s), publisher, new LocalFolderStateStore(s.StateDirectory), Logs?.CreateLogger<BinlogCapture>());
         using var stop = new CancellationTokenSource();
         var started = Stopwatch.GetTimestamp();
         var run = capture.RunAsync(stop.Token);
@@ -80,7 +86,7 @@ public static class CdcPipelineChild
     private static async Task<CdcChildFigures> WriterOnlyAsync(CdcChildSettings s, EmbeddedChangeLog log)
     {
         var table = await CdcLake.OpenWriterTableAsync(s.LakeRoot);
-        using var writer = new PartitionWriter(log, 0, [table], options: WriterOptionsOf(s));
+        using var writer = new PartitionWriter(log, 0, [table], options: WriterOptionsOf(s), logger: Logs?.CreateLogger<PartitionWriter>());
         var started = Stopwatch.GetTimestamp();
         var read = await writer.DrainAsync();
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
@@ -100,9 +106,9 @@ public static class CdcPipelineChild
     private static async Task<CdcChildFigures> PipelineAsync(CdcChildSettings s, EmbeddedChangeLog log)
     {
         await using var publisher = log.OpenPublisher();
-        var capture = new BinlogCapture(await CaptureOptionsAsync(s), publisher, new LocalFolderStateStore(s.StateDirectory));
+        var capture = new BinlogCapture(await CaptureOptionsAsync(s), publisher, new LocalFolderStateStore(s.StateDirectory), Logs?.CreateLogger<BinlogCapture>());
         var table = await CdcLake.OpenWriterTableAsync(s.LakeRoot);
-        using var writer = new PartitionWriter(log, 0, [table], options: WriterOptionsOf(s));
+        using var writer = new PartitionWriter(log, 0, [table], options: WriterOptionsOf(s), logger: Logs?.CreateLogger<PartitionWriter>());
         await writer.OpenAsync();
         using var stopCapture = new CancellationTokenSource();
         using var stopWriter = new CancellationTokenSource();
@@ -234,6 +240,11 @@ public static class CdcPipelineChild
             }
 
             await process.WaitForExitAsync();
+            if (Diagnostic)
+            {
+                await Console.Error.WriteAsync(await errors);
+            }
+
             if (process.ExitCode != 0 || lines.Count == 0 || !lines[^1].StartsWith('{'))
             {
                 throw Failed();
