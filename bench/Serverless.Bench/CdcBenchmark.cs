@@ -78,7 +78,7 @@ public static class CdcBenchmark
         // Capture alone, into a log the writer-alone run then reads.
         var captureLog = Path.Combine(root, "catchup-log");
         var capture = await CdcPipelineChild.RunAsync(
-            new CdcChildSettings("capture", captureLog, Path.Combine(root, "catchup-state"), baseLake, range.FileName, range.Start, changes, NextServerId()),
+            new CdcChildSettings("capture", captureLog, Path.Combine(root, "catchup-state"), baseLake, range.Files[0], range.Start, changes, NextServerId()),
             Path.Combine(root, "capture.json"));
         Console.WriteLine($"cdc:   capture only: {changes:N0} changes into the log in {capture.Seconds:0.00} s ({capture.CpuSeconds:0.0} s CPU, peak RSS {capture.PeakRssBytes / 1e6:0} MB)");
 
@@ -96,7 +96,7 @@ public static class CdcBenchmark
         var pipelineLake = Path.Combine(root, "catchup-pipeline");
         CdcLake.Copy(baseLake, pipelineLake);
         var pipeline = await CdcPipelineChild.RunAsync(
-            new CdcChildSettings("pipeline", Path.Combine(root, "pipeline-log"), Path.Combine(root, "pipeline-state"), pipelineLake, range.FileName, range.Start, changes, NextServerId()),
+            new CdcChildSettings("pipeline", Path.Combine(root, "pipeline-log"), Path.Combine(root, "pipeline-state"), pipelineLake, range.Files[0], range.Start, changes, NextServerId()),
             Path.Combine(root, "pipeline.json"));
         Console.WriteLine($"cdc:   pipeline: {changes:N0} changes from the binlog into the lake in {pipeline.Seconds:0.00} s, {pipeline.Commits} commits ({pipeline.CpuSeconds:0.0} s CPU, peak RSS {pipeline.PeakRssBytes / 1e6:0} MB)");
         var lake = await CdcLake.FingerprintAsync(pipelineLake);
@@ -110,12 +110,12 @@ public static class CdcBenchmark
         Directory.Delete(Path.Combine(root, "pipeline-log"), recursive: true);
         Directory.Delete(baseLake, recursive: true);
 
-        var peer = await MySqlPeerTool.DecodeBinlogAsync(range);
+        var peer = await range.DecodeWithMariaDbBinlogAsync();
         Console.WriteLine($"cdc:   mariadb-binlog -v: {range.Bytes / 1e6:0.0} MB in {peer.Seconds:0.00} s ({peer.CpuSeconds:0.0} s CPU)");
         var loadAfter = LoadAverage();
 
         var conditions = string.Create(CultureInfo.InvariantCulture,
-            $"{range.FileName} bytes {range.Start:N0}..{range.End:N0} ({range.Bytes / 1e6:0.0} MB): {options.Updates:N0} UPDATE row events of {CdcBenchData.QualifiedTable} ({CdcBenchData.ColumnsDescription}; binlog_row_image FULL) in one transaction, then {options.InsertsAndDeletes:N0} inserts and {options.InsertsAndDeletes:N0} deletes in transactions of {CdcBenchData.RowsPerTransaction:N0}: {changes:N0} changes; ours: a child process running BinlogCapture (replication user, default batching) into the embedded change log (1 partition, fsync per publish) and a PartitionWriter (default commit policy: 50,000 changes or 500 ms; merge-on-read with deletion vectors) into a local-folder Delta table holding the table's 1M-row snapshot (4 chunk files), from capture's start to the lake commit covering the last change (seen by a lake reader polling every 10 ms), lake rows and SUM(qty) checked equal to the source; peer: mariadb-binlog --read-from-remote-server -v over the same range > /dev/null, wall time including start-up ({peer.CpuSeconds:0.0} s CPU); load averages {load} before, {loadAfter} after");
+            $"{range} ({range.Bytes / 1e6:0.0} MB): {options.Updates:N0} UPDATE row events of {CdcBenchData.QualifiedTable} ({CdcBenchData.ColumnsDescription}; binlog_row_image FULL) in one transaction, then {options.InsertsAndDeletes:N0} inserts and {options.InsertsAndDeletes:N0} deletes in transactions of {CdcBenchData.RowsPerTransaction:N0}: {changes:N0} changes; ours: a child process running BinlogCapture (replication user, default batching) into the embedded change log (1 partition, fsync per publish) and a PartitionWriter (default commit policy: 50,000 changes or 500 ms; merge-on-read with deletion vectors) into a local-folder Delta table holding the table's 1M-row snapshot (4 chunk files), from capture's start to the lake commit covering the last change (seen by a lake reader polling every 10 ms), lake rows and SUM(qty) checked equal to the source; peer: mariadb-binlog --read-from-remote-server -v over the same range > /dev/null, wall time including start-up ({peer.CpuSeconds:0.0} s CPU); load averages {load} before, {loadAfter} after");
         var splitConditions = string.Create(CultureInfo.InvariantCulture,
             $"the same stretch: capture only = BinlogCapture into a fresh change log until the last change is published ({capture.CpuSeconds:0.0} s CPU, {capture.CaptureBatches:N0} batches); writer only = PartitionWriter.DrainAsync of that log into a fresh copy of the snapshot lake ({writer.Commits} commits, {writer.CpuSeconds:0.0} s CPU, Parquet/DV write p50 {writer.ParquetFlushP50Ms:0} ms p99 {writer.ParquetFlushP99Ms:0} ms per commit); each in its own child process; ratio vs mariadb-binlog -v reported, not gated");
         var memoryConditions = string.Create(CultureInfo.InvariantCulture,
@@ -158,8 +158,8 @@ public static class CdcBenchmark
             await child.WaitReadyAsync();
             using var stopProbe = new CancellationTokenSource();
             var probing = probe.RunAsync(start, NextServerId(), stopProbe.Token);
-            Console.WriteLine($"cdc: freshness: {options.ChangesPerSecond:N0} changes/s for {options.FreshnessSeconds:0} s while capture and writer run");
-            await generator.RunAsync(options.ChangesPerSecond, TimeSpan.FromSeconds(options.FreshnessSeconds));
+            Console.WriteLine($"cdc: freshness: {options.ChangesPerSecond:N0} changes/s for {options.WarmUpSeconds:0} + {options.FreshnessSeconds:0} s while capture and writer run");
+            await generator.RunAsync(options.ChangesPerSecond, TimeSpan.FromSeconds(options.WarmUpSeconds + options.FreshnessSeconds));
             await WaitForLakeAsync(streamLake, generator.Changes);
             await child.StopAsync();
             stream = await child.CompleteAsync();
@@ -173,9 +173,13 @@ public static class CdcBenchmark
             throw new InvalidOperationException($"The change log holds {summary.Changes.Count:N0} changes; the generator made {generator.Changes:N0}.");
         }
 
-        var lags = CdcFreshness.LakeLags(summary, CdcLake.WriterCommits(streamLake, Serverless.Cdc.Writer.WriterOptions.AppIdFor(0)), generator.CommitTimes);
-        var binlogLags = CdcFreshness.ReceiveLags(probe.Arrivals, generator.CommitTimes);
+        var allLags = CdcFreshness.LakeLags(summary, CdcLake.WriterCommits(streamLake, Serverless.Cdc.Writer.WriterOptions.AppIdFor(0)), generator.CommitTimes);
+        var measuredFrom = generator.StartedUtc.AddSeconds(options.WarmUpSeconds);
+        var lags = CdcFreshness.Since(allLags, measuredFrom);
+        var warmUp = allLags.Where(l => l.Source < measuredFrom).Select(l => l.LagMs).ToList();
+        var binlogLags = CdcFreshness.Since(CdcFreshness.ReceiveLags(probe.Arrivals, generator.CommitTimes), measuredFrom);
         var (p50, p99, max) = (CdcFreshness.Percentile(lags, 50), CdcFreshness.Percentile(lags, 99), lags.Max());
+        var (warmUpP99, warmUpMax) = (CdcFreshness.Percentile(warmUp, 99), warmUp.Count > 0 ? warmUp.Max() : double.NaN);
         var (peer50, peer99) = (CdcFreshness.Percentile(binlogLags, 50), CdcFreshness.Percentile(binlogLags, 99));
         var loadAfter = LoadAverage();
         Console.WriteLine($"cdc:   {generator.Changes:N0} changes in {generator.Transactions:N0} transactions over {generator.Seconds:0.0} s; lake lag p50 {p50:0} ms p99 {p99:0} ms max {max:0} ms; binlog delay p50 {peer50:0.0} ms p99 {peer99:0.0} ms; {stream.Commits} writer commits");
@@ -200,13 +204,13 @@ public static class CdcBenchmark
         var cow = (double)written[MergeMode.CopyOnWrite].Bytes / summary.ChangedBytes;
 
         var freshnessConditions = string.Create(CultureInfo.InvariantCulture,
-            $"{generator.Changes:N0} changes in {generator.Transactions:N0} transactions of {CdcFreshnessGenerator.ChangesPerTransaction} (10 deletes, 10 re-inserts of the previous transaction's deleted keys, 30 updates) over a hot range of {CdcFreshnessGenerator.HotRows:N0} keys of the 1M-row table, paced at {options.ChangesPerSecond:N0} changes/s for {generator.Seconds:0.0} s ({generator.LateStarts} transactions started late); capture and writer (default commit policy: 500 ms or 50,000 changes; merge-on-read) in one child process, {stream.Commits} lake commits; ours = per change, the writer commit's log entry mtime minus the source commit time (generator clock just before COMMIT, matched by GTID; same machine clock); peer = per change, when a bare BinlogReplicationStream in the bench process received it minus the same source commit time; load averages {load} before, {loadAfter} after");
+            $"{generator.Changes:N0} changes in {generator.Transactions:N0} transactions of {CdcFreshnessGenerator.ChangesPerTransaction} (10 deletes, 10 re-inserts of the previous transaction's deleted keys, 30 updates) over a hot range of {CdcFreshnessGenerator.HotRows:N0} keys of the 1M-row table, paced at {options.ChangesPerSecond:N0} changes/s for {generator.Seconds:0.0} s ({generator.LateStarts} transactions started a slot late or more); percentiles over the {lags.Count:N0} changes committed after the first {options.WarmUpSeconds:0} s (warm-up: the writer's first merges read the key columns of the files they touch, once per process; the {warmUp.Count:N0} warm-up changes had p99 {warmUpP99:0} ms, max {warmUpMax:0} ms); capture and writer (default commit policy: 500 ms or 50,000 changes; merge-on-read) in one child process, {stream.Commits} lake commits; ours = per change, the writer commit's log entry mtime minus the source commit time (generator clock just before COMMIT, matched by GTID; same machine clock); peer = per change, when a bare BinlogReplicationStream in the bench process received it minus the same source commit time; load averages {load} before, {loadAfter} after");
         var bytesConditions = string.Create(CultureInfo.InvariantCulture,
             $"the freshness run's {generator.Changes:N0} changes replayed from its change log by PartitionWriter into fresh copies of the 1M-row snapshot lake, {batch:N0} changes a commit (the live run's mean batch), once merge-on-read ({written[MergeMode.MergeOnRead].Figures.Commits} commits, {written[MergeMode.MergeOnRead].Figures.Seconds:0.0} s) and once copy-on-write ({written[MergeMode.CopyOnWrite].Figures.Commits} commits, {written[MergeMode.CopyOnWrite].Figures.Seconds:0.0} s); written = growth of the lake folder (Parquet, deletion vectors, Delta log); changed bytes = {summary.ChangedBytes / 1e6:0.00} MB, the row images of the changes (after image, before image for deletes; 8 bytes a number or time, string and decimal bytes as stored, NULL nothing); ratio = COW / MOR");
         var memoryConditions = string.Create(CultureInfo.InvariantCulture,
             $"peak RSS (VmHWM) of the freshness run's child process (capture and writer streaming for {generator.Seconds:0} s); budget 1 GB (issue 13)");
         notes.Add(string.Create(CultureInfo.InvariantCulture,
-            $"Freshness: lag p50 {p50:0} ms, p99 {p99:0} ms, max {max:0} ms over {lags.Count:N0} changes; the binlog alone delivers in p50 {peer50:0.0} ms, p99 {peer99:0.0} ms, so nearly all of the lag is the writer's commit policy (a change waits up to 500 ms for its batch) plus the merge and commit. Bytes per changed byte: merge-on-read {mor:0.00}, copy-on-write {cow:0.0}."));
+            $"Freshness: lag p50 {p50:0} ms, p99 {p99:0} ms, max {max:0} ms over {lags.Count:N0} changes after the warm-up (in the first {options.WarmUpSeconds:0} s, while the writer read the key columns of the hot files once: p99 {warmUpP99:0} ms, max {warmUpMax:0} ms); the binlog alone delivers in p50 {peer50:0.0} ms, p99 {peer99:0.0} ms, so nearly all of the lag is the writer's commit policy (a change waits up to 500 ms for its batch) plus the merge and commit. Bytes per changed byte: merge-on-read {mor:0.00}, copy-on-write {cow:0.0}."));
 
         return
         [

@@ -7,10 +7,10 @@ namespace Serverless.Bench;
 /// </summary>
 public static class CdcFreshness
 {
-    /// <summary>Milliseconds per change of the log; fails naming the change when its GTID or a covering commit is missing.</summary>
-    public static List<double> LakeLags(CdcChangeLogSummary log, IReadOnlyList<(long Version, DateTime VisibleUtc)> commits, IReadOnlyDictionary<string, DateTime> sourceCommits)
+    /// <summary>Source commit time and lag in milliseconds per change of the log; fails naming the change when its GTID or a covering commit is missing.</summary>
+    public static List<(DateTime Source, double LagMs)> LakeLags(CdcChangeLogSummary log, IReadOnlyList<(long Version, DateTime VisibleUtc)> commits, IReadOnlyDictionary<string, DateTime> sourceCommits)
     {
-        var lags = new List<double>(log.Changes.Count);
+        var lags = new List<(DateTime, double)>(log.Changes.Count);
         var c = 0;
         foreach (var (sequence, gtid) in log.Changes)
         {
@@ -24,14 +24,23 @@ public static class CdcFreshness
                 throw new InvalidOperationException($"No lake commit covers change sequence {sequence}; the last writer commit covers {(commits.Count == 0 ? "none" : commits[^1].Version)}.");
             }
 
-            lags.Add((commits[c].VisibleUtc - SourceCommit(sourceCommits, gtid, sequence)).TotalMilliseconds);
+            var source = SourceCommit(sourceCommits, gtid, sequence);
+            lags.Add((source, (commits[c].VisibleUtc - source).TotalMilliseconds));
         }
 
         return lags;
     }
 
-    public static List<double> ReceiveLags(IReadOnlyList<(string Gtid, DateTime ReceivedUtc)> arrivals, IReadOnlyDictionary<string, DateTime> sourceCommits) =>
-        arrivals.Select(a => (a.ReceivedUtc - SourceCommit(sourceCommits, a.Gtid, -1)).TotalMilliseconds).ToList();
+    public static List<(DateTime Source, double LagMs)> ReceiveLags(IReadOnlyList<(string Gtid, DateTime ReceivedUtc)> arrivals, IReadOnlyDictionary<string, DateTime> sourceCommits) =>
+        arrivals.Select(a =>
+        {
+            var source = SourceCommit(sourceCommits, a.Gtid, -1);
+            return (source, (a.ReceivedUtc - source).TotalMilliseconds);
+        }).ToList();
+
+    /// <summary>The lags of changes committed at or after <paramref name="from"/> (the steady state after a warm-up).</summary>
+    public static List<double> Since(IEnumerable<(DateTime Source, double LagMs)> lags, DateTime from) =>
+        lags.Where(l => l.Source >= from).Select(l => l.LagMs).ToList();
 
     public static double Percentile(IReadOnlyList<double> values, double percent)
     {
