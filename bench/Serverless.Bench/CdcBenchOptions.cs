@@ -25,6 +25,12 @@ public sealed record CdcBenchOptions
 
     public double ChangesPerSecond { get; init; } = 5_000;
 
+    /// <summary>
+    /// Changes of the freshness run replayed merge-on-read and copy-on-write to compare the bytes they write: copy-on-write
+    /// rewrites a 250k-row chunk file per commit, about 3 s a commit on the shared machine, so not the whole run.
+    /// </summary>
+    public long ReplayChanges { get; init; } = 50_000;
+
     public long CatchUpChanges => Updates + (2L * InsertsAndDeletes);
 
     public static CdcBenchOptions Quicker => new() { Quick = true, Updates = 100_000, InsertsAndDeletes = 10_000, FreshnessSeconds = 5, WarmUpSeconds = 2 };

@@ -13,7 +13,7 @@ namespace Serverless.Bench;
 /// <c>mariadb-binlog -v</c> decoding the same stretch to /dev/null; the time split into capture alone and writer alone.
 /// (2) Freshness: a generator commits a steady 5k changes/s for 30 s while capture and writer run; per change, source
 /// commit → visible lake commit, vs the binlog's own delay to a bare replication client. (3) Bytes written per changed
-/// byte, merge-on-read vs copy-on-write, replaying the freshness run's change log with its batches. (4) Peak RSS of the
+/// byte, merge-on-read vs copy-on-write, replaying the freshness run's first 50k changes with its batch size. (4) Peak RSS of the
 /// measured processes (each a child of the bench executable), the catch-up one through the 1M-row transaction.
 /// Arguments: see <see cref="CdcBenchOptions"/>.
 /// </summary>
@@ -185,28 +185,32 @@ public static class CdcBenchmark
         Console.WriteLine($"cdc:   {generator.Changes:N0} changes in {generator.Transactions:N0} transactions over {generator.Seconds:0.0} s; lake lag p50 {p50:0} ms p99 {p99:0} ms max {max:0} ms; binlog delay p50 {peer50:0.0} ms p99 {peer99:0.0} ms; {stream.Commits} writer commits");
         Directory.Delete(streamLake, recursive: true);
 
-        // The same change set with the live run's batch size, merge-on-read and copy-on-write, each on a copy of the snapshot lake.
+        // The same change set (the run's first changes) with the live run's batch size, merge-on-read and copy-on-write,
+        // each on a copy of the snapshot lake.
         var batch = (int)Math.Max(1, Math.Round((double)generator.Changes / Math.Max(1, stream.Commits)));
+        var replayLog = Path.Combine(root, "replay-log");
+        var replayed = await CdcLogPrefix.CopyAsync(log, replayLog, options.ReplayChanges);
+        var replaySummary = CdcChangeLogSummary.Read(replayLog);
         var written = new Dictionary<MergeMode, (long Bytes, CdcChildFigures Figures)>();
         foreach (var mode in new[] { MergeMode.MergeOnRead, MergeMode.CopyOnWrite })
         {
             var lake = Path.Combine(root, "fresh-" + mode);
             CdcLake.Copy(baseLake, lake);
             var figures = await CdcPipelineChild.RunAsync(
-                new CdcChildSettings("writer", log, string.Empty, lake, null, 0, generator.Changes, 0, mode, batch, CommitByCountOnly: true),
+                new CdcChildSettings("writer", replayLog, string.Empty, lake, null, 0, replayed, 0, mode, batch, CommitByCountOnly: true),
                 Path.Combine(root, "replay-" + mode + ".json"));
             written[mode] = (CdcLake.Bytes(lake) - CdcLake.Bytes(baseLake), figures);
             Console.WriteLine($"cdc:   replay {mode}: {written[mode].Bytes / 1e6:0.0} MB written in {figures.Commits} commits, {figures.Seconds:0.0} s");
             Directory.Delete(lake, recursive: true);
         }
 
-        var mor = (double)written[MergeMode.MergeOnRead].Bytes / summary.ChangedBytes;
-        var cow = (double)written[MergeMode.CopyOnWrite].Bytes / summary.ChangedBytes;
+        var mor = (double)written[MergeMode.MergeOnRead].Bytes / replaySummary.ChangedBytes;
+        var cow = (double)written[MergeMode.CopyOnWrite].Bytes / replaySummary.ChangedBytes;
 
         var freshnessConditions = string.Create(CultureInfo.InvariantCulture,
             $"{generator.Changes:N0} changes in {generator.Transactions:N0} transactions of {CdcFreshnessGenerator.ChangesPerTransaction} (10 deletes, 10 re-inserts of the previous transaction's deleted keys, 30 updates) over a hot range of {CdcFreshnessGenerator.HotRows:N0} keys of the 1M-row table, paced at {options.ChangesPerSecond:N0} changes/s for {generator.Seconds:0.0} s ({generator.LateStarts} transactions started a slot late or more); percentiles over the {lags.Count:N0} changes committed after the first {options.WarmUpSeconds:0} s (warm-up: the writer's first merges read the key columns of the files they touch, once per process; the {warmUp.Count:N0} warm-up changes had p99 {warmUpP99:0} ms, max {warmUpMax:0} ms); capture and writer (default commit policy: 500 ms or 50,000 changes; merge-on-read) in one child process, {stream.Commits} lake commits; ours = per change, the writer commit's log entry mtime minus the source commit time (generator clock just before COMMIT, matched by GTID; same machine clock); peer = per change, when a bare BinlogReplicationStream in the bench process received it minus the same source commit time; load averages {load} before, {loadAfter} after");
         var bytesConditions = string.Create(CultureInfo.InvariantCulture,
-            $"the freshness run's {generator.Changes:N0} changes replayed from its change log by PartitionWriter into fresh copies of the 1M-row snapshot lake, {batch:N0} changes a commit (the live run's mean batch), once merge-on-read ({written[MergeMode.MergeOnRead].Figures.Commits} commits, {written[MergeMode.MergeOnRead].Figures.Seconds:0.0} s) and once copy-on-write ({written[MergeMode.CopyOnWrite].Figures.Commits} commits, {written[MergeMode.CopyOnWrite].Figures.Seconds:0.0} s); written = growth of the lake folder (Parquet, deletion vectors, Delta log); changed bytes = {summary.ChangedBytes / 1e6:0.00} MB, the row images of the changes (after image, before image for deletes; 8 bytes a number or time, string and decimal bytes as stored, NULL nothing); ratio = COW / MOR");
+            $"the freshness run's first {replayed:N0} changes replayed from its change log by PartitionWriter into fresh copies of the 1M-row snapshot lake, {batch:N0} changes a commit (the live run's mean batch), once merge-on-read ({written[MergeMode.MergeOnRead].Figures.Commits} commits, {written[MergeMode.MergeOnRead].Figures.Seconds:0.0} s) and once copy-on-write ({written[MergeMode.CopyOnWrite].Figures.Commits} commits, {written[MergeMode.CopyOnWrite].Figures.Seconds:0.0} s); written = growth of the lake folder (Parquet, deletion vectors, Delta log); changed bytes = {replaySummary.ChangedBytes / 1e6:0.00} MB, the row images of the changes (after image, before image for deletes; 8 bytes a number or time, string and decimal bytes as stored, NULL nothing); ratio = COW / MOR");
         var memoryConditions = string.Create(CultureInfo.InvariantCulture,
             $"peak RSS (VmHWM) of the freshness run's child process (capture and writer streaming for {generator.Seconds:0} s); budget 1 GB (issue 13)");
         notes.Add(string.Create(CultureInfo.InvariantCulture,
