@@ -25,10 +25,13 @@ public static class CdcPipelineChild
 
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
 
-    /// <summary>Diagnostic knob: SERVERLESS_BENCH_CDC_LOG=1 logs capture and writer (debug level) with timestamps to the console's error stream.</summary>
-    private static readonly bool Diagnostic = Environment.GetEnvironmentVariable("SERVERLESS_BENCH_CDC_LOG") == "1";
+    /// <summary>Diagnostic knob: SERVERLESS_BENCH_CDC_LOG=1 logs capture and writer (debug level) with timestamps to the console's error stream, which the parent prints.</summary>
+    private static readonly bool Diagnostic = Environment.GetEnvironmentVariable("SERVERLESS_BENCH_CDC_LOG") == "1" || Allocations;
 
-    private static readonly ILoggerFactory? Logs = Diagnostic ? LoggerFactory.Create(b => b.AddProvider(new SnapshotTimelineLog()).SetMinimumLevel(LogLevel.Debug)) : null;
+    /// <summary>Diagnostic knob: SERVERLESS_BENCH_CDC_ALLOCATIONS=1 samples what each child allocates, by type (to the error stream).</summary>
+    private static bool Allocations => Environment.GetEnvironmentVariable("SERVERLESS_BENCH_CDC_ALLOCATIONS") == "1";
+
+    private static readonly ILoggerFactory? Logs = Environment.GetEnvironmentVariable("SERVERLESS_BENCH_CDC_LOG") == "1" ? LoggerFactory.Create(b => b.AddProvider(new SnapshotTimelineLog()).SetMinimumLevel(LogLevel.Debug)) : null;
 
     /// <summary>Runs a child to its end and returns its figures.</summary>
     public static async Task<CdcChildFigures> RunAsync(CdcChildSettings settings, string settingsPath)
@@ -56,6 +59,7 @@ public static class CdcPipelineChild
     /// <summary>The child's side.</summary>
     public static async Task<int> ChildAsync(string settingsPath)
     {
+        using var allocations = Allocations ? new AllocationSampler() : null;
         var s = JsonSerializer.Deserialize<CdcChildSettings>(await File.ReadAllTextAsync(settingsPath), Json)!;
         var log = EmbeddedChangeLog.OpenOrCreate(s.LogDirectory, 1);
         var figures = s.Mode switch
@@ -65,6 +69,11 @@ public static class CdcPipelineChild
             "pipeline" or "stream" => await PipelineAsync(s, log),
             _ => throw new ArgumentException($"Unknown cdc child mode '{s.Mode}'; use capture, writer, pipeline or stream."),
         };
+        if (allocations is not null)
+        {
+            await Console.Error.WriteLineAsync($"{s.Mode}: allocations by type (sampled): {allocations.Top(20)}");
+        }
+
         Console.WriteLine(JsonSerializer.Serialize(figures, Json));
         return 0;
     }
@@ -76,7 +85,9 @@ public static class CdcPipelineChild
         using var stop = new CancellationTokenSource();
         var started = Stopwatch.GetTimestamp();
         var run = capture.RunAsync(stop.Token);
-        await UntilAsync(async () => await PublishedAsync(log) >= s.ExpectedChanges, run);
+        // Capture's own progress (refreshed every 100 ms while events come, at once when the binlog goes idle): reading the
+        // log's end from its files every few milliseconds would cost capture CPU.
+        await UntilAsync(() => Task.FromResult(capture.Progress.ChangesPublished >= s.ExpectedChanges), run);
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
         await StopAsync(stop, run);
         var progress = capture.Progress;
