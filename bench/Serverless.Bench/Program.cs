@@ -12,6 +12,7 @@ public static class Program
         ["transport"] = TransportBenchmark.RunAsync,
         ["durable"] = DurableBackendBench.RunAsync,
         ["compact"] = CompactionBenchmark.RunAsync,
+        ["cdc"] = CdcBenchmark.RunAsync,
     };
 
     public static async Task<int> Main(string[] args)

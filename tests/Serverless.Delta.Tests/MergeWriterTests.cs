@@ -176,6 +176,30 @@ public sealed class MergeWriterTests
         Assert.Equal(2, cow.Snapshot.Files.Count);
     }
 
+    [Fact]
+    public async Task AMergeIndexesOnlyTheFilesWhoseKeyRangeHoldsOneOfItsKeys()
+    {
+        using var dir = new TempDirectory();
+        var table = await DeltaTable.CreateAsync(new TableLocation(new LocalFolderObjectStore(dir.Path)), Definition(TableProtocolMode.Default));
+        var loader = new MergeWriter(table, Keyed with { KeepTombstones = false });
+        for (var f = 0; f < 3; f++)
+        {
+            await loader.MergeAsync(Enumerable.Range(f * 100, 100).Select(i => Upsert(i, i, 1)).ToList(), "load", f + 1);
+        }
+
+        // Keys at both ends of the table (a delete of an old key, an update, an insert of a new one): the middle file holds none.
+        var writer = new MergeWriter(table, Keyed with { KeepTombstones = false });
+        var result = await writer.MergeAsync([Delete(5, 2), Upsert(250, 2500, 2), Upsert(1000, 1, 2)], "w", 1);
+
+        Assert.Equal(2, writer.CachedFiles);
+        Assert.Equal((2L, 2L, 2), (result.RowsWritten, result.RowsDeleted, result.FilesTouched));
+        var rows = await ReadAsync(table);
+        Assert.Equal(300, rows.Count);
+        Assert.False(rows.ContainsKey(5));
+        Assert.Equal((2500, 2L), rows[250]);
+        Assert.Equal((1, 2L), rows[1000]);
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]

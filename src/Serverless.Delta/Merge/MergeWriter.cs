@@ -322,7 +322,29 @@ public sealed class MergeWriter
         }
 
         var planned = scan.PlanFiles();
-        return planned as List<AddFile> ?? [.. planned];
+        var candidates = planned as List<AddFile> ?? [.. planned];
+
+        // The batch's overall key range can span files that hold none of its keys (deletes of old keys and inserts of
+        // new ones in one batch span the whole table): such files need not be indexed. The read predicate stays the range.
+        if (candidates.Count <= 1 || snapshot.Metadata.PartitionColumns.Count > 0)
+        {
+            return candidates;
+        }
+
+        var firstKeys = new List<object>();
+        foreach (var key in keys)
+        {
+            if (key.Values[0] is not { } v || v is byte[] || v is bool)
+            {
+                return candidates;
+            }
+
+            firstKeys.Add(v);
+        }
+
+        firstKeys.Sort(DeltaValues.Compare);
+        candidates.RemoveAll(file => !DeltaScan.MayHoldAny(file, layout.KeyFields[0], firstKeys));
+        return candidates;
     }
 
     private async Task<FileKeyIndex> IndexAsync(Snapshot snapshot, AddFile file, Layout layout, CancellationToken cancellationToken)

@@ -278,6 +278,55 @@ public sealed class DeltaScan
         }
     }
 
+    /// <summary>
+    /// Whether <paramref name="file"/>'s statistics of <paramref name="field"/> leave room for one of
+    /// <paramref name="sortedValues"/> (ascending by <see cref="DeltaValues.Compare"/>, none null): false only when every
+    /// value lies outside the file's [min, max]. Missing or unreadable statistics, and partition columns, say true.
+    /// </summary>
+    internal static bool MayHoldAny(AddFile file, StructField field, IReadOnlyList<object> sortedValues)
+    {
+        if (file.Stats is null || sortedValues.Count == 0)
+        {
+            return sortedValues.Count > 0;
+        }
+
+        object? fileMin;
+        object? fileMax;
+        try
+        {
+            using var stats = JsonDocument.Parse(file.Stats);
+            fileMin = StatValue(stats.RootElement, "minValues", field);
+            fileMax = StatValue(stats.RootElement, "maxValues", field);
+        }
+        catch (JsonException)
+        {
+            return true;
+        }
+
+        if (fileMax is DateTime maxTime)
+        {
+            fileMax = maxTime.AddTicks(TimeSpan.TicksPerMillisecond);
+        }
+
+        // The first value at or above the file's min; the file may hold it when it is not above the file's max.
+        var lo = 0;
+        var hi = sortedValues.Count;
+        while (fileMin is not null && lo < hi)
+        {
+            var mid = (lo + hi) / 2;
+            if (DeltaValues.Compare(sortedValues[mid], fileMin) < 0)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+
+        return lo < sortedValues.Count && (fileMax is null || DeltaValues.Compare(sortedValues[lo], fileMax) <= 0);
+    }
+
     private static object? StatValue(JsonElement root, string kind, StructField field) =>
         root.TryGetProperty(kind, out var m) && m.ValueKind == JsonValueKind.Object && m.TryGetProperty(field.PhysicalName, out var v)
             ? DeltaValues.FromStats(v, field.Type)
