@@ -24,7 +24,7 @@ public sealed class CancelAndEvolveTests(ShopDatabase shop, ITestOutputHelper ou
         var state = Path.Combine(dir.Path, "state");
         var ledger = Path.Combine(dir.Path, "ledger.txt");
         File.WriteAllText(ledger, string.Empty);
-        var spec = TestJobSpec.Write(dir.Path, "shop-cancel", [shop.Name + ".order_items"], lake, parallelism: 2, chunkRows: 1000);
+        var spec = TestJobs.WriteSpec(dir.Path, "shop-cancel", [shop.Name + ".order_items"], lake, parallelism: 2, chunkRows: 1000);
         using var ctrlC = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var first = new CancellingProgress(ctrlC, afterCommittedChunks: 2);
 
@@ -74,7 +74,7 @@ public sealed class CancelAndEvolveTests(ShopDatabase shop, ITestOutputHelper ou
         await db.Admin.ExecuteAsync("INSERT INTO items SELECT seq, seq % 100, CONCAT('item ', seq) FROM seq_1_to_3000");
         using var dir = new TempDirectory("orch-it-evolve");
         var lake = Path.Combine(dir.Path, "lake");
-        var spec = TestJobSpec.Write(dir.Path, "evolve", [db.Name + ".items"], lake, parallelism: 2, chunkRows: 1000);
+        var spec = TestJobs.WriteSpec(dir.Path, "evolve", [db.Name + ".items"], lake, parallelism: 2, chunkRows: 1000);
         Assert.Equal(JobExitCodes.Success, await JobRunner.RunAsync(spec, TestJobs.RunnerOptions(Path.Combine(dir.Path, "state-1"), Path.Combine(dir.Path, "ledger.txt"), TimeSpan.Zero), new RecordingProgress(), CancellationToken.None));
 
         // The source changes shape: a new column and a wider type. The next run has no state (a new state folder).
@@ -109,7 +109,7 @@ public sealed class CancelAndEvolveTests(ShopDatabase shop, ITestOutputHelper ou
         await db.Admin.ExecuteAsync("INSERT INTO items SELECT seq, CONCAT(seq) FROM seq_1_to_100");
         using var dir = new TempDirectory("orch-it-incompatible");
         var lake = Path.Combine(dir.Path, "lake");
-        var spec = TestJobSpec.Write(dir.Path, "incompatible", [db.Name + ".items"], lake);
+        var spec = TestJobs.WriteSpec(dir.Path, "incompatible", [db.Name + ".items"], lake);
         Assert.Equal(JobExitCodes.Success, await JobRunner.RunAsync(spec, TestJobs.RunnerOptions(Path.Combine(dir.Path, "state-1"), Path.Combine(dir.Path, "ledger.txt"), TimeSpan.Zero), new RecordingProgress(), CancellationToken.None));
 
         await db.Admin.ExecuteAsync("ALTER TABLE items MODIFY code INT NOT NULL");

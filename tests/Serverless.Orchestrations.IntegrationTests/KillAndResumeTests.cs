@@ -29,7 +29,7 @@ public sealed class KillAndResumeTests(ShopDatabase shop, ITestOutputHelper outp
         var state = Path.Combine(dir.Path, "state");
         var ledger = Path.Combine(dir.Path, "ledger.txt");
         File.WriteAllText(ledger, string.Empty);
-        var spec = TestJobSpec.Write(dir.Path, JobName, [shop.Name + ".*"], lake, shop.KeyOverrides, parallelism: 2, chunkRows: 1000);
+        var spec = TestJobs.WriteSpec(dir.Path, JobName, [shop.Name + ".*"], lake, shop.KeyOverrides, parallelism: 2, chunkRows: 1000);
         var instanceId = JobRunner.InstanceIdFor(JobName);
         HashSet<string> readBeforeKill;
         var observer = EmbeddedDurableRuntime.ForLocalFolder(JobHost.OrchestrationsFolder(state), new DurableTaskRegistry().AddStartJob());

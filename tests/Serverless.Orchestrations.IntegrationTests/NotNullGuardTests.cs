@@ -19,7 +19,7 @@ public sealed class NotNullGuardTests
         await db.Admin.ExecuteAsync("INSERT INTO items SELECT seq, seq FROM seq_1_to_100");
         using var dir = new TempDirectory("orch-it-notnull");
         var lake = Path.Combine(dir.Path, "lake");
-        var spec = TestJobSpec.Write(dir.Path, "notnull", [db.Name + ".items"], lake);
+        var spec = TestJobs.WriteSpec(dir.Path, "notnull", [db.Name + ".items"], lake);
         var state = Path.Combine(dir.Path, "state");
         var relaxer = new RelaxOnFirstRead(db.Admin);
         var options = TestJobs.RunnerOptions(state, Path.Combine(dir.Path, "ledger.txt"), TimeSpan.Zero) with

@@ -20,7 +20,7 @@ public sealed class PermanentFailureTests
         await using var db = await SourceWithOneTableAsync("orch_it_badpw");
         using var dir = new TempDirectory("orch-it-badpw");
         var lake = Path.Combine(dir.Path, "lake");
-        var spec = TestJobSpec.Write(dir.Path, "badpw", [db.Name + ".*"], lake, password: "not-the-password");
+        var spec = TestJobs.WriteSpec(dir.Path, "badpw", [db.Name + ".*"], lake, password: "not-the-password");
         var state = Path.Combine(dir.Path, "state");
         var progress = new RecordingProgress();
 
@@ -42,7 +42,7 @@ public sealed class PermanentFailureTests
         await using var db = await SourceWithOneTableAsync("orch_it_notdir");
         using var dir = new TempDirectory("orch-it-notdir");
         var file = await RegularFileAsync(dir);
-        var spec = TestJobSpec.Write(dir.Path, "notdir", [db.Name + ".*"], Path.Combine(file, "lake"));
+        var spec = TestJobs.WriteSpec(dir.Path, "notdir", [db.Name + ".*"], Path.Combine(file, "lake"));
         var state = Path.Combine(dir.Path, "state");
         var progress = new RecordingProgress();
 
@@ -64,7 +64,7 @@ public sealed class PermanentFailureTests
         await using var db = await SourceWithOneTableAsync("orch_it_nostate");
         using var dir = new TempDirectory("orch-it-nostate");
         var file = await RegularFileAsync(dir);
-        var spec = TestJobSpec.Write(dir.Path, "nostate", [db.Name + ".*"], Path.Combine(file, "lake"));
+        var spec = TestJobs.WriteSpec(dir.Path, "nostate", [db.Name + ".*"], Path.Combine(file, "lake"));
         var progress = new RecordingProgress();
 
         // No state folder given: it goes beside the lake, under the same file.
@@ -84,7 +84,7 @@ public sealed class PermanentFailureTests
         await using var db = await SourceWithOneTableAsync("orch_it_rostate");
         await using var immutable = await ImmutableDirectory.CreateAsync("orch-it-rostate");
         using var dir = new TempDirectory("orch-it-rostate-job");
-        var spec = TestJobSpec.Write(dir.Path, "rostate", [db.Name + ".*"], Path.Combine(dir.Path, "lake"));
+        var spec = TestJobs.WriteSpec(dir.Path, "rostate", [db.Name + ".*"], Path.Combine(dir.Path, "lake"));
         var progress = new RecordingProgress();
 
         var exit = await JobRunner.RunAsync(spec, immutable.Path, progress, CancellationToken.None);
@@ -109,7 +109,7 @@ public sealed class PermanentFailureTests
         Directory.CreateDirectory(lake);
         var tableFile = Path.Combine(lake, db.Name + "_t");
         await File.WriteAllTextAsync(tableFile, "in the way");
-        var spec = TestJobSpec.Write(dir.Path, "tablefile", [db.Name + ".*"], lake);
+        var spec = TestJobs.WriteSpec(dir.Path, "tablefile", [db.Name + ".*"], lake);
         var state = Path.Combine(dir.Path, "state");
         var progress = new RecordingProgress();
 

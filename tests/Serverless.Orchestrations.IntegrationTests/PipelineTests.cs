@@ -29,7 +29,7 @@ public sealed class PipelineTests(ITestOutputHelper output)
         File.WriteAllText(ledger, string.Empty);
 
         // Parallelism 1 prepares two tables at a time, so six tables take three rounds of preparation.
-        var spec = TestJobSpec.Write(dir.Path, "pipeline", [db.Name + ".*"], lake, parallelism: 1, chunkRows: 1000);
+        var spec = TestJobs.WriteSpec(dir.Path, "pipeline", [db.Name + ".*"], lake, parallelism: 1, chunkRows: 1000);
         var progress = new RecordingProgress();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
         var exit = await JobRunner.RunAsync(spec, TestJobs.RunnerOptions(state, ledger, TimeSpan.Zero), progress, timeout.Token);

@@ -15,7 +15,7 @@ public sealed class PreflightAndSpecTests
         await db.Admin.ExecuteAsync("INSERT INTO events SELECT TIMESTAMP('2024-01-01') + INTERVAL seq MINUTE, CONCAT('e', seq) FROM seq_1_to_50");
         using var dir = new TempDirectory("orch-it-preflight");
         var lake = Path.Combine(dir.Path, "lake");
-        var spec = TestJobSpec.Write(dir.Path, "nokey", [db.Name + ".*"], lake);
+        var spec = TestJobs.WriteSpec(dir.Path, "nokey", [db.Name + ".*"], lake);
         var progress = new RecordingProgress();
 
         var exit = await JobRunner.RunAsync(spec, TestJobs.RunnerOptions(Path.Combine(dir.Path, "state"), Path.Combine(dir.Path, "ledger.txt"), TimeSpan.Zero), progress, CancellationToken.None);
@@ -30,7 +30,7 @@ public sealed class PreflightAndSpecTests
         Assert.False(Directory.Exists(Path.Combine(lake, db.Name + "_users")), "No lake table may be created when preflight fails.");
 
         // The fix (a key override) makes the next run go through: the failed instance is replaced, not resumed.
-        var fixedSpec = TestJobSpec.Write(dir.Path, "nokey", [db.Name + ".*"], lake, new Dictionary<string, string[]> { [db.Name + ".events"] = ["at"] });
+        var fixedSpec = TestJobs.WriteSpec(dir.Path, "nokey", [db.Name + ".*"], lake, new Dictionary<string, string[]> { [db.Name + ".events"] = ["at"] });
         var second = new RecordingProgress();
         Assert.Equal(JobExitCodes.Success, await JobRunner.RunAsync(fixedSpec, TestJobs.RunnerOptions(Path.Combine(dir.Path, "state"), Path.Combine(dir.Path, "ledger.txt"), TimeSpan.Zero), second, CancellationToken.None));
         Assert.Equal(50, second.Last.Tables.Single(t => t.SourceTable == db.Name + ".events").RowsCommitted);

@@ -19,7 +19,7 @@ public sealed class SnapshotTests(ShopDatabase shop, ITestOutputHelper output)
         var state = Path.Combine(dir.Path, "state");
         var ledger = Path.Combine(dir.Path, "ledger.txt");
         File.WriteAllText(ledger, string.Empty);
-        var spec = TestJobSpec.Write(dir.Path, "shop-snapshot", [shop.Name + ".*"], lake, shop.KeyOverrides);
+        var spec = TestJobs.WriteSpec(dir.Path, "shop-snapshot", [shop.Name + ".*"], lake, shop.KeyOverrides);
         var progress = new RecordingProgress();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
 

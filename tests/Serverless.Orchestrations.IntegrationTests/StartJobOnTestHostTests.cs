@@ -31,7 +31,7 @@ public sealed class StartJobOnTestHostTests
         await using var db = await CreateSourceAsync("orch_it_testhost");
         using var dir = new TempDirectory("orch-it-testhost");
         var lake = Path.Combine(dir.Path, "lake");
-        var specPath = TestJobSpec.Write(dir.Path, "testhost", [db.Name + ".*"], lake, parallelism: 2, chunkRows: 1000);
+        var specPath = TestJobs.WriteSpec(dir.Path, "testhost", [db.Name + ".*"], lake, parallelism: 2, chunkRows: 1000);
         var spec = JobSpecFile.Load(specPath);
         var environment = new JobEnvironment(spec, new LocalFolderObjectStore(lake), new LocalFolderStateStore(Path.Combine(dir.Path, "state", "jobs")));
 
@@ -60,7 +60,7 @@ public sealed class StartJobOnTestHostTests
         var state = Path.Combine(dir.Path, "state");
         var ledger = Path.Combine(dir.Path, "ledger.txt");
         File.WriteAllText(ledger, string.Empty);
-        var specPath = TestJobSpec.Write(dir.Path, "replay", [db.Name + ".*"], lake, parallelism: 2, chunkRows: 1000);
+        var specPath = TestJobs.WriteSpec(dir.Path, "replay", [db.Name + ".*"], lake, parallelism: 2, chunkRows: 1000);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
         var progress = new RecordingProgress();
         var exit = await JobRunner.RunAsync(specPath, TestJobs.RunnerOptions(state, ledger, TimeSpan.Zero), progress, timeout.Token);

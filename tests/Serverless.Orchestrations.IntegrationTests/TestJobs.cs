@@ -5,9 +5,21 @@ using Serverless.Testing;
 
 namespace Serverless.Orchestrations.IntegrationTests;
 
-/// <summary>Runner options the tests share (job spec files: <see cref="TestJobSpec"/>).</summary>
+/// <summary>Job specs and runner options the tests share.</summary>
 public static class TestJobs
 {
+    /// <summary>Writes a job spec against the local MariaDB (all-privileges user) into <paramref name="folder"/> and returns its path.</summary>
+    public static string WriteSpec(
+        string folder,
+        string name,
+        IEnumerable<string> include,
+        string lakeRoot,
+        IReadOnlyDictionary<string, string[]>? keys = null,
+        int parallelism = 3,
+        long chunkRows = 1000,
+        string? password = null) =>
+        TestJobSpec.Write(folder, name, include, lakeRoot, keys, parallelism, chunkRows, password);
+
     /// <summary>Options that count chunk reads in <paramref name="ledger"/>; reads after the first <paramref name="holdAfterReads"/> wait until the run stops.</summary>
     public static JobRunnerOptions RunnerOptions(string stateFolder, string ledger, TimeSpan readDelay, int holdAfterReads = int.MaxValue) => new()
     {
