@@ -100,6 +100,39 @@ internal sealed class EndToEndJob
 
     public TableLocation LakeLocation(SourceTable table) => new(Lake, Spec.Target.Naming.LakeTableName(table.Database, table.Name));
 
+    /// <summary>
+    /// The pipeline in this process, once: captures from P0 (or the checkpoint) to the binlog's current end into
+    /// <paramref name="log"/>, then each partition's writer applies what the log holds. Fails naming any table a writer stopped.
+    /// </summary>
+    public async Task CatchUpAsync(IChangeLog log, uint replicaServerId, CancellationToken cancellationToken = default)
+    {
+        var start = await StartPositionAsync(cancellationToken) ?? throw new InvalidOperationException($"Job {Spec.Name} has no P0 yet: run its snapshot first.");
+        var tables = await DiscoverAsync(cancellationToken);
+        var noSpread = new Dictionary<string, int>(StringComparer.Ordinal);
+        await using (var publisher = await log.OpenPublisherAsync(cancellationToken))
+        {
+            var capture = new BinlogCapture(CaptureOptions(tables, start, replicaServerId, noSpread) with { StopAtEnd = true }, publisher, State);
+            await capture.RunAsync(cancellationToken);
+        }
+
+        for (var partition = 0; partition < log.PartitionCount; partition++)
+        {
+            var writerTables = new List<WriterTable>();
+            foreach (var table in tables.Where(t => MapsTo(t, partition, log.PartitionCount, noSpread)))
+            {
+                var lake = await TryOpenLakeTableAsync(table, cancellationToken) ?? throw new InvalidOperationException($"{table.QualifiedName} has no lake table: run the job's snapshot first.");
+                writerTables.Add(WriterTable(table, lake));
+            }
+
+            using var writer = new PartitionWriter(log, partition, writerTables);
+            await writer.DrainAsync(cancellationToken);
+            if (writer.StoppedTables.Count > 0)
+            {
+                throw new InvalidOperationException("The writer stopped tables: " + string.Join("; ", writer.StoppedTables.Select(t => $"{t.Key}: {t.Value.Message}")));
+            }
+        }
+    }
+
     /// <summary>A writer's table: the job's type options and soft-delete choice, over the open lake table.</summary>
     public WriterTable WriterTable(SourceTable table, DeltaTable lake) =>
         new(TypeMapper.Map(table, Spec.Types, Spec.Target.SoftDelete), lake) { TypeMapping = Spec.Types };
