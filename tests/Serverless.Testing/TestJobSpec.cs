@@ -15,7 +15,8 @@ public static class TestJobSpec
         int parallelism = 3,
         long chunkRows = 1000,
         string? password = null,
-        int? port = null)
+        int? port = null,
+        string? writeMode = null)
     {
         var spec = new Dictionary<string, object?>
         {
@@ -29,7 +30,9 @@ public static class TestJobSpec
                 ["tls"] = "disabled",
             },
             ["tables"] = new Dictionary<string, object?> { ["include"] = include.ToArray() },
-            ["target"] = new Dictionary<string, object?> { ["root"] = lakeRoot },
+            ["target"] = writeMode is null
+                ? new Dictionary<string, object?> { ["root"] = lakeRoot }
+                : new Dictionary<string, object?> { ["root"] = lakeRoot, ["writeMode"] = writeMode },
             ["keys"] = keys ?? new Dictionary<string, string[]>(),
             ["snapshot"] = new Dictionary<string, object?> { ["parallelism"] = parallelism, ["chunkRows"] = chunkRows },
         };

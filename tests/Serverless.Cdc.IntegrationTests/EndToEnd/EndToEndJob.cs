@@ -48,8 +48,16 @@ internal sealed class EndToEndJob
 
     /// <summary>Writes a job spec for <paramref name="database"/>.* on a MariaDB as its all-privileges user and returns its path.</summary>
     public static string WriteSpec(
-        string folder, string name, string database, string lakeRoot, IReadOnlyDictionary<string, string[]>? keys = null, int parallelism = 2, long chunkRows = 4_000, int? port = null) =>
-        TestJobSpec.Write(folder, name, [database + ".*"], lakeRoot, keys, parallelism, chunkRows, port: port);
+        string folder,
+        string name,
+        string database,
+        string lakeRoot,
+        IReadOnlyDictionary<string, string[]>? keys = null,
+        int parallelism = 2,
+        long chunkRows = 4_000,
+        int? port = null,
+        string? writeMode = null) =>
+        TestJobSpec.Write(folder, name, [database + ".*"], lakeRoot, keys, parallelism, chunkRows, port: port, writeMode: writeMode);
 
     public MySqlConnectionOptions Source => Spec.Source.ToConnectionOptions("serverless " + Spec.Name + " e2e");
 

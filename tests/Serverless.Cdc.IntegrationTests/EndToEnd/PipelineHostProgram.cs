@@ -60,8 +60,17 @@ internal static class PipelineHostProgram
         var log = EmbeddedChangeLog.Open(settings.LogDirectory, new EmbeddedChangeLogOptions { Durability = LogDurability.OperatingSystemCache });
         await using var publisher = log.OpenPublisher();
         var capture = new BinlogCapture(job.CaptureOptions(tables, start, settings.ReplicaServerId, settings.Spread), publisher, job.State);
+        var run = capture.RunAsync(cancellationToken);
+
+        // Ready once this run has claimed the job, so that every capture process the test starts is one epoch.
+        var checkpoints = new CaptureCheckpointStore(job.State, job.Spec.Name);
+        while (!run.IsCompleted && (await checkpoints.ReadAsync(cancellationToken))?.Owner != capture.OwnerId)
+        {
+            await Task.Delay(20, cancellationToken);
+        }
+
         await File.WriteAllTextAsync(settings.ReadyFile("capture"), "ready", cancellationToken);
-        await capture.RunAsync(cancellationToken);
+        await run;
     }
 
     private static async Task WriteAsync(PipelineHostSettings settings, int partition, CancellationToken cancellationToken)

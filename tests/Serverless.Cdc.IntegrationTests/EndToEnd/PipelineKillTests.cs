@@ -35,7 +35,8 @@ public sealed class PipelineKillTests(ITestOutputHelper output)
     {
         var seed = Environment.GetEnvironmentVariable("SERVERLESS_E2E_SEED") is { Length: > 0 } s ? int.Parse(s, CultureInfo.InvariantCulture) : 20261206;
         var ddl = Environment.GetEnvironmentVariable("SERVERLESS_E2E_DDL") == "1";
-        output.WriteLine($"seed {seed} (replay with SERVERLESS_E2E_SEED={seed}), DDL {(ddl ? "on" : "off")}");
+        var writeMode = Environment.GetEnvironmentVariable("SERVERLESS_E2E_WRITE_MODE") is { Length: > 0 } mode ? mode : "merge-on-read";
+        output.WriteLine($"seed {seed} (replay with SERVERLESS_E2E_SEED={seed}), DDL {(ddl ? "on" : "off")}, {writeMode}");
         var clock = Stopwatch.StartNew();
 
         await using var db = await SourceDatabase.CreateAsync("cdc_it_e2e_kill");
@@ -50,7 +51,7 @@ public sealed class PipelineKillTests(ITestOutputHelper output)
         var state = Path.Combine(dir.Path, "state");
         var logDirectory = Path.Combine(dir.Path, "log");
         var spec = EndToEndJob.WriteSpec(
-            dir.Path, "e2ekill", db.Name, lake, new Dictionary<string, string[]> { [db.Name + ".nopk"] = [Workload.NoPrimaryKeyColumn] }, parallelism: 2, chunkRows: 3_000);
+            dir.Path, "e2ekill", db.Name, lake, new Dictionary<string, string[]> { [db.Name + ".nopk"] = [Workload.NoPrimaryKeyColumn] }, parallelism: 2, chunkRows: 3_000, writeMode: writeMode);
         var job = EndToEndJob.Open(spec, state);
         var log = EmbeddedChangeLog.OpenOrCreate(logDirectory, Partitions, new EmbeddedChangeLogOptions { Durability = LogDurability.OperatingSystemCache });
         var settingsFile = Path.Combine(dir.Path, "pipeline.json");

@@ -155,7 +155,7 @@ internal sealed class Workload
         LargestTransaction = Math.Max(LargestTransaction, rows);
     }
 
-    /// <summary>Hot keys: update, delete, insert, and delete + re-insert of one key in the same transaction.</summary>
+    /// <summary>Hot keys: update, key change, delete, insert, and delete + re-insert of one key in the same transaction.</summary>
     private int HotChanges(List<string> statements)
     {
         var count = random.Next(1, 7);
@@ -171,8 +171,14 @@ internal sealed class Workload
 
             switch (random.Next(10))
             {
-                case < 6:
+                case < 5:
                     statements.Add($"UPDATE hot SET v = v + 1, note = {Note()}, amount = {Amount()}, at = {Time()} WHERE id = {id}");
+                    break;
+                case < 6 when FreeHotKey() is { } free:
+                    // A key change: on the spread table the delete and the insert can go to different writers.
+                    statements.Add($"UPDATE hot SET id = {free}, note = 'moved' WHERE id = {id}");
+                    hot.Remove(id);
+                    hot.Add(free);
                     break;
                 case < 8:
                     statements.Add($"DELETE FROM hot WHERE id = {id}");
@@ -306,6 +312,12 @@ internal sealed class Workload
         await connection.ExecuteAsync($"UPDATE hot SET extra = v WHERE id < {options.HotKeys / 2}");
         ddlDone = true;
         DdlStatements++;
+    }
+
+    private int? FreeHotKey()
+    {
+        var free = random.Next(options.HotKeys);
+        return hot.Contains(free) ? null : free;
     }
 
     private long? ExistingOrder()
