@@ -66,6 +66,15 @@ public sealed class PipelineKillTests(ITestOutputHelper output)
                 IdleCheckpointSequences = 2_000,
             }));
 
+        // The largest transaction waits before its COMMIT until the kill loop is ready to kill capture while it streams it.
+        var largestWaiting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var largestGo = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        workload.BeforeLargestCommit = async () =>
+        {
+            largestWaiting.TrySetResult();
+            await largestGo.Task;
+        };
+
         using var processes = new PipelineProcesses(settingsFile, Partitions);
         processes.StartAll();
         using var stopWorkload = new CancellationTokenSource();
@@ -77,8 +86,10 @@ public sealed class PipelineKillTests(ITestOutputHelper output)
 
         // Kill rounds: a seeded victim order (each role once per round of roles) and a seeded number of transactions the
         // workload commits between the victim's start and its kill.
+        bool LargestWaiting() => largestWaiting.Task.IsCompleted && !largestGo.Task.IsCompleted;
         var random = new Random(seed);
         var kills = processes.Roles.ToDictionary(r => r, _ => 0, StringComparer.Ordinal);
+        var extraKills = 0; // the kill inside the largest transaction, beside the rounds
         var victims = new Queue<string>();
         long snapshotDoneAt = -1;
         while (kills.Values.Sum() < MinimumKills || snapshotDoneAt < 0 || workload.Transactions < snapshotDoneAt + TransactionsAfterSnapshot)
@@ -95,7 +106,27 @@ public sealed class PipelineKillTests(ITestOutputHelper output)
             var transactions = random.Next(5, 60);
             await processes.WaitReadyAsync(victim);
             var target = workload.Transactions + transactions;
-            await processes.WaitAsync(() => Task.FromResult(workload.Transactions >= target || writes.IsCompleted), $"{transactions} more workload transactions before killing {victim}");
+            while (true)
+            {
+                await processes.WaitAsync(
+                    () => Task.FromResult(workload.Transactions >= target || writes.IsCompleted || LargestWaiting()), $"{transactions} more workload transactions before killing {victim}");
+                if (!LargestWaiting())
+                {
+                    break;
+                }
+
+                // One more capture kill, by event count: 30,000 of the largest transaction's rows in the log after its COMMIT.
+                await processes.WaitReadyAsync("capture");
+                var before = await TotalChangesAsync(log);
+                largestGo.SetResult();
+                await processes.WaitAsync(async () => await TotalChangesAsync(log) >= before + 30_000, "capture to publish 30,000 rows of the largest transaction");
+                await processes.KillAsync("capture");
+                extraKills++;
+                pacing.Killed();
+                processes.Start("capture");
+                output.WriteLine($"killed capture inside the largest transaction at {clock.Elapsed.TotalSeconds:F1} s");
+            }
+
             ThrowIfFaulted(writes, "The workload");
             await processes.KillAsync(victim);
             kills[victim]++;
@@ -104,18 +135,19 @@ public sealed class PipelineKillTests(ITestOutputHelper output)
             if (snapshotDoneAt < 0 && snapshot.IsCompleted)
             {
                 Assert.True(await snapshot == JobExitCodes.Success, $"StartJob ended with exit code {await snapshot}");
-                Assert.True(kills.Values.Sum() >= pacing.KillsDuringSnapshot, $"Only {kills.Values.Sum()} kills happened during the snapshot.");
+                Assert.True(pacing.Kills >= pacing.KillsDuringSnapshot, $"Only {pacing.Kills} kills happened during the snapshot.");
                 snapshotDoneAt = workload.Transactions;
-                output.WriteLine($"snapshot complete at {clock.Elapsed.TotalSeconds:F1} s, after {snapshotDoneAt} workload transactions and {kills.Values.Sum()} kills");
+                output.WriteLine($"snapshot complete at {clock.Elapsed.TotalSeconds:F1} s, after {snapshotDoneAt} workload transactions and {pacing.Kills} kills");
             }
         }
 
+        Assert.True(largestGo.Task.IsCompleted, "The largest transaction never ran while capture could be killed in it.");
         await stopWorkload.CancelAsync();
         await writes;
         await workload.WriteMarkerAsync("drained " + seed.ToString(CultureInfo.InvariantCulture));
         output.WriteLine(
             $"workload: {workload.Transactions} transactions, {workload.RowsChanged} rows changed, largest transaction {workload.LargestTransaction} rows, {workload.DdlStatements} DDL; " +
-            $"kills {string.Join(", ", kills.Select(k => $"{k.Key} {k.Value}"))} at {clock.Elapsed.TotalSeconds:F1} s");
+            $"kills {string.Join(", ", kills.Select(k => $"{k.Key} {k.Value}"))} and capture once more inside the largest transaction ({pacing.Kills} in all) at {clock.Elapsed.TotalSeconds:F1} s");
 
         // Drained: the marker (the workload's last change) is in the lake, so capture has published everything before it,
         // and every writer has committed everything its partition holds.
@@ -130,6 +162,7 @@ public sealed class PipelineKillTests(ITestOutputHelper output)
             $"change log: {published} changes over {Partitions} partitions, {published - distinct} of them published again after a capture kill; " +
             $"capture checkpoint epoch {checkpoint?.Epoch}, {checkpoint?.ChangesPublished} changes counted by the checkpoints");
         Assert.Equal(processes.Starts["capture"], checkpoint?.Epoch); // every capture run took the job over
+        Assert.Equal(1, extraKills);
         Assert.True(kills.Values.Sum() >= MinimumKills);
         Assert.All(kills, k => Assert.True(k.Value >= MinimumKills / processes.Roles.Count, $"{k.Key} was killed {k.Value} times"));
 
@@ -140,6 +173,17 @@ public sealed class PipelineKillTests(ITestOutputHelper output)
         }
 
         output.WriteLine($"verified at {clock.Elapsed.TotalSeconds:F1} s");
+    }
+
+    private static async Task<long> TotalChangesAsync(EmbeddedChangeLog log)
+    {
+        long total = 0;
+        for (var p = 0; p < log.PartitionCount; p++)
+        {
+            total += (await log.GetPartitionPropertiesAsync(p)).LastSequenceNumber + 1;
+        }
+
+        return total;
     }
 
     /// <summary>Changes in the log, and distinct ones (by table, position and kind: a re-published change repeats all three).</summary>

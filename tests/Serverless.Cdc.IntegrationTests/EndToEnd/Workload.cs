@@ -58,6 +58,9 @@ internal sealed class Workload
 
     public int DdlStatements { get; private set; }
 
+    /// <summary>Awaited after the largest transaction's statements ran, before its COMMIT: a test aligns a kill with it.</summary>
+    public Func<Task>? BeforeLargestCommit { get; set; }
+
     public static async Task CreateTablesAsync(MySqlConnection connection)
     {
         await connection.ExecuteAsync("CREATE TABLE hot (id INT PRIMARY KEY, v INT NOT NULL, note VARCHAR(40), amount DECIMAL(12,2), at DATETIME(6))");
@@ -120,7 +123,8 @@ internal sealed class Workload
     {
         var statements = new List<string>();
         var rows = 0;
-        if (Transactions == largestAt)
+        var largest = Transactions == largestAt;
+        if (largest)
         {
             rows += BulkInsert(statements, options.LargestTransactionRows);
         }
@@ -147,6 +151,11 @@ internal sealed class Workload
         foreach (var sql in statements)
         {
             await connection.ExecuteAsync(sql);
+        }
+
+        if (largest && BeforeLargestCommit is { } hook)
+        {
+            await hook();
         }
 
         await connection.ExecuteAsync("COMMIT");
