@@ -92,58 +92,70 @@ public sealed class PipelineKillTests(ITestOutputHelper output)
         var extraKills = 0; // the kill inside the largest transaction, beside the rounds
         var victims = new Queue<string>();
         long snapshotDoneAt = -1;
-        while (kills.Values.Sum() < MinimumKills || snapshotDoneAt < 0 || workload.Transactions < snapshotDoneAt + TransactionsAfterSnapshot)
+        try
         {
-            if (victims.Count == 0)
+            while (kills.Values.Sum() < MinimumKills || snapshotDoneAt < 0 || workload.Transactions < snapshotDoneAt + TransactionsAfterSnapshot)
             {
-                foreach (var role in processes.Roles.OrderBy(_ => random.Next()))
+                if (victims.Count == 0)
                 {
-                    victims.Enqueue(role);
-                }
-            }
-
-            var victim = victims.Dequeue();
-            var transactions = random.Next(5, 60);
-            await processes.WaitReadyAsync(victim);
-            var target = workload.Transactions + transactions;
-            while (true)
-            {
-                await processes.WaitAsync(
-                    () => Task.FromResult(workload.Transactions >= target || writes.IsCompleted || LargestWaiting()), $"{transactions} more workload transactions before killing {victim}");
-                if (!LargestWaiting())
-                {
-                    break;
+                    foreach (var role in processes.Roles.OrderBy(_ => random.Next()))
+                    {
+                        victims.Enqueue(role);
+                    }
                 }
 
-                // One more capture kill, by event count: 30,000 of the largest transaction's rows in the log after its COMMIT.
-                await processes.WaitReadyAsync("capture");
-                var before = await TotalChangesAsync(log);
-                largestGo.SetResult();
-                await processes.WaitAsync(async () => await TotalChangesAsync(log) >= before + 30_000, "capture to publish 30,000 rows of the largest transaction");
-                await processes.KillAsync("capture");
-                extraKills++;
+                var victim = victims.Dequeue();
+                var transactions = random.Next(5, 60);
+                await processes.WaitReadyAsync(victim);
+                var target = workload.Transactions + transactions;
+                while (true)
+                {
+                    await processes.WaitAsync(
+                        () => Task.FromResult(workload.Transactions >= target || writes.IsCompleted || LargestWaiting()), $"{transactions} more workload transactions before killing {victim}");
+                    if (!LargestWaiting())
+                    {
+                        break;
+                    }
+
+                    // One more capture kill, by event count: 30,000 of the largest transaction's rows in the log after its COMMIT.
+                    await processes.WaitReadyAsync("capture");
+                    var before = await TotalChangesAsync(log);
+                    largestGo.SetResult();
+                    await processes.WaitAsync(async () => await TotalChangesAsync(log) >= before + 30_000, "capture to publish 30,000 rows of the largest transaction");
+                    await processes.KillAsync("capture");
+                    extraKills++;
+                    pacing.Killed();
+                    processes.Start("capture");
+                    output.WriteLine($"killed capture inside the largest transaction at {clock.Elapsed.TotalSeconds:F1} s");
+                }
+
+                ThrowIfFaulted(writes, "The workload");
+                await processes.KillAsync(victim);
+                kills[victim]++;
                 pacing.Killed();
-                processes.Start("capture");
-                output.WriteLine($"killed capture inside the largest transaction at {clock.Elapsed.TotalSeconds:F1} s");
+                processes.Start(victim);
+                if (snapshotDoneAt < 0 && snapshot.IsCompleted)
+                {
+                    Assert.True(await snapshot == JobExitCodes.Success, $"StartJob ended with exit code {await snapshot}");
+                    Assert.True(pacing.Kills >= pacing.KillsDuringSnapshot, $"Only {pacing.Kills} kills happened during the snapshot.");
+                    snapshotDoneAt = workload.Transactions;
+                    output.WriteLine($"snapshot complete at {clock.Elapsed.TotalSeconds:F1} s, after {snapshotDoneAt} workload transactions and {pacing.Kills} kills");
+                }
             }
 
-            ThrowIfFaulted(writes, "The workload");
-            await processes.KillAsync(victim);
-            kills[victim]++;
-            pacing.Killed();
-            processes.Start(victim);
-            if (snapshotDoneAt < 0 && snapshot.IsCompleted)
-            {
-                Assert.True(await snapshot == JobExitCodes.Success, $"StartJob ended with exit code {await snapshot}");
-                Assert.True(pacing.Kills >= pacing.KillsDuringSnapshot, $"Only {pacing.Kills} kills happened during the snapshot.");
-                snapshotDoneAt = workload.Transactions;
-                output.WriteLine($"snapshot complete at {clock.Elapsed.TotalSeconds:F1} s, after {snapshotDoneAt} workload transactions and {pacing.Kills} kills");
-            }
+            Assert.True(largestGo.Task.IsCompleted, "The largest transaction never ran while capture could be killed in it.");
+            await stopWorkload.CancelAsync();
+            await writes;
+        }
+        finally
+        {
+            // However the run ends, no StartJob run or workload is left behind writing into a dropped database or a deleted folder.
+            largestGo.TrySetResult();
+            await stopWorkload.CancelAsync();
+            await snapshotTimeout.CancelAsync();
+            await Task.WhenAll(writes, snapshot).ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
         }
 
-        Assert.True(largestGo.Task.IsCompleted, "The largest transaction never ran while capture could be killed in it.");
-        await stopWorkload.CancelAsync();
-        await writes;
         await workload.WriteMarkerAsync("drained " + seed.ToString(CultureInfo.InvariantCulture));
         output.WriteLine(
             $"workload: {workload.Transactions} transactions, {workload.RowsChanged} rows changed, largest transaction {workload.LargestTransaction} rows, {workload.DdlStatements} DDL; " +
