@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Serverless.Orchestrations.Activities;
 using Serverless.Orchestrations.Hosting;
@@ -18,28 +17,8 @@ public static class TestJobs
         IReadOnlyDictionary<string, string[]>? keys = null,
         int parallelism = 3,
         long chunkRows = 1000,
-        string? password = null)
-    {
-        var spec = new Dictionary<string, object?>
-        {
-            ["name"] = name,
-            ["source"] = new Dictionary<string, object?>
-            {
-                ["host"] = LocalDependencies.MariaDbHost,
-                ["port"] = LocalDependencies.MariaDbPort,
-                ["user"] = LocalDependencies.MariaDbAdmin.User,
-                ["password"] = "literal:" + (password ?? LocalDependencies.MariaDbAdmin.Password),
-                ["tls"] = "disabled",
-            },
-            ["tables"] = new Dictionary<string, object?> { ["include"] = include.ToArray() },
-            ["target"] = new Dictionary<string, object?> { ["root"] = lakeRoot },
-            ["keys"] = keys ?? new Dictionary<string, string[]>(),
-            ["snapshot"] = new Dictionary<string, object?> { ["parallelism"] = parallelism, ["chunkRows"] = chunkRows },
-        };
-        var path = Path.Combine(folder, name + ".json");
-        File.WriteAllText(path, JsonSerializer.Serialize(spec, new JsonSerializerOptions { WriteIndented = true }));
-        return path;
-    }
+        string? password = null) =>
+        TestJobSpec.Write(folder, name, include, lakeRoot, keys, parallelism, chunkRows, password);
 
     /// <summary>Options that count chunk reads in <paramref name="ledger"/>; reads after the first <paramref name="holdAfterReads"/> wait until the run stops.</summary>
     public static JobRunnerOptions RunnerOptions(string stateFolder, string ledger, TimeSpan readDelay, int holdAfterReads = int.MaxValue) => new()

@@ -31,8 +31,12 @@ public static class TransportHostProgram
                 return 0;
             case ["write", var log, var lake, .. var tables]:
                 return await Writer.WriterHostProgram.RunAsync(log, lake, tables, orphanGuard.Token);
+            case ["e2e-capture", var settings]:
+                return await EndToEnd.PipelineHostProgram.RunAsync("capture", settings, 0);
+            case ["e2e-writer", var settings, var partition]:
+                return await EndToEnd.PipelineHostProgram.RunAsync("writer", settings, int.Parse(partition, CultureInfo.InvariantCulture));
             default:
-                await Console.Error.WriteLineAsync("usage: Serverless.Cdc.IntegrationTests publish LOG ACKS ROUND | read LOG PARTITION COUNT OUT | write LOG LAKE TABLE...");
+                await Console.Error.WriteLineAsync("usage: Serverless.Cdc.IntegrationTests publish LOG ACKS ROUND | read LOG PARTITION COUNT OUT | write LOG LAKE TABLE... | e2e-capture SETTINGS | e2e-writer SETTINGS PARTITION");
                 return 64;
         }
     }
