@@ -18,7 +18,8 @@ public static class TestJobs
         IReadOnlyDictionary<string, string[]>? keys = null,
         int parallelism = 3,
         long chunkRows = 1000,
-        string? password = null)
+        string? password = null,
+        int? partitions = null)
     {
         var spec = new Dictionary<string, object?>
         {
@@ -36,15 +37,24 @@ public static class TestJobs
             ["keys"] = keys ?? new Dictionary<string, string[]>(),
             ["snapshot"] = new Dictionary<string, object?> { ["parallelism"] = parallelism, ["chunkRows"] = chunkRows },
         };
+        if (partitions is { } count)
+        {
+            spec["stream"] = new Dictionary<string, object?> { ["partitions"] = count };
+        }
+
         var path = Path.Combine(folder, name + ".json");
         File.WriteAllText(path, JsonSerializer.Serialize(spec, new JsonSerializerOptions { WriteIndented = true }));
         return path;
     }
 
-    /// <summary>Options that count chunk reads in <paramref name="ledger"/>; reads after the first <paramref name="holdAfterReads"/> wait until the run stops.</summary>
+    /// <summary>
+    /// Options that count chunk reads in <paramref name="ledger"/>; reads after the first <paramref name="holdAfterReads"/> wait until the run stops.
+    /// The run stops after the snapshot (these tests are about it; the streaming tests set their own).
+    /// </summary>
     public static JobRunnerOptions RunnerOptions(string stateFolder, string ledger, TimeSpan readDelay, int holdAfterReads = int.MaxValue) => new()
     {
         StateFolder = stateFolder,
+        SnapshotOnly = true,
         ChunksPerCommit = 2,
         ProgressInterval = TimeSpan.FromMilliseconds(200),
         ConfigureServices = services => services.AddSingleton<IChunkReadObserver>(new ChunkReadLedger(ledger, readDelay, holdAfterReads)),

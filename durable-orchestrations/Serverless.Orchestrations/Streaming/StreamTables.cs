@@ -1,0 +1,49 @@
+using Microsoft.Extensions.Logging;
+using Serverless.Cdc.Schema;
+using Serverless.Cdc.Transport;
+using Serverless.Cdc.Writer;
+using Serverless.Delta;
+using Serverless.Orchestrations.Jobs;
+
+namespace Serverless.Orchestrations.Streaming;
+
+/// <summary>The job's source tables (discovered again by each segment) and the lake tables a partition's writer writes.</summary>
+internal static class StreamTables
+{
+    public static async Task<IReadOnlyList<SourceTable>> DiscoverAsync(JobEnvironment job, string purpose, ILogger logger, CancellationToken cancellationToken)
+    {
+        var connection = await job.OpenSourceAsync(purpose, cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            return await SchemaDiscovery.DiscoverAsync(connection, job.Spec.Tables, job.Spec.KeyOverrides, logger, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The partition every change of <paramref name="table"/> goes to (capture keys changes by table; no spread).</summary>
+    public static int PartitionOf(SourceTable table, int partitions) =>
+        PartitionKeys.PartitionFor(PartitionKeys.ForTable(table.Database, table.Name), partitions);
+
+    /// <summary>
+    /// The writer tables of <paramref name="partition"/>: every discovered table that maps to it, with its own open lake
+    /// table (writers commit on their own instances; the snapshot's cached ones stay the snapshot's).
+    /// </summary>
+    public static async Task<IReadOnlyList<WriterTable>> ForPartitionAsync(
+        JobEnvironment job, IReadOnlyList<SourceTable> tables, int partitions, int partition, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+    {
+        var result = new List<WriterTable>();
+        foreach (var table in tables.Where(t => PartitionOf(t, partitions) == partition))
+        {
+            var lakeTable = job.Tables.NameOf(table);
+            if (!await job.Tables.ExistsAsync(lakeTable, cancellationToken).ConfigureAwait(false))
+            {
+                throw new InvalidOperationException(
+                    $"The lake table '{lakeTable}' of {table.QualifiedName} does not exist yet; the writer of partition {partition} starts once the snapshot has created every table. Run the job again to let the snapshot create it.");
+            }
+
+            var lake = await DeltaTable.OpenAsync(job.Tables.Location(lakeTable), logger: loggerFactory.CreateLogger<DeltaTable>(), cancellationToken: cancellationToken).ConfigureAwait(false);
+            result.Add(new WriterTable(TypeMapper.Map(table, job.Spec.Types, job.Spec.Target.SoftDelete), lake) { TypeMapping = job.Spec.Types });
+        }
+
+        return result;
+    }
+}
