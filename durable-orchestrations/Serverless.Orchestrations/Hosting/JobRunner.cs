@@ -326,6 +326,7 @@ public static class JobRunner
         var client = host.Runtime.Client;
         var monitor = host.Monitor!;
         var last = snapshot with { Phase = JobPhase.Streaming };
+        monitor.Continue(await host.State.GetStreamStatusAsync(cancellationToken).ConfigureAwait(false));
         await StreamSupervisors.StartCaptureAsync(client, spec.Name, options.StreamSegmentLength, cancellationToken).ConfigureAwait(false);
         await StreamSupervisors.StartWritersAsync(client, spec.Name, spec.Stream.Partitions, options.StreamSegmentLength, options.CompactionInterval, cancellationToken).ConfigureAwait(false);
         CatchUpWatch? catchUp = null;

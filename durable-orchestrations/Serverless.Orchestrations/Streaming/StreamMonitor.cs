@@ -23,7 +23,7 @@ public sealed class StreamMonitor
     private long publishedBefore;
     private int compactionRounds;
     private DateTimeOffset? lastCompaction;
-    private long lastBacklogRefresh = long.MinValue;
+    private long? lastBacklogRefresh;
 
     /// <summary>The running capture's progress, or the last one's once it ended; null before any.</summary>
     public CaptureProgress? CaptureProgress
@@ -43,6 +43,24 @@ public sealed class StreamMonitor
         lock (gate)
         {
             return writers.TryGetValue(partition, out var w) ? w.Read() : null;
+        }
+    }
+
+    /// <summary>Carries the totals of an earlier run (its last stream-status record) into this run's, so counts cover the job's life.</summary>
+    public void Continue(StreamStatus? earlier)
+    {
+        if (earlier is null)
+        {
+            return;
+        }
+
+        lock (gate)
+        {
+            publishedBefore += earlier.Capture?.ChangesPublished ?? 0;
+            foreach (var t in earlier.Tables)
+            {
+                appliedBefore[t.Table] = appliedBefore.GetValueOrDefault(t.Table) + t.ChangesApplied;
+            }
         }
     }
 
@@ -207,7 +225,7 @@ public sealed class StreamMonitor
     /// <summary>Measures the backlog of written tables whose snapshot moved since it was last measured (at most every few seconds).</summary>
     private void RefreshBacklogs()
     {
-        if (System.Diagnostics.Stopwatch.GetElapsedTime(lastBacklogRefresh) < BacklogRefresh)
+        if (lastBacklogRefresh is { } last && System.Diagnostics.Stopwatch.GetElapsedTime(last) < BacklogRefresh)
         {
             return;
         }
