@@ -37,7 +37,7 @@ public sealed class StreamingJobTests(ITestOutputHelper output)
         // First run: streams until stopped. Its segments are short, so the supervisors continue as new several times.
         var progress = new StreamingProgress();
         using var ctrlC = new CancellationTokenSource();
-        var run = JobRunner.RunAsync(spec, Options(state) with { StreamSegmentLength = TimeSpan.FromSeconds(3) }, progress, ctrlC.Token);
+        var run = JobRunner.RunAsync(spec, Options(state) with { StreamSegmentLength = TimeSpan.FromSeconds(3), CompactionInterval = TimeSpan.FromSeconds(1) }, progress, ctrlC.Token);
         await progress.Streaming.Task.WaitAsync(Bound);
 
         await db.Admin.ExecuteAsync("UPDATE items SET name = CONCAT(name, ' updated'), amount = amount + 1 WHERE id % 7 = 0");
@@ -49,6 +49,10 @@ public sealed class StreamingJobTests(ITestOutputHelper output)
         await db.Admin.ExecuteAsync("DELETE FROM tags WHERE tag = 'green'");
         await db.Admin.ExecuteAsync("INSERT INTO tags VALUES ('black', 0)");
         await WaitUntilEqualAsync(spec, run);
+
+        // Compaction runs beside the writers (a round a second here) and the lake stays equal to the source.
+        await progress.Compacted.Task.WaitAsync(Bound);
+        Assert.Equal(0, await DifferencesAsync(spec));
 
         await ctrlC.CancelAsync();
         Assert.Equal(JobExitCodes.Cancelled, await run.WaitAsync(Bound));
@@ -160,12 +164,15 @@ public sealed class StreamingJobTests(ITestOutputHelper output)
         return differences;
     }
 
-    /// <summary>Records reports and completes <see cref="Streaming"/> at the first report of the streaming phase.</summary>
+    /// <summary>Records reports; completes <see cref="Streaming"/> at the first report of the streaming phase.</summary>
     private sealed class StreamingProgress : IProgress<JobProgress>
     {
         private readonly RecordingProgress inner = new();
 
         public TaskCompletionSource Streaming { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>Completed at the first report after a compaction round ended.</summary>
+        public TaskCompletionSource Compacted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public IReadOnlyList<JobProgress> Reports => inner.Reports;
 
@@ -177,6 +184,11 @@ public sealed class StreamingJobTests(ITestOutputHelper output)
             if (value.Phase == JobPhase.Streaming)
             {
                 Streaming.TrySetResult();
+            }
+
+            if (value.Stream is { CompactionRounds: > 0 })
+            {
+                Compacted.TrySetResult();
             }
         }
     }
