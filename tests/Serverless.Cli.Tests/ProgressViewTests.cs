@@ -68,6 +68,7 @@ public sealed class ProgressViewTests
             [
                 new PartitionStreamStatus { Partition = 1, Running = true, LastSequencePublished = 4_199, LastSequenceRead = 4_099, BufferedChanges = 100, BufferedBytes = 30_000, ParquetFlushP50 = 6, ParquetFlushP99 = 101, ObjectCreateP50 = 1, ObjectCreateP99 = 54, Commits = 31, CommitRetries = 2, ActiveFiles = 36 },
             ],
+            Problems = ["writer-demo-shop-p2: 1 segment(s) in a row failed after their retries, the last with: connection refused"],
         };
         var lines = new ProgressView().Frame(Progress(rowsRead: 1_095_000, rate: 0) with { Phase = JobPhase.Streaming, Stream = stream }, null).Select(l => l.Text).ToList();
 
@@ -76,6 +77,7 @@ public sealed class ProgressViewTests
         Assert.Matches(@"4,200\s+225\s+669 ms\s+1\.5 s\s+36\s+35 f 3\.0 MiB", orders);
         Assert.Contains(lines, l => l.StartsWith("demo_shop.customers", StringComparison.Ordinal) && l.EndsWith("stopped: DDL 'ALTER TABLE customers ADD c INT'", StringComparison.Ordinal));
         Assert.Contains("writer p1: read 4,100/4,200, buffered 100 (29 KiB), flush 6 ms/101 ms, create 1 ms/54 ms, 31 commits, 2 retries, 36 files", lines);
+        Assert.Equal("problem: writer-demo-shop-p2: 1 segment(s) in a row failed after their retries, the last with: connection refused", lines[^2]);
         Assert.Equal("demo-shop: Streaming, 1,095,000 rows snapshotted, 4,200 changes applied, 225 changes/s, 0:04 elapsed", lines[^1]);
     }
 

@@ -340,15 +340,20 @@ public static class JobRunner
         }
 
         TimeSpan? lastSave = null;
+        IReadOnlyList<string> problems = [];
         while (true)
         {
-            var stream = await ReadStreamAsync(host, running: true, cancellationToken).ConfigureAwait(false);
+            var stream = await ReadStreamAsync(host, running: true, cancellationToken).ConfigureAwait(false) with { Problems = problems };
             last = last with { Phase = JobPhase.Streaming, Elapsed = clock.Elapsed, Stream = stream };
             if (lastSave is null || clock.Elapsed - lastSave >= options.StreamStatusWriteInterval)
             {
                 lastSave = clock.Elapsed;
+                var (failure, pausing) = await ReadSupervisorsAsync(client, spec, cancellationToken).ConfigureAwait(false);
+                problems = pausing;
+                stream = stream with { Problems = problems };
+                last = last with { Stream = stream };
                 await host.State.SaveStreamStatusAsync(stream, cancellationToken).ConfigureAwait(false);
-                if (await FailedSupervisorAsync(client, spec, cancellationToken).ConfigureAwait(false) is { } failure)
+                if (failure is not null)
                 {
                     await host.Runtime.StopAsync().ConfigureAwait(false);
                     progress?.Report(last with
@@ -409,18 +414,31 @@ public static class JobRunner
     }
 
     /// <summary>The first streaming supervisor of the job that failed, described, or null.</summary>
-    private static async Task<string?> FailedSupervisorAsync(DurableTaskClient client, JobSpec spec, CancellationToken cancellationToken)
+    private static async Task<string?> FailedSupervisorAsync(DurableTaskClient client, JobSpec spec, CancellationToken cancellationToken) =>
+        (await ReadSupervisorsAsync(client, spec, cancellationToken).ConfigureAwait(false)).Failure;
+
+    /// <summary>
+    /// The first streaming supervisor that failed (described), and those pausing after segments that failed in a row
+    /// (transient failures that outlasted their retries: a source down, a table that cannot be written yet).
+    /// </summary>
+    private static async Task<(string? Failure, IReadOnlyList<string> Pausing)> ReadSupervisorsAsync(DurableTaskClient client, JobSpec spec, CancellationToken cancellationToken)
     {
+        string? failed = null;
+        var pausing = new List<string>();
         foreach (var id in StreamSupervisors.InstanceIds(spec.Name, spec.Stream.Partitions))
         {
             var metadata = await client.GetInstanceAsync(id, cancellationToken).ConfigureAwait(false);
             if (metadata is { RuntimeStatus: OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated })
             {
-                return $"{id}: " + (metadata.FailureDetails is { } failure ? Describe(failure) : metadata.RuntimeStatus.ToString());
+                failed ??= $"{id}: " + (metadata.FailureDetails is { } failure ? Describe(failure) : metadata.RuntimeStatus.ToString());
+            }
+            else if (metadata?.ReadCustomStatusAs<SupervisorStatus>() is { FailuresInARow: > 0 } status)
+            {
+                pausing.Add(string.Create(CultureInfo.InvariantCulture, $"{id}: {status.FailuresInARow} segment(s) in a row failed after their retries, the last with: {status.LastError}"));
             }
         }
 
-        return null;
+        return (failed, pausing);
     }
 
     private static int Finish(OrchestrationMetadata metadata, JobProgress last, IProgress<JobProgress>? progress, bool reportSuccess, out JobProgress final)

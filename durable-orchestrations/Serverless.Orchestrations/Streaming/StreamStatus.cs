@@ -21,4 +21,7 @@ public sealed record StreamStatus
     public int CompactionRounds { get; init; }
 
     public DateTimeOffset? LastCompactionAtUtc { get; init; }
+
+    /// <summary>Supervisors whose last segments failed after their retries and that are pausing before the next one, with the error.</summary>
+    public IReadOnlyList<string> Problems { get; init; } = [];
 }

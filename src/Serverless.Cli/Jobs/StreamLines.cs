@@ -41,6 +41,8 @@ internal static class StreamLines
             lines.Add(Invariant($"compaction: {stream.CompactionRounds} round(s), last {stream.LastCompactionAtUtc:u}"));
         }
 
+        lines.AddRange(stream.Problems.Select(p => "problem: " + p));
+
         return lines;
     }
 
