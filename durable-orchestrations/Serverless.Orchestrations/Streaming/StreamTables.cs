@@ -24,11 +24,13 @@ internal static class StreamTables
         PartitionKeys.PartitionFor(PartitionKeys.ForTable(table.Database, table.Name), partitions);
 
     /// <summary>
-    /// The writer tables of <paramref name="partition"/>: every discovered table that maps to it, with its own open lake
-    /// table (writers commit on their own instances; the snapshot's cached ones stay the snapshot's).
+    /// The writer tables of <paramref name="partition"/>: every discovered table that maps to it and has a lake table, each
+    /// with its own open lake table (writers commit on their own instances; the snapshot's cached ones stay the snapshot's).
+    /// A table without one (created at the source after the snapshot) is left out with a warning: the partition's other
+    /// tables go on, and a change of it stops the writer with <see cref="UnknownTableException"/> naming it.
     /// </summary>
     public static async Task<IReadOnlyList<WriterTable>> ForPartitionAsync(
-        JobEnvironment job, IReadOnlyList<SourceTable> tables, int partitions, int partition, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+        JobEnvironment job, IReadOnlyList<SourceTable> tables, int partitions, int partition, ILogger logger, CancellationToken cancellationToken)
     {
         var result = new List<WriterTable>();
         foreach (var table in tables.Where(t => PartitionOf(t, partitions) == partition))
@@ -36,11 +38,13 @@ internal static class StreamTables
             var lakeTable = job.Tables.NameOf(table);
             if (!await job.Tables.ExistsAsync(lakeTable, cancellationToken).ConfigureAwait(false))
             {
-                throw new InvalidOperationException(
-                    $"The lake table '{lakeTable}' of {table.QualifiedName} does not exist yet; the writer of partition {partition} starts once the snapshot has created every table. Run the job again to let the snapshot create it.");
+                logger.LogWarning(
+                    "{Table} has no lake table ({LakeTable}) yet: the writer of partition {Partition} leaves it out (tables created after the snapshot are not snapshotted and joined yet)",
+                    table.QualifiedName, lakeTable, partition);
+                continue;
             }
 
-            var lake = await DeltaTable.OpenAsync(job.Tables.Location(lakeTable), logger: loggerFactory.CreateLogger<DeltaTable>(), cancellationToken: cancellationToken).ConfigureAwait(false);
+            var lake = await DeltaTable.OpenAsync(job.Tables.Location(lakeTable), logger: job.LoggerFactory.CreateLogger<DeltaTable>(), cancellationToken: cancellationToken).ConfigureAwait(false);
             result.Add(new WriterTable(TypeMapper.Map(table, job.Spec.Types, job.Spec.Target.SoftDelete), lake) { TypeMapping = job.Spec.Types });
         }
 

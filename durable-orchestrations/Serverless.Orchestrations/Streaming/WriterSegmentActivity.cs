@@ -21,7 +21,7 @@ public sealed class WriterSegmentActivity(JobEnvironment job, ChangeLogHost chan
         job.EnsureJob(input.JobName);
         var stopping = context.GetCancellationToken();
         var discovered = await StreamTables.DiscoverAsync(job, "writer discover", logger, stopping).ConfigureAwait(false);
-        var tables = await StreamTables.ForPartitionAsync(job, discovered, changeLog.Partitions, input.Partition, job.LoggerFactory, stopping).ConfigureAwait(false);
+        var tables = await StreamTables.ForPartitionAsync(job, discovered, changeLog.Partitions, input.Partition, logger, stopping).ConfigureAwait(false);
         using var writer = new PartitionWriter(changeLog.Log, input.Partition, tables, SchemaChangeHandlers.For(job), new WriterOptions(), logger);
         monitor.WriterStarted(writer, tables);
         using var segment = CancellationTokenSource.CreateLinkedTokenSource(stopping);
