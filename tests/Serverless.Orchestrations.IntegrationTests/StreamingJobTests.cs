@@ -1,11 +1,14 @@
+using System.Diagnostics;
 using System.Globalization;
 using Serverless.Cdc.Jobs;
 using Serverless.Cdc.Transport.Embedded;
 using Serverless.Cdc.Verify;
 using Serverless.Orchestrations.Activities;
 using Serverless.Orchestrations.Hosting;
+using Serverless.Orchestrations.Jobs;
 using Serverless.Orchestrations.StartJob;
 using Serverless.Storage.Local;
+using Serverless.Storage.State;
 using Serverless.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
@@ -113,6 +116,83 @@ public sealed class StreamingJobTests(ITestOutputHelper output)
         Assert.True(exit == JobExitCodes.Success, $"exit {exit}: {progress.Last.Message}");
         Assert.Equal(JobPhase.CaughtUp, progress.Last.Phase);
         await AssertEqualAsync(spec);
+    }
+
+    [Fact]
+    public async Task AStreamingHostKilledWhileChangesFlowResumesToExactlyTheSourceRows()
+    {
+        await using var db = await SourceDatabase.CreateAsync("orch_it_streamkill");
+        await db.Admin.ExecuteAsync("CREATE TABLE items (id INT PRIMARY KEY, name VARCHAR(40) NOT NULL, amount DECIMAL(10,2), updated DATETIME(6))");
+        await db.Admin.ExecuteAsync("CREATE TABLE events (id BIGINT PRIMARY KEY, item INT NOT NULL, note VARCHAR(40))");
+        await InsertItemsAsync(db, 1, 500);
+        using var dir = new TempDirectory("orch-it-streamkill");
+        var state = Path.Combine(dir.Path, "state");
+        var spec = TestJobs.WriteSpec(dir.Path, "streamkill", [db.Name + ".*"], Path.Combine(dir.Path, "lake"), partitions: 2);
+        var streamStatus = new JobStateStore(new LocalFolderStateStore(Path.Combine(state, "jobs")), "streamkill");
+
+        using (var child = ProcessRunner.StartTestHost(typeof(SnapshotHostProgram).Assembly, "stream-host", spec, state))
+        {
+            try
+            {
+                // Changes flow while the host streams; it is SIGKILLed once writers have committed some of them, with
+                // more in the log and in flight, then more changes are made while it is down.
+                await WaitForStreamAsync(streamStatus, child, s => s.Partitions.Count == 2);
+                for (var round = 1; round <= 15; round++)
+                {
+                    await ChangeRoundAsync(db, round);
+                }
+
+                await WaitForStreamAsync(streamStatus, child, s => s.Partitions.Sum(p => p.Commits) > 0);
+                await ChangeRoundAsync(db, 16);
+            }
+            finally
+            {
+                child.Kill(entireProcessTree: true);
+                await child.WaitForExitAsync();
+            }
+        }
+
+        for (var round = 17; round <= 30; round++)
+        {
+            await ChangeRoundAsync(db, round);
+        }
+
+        var progress = new StreamingProgress();
+        var exit = await JobRunner.RunAsync(spec, Options(state) with { UntilCaughtUp = true, ChangeLogDurability = LogDurability.FlushToDisk }, progress, CancellationToken.None).WaitAsync(Bound);
+        Assert.True(exit == JobExitCodes.Success, $"exit {exit}: {progress.Last.Message}");
+        Assert.Equal(JobPhase.CaughtUp, progress.Last.Phase);
+        await AssertEqualAsync(spec);
+    }
+
+    /// <summary>One transaction of an insert, updates and a delete in two tables (the same keys again in later rounds).</summary>
+    private static async Task ChangeRoundAsync(SourceDatabase db, int round)
+    {
+        var r = round.ToString(CultureInfo.InvariantCulture);
+        string[] statements =
+        [
+            "START TRANSACTION",
+            $"INSERT INTO events VALUES ({r}, {r}, 'round {r}')",
+            $"UPDATE items SET amount = amount + {r}, name = 'round {r}' WHERE id % 30 = {round % 30}",
+            $"DELETE FROM items WHERE id = {500 - round}",
+            $"INSERT INTO items VALUES ({1000 + round}, 'added in round {r}', {r}, NULL)",
+            $"UPDATE events SET note = 'seen in round {r}' WHERE id = {Math.Max(1, round - 3)}",
+            "COMMIT",
+        ];
+        foreach (var statement in statements)
+        {
+            await db.Admin.ExecuteAsync(statement);
+        }
+    }
+
+    private static async Task WaitForStreamAsync(JobStateStore state, Process child, Func<Orchestrations.Streaming.StreamStatus, bool> condition)
+    {
+        var deadline = DateTime.UtcNow + Bound;
+        while (await state.GetStreamStatusAsync() is not { } status || !condition(status))
+        {
+            Assert.False(child.HasExited, $"The streaming host exited early with code {(child.HasExited ? child.ExitCode : 0)}.");
+            Assert.True(DateTime.UtcNow < deadline, $"The streaming host did not get there within {Bound.TotalSeconds} s.");
+            await Task.Delay(100);
+        }
     }
 
     private static JobRunnerOptions Options(string state) => new()
