@@ -27,10 +27,8 @@ public sealed class StreamingJobTests(ITestOutputHelper output)
     [Fact]
     public async Task ChangesAfterTheSnapshotStreamIntoTheLakeAndAStoppedRunResumesWithoutLossOrDuplicate()
     {
-        await using var db = await SourceDatabase.CreateAsync("orch_it_stream");
-        await db.Admin.ExecuteAsync("CREATE TABLE items (id INT PRIMARY KEY, name VARCHAR(40) NOT NULL, amount DECIMAL(10,2), updated DATETIME(6))");
+        await using var db = await ItemsDatabaseAsync("orch_it_stream", 300);
         await db.Admin.ExecuteAsync("CREATE TABLE tags (tag VARCHAR(20) PRIMARY KEY, uses INT NOT NULL)");
-        await InsertItemsAsync(db, 1, 300);
         await db.Admin.ExecuteAsync("INSERT INTO tags VALUES ('red', 1), ('green', 2), ('blue', 3)");
         using var dir = new TempDirectory("orch-it-stream");
         var lake = Path.Combine(dir.Path, "lake");
@@ -90,9 +88,7 @@ public sealed class StreamingJobTests(ITestOutputHelper output)
     [Fact]
     public async Task ChangesMadeWhileTheSnapshotReadsArriveExactlyOnce()
     {
-        await using var db = await SourceDatabase.CreateAsync("orch_it_streamsnap");
-        await db.Admin.ExecuteAsync("CREATE TABLE items (id INT PRIMARY KEY, name VARCHAR(40) NOT NULL, amount DECIMAL(10,2), updated DATETIME(6))");
-        await InsertItemsAsync(db, 1, 3000);
+        await using var db = await ItemsDatabaseAsync("orch_it_streamsnap", 3000);
         using var dir = new TempDirectory("orch-it-streamsnap");
         var lake = Path.Combine(dir.Path, "lake");
         var state = Path.Combine(dir.Path, "state");
@@ -121,10 +117,8 @@ public sealed class StreamingJobTests(ITestOutputHelper output)
     [Fact]
     public async Task AStreamingHostKilledWhileChangesFlowResumesToExactlyTheSourceRows()
     {
-        await using var db = await SourceDatabase.CreateAsync("orch_it_streamkill");
-        await db.Admin.ExecuteAsync("CREATE TABLE items (id INT PRIMARY KEY, name VARCHAR(40) NOT NULL, amount DECIMAL(10,2), updated DATETIME(6))");
+        await using var db = await ItemsDatabaseAsync("orch_it_streamkill", 500);
         await db.Admin.ExecuteAsync("CREATE TABLE events (id BIGINT PRIMARY KEY, item INT NOT NULL, note VARCHAR(40))");
-        await InsertItemsAsync(db, 1, 500);
         using var dir = new TempDirectory("orch-it-streamkill");
         var state = Path.Combine(dir.Path, "state");
         var spec = TestJobs.WriteSpec(dir.Path, "streamkill", [db.Name + ".*"], Path.Combine(dir.Path, "lake"), partitions: 2);
@@ -162,6 +156,33 @@ public sealed class StreamingJobTests(ITestOutputHelper output)
         Assert.True(exit == JobExitCodes.Success, $"exit {exit}: {progress.Last.Message}");
         Assert.Equal(JobPhase.CaughtUp, progress.Last.Phase);
         await AssertEqualAsync(spec);
+    }
+
+    [Fact]
+    public async Task APartitionCountChangedAfterTheChangeLogExistsIsASpecProblemNamingBothCountsAndTheFix()
+    {
+        await using var db = await ItemsDatabaseAsync("orch_it_streamparts", 100);
+        using var dir = new TempDirectory("orch-it-streamparts");
+        var state = Path.Combine(dir.Path, "state");
+        var lake = Path.Combine(dir.Path, "lake");
+        var spec = TestJobs.WriteSpec(dir.Path, "streamparts", [db.Name + ".*"], lake, partitions: 1);
+        Assert.Equal(JobExitCodes.Success, await JobRunner.RunAsync(spec, Options(state) with { UntilCaughtUp = true }, new RecordingProgress(), CancellationToken.None).WaitAsync(Bound));
+
+        TestJobs.WriteSpec(dir.Path, "streamparts", [db.Name + ".*"], lake, partitions: 3);
+        var progress = new RecordingProgress();
+        var exit = await JobRunner.RunAsync(spec, Options(state) with { UntilCaughtUp = true }, progress, CancellationToken.None).WaitAsync(Bound);
+
+        // A spec problem, found before anything starts: the field, both counts and the fix.
+        Assert.Equal(JobExitCodes.InvalidSpec, exit);
+        Assert.Equal(JobPhase.InvalidSpec, progress.Last.Phase);
+        var problem = Assert.Single(progress.Last.Problems);
+        Assert.StartsWith("$.stream.partitions", problem, StringComparison.Ordinal);
+        Assert.Contains("asks for 3 change-log partition(s)", problem, StringComparison.Ordinal);
+        Assert.Contains("was created with 1 partitions, not 3", problem, StringComparison.Ordinal);
+        Assert.Contains("set stream.partitions back", problem, StringComparison.Ordinal);
+
+        // The snapshot alone does not need the change log.
+        Assert.Equal(JobExitCodes.Success, await JobRunner.RunAsync(spec, Options(state) with { SnapshotOnly = true }, new RecordingProgress(), CancellationToken.None).WaitAsync(Bound));
     }
 
     /// <summary>One transaction of an insert, updates and a delete in two tables (the same keys again in later rounds).</summary>
@@ -202,6 +223,15 @@ public sealed class StreamingJobTests(ITestOutputHelper output)
         StreamStatusWriteInterval = TimeSpan.FromMilliseconds(500),
         ChangeLogDurability = LogDurability.OperatingSystemCache,
     };
+
+    /// <summary>A fresh database with <c>items (id, name, amount, updated)</c> holding ids 1 to <paramref name="rows"/>.</summary>
+    private static async Task<SourceDatabase> ItemsDatabaseAsync(string name, int rows)
+    {
+        var db = await SourceDatabase.CreateAsync(name);
+        await db.Admin.ExecuteAsync("CREATE TABLE items (id INT PRIMARY KEY, name VARCHAR(40) NOT NULL, amount DECIMAL(10,2), updated DATETIME(6))");
+        await InsertItemsAsync(db, 1, rows);
+        return db;
+    }
 
     private static async Task InsertItemsAsync(SourceDatabase db, int from, int to)
     {

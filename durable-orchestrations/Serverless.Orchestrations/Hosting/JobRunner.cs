@@ -4,6 +4,7 @@ using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Serverless.Cdc.Jobs;
 using Serverless.Cdc.Preflight;
+using Serverless.Cdc.Transport;
 using Serverless.Durable.Runtime;
 using Serverless.Orchestrations.Activities;
 using Serverless.Orchestrations.Jobs;
@@ -172,6 +173,32 @@ public static class JobRunner
         return problems;
     }
 
+    /// <summary>
+    /// A spec whose <c>stream.partitions</c> differs from the count the job's change log was created with: the count is
+    /// fixed (keys would move between partitions), so the run stops before anything starts, naming both counts and the fix.
+    /// </summary>
+    private static JobSpecError? ChangeLogMismatch(JobHost host)
+    {
+        var changeLog = host.ChangeLog!;
+        if (!File.Exists(Path.Combine(changeLog.Folder, "changelog.json")))
+        {
+            return null;
+        }
+
+        try
+        {
+            _ = changeLog.Log;
+            return null;
+        }
+        catch (ChangeLogConfigurationException e)
+        {
+            return new JobSpecError(
+                "$.stream.partitions",
+                $"the job asks for {changeLog.Partitions} change-log partition(s) but {char.ToLowerInvariant(e.Message[0])}{e.Message[1..].TrimEnd('.')}",
+                "set stream.partitions back to the count the log was created with (a new count needs a new state folder and a new snapshot)");
+        }
+    }
+
     /// <summary>The StartJob instance id of a job: one per job name, so a second run finds and resumes the first.</summary>
     public static string InstanceIdFor(string jobName) => "startjob-" + jobName;
 
@@ -187,6 +214,12 @@ public static class JobRunner
             LakeLocation = host.Lake.Location,
             StateFolder = host.StateFolder,
         };
+
+        if (!options.SnapshotOnly && ChangeLogMismatch(host) is { } mismatch)
+        {
+            progress?.Report(baseline with { Phase = JobPhase.InvalidSpec, Elapsed = clock.Elapsed, Problems = [mismatch.ToString()], Message = $"Job spec '{host.SpecPath}' has 1 problem(s)." });
+            return JobExitCodes.InvalidSpec;
+        }
 
         var existing = await client.GetInstanceAsync(id, cancellationToken).ConfigureAwait(false);
         if (existing is { RuntimeStatus: OrchestrationRuntimeStatus.Completed } done && done.ReadOutputAs<StartJobResult>() is { Outcome: StartJobOutcome.Completed } finished)

@@ -15,6 +15,11 @@ public sealed class StreamMonitor
     private readonly object gate = new();
     private readonly Dictionary<int, Writer> writers = [];
     private readonly Dictionary<string, long> appliedBefore = new(StringComparer.Ordinal);
+
+    // Per partition: commits and retries of ended segments, and the metrics the last ended segment left (a new segment's
+    // percentiles are empty until its first commit; the view shows the previous ones meanwhile).
+    private readonly Dictionary<int, (long Commits, long Retries)> committedBefore = [];
+    private readonly Dictionary<int, WriterMetricsSnapshot> previous = [];
     private readonly Dictionary<string, (int Partition, WriterTable Table)> tables = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (long Version, CompactionBacklog Backlog)> backlogs = new(StringComparer.Ordinal);
     private readonly CompactionOptions compactionOptions = new();
@@ -112,6 +117,10 @@ public sealed class StreamMonitor
                 {
                     appliedBefore[t.Table] = appliedBefore.GetValueOrDefault(t.Table) + t.ChangesApplied;
                 }
+
+                var before = committedBefore.GetValueOrDefault(writer.Partition);
+                committedBefore[writer.Partition] = (before.Commits + last.Commits, before.Retries + last.CommitRetries);
+                previous[writer.Partition] = Merge(last, previous.GetValueOrDefault(writer.Partition));
             }
         }
     }
@@ -150,10 +159,13 @@ public sealed class StreamMonitor
             var perTable = new Dictionary<string, (TableWriterMetrics Metrics, bool Live)>(StringComparer.Ordinal);
             foreach (var (p, w) in writers.OrderBy(x => x.Key))
             {
-                var m = w.Read();
+                var live = w.Live is not null;
+                var m = live ? Merge(w.Read(), previous.GetValueOrDefault(p)) : previous.GetValueOrDefault(p) ?? w.Read();
+                var before = committedBefore.GetValueOrDefault(p);
                 foreach (var t in m.Tables)
                 {
-                    perTable[t.Table] = (t, w.Live is not null);
+                    // A live segment's counts are its own (earlier segments' tables come in with zero); an ended one's are in appliedBefore.
+                    perTable[t.Table] = (t, live);
                 }
 
                 partitions.Add(new PartitionStreamStatus
@@ -165,8 +177,8 @@ public sealed class StreamMonitor
                     BufferedChanges = m.BufferedChanges,
                     BufferedBytes = m.BufferedBytes,
                     WaitingTables = m.WaitingTables,
-                    Commits = m.Commits,
-                    CommitRetries = m.CommitRetries,
+                    Commits = before.Commits + (live ? m.Commits : 0),
+                    CommitRetries = before.Retries + (live ? m.CommitRetries : 0),
                     ParquetFlushP50 = m.ParquetFlushP50,
                     ParquetFlushP99 = m.ParquetFlushP99,
                     ObjectCreateP50 = m.ObjectCreateP50,
@@ -220,6 +232,34 @@ public sealed class StreamMonitor
                 LastCompactionAtUtc = lastCompaction,
             };
         }
+    }
+
+    /// <summary>
+    /// A segment's metrics with what it has not measured yet (percentiles before its first commit, tables it has not
+    /// written) taken from the segments before it; counts stay the segment's own.
+    /// </summary>
+    private static WriterMetricsSnapshot Merge(WriterMetricsSnapshot current, WriterMetricsSnapshot? earlier)
+    {
+        if (earlier is null)
+        {
+            return current;
+        }
+
+        var tables = current.Tables.ToDictionary(t => t.Table, StringComparer.Ordinal);
+        var merged = current.Tables.Select(t => earlier.Tables.FirstOrDefault(e => e.Table == t.Table) is { } e
+            ? t with { LagP50 = t.LagP50 ?? e.LagP50, LagP99 = t.LagP99 ?? e.LagP99 }
+            : t).ToList();
+        merged.AddRange(earlier.Tables.Where(e => !tables.ContainsKey(e.Table)).Select(e => e with { ChangesApplied = 0, ChangesPerSecond = 0 }));
+        return current with
+        {
+            ParquetFlushP50 = current.ParquetFlushP50 ?? earlier.ParquetFlushP50,
+            ParquetFlushP99 = current.ParquetFlushP99 ?? earlier.ParquetFlushP99,
+            ObjectCreateP50 = current.ObjectCreateP50 ?? earlier.ObjectCreateP50,
+            ObjectCreateP99 = current.ObjectCreateP99 ?? earlier.ObjectCreateP99,
+            LagP50 = current.LagP50 ?? earlier.LagP50,
+            LagP99 = current.LagP99 ?? earlier.LagP99,
+            Tables = merged,
+        };
     }
 
     /// <summary>Measures the backlog of written tables whose snapshot moved since it was last measured (at most every few seconds).</summary>
