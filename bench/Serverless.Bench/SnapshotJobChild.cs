@@ -57,7 +57,7 @@ public static class SnapshotJobChild
         using var loggerFactory = Environment.GetEnvironmentVariable("SERVERLESS_BENCH_SNAPSHOT_LOG") == "1"
             ? LoggerFactory.Create(b => b.AddProvider(new SnapshotTimelineLog()).SetMinimumLevel(LogLevel.Debug))
             : null;
-        var options = new JobRunnerOptions { StateFolder = stateFolder, ProgressInterval = TimeSpan.FromMilliseconds(progressMs), LoggerFactory = loggerFactory };
+        var options = new JobRunnerOptions { StateFolder = stateFolder, SnapshotOnly = true, ProgressInterval = TimeSpan.FromMilliseconds(progressMs), LoggerFactory = loggerFactory };
         var rc = await JobRunner.RunAsync(jobSpecPath, options, progress, CancellationToken.None);
         var seconds = sw.Elapsed.TotalSeconds;
         using var self = Process.GetCurrentProcess();

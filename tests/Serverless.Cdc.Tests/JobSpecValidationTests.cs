@@ -64,6 +64,23 @@ public sealed class JobSpecValidationTests
         Assert.Null(spec.Types.ZeroDateValue);
         Assert.Equal(TimeMapping.String, spec.Types.Time);
         Assert.Equal(SchemaChangeBehavior.Evolve, spec.SchemaChanges);
+        Assert.Equal(4, spec.Stream.Partitions);
+    }
+
+    [Fact]
+    public void StreamPartitionsAreReadAndBadOnesAreListedWithTheOtherProblems()
+    {
+        var spec = JobSpecLoader.Parse("""{"name":"j","source":{"host":"h","user":"u"},"tables":{"include":["db.*"]},"target":{"root":"./lake"},"stream":{"partitions":8}}""");
+        Assert.Equal(8, spec.Stream.Partitions);
+
+        var e = Assert.Throws<JobSpecException>(() => JobSpecLoader.Parse(
+            """{"name":"j","source":{"host":"h","user":"u"},"tables":{"include":["db.*"]},"target":{"root":"./lake"},"snapshot":{"parallelism":0},"stream":{"partitions":0,"partitons":2}}"""));
+        Assert.Equal(["$.snapshot.parallelism", "$.stream.partitions", "$.stream.partitons"], e.Errors.Select(x => x.Path).Order(StringComparer.Ordinal));
+        Assert.Contains("1-64", e.Errors.Single(x => x.Path == "$.stream.partitions").Fix, StringComparison.Ordinal);
+        Assert.Contains("did you mean 'partitions'", e.Errors.Single(x => x.Path == "$.stream.partitons").Fix, StringComparison.Ordinal);
+
+        var notObject = Assert.Throws<JobSpecException>(() => JobSpecLoader.Parse("""{"name":"j","source":{"host":"h","user":"u"},"tables":{"include":["db.*"]},"target":{"root":"./lake"},"stream":4}"""));
+        Assert.Equal("$.stream", Assert.Single(notObject.Errors).Path);
     }
 
     [Fact]
@@ -198,7 +215,7 @@ public sealed class JobSpecValidationTests
         var properties = doc.RootElement.GetProperty("properties").EnumerateObject().Select(p => p.Name).ToHashSet();
 
         Assert.Equal("object", doc.RootElement.GetProperty("type").GetString());
-        foreach (var field in new[] { "name", "source", "tables", "target", "keys", "snapshot", "types" })
+        foreach (var field in new[] { "name", "source", "tables", "target", "keys", "snapshot", "types", "stream" })
         {
             Assert.Contains(field, properties);
         }

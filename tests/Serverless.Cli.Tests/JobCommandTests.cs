@@ -17,7 +17,7 @@ public sealed class JobCommandTests
         var lake = Path.Combine(dir.Path, "lake");
         var state = Path.Combine(dir.Path, ".serverless-state");
 
-        var run = await CliRunner.RunAsync("run", "--job", job);
+        var run = await CliRunner.RunAsync("run", "--snapshot-only", "--job", job);
         Assert.True(run.ExitCode == 0, run.Error + run.Out);
         Assert.Contains("Snapshot complete: 3,500 rows into 1 Delta table(s)", run.Out, StringComparison.Ordinal);
         Assert.Contains($"Job state is in {state}", run.Out, StringComparison.Ordinal);
@@ -61,7 +61,7 @@ public sealed class JobCommandTests
         using var dir = new TempDirectory("cli-run-bad");
         var job = dir.File("job.json");
         await File.WriteAllTextAsync(job, """{ "name": "bad", "source": { "host": "127.0.0.1", "port": 99999, "user": "x" }, "tables": { "include": ["a.*"] }, "target": { "root": "./lake" } }""");
-        var run = await CliRunner.RunAsync("run", "--job", job, "--state", Path.Combine(dir.Path, "state"));
+        var run = await CliRunner.RunAsync("run", "--snapshot-only", "--job", job, "--state", Path.Combine(dir.Path, "state"));
         Assert.Equal(2, run.ExitCode);
         Assert.Contains("$.source.port", run.Error + run.Out, StringComparison.Ordinal);
     }

@@ -21,7 +21,7 @@ public sealed class LakeFidelityTests
         using var dir = new TempDirectory("cli-fidelity");
         var (job, table) = await CreateSourceAndJobAsync(db, dir);
 
-        var first = await CliRunner.RunAsync("run", "--job", job, "--state", Path.Combine(dir.Path, "state-1"));
+        var first = await CliRunner.RunAsync("run", "--snapshot-only", "--job", job, "--state", Path.Combine(dir.Path, "state-1"));
         Assert.True(first.ExitCode == 0, first.Error + first.Out);
         var created = LogSchemaNullability(table);
         Assert.False(created["id"]);
@@ -36,7 +36,7 @@ public sealed class LakeFidelityTests
         // The source relaxes qty and tightens note (its NULL becomes ''); the job runs again from a fresh state.
         await db.Admin.ExecuteAsync("ALTER TABLE things MODIFY qty INT NULL, MODIFY note VARCHAR(10) NOT NULL");
         await db.Admin.ExecuteAsync("INSERT INTO things VALUES (3, NULL, '2024-01-03', 0, 0, 'z')");
-        var second = await CliRunner.RunAsync("run", "--job", job, "--state", Path.Combine(dir.Path, "state-2"));
+        var second = await CliRunner.RunAsync("run", "--snapshot-only", "--job", job, "--state", Path.Combine(dir.Path, "state-2"));
         Assert.True(second.ExitCode == 0, second.Error + second.Out);
 
         var evolved = LogSchemaNullability(table);
@@ -54,7 +54,7 @@ public sealed class LakeFidelityTests
         using var dir = new TempDirectory("cli-fidelity-json");
         var (job, table) = await CreateSourceAndJobAsync(db, dir);
 
-        var run = await CliRunner.RunAsync("run", "--job", job, "--state", Path.Combine(dir.Path, "state"));
+        var run = await CliRunner.RunAsync("run", "--snapshot-only", "--job", job, "--state", Path.Combine(dir.Path, "state"));
         Assert.True(run.ExitCode == 0, run.Error + run.Out);
 
         var json = await CliRunner.RunAsync("delta", "cat", table, "--format", "json", "--columns", "id,qty,big,amount,_cdc_position");

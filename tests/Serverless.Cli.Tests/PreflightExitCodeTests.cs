@@ -123,6 +123,6 @@ public sealed class PreflightExitCodeTests : IAsyncLifetime
             tables = new { include = new[] { db.Name + ".*" } },
             target = new { root = lakeRoot },
         }));
-        return await CliRunner.RunAsync("run", "--job", job, "--state", Path.Combine(dir.Path, "state"));
+        return await CliRunner.RunAsync("run", "--snapshot-only", "--job", job, "--state", Path.Combine(dir.Path, "state"));
     }
 }

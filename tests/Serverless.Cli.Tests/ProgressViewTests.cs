@@ -1,6 +1,7 @@
 using Serverless.Cli.Jobs;
 using Serverless.Orchestrations.Hosting;
 using Serverless.Orchestrations.StartJob;
+using Serverless.Orchestrations.Streaming;
 using Spectre.Console;
 
 namespace Serverless.Cli.Tests;
@@ -49,6 +50,35 @@ public sealed class ProgressViewTests
         Assert.Contains(lines, l => l.Contains("1,234,567", StringComparison.Ordinal));
         Assert.Contains("250,000 rows/s", lines[^1], StringComparison.Ordinal);
         Assert.Contains("of ~3,500,000 rows", lines[^1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void StreamingShowsCapturePerTableChangesAndLagAndEachWritersMetrics()
+    {
+        var stream = new StreamStatus
+        {
+            Running = true,
+            Capture = new CaptureStreamStatus { Running = true, Position = "mariadb-bin.000058:96111183:0", Checkpoint = "mariadb-bin.000058:96111214:0|x|", ChangesPublished = 12_345, ChangesPerSecond = 2_500, LagMilliseconds = 120 },
+            Tables =
+            [
+                new TableStreamStatus { Table = "demo_shop.orders", Partition = 1, ChangesApplied = 4_200, ChangesPerSecond = 225, LagP50 = 669, LagP99 = 1_480, ActiveFiles = 36, CompactionBacklogFiles = 35, CompactionBacklogBytes = 3 << 20 },
+                new TableStreamStatus { Table = "demo_shop.customers", Partition = 2, StoppedBy = "DDL 'ALTER TABLE customers ADD c INT'" },
+            ],
+            Partitions =
+            [
+                new PartitionStreamStatus { Partition = 1, Running = true, LastSequencePublished = 4_199, LastSequenceRead = 4_099, BufferedChanges = 100, BufferedBytes = 30_000, ParquetFlushP50 = 6, ParquetFlushP99 = 101, ObjectCreateP50 = 1, ObjectCreateP99 = 54, Commits = 31, CommitRetries = 2, ActiveFiles = 36 },
+            ],
+            Problems = ["writer-demo-shop-p2: 1 segment(s) in a row failed after their retries, the last with: connection refused"],
+        };
+        var lines = new ProgressView().Frame(Progress(rowsRead: 1_095_000, rate: 0) with { Phase = JobPhase.Streaming, Stream = stream }, null).Select(l => l.Text).ToList();
+
+        Assert.StartsWith("capture: running at mariadb-bin.000058:96111183:0, 12,345 changes published, 2,500/s, lag 120 ms", lines[0], StringComparison.Ordinal);
+        var orders = Assert.Single(lines, l => l.StartsWith("demo_shop.orders ", StringComparison.Ordinal));
+        Assert.Matches(@"4,200\s+225\s+669 ms\s+1\.5 s\s+36\s+35 f 3\.0 MiB", orders);
+        Assert.Contains(lines, l => l.StartsWith("demo_shop.customers", StringComparison.Ordinal) && l.EndsWith("stopped: DDL 'ALTER TABLE customers ADD c INT'", StringComparison.Ordinal));
+        Assert.Contains("writer p1: read 4,100/4,200, buffered 100 (29 KiB), flush 6 ms/101 ms, create 1 ms/54 ms, 31 commits, 2 retries, 36 files", lines);
+        Assert.Equal("problem: writer-demo-shop-p2: 1 segment(s) in a row failed after their retries, the last with: connection refused", lines[^2]);
+        Assert.Equal("demo-shop: Streaming, 1,095,000 rows snapshotted, 4,200 changes applied, 225 changes/s, 0:04 elapsed", lines[^1]);
     }
 
     private static JobProgress Progress(long rowsRead, double rate) => new()

@@ -1,3 +1,5 @@
+using Serverless.Cdc.Transport;
+using Serverless.Cdc.Transport.Embedded;
 using Serverless.MySql.Client;
 using Serverless.Orchestrations.Activities;
 using Serverless.Storage;
@@ -36,6 +38,17 @@ public sealed class FailureClassificationTests
             Assert.True(e.IsTransient, $"{e.Kind} {e.ErrorNumber}: {e.Message}");
             Assert.False(FailureClassification.IsPermanent(e));
         }
+    }
+
+    [Fact]
+    public void AChangeLogOpenedWithAnotherPartitionCountIsPermanent()
+    {
+        using var dir = new TempDirectory("orch-classify-log");
+        EmbeddedChangeLog.OpenOrCreate(dir.Path, 2);
+
+        var e = Assert.Throws<ChangeLogConfigurationException>(() => EmbeddedChangeLog.OpenOrCreate(dir.Path, 4));
+
+        Assert.True(FailureClassification.IsPermanent(e));
     }
 
     [Fact]

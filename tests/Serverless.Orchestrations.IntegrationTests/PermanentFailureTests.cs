@@ -24,7 +24,7 @@ public sealed class PermanentFailureTests
         var state = Path.Combine(dir.Path, "state");
         var progress = new RecordingProgress();
 
-        var exit = await JobRunner.RunAsync(spec, state, progress, CancellationToken.None);
+        var exit = await JobRunner.RunAsync(spec, new JobRunnerOptions { StateFolder = state, SnapshotOnly = true }, progress, CancellationToken.None);
 
         Assert.Equal(JobExitCodes.PreflightFailed, exit);
         Assert.Equal(JobPhase.PreflightFailed, progress.Last.Phase);
@@ -46,7 +46,7 @@ public sealed class PermanentFailureTests
         var state = Path.Combine(dir.Path, "state");
         var progress = new RecordingProgress();
 
-        var exit = await JobRunner.RunAsync(spec, state, progress, CancellationToken.None);
+        var exit = await JobRunner.RunAsync(spec, new JobRunnerOptions { StateFolder = state, SnapshotOnly = true }, progress, CancellationToken.None);
 
         Assert.Equal(JobExitCodes.PreflightFailed, exit);
         var problem = Assert.Single(progress.Last.Problems);
@@ -68,7 +68,7 @@ public sealed class PermanentFailureTests
         var progress = new RecordingProgress();
 
         // No state folder given: it goes beside the lake, under the same file.
-        var exit = await JobRunner.RunAsync(spec, new JobRunnerOptions(), progress, CancellationToken.None);
+        var exit = await JobRunner.RunAsync(spec, new JobRunnerOptions { SnapshotOnly = true }, progress, CancellationToken.None);
 
         Assert.Equal(JobExitCodes.PreflightFailed, exit);
         Assert.Equal(JobPhase.PreflightFailed, progress.Last.Phase);
@@ -87,7 +87,7 @@ public sealed class PermanentFailureTests
         var spec = TestJobs.WriteSpec(dir.Path, "rostate", [db.Name + ".*"], Path.Combine(dir.Path, "lake"));
         var progress = new RecordingProgress();
 
-        var exit = await JobRunner.RunAsync(spec, immutable.Path, progress, CancellationToken.None);
+        var exit = await JobRunner.RunAsync(spec, new JobRunnerOptions { StateFolder = immutable.Path, SnapshotOnly = true }, progress, CancellationToken.None);
 
         Assert.Equal(JobExitCodes.PreflightFailed, exit);
         var problem = Assert.Single(progress.Last.Problems);
@@ -113,7 +113,7 @@ public sealed class PermanentFailureTests
         var state = Path.Combine(dir.Path, "state");
         var progress = new RecordingProgress();
 
-        var exit = await JobRunner.RunAsync(spec, state, progress, CancellationToken.None);
+        var exit = await JobRunner.RunAsync(spec, new JobRunnerOptions { StateFolder = state, SnapshotOnly = true }, progress, CancellationToken.None);
 
         Assert.Equal(JobExitCodes.Failed, exit);
         Assert.Equal(JobPhase.Failed, progress.Last.Phase);

@@ -44,7 +44,7 @@ public sealed class PreflightAndSpecTests
         await File.WriteAllTextAsync(path, """{ "name": "bad job!", "source": { "host": "db", "user": "u", "port": 70000 }, "tables": { "include": ["shop.*"] }, "target": { "root": "./lake" } }""");
         var progress = new RecordingProgress();
 
-        var exit = await JobRunner.RunAsync(path, Path.Combine(dir.Path, "state"), progress, CancellationToken.None);
+        var exit = await JobRunner.RunAsync(path, new JobRunnerOptions { StateFolder = Path.Combine(dir.Path, "state"), SnapshotOnly = true }, progress, CancellationToken.None);
 
         Assert.Equal(JobExitCodes.InvalidSpec, exit);
         Assert.Equal(JobPhase.InvalidSpec, progress.Last.Phase);

@@ -7,16 +7,21 @@ namespace Serverless.Orchestrations.IntegrationTests;
 /// Entry point of the test assembly when run as a process (<c>dotnet exec Serverless.Orchestrations.IntegrationTests.dll
 /// snapshot-host JOB_SPEC STATE_FOLDER LEDGER HOLD_AFTER_READS</c>): runs the job with <see cref="JobRunner"/> the way the
 /// CLI does, counting chunk reads in LEDGER and holding every read after the first HOLD_AFTER_READS. The kill-and-resume
-/// test SIGKILLs it mid-way.
+/// test SIGKILLs it mid-way. With <c>stream-host JOB_SPEC STATE_FOLDER</c> it streams after the snapshot until killed.
 /// </summary>
 public static class SnapshotHostProgram
 {
     public static async Task<int> Main(string[] args)
     {
         ArgumentNullException.ThrowIfNull(args);
+        if (args.Length == 3 && args[0] == "stream-host")
+        {
+            return await StreamAsync(args[1], args[2]);
+        }
+
         if (args.Length != 5 || args[0] != "snapshot-host")
         {
-            await Console.Error.WriteLineAsync("usage: Serverless.Orchestrations.IntegrationTests snapshot-host JOB_SPEC STATE_FOLDER LEDGER HOLD_AFTER_READS");
+            await Console.Error.WriteLineAsync("usage: Serverless.Orchestrations.IntegrationTests snapshot-host JOB_SPEC STATE_FOLDER LEDGER HOLD_AFTER_READS | stream-host JOB_SPEC STATE_FOLDER");
             return 64;
         }
 
@@ -24,6 +29,22 @@ public static class SnapshotHostProgram
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2)); // guards against an orphaned host
         var exit = await JobRunner.RunAsync(args[1], options, new ConsoleProgress(), timeout.Token);
         Console.WriteLine($"snapshot-host exit {exit}");
+        return exit;
+    }
+
+    /// <summary>stream-host: runs the job as `serverless run` does (snapshot, then streaming until killed), short segments.</summary>
+    private static async Task<int> StreamAsync(string spec, string state)
+    {
+        var options = new JobRunnerOptions
+        {
+            StateFolder = state,
+            ProgressInterval = TimeSpan.FromMilliseconds(200),
+            StreamStatusWriteInterval = TimeSpan.FromMilliseconds(300),
+            StreamSegmentLength = TimeSpan.FromSeconds(5),
+        };
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3)); // guards against an orphaned host
+        var exit = await JobRunner.RunAsync(spec, options, new ConsoleProgress(), timeout.Token);
+        Console.WriteLine($"stream-host exit {exit}");
         return exit;
     }
 

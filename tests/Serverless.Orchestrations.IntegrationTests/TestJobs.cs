@@ -17,13 +17,18 @@ public static class TestJobs
         IReadOnlyDictionary<string, string[]>? keys = null,
         int parallelism = 3,
         long chunkRows = 1000,
-        string? password = null) =>
-        TestJobSpec.Write(folder, name, include, lakeRoot, keys, parallelism, chunkRows, password);
+        string? password = null,
+        int? partitions = null) =>
+        TestJobSpec.Write(folder, name, include, lakeRoot, keys, parallelism, chunkRows, password, partitions: partitions);
 
-    /// <summary>Options that count chunk reads in <paramref name="ledger"/>; reads after the first <paramref name="holdAfterReads"/> wait until the run stops.</summary>
+    /// <summary>
+    /// Options that count chunk reads in <paramref name="ledger"/>; reads after the first <paramref name="holdAfterReads"/> wait until the run stops.
+    /// The run stops after the snapshot (these tests are about it; the streaming tests set their own).
+    /// </summary>
     public static JobRunnerOptions RunnerOptions(string stateFolder, string ledger, TimeSpan readDelay, int holdAfterReads = int.MaxValue) => new()
     {
         StateFolder = stateFolder,
+        SnapshotOnly = true,
         ChunksPerCommit = 2,
         ProgressInterval = TimeSpan.FromMilliseconds(200),
         ConfigureServices = services => services.AddSingleton<IChunkReadObserver>(new ChunkReadLedger(ledger, readDelay, holdAfterReads)),

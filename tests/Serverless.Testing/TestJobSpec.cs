@@ -16,7 +16,8 @@ public static class TestJobSpec
         long chunkRows = 1000,
         string? password = null,
         int? port = null,
-        string? writeMode = null)
+        string? writeMode = null,
+        int? partitions = null)
     {
         var spec = new Dictionary<string, object?>
         {
@@ -36,6 +37,11 @@ public static class TestJobSpec
             ["keys"] = keys ?? new Dictionary<string, string[]>(),
             ["snapshot"] = new Dictionary<string, object?> { ["parallelism"] = parallelism, ["chunkRows"] = chunkRows },
         };
+        if (partitions is { } count)
+        {
+            spec["stream"] = new Dictionary<string, object?> { ["partitions"] = count };
+        }
+
         var path = Path.Combine(folder, name + ".json");
         File.WriteAllText(path, JsonSerializer.Serialize(spec, new JsonSerializerOptions { WriteIndented = true }));
         return path;

@@ -1,5 +1,7 @@
+using Serverless.Cdc.Capture;
 using Serverless.Cdc.Jobs;
 using Serverless.Cdc.Schema;
+using Serverless.Cdc.Transport;
 using Serverless.Delta.Actions;
 using Serverless.Delta.Log;
 using Serverless.Delta.Schema;
@@ -29,6 +31,13 @@ public static class FailureClassification
             MySqlException server => !server.IsTransient,
             LakeSchemaException or JobSpecException or UnsupportedColumnTypeException or DeltaSchemaException
                 or UnsupportedTableFeatureException or CorruptCommitException or BinlogPurgedException or UnsupportedBinlogFeatureException => true,
+
+            // Streaming: a lost replication privilege or GTID state, another capture that took the job over, a change log
+            // whose partition count or bytes do not match, changes retention already trimmed: each names its fix, and the
+            // next segment would meet it again. (A change of a table no writer has stays transient: that partition's
+            // supervisor pauses and says so while the other partitions stream on.)
+            CaptureSourceException or CaptureFencedException or ChangeLogConfigurationException or CorruptChangeLogException
+                or SequenceTrimmedException => true,
 
             // A position method the reader does not implement, or a chunk that does not fit its table, fails the same way every time.
             NotSupportedException or ArgumentException => true,

@@ -6,6 +6,7 @@ using Serverless.Cdc.Jobs;
 using Serverless.Durable.Runtime;
 using Serverless.Orchestrations.JobApi;
 using Serverless.Orchestrations.Jobs;
+using Serverless.Orchestrations.Streaming;
 using Serverless.Storage;
 using Serverless.Storage.Local;
 using Serverless.Storage.State;
@@ -44,6 +45,15 @@ internal sealed class JobHost : IAsyncDisposable
 
     public EmbeddedDurableRuntime Runtime { get; }
 
+    /// <summary>The job's environment as activities see it (null on a status-only host).</summary>
+    public JobEnvironment? Environment => services?.GetService<JobEnvironment>();
+
+    /// <summary>The live streaming objects of this process (null on a status-only host).</summary>
+    public StreamMonitor? Monitor => services?.GetService<StreamMonitor>();
+
+    /// <summary>The job's change log (null on a status-only host).</summary>
+    public ChangeLogHost? ChangeLog => services?.GetService<ChangeLogHost>();
+
     public string InstanceId => JobRunner.InstanceIdFor(Spec.Name);
 
     public JobLocations Locations => new(Spec.Name, SpecPath, Lake.Location, StateFolder);
@@ -59,6 +69,8 @@ internal sealed class JobHost : IAsyncDisposable
         var collection = new ServiceCollection();
         collection.AddServerlessCdc(new ServerlessCdcOptions { StateStore = state, ChunksPerCommit = options.ChunksPerCommit });
         collection.AddSingleton(environment);
+        collection.AddSingleton(new ChangeLogHost(ChangeLogHost.FolderIn(stateFolder), spec.Stream.Partitions, options.ChangeLogDurability));
+        collection.AddSingleton<StreamMonitor>();
         collection.AddSingleton(loggerFactory);
         collection.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
         options.ConfigureServices?.Invoke(collection);
@@ -66,13 +78,15 @@ internal sealed class JobHost : IAsyncDisposable
         var runtimeOptions = new EmbeddedRuntimeOptions
         {
             // Reads are bounded by the orchestrator; the extra workers keep commits and bookkeeping from queuing behind them.
-            MaxConcurrentActivities = spec.Snapshot.Parallelism + 2,
+            // Streaming segments hold a worker for minutes each: capture, one writer per partition and a compaction round
+            // get workers of their own, so they never starve the snapshot's reads.
+            MaxConcurrentActivities = spec.Snapshot.Parallelism + 2 + 1 + spec.Stream.Partitions + 1,
 
             // The job's status lists every table and changes every episode; this process reads it from memory, so the
             // status object (for `serverless status` elsewhere) is refreshed once a second, not after every episode.
             StatusWriteInterval = options.StatusWriteInterval,
         };
-        var runtime = EmbeddedDurableRuntime.ForLocalFolder(OrchestrationsFolder(stateFolder), new DurableTaskRegistry().AddStartJob(), runtimeOptions, services, loggerFactory);
+        var runtime = EmbeddedDurableRuntime.ForLocalFolder(OrchestrationsFolder(stateFolder), new DurableTaskRegistry().AddStartJob().AddStreaming(), runtimeOptions, services, loggerFactory);
         return new JobHost(spec, specPath, stateFolder, lake, state, runtime, services);
     }
 
@@ -81,7 +95,7 @@ internal sealed class JobHost : IAsyncDisposable
     {
         var lake = OpenLake(spec);
         var folder = StateFolderFor(lake, stateFolder, specPath);
-        var runtime = new EmbeddedDurableRuntime(new DurableTaskRegistry().AddStartJob(), new LocalFolderObjectStore(OrchestrationsFolder(folder)));
+        var runtime = new EmbeddedDurableRuntime(new DurableTaskRegistry().AddStartJob().AddStreaming(), new LocalFolderObjectStore(OrchestrationsFolder(folder)));
         return new JobHost(spec, specPath, folder, lake, new LocalFolderStateStore(Path.Combine(folder, "jobs")), runtime, null);
     }
 

@@ -1,4 +1,5 @@
 using Serverless.Orchestrations.StartJob;
+using Serverless.Orchestrations.Streaming;
 
 namespace Serverless.Orchestrations.Hosting;
 
@@ -40,4 +41,7 @@ public sealed record JobProgress
     public string? LakeLocation { get; init; }
 
     public string? StateFolder { get; init; }
+
+    /// <summary>Capture, writers and tables once the job streams (null before, and with <c>--snapshot-only</c>).</summary>
+    public StreamStatus? Stream { get; init; }
 }

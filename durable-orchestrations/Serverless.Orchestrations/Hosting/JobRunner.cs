@@ -4,9 +4,12 @@ using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Serverless.Cdc.Jobs;
 using Serverless.Cdc.Preflight;
+using Serverless.Cdc.Transport;
 using Serverless.Durable.Runtime;
 using Serverless.Orchestrations.Activities;
+using Serverless.Orchestrations.Jobs;
 using Serverless.Orchestrations.StartJob;
+using Serverless.Orchestrations.Streaming;
 using Serverless.Storage;
 using Serverless.Storage.Local;
 
@@ -134,6 +137,8 @@ public static class JobRunner
                 StartPosition = await host.State.GetStartPositionAsync(cancellationToken).ConfigureAwait(false) ?? status?.StartPosition,
                 Problems = result?.Problems.Select(p => p.ToString()).ToList() ?? [],
                 Failure = metadata.FailureDetails is { } failure ? Describe(failure) : null,
+                Stream = await host.State.GetStreamStatusAsync(cancellationToken).ConfigureAwait(false),
+                StreamFailure = await FailedSupervisorAsync(host.Runtime.Client, spec, cancellationToken).ConfigureAwait(false),
             };
         }
     }
@@ -168,6 +173,32 @@ public static class JobRunner
         return problems;
     }
 
+    /// <summary>
+    /// A spec whose <c>stream.partitions</c> differs from the count the job's change log was created with: the count is
+    /// fixed (keys would move between partitions), so the run stops before anything starts, naming both counts and the fix.
+    /// </summary>
+    private static JobSpecError? ChangeLogMismatch(JobHost host)
+    {
+        var changeLog = host.ChangeLog!;
+        if (!File.Exists(Path.Combine(changeLog.Folder, "changelog.json")))
+        {
+            return null;
+        }
+
+        try
+        {
+            _ = changeLog.Log;
+            return null;
+        }
+        catch (ChangeLogConfigurationException e)
+        {
+            return new JobSpecError(
+                "$.stream.partitions",
+                $"the job asks for {changeLog.Partitions} change-log partition(s) but {char.ToLowerInvariant(e.Message[0])}{e.Message[1..].TrimEnd('.')}",
+                "set stream.partitions back to the count the log was created with (a new count needs a new state folder and a new snapshot)");
+        }
+    }
+
     /// <summary>The StartJob instance id of a job: one per job name, so a second run finds and resumes the first.</summary>
     public static string InstanceIdFor(string jobName) => "startjob-" + jobName;
 
@@ -184,15 +215,36 @@ public static class JobRunner
             StateFolder = host.StateFolder,
         };
 
+        if (!options.SnapshotOnly && ChangeLogMismatch(host) is { } mismatch)
+        {
+            progress?.Report(baseline with { Phase = JobPhase.InvalidSpec, Elapsed = clock.Elapsed, Problems = [mismatch.ToString()], Message = $"Job spec '{host.SpecPath}' has 1 problem(s)." });
+            return JobExitCodes.InvalidSpec;
+        }
+
         var existing = await client.GetInstanceAsync(id, cancellationToken).ConfigureAwait(false);
         if (existing is { RuntimeStatus: OrchestrationRuntimeStatus.Completed } done && done.ReadOutputAs<StartJobResult>() is { Outcome: StartJobOutcome.Completed } finished)
         {
             var tracker = new ProgressTracker();
-            progress?.Report(tracker.Build(baseline, new SnapshotStatus { Phase = JobPhase.Completed, Tables = finished.Tables, StartPosition = finished.StartPosition }, clock.Elapsed) with
+            var complete = tracker.Build(baseline, new SnapshotStatus { Phase = JobPhase.Completed, Tables = finished.Tables, StartPosition = finished.StartPosition }, clock.Elapsed);
+            if (options.SnapshotOnly)
             {
-                Message = $"Job {spec.Name} already completed its snapshot on {done.LastUpdatedAt:u}; nothing to do. (Delete {host.StateFolder} to snapshot again.)",
-            });
-            return JobExitCodes.Success;
+                progress?.Report(complete with
+                {
+                    Message = $"Job {spec.Name} already completed its snapshot on {done.LastUpdatedAt:u}; nothing to do. (Delete {host.StateFolder} to snapshot again.)",
+                });
+                return JobExitCodes.Success;
+            }
+
+            // The snapshot is done: this run streams, resuming capture from its checkpoint and writers from their txn versions.
+            try
+            {
+                await host.Runtime.StartAsync(cancellationToken).ConfigureAwait(false);
+                return await StreamAsync(host, options, progress, complete with { Resumed = true, Message = $"Job {spec.Name} completed its snapshot on {done.LastUpdatedAt:u}; resuming streaming." }, clock, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return await CancelledAsync(host, progress, complete, clock).ConfigureAwait(false);
+            }
         }
 
         var resumed = existing is { IsCompleted: false };
@@ -238,16 +290,29 @@ public static class JobRunner
 
             // One waiter for the whole run: it wakes the loop at once when the instance finishes.
             var completion = client.WaitForInstanceCompletionAsync(host.InstanceId, watching.Token);
+            var captureStarted = false;
             while (true)
             {
                 var readStarted = clock.Elapsed;
                 var metadata = await client.GetInstanceAsync(host.InstanceId, cancellationToken).ConfigureAwait(false)
                     ?? throw new InvalidOperationException($"The orchestration instance {host.InstanceId} disappeared from {host.StateFolder}.");
-                last = tracker.Build(last, metadata.ReadCustomStatusAs<SnapshotStatus>(), clock.Elapsed);
+                var status = metadata.ReadCustomStatusAs<SnapshotStatus>();
+                last = tracker.Build(last, status, clock.Elapsed);
+                if (!options.SnapshotOnly && !captureStarted && status?.StartPosition is not null)
+                {
+                    // DESIGN.md step 4: capture starts as soon as P0 is recorded, during the snapshot, so the binlog never
+                    // has to be kept longer than the capture lag. Writers start once every lake table exists.
+                    await StreamSupervisors.StartCaptureAsync(client, host.Spec.Name, options.StreamSegmentLength, cancellationToken).ConfigureAwait(false);
+                    captureStarted = true;
+                }
+
                 if (metadata.IsCompleted)
                 {
                     await watching.CancelAsync().ConfigureAwait(false);
-                    return Finish(metadata, last, progress);
+                    var rc = Finish(metadata, last, progress, reportSuccess: options.SnapshotOnly, out var final);
+                    return rc != JobExitCodes.Success || options.SnapshotOnly
+                        ? rc
+                        : await StreamAsync(host, options, progress, final, clock, cancellationToken).ConfigureAwait(false);
                 }
 
                 progress?.Report(last);
@@ -261,20 +326,157 @@ public static class JobRunner
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            // In-flight activities are cancelled; their partial files are deleted and they run again on the next start.
-            await host.Runtime.StopAsync().ConfigureAwait(false);
-            progress?.Report(last with
-            {
-                Phase = JobPhase.Cancelled,
-                Elapsed = clock.Elapsed,
-                Message = $"Cancelled. Run the job again to resume (state in {host.StateFolder}).",
-            });
-            return JobExitCodes.Cancelled;
+            return await CancelledAsync(host, progress, last, clock).ConfigureAwait(false);
         }
     }
 
-    private static int Finish(OrchestrationMetadata metadata, JobProgress last, IProgress<JobProgress>? progress)
+    /// <summary>
+    /// Stops the runtime (in-flight activities are cancelled: partial snapshot files are deleted, capture checkpoints, writers
+    /// commit what they buffered; all run again on the next start), keeps the last stream status and reports the stop.
+    /// </summary>
+    private static async Task<int> CancelledAsync(JobHost host, IProgress<JobProgress>? progress, JobProgress last, Stopwatch clock)
     {
+        await host.Runtime.StopAsync().ConfigureAwait(false);
+        var stream = await SaveFinalStreamStatusAsync(host).ConfigureAwait(false);
+        progress?.Report(last with
+        {
+            Phase = JobPhase.Cancelled,
+            Elapsed = clock.Elapsed,
+            Stream = stream ?? last.Stream,
+            Message = $"Cancelled. Run the job again to resume (state in {host.StateFolder}).",
+        });
+        return JobExitCodes.Cancelled;
+    }
+
+    /// <summary>
+    /// After the snapshot: starts (or resumes) the writers and compaction beside capture and reports the stream until the
+    /// run is stopped, a supervisor fails, or with <see cref="JobRunnerOptions.UntilCaughtUp"/> the lake has every change
+    /// up to the binlog's end as it was when streaming began here.
+    /// </summary>
+    private static async Task<int> StreamAsync(JobHost host, JobRunnerOptions options, IProgress<JobProgress>? progress, JobProgress snapshot, Stopwatch clock, CancellationToken cancellationToken)
+    {
+        var spec = host.Spec;
+        var client = host.Runtime.Client;
+        var monitor = host.Monitor!;
+        var last = snapshot with { Phase = JobPhase.Streaming };
+        monitor.Continue(await host.State.GetStreamStatusAsync(cancellationToken).ConfigureAwait(false));
+        await StreamSupervisors.StartCaptureAsync(client, spec.Name, options.StreamSegmentLength, cancellationToken).ConfigureAwait(false);
+        await StreamSupervisors.StartWritersAsync(client, spec.Name, spec.Stream.Partitions, options.StreamSegmentLength, options.CompactionInterval, cancellationToken).ConfigureAwait(false);
+        CatchUpWatch? catchUp = null;
+        if (options.UntilCaughtUp)
+        {
+            var connection = await host.Environment!.OpenSourceAsync("binlog end", cancellationToken).ConfigureAwait(false);
+            await using (connection.ConfigureAwait(false))
+            {
+                catchUp = new CatchUpWatch((await StartPositionReader.ReadAsync(connection, cancellationToken).ConfigureAwait(false)).ToBinlogPosition());
+            }
+        }
+
+        TimeSpan? lastSave = null;
+        IReadOnlyList<string> problems = [];
+        while (true)
+        {
+            var stream = await ReadStreamAsync(host, running: true, cancellationToken).ConfigureAwait(false) with { Problems = problems };
+            last = last with { Phase = JobPhase.Streaming, Elapsed = clock.Elapsed, Stream = stream };
+            if (lastSave is null || clock.Elapsed - lastSave >= options.StreamStatusWriteInterval)
+            {
+                lastSave = clock.Elapsed;
+                var (failure, pausing) = await ReadSupervisorsAsync(client, spec, cancellationToken).ConfigureAwait(false);
+                problems = pausing;
+                stream = stream with { Problems = problems };
+                last = last with { Stream = stream };
+                await host.State.SaveStreamStatusAsync(stream, cancellationToken).ConfigureAwait(false);
+                if (failure is not null)
+                {
+                    await host.Runtime.StopAsync().ConfigureAwait(false);
+                    progress?.Report(last with
+                    {
+                        Phase = JobPhase.Failed,
+                        Stream = await SaveFinalStreamStatusAsync(host).ConfigureAwait(false),
+                        Message = "Streaming failed: " + failure + " Fix that, then run the job again; capture resumes from its checkpoint and writers from the lake.",
+                    });
+                    return JobExitCodes.Failed;
+                }
+            }
+
+            if (catchUp is not null && await catchUp.IsCaughtUpAsync(monitor, host.ChangeLog!, cancellationToken).ConfigureAwait(false))
+            {
+                await host.Runtime.StopAsync().ConfigureAwait(false);
+                progress?.Report(last with
+                {
+                    Phase = JobPhase.CaughtUp,
+                    Elapsed = clock.Elapsed,
+                    Stream = await SaveFinalStreamStatusAsync(host).ConfigureAwait(false),
+                    Message = $"Caught up: every change up to {catchUp.End} is in the lake under {last.LakeLocation}. Run the job again to keep streaming.",
+                });
+                return JobExitCodes.Success;
+            }
+
+            progress?.Report(last);
+            await Task.Delay(options.ProgressInterval, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The stream as this process sees it, with each partition's last published sequence from the change log.</summary>
+    private static async Task<StreamStatus> ReadStreamAsync(JobHost host, bool running, CancellationToken cancellationToken)
+    {
+        var log = host.ChangeLog!;
+        var published = new Dictionary<int, long>();
+        if (File.Exists(Path.Combine(log.Folder, "changelog.json")))
+        {
+            for (var p = 0; p < log.Partitions; p++)
+            {
+                published[p] = (await log.Log.GetPartitionPropertiesAsync(p, cancellationToken).ConfigureAwait(false)).LastSequenceNumber;
+            }
+        }
+
+        return host.Monitor!.Read(published, running, DateTimeOffset.UtcNow);
+    }
+
+    /// <summary>Writes the stream-status record once more as stopped (after the runtime stopped), if this run streamed at all.</summary>
+    private static async Task<StreamStatus?> SaveFinalStreamStatusAsync(JobHost host)
+    {
+        if (host.Monitor is not { } monitor || (monitor.CaptureProgress is null && monitor.WriterMetrics(0) is null))
+        {
+            return null;
+        }
+
+        var stream = await ReadStreamAsync(host, running: false, CancellationToken.None).ConfigureAwait(false);
+        await host.State.SaveStreamStatusAsync(stream, CancellationToken.None).ConfigureAwait(false);
+        return stream;
+    }
+
+    /// <summary>The first streaming supervisor of the job that failed, described, or null.</summary>
+    private static async Task<string?> FailedSupervisorAsync(DurableTaskClient client, JobSpec spec, CancellationToken cancellationToken) =>
+        (await ReadSupervisorsAsync(client, spec, cancellationToken).ConfigureAwait(false)).Failure;
+
+    /// <summary>
+    /// The first streaming supervisor that failed (described), and those pausing after segments that failed in a row
+    /// (transient failures that outlasted their retries: a source down, a table that cannot be written yet).
+    /// </summary>
+    private static async Task<(string? Failure, IReadOnlyList<string> Pausing)> ReadSupervisorsAsync(DurableTaskClient client, JobSpec spec, CancellationToken cancellationToken)
+    {
+        string? failed = null;
+        var pausing = new List<string>();
+        foreach (var id in StreamSupervisors.InstanceIds(spec.Name, spec.Stream.Partitions))
+        {
+            var metadata = await client.GetInstanceAsync(id, cancellationToken).ConfigureAwait(false);
+            if (metadata is { RuntimeStatus: OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated })
+            {
+                failed ??= $"{id}: " + (metadata.FailureDetails is { } failure ? Describe(failure) : metadata.RuntimeStatus.ToString());
+            }
+            else if (metadata?.ReadCustomStatusAs<SupervisorStatus>() is { FailuresInARow: > 0 } status)
+            {
+                pausing.Add(string.Create(CultureInfo.InvariantCulture, $"{id}: {status.FailuresInARow} segment(s) in a row failed after their retries, the last with: {status.LastError}"));
+            }
+        }
+
+        return (failed, pausing);
+    }
+
+    private static int Finish(OrchestrationMetadata metadata, JobProgress last, IProgress<JobProgress>? progress, bool reportSuccess, out JobProgress final)
+    {
+        final = last;
         if (metadata.RuntimeStatus == OrchestrationRuntimeStatus.Completed)
         {
             var result = metadata.ReadOutputAs<StartJobResult>()!;
@@ -289,14 +491,19 @@ public static class JobRunner
                 return JobExitCodes.PreflightFailed;
             }
 
-            progress?.Report(last with
+            final = last with
             {
                 Phase = JobPhase.Completed,
                 RowsPerSecond = last.Elapsed.TotalSeconds > 0 ? last.RowsRead / last.Elapsed.TotalSeconds : 0,
                 Eta = null,
                 StartPosition = result.StartPosition?.ToString() ?? last.StartPosition,
                 Message = string.Create(CultureInfo.InvariantCulture, $"Snapshot complete: {result.Tables.Sum(t => t.RowsCommitted):N0} rows into {result.Tables.Count:N0} Delta table(s) under {last.LakeLocation}."),
-            });
+            };
+            if (reportSuccess)
+            {
+                progress?.Report(final);
+            }
+
             return JobExitCodes.Success;
         }
 

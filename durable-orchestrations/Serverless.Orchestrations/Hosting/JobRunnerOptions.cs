@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Serverless.Cdc.Transport.Embedded;
 
 namespace Serverless.Orchestrations.Hosting;
 
@@ -25,6 +26,27 @@ public sealed record JobRunnerOptions
     /// the job runs; this process reads the newest status from memory. The ending episode and a stop always write it.
     /// </summary>
     public TimeSpan StatusWriteInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Stop once the snapshot is complete, as before streaming existed (benchmarks, snapshot-only tests).</summary>
+    public bool SnapshotOnly { get; init; }
+
+    /// <summary>
+    /// Stream until every change up to the binlog's end, as seen when the snapshot completed, is committed to the lake, then
+    /// stop with <see cref="JobExitCodes.Success"/> (demos, tests, one-off catch-up runs). The next run resumes from there.
+    /// </summary>
+    public bool UntilCaughtUp { get; init; }
+
+    /// <summary>How long one capture or writer segment runs before its supervisor continues as new (history stays one segment long).</summary>
+    public TimeSpan StreamSegmentLength { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Time between two compaction rounds over the job's tables.</summary>
+    public TimeSpan CompactionInterval { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How often the stream-status record (what <c>serverless status</c> shows for streaming) is written to the job state.</summary>
+    public TimeSpan StreamStatusWriteInterval { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>The change log's fsync policy (tests may trade power-loss safety for speed).</summary>
+    public LogDurability ChangeLogDurability { get; init; } = LogDurability.FlushToDisk;
 
     /// <summary>Adds services to the runtime's container, e.g. an <see cref="Activities.IChunkReadObserver"/>.</summary>
     public Action<IServiceCollection>? ConfigureServices { get; init; }

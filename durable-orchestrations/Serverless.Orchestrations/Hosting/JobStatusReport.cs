@@ -1,6 +1,7 @@
 using Microsoft.DurableTask.Client;
 using Serverless.Orchestrations.Jobs;
 using Serverless.Orchestrations.StartJob;
+using Serverless.Orchestrations.Streaming;
 
 namespace Serverless.Orchestrations.Hosting;
 
@@ -31,4 +32,10 @@ public sealed record JobStatusReport
 
     /// <summary>What failed, once: the failure's message and, when it adds something, its innermost cause.</summary>
     public string? Failure { get; init; }
+
+    /// <summary>The stream-status record the last streaming run wrote (running: refreshed every few seconds), or null.</summary>
+    public StreamStatus? Stream { get; init; }
+
+    /// <summary>A streaming supervisor that failed, with its message (e.g. a purged binlog), or null.</summary>
+    public string? StreamFailure { get; init; }
 }

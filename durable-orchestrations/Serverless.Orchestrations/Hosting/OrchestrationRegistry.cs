@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Serverless.Durable.Runtime;
 using Serverless.Orchestrations.Activities;
 using Serverless.Orchestrations.StartJob;
+using Serverless.Orchestrations.Streaming;
 
 namespace Serverless.Orchestrations.Hosting;
 
@@ -25,6 +26,22 @@ public static class OrchestrationRegistry
             .AddClassifiedActivity<ReadChunkActivity>(ActivityNames.ReadChunk)
             .AddClassifiedActivity<CommitChunksActivity>(ActivityNames.CommitChunks)
             .AddClassifiedActivity<CompleteTableSnapshotActivity>(ActivityNames.CompleteTableSnapshot);
+    }
+
+    /// <summary>
+    /// Registers the streaming supervisors (capture, one writer per partition, compaction) and their segment activities;
+    /// hosts add a <see cref="ChangeLogHost"/> and a <see cref="StreamMonitor"/> to the services.
+    /// </summary>
+    public static DurableTaskRegistry AddStreaming(this DurableTaskRegistry registry)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        return registry
+            .AddOrchestrator<CaptureSupervisorOrchestrator>(StreamingNames.CaptureSupervisor)
+            .AddOrchestrator<WriterSupervisorOrchestrator>(StreamingNames.WriterSupervisor)
+            .AddOrchestrator<CompactionSupervisorOrchestrator>(StreamingNames.CompactionSupervisor)
+            .AddClassifiedActivity<CaptureSegmentActivity>(StreamingNames.CaptureSegment)
+            .AddClassifiedActivity<WriterSegmentActivity>(StreamingNames.WriterSegment)
+            .AddClassifiedActivity<CompactTablesActivity>(StreamingNames.CompactTables);
     }
 
     private static DurableTaskRegistry AddClassifiedActivity<TActivity>(this DurableTaskRegistry registry, string name)

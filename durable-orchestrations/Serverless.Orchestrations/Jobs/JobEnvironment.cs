@@ -24,6 +24,7 @@ public sealed class JobEnvironment
         Lake = lake;
         LoggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
         Source = spec.Source.ToConnectionOptions("serverless " + spec.Name);
+        StateStore = state;
         State = new JobStateStore(state, spec.Name);
         Tables = new LakeTables(lake, spec, LoggerFactory);
     }
@@ -38,6 +39,9 @@ public sealed class JobEnvironment
     public MySqlConnectionOptions Source { get; }
 
     public JobStateStore State { get; }
+
+    /// <summary>The state store itself (capture keeps its checkpoint in the job's partition of it).</summary>
+    public IStateStore StateStore { get; }
 
     public LakeTables Tables { get; }
 

@@ -1,17 +1,20 @@
 using System.Text;
 using System.Text.Json;
+using Serverless.Orchestrations.Streaming;
 using Serverless.Storage.State;
 
 namespace Serverless.Orchestrations.Jobs;
 
 /// <summary>
 /// A job's durable state in the state store: partition <c>job-{name}</c>, row <c>start-position</c> (P0, written
-/// once: the earliest wins) and one row <c>table-{db.table}</c> per source table. Local files in the embedded default,
+/// once: the earliest wins), one row <c>table-{db.table}</c> per source table and the stream-status record (row
+/// <c>stream-status</c>, overwritten every few seconds while the job streams and when it stops). Local files in the embedded default,
 /// Azure Table storage on Azure.
 /// </summary>
 public sealed class JobStateStore
 {
     private const string StartPositionRow = "start-position";
+    private const string StreamStatusRow = "stream-status";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly IStateStore store;
     private readonly string partition;
@@ -72,6 +75,19 @@ public sealed class JobStateStore
         }
 
         return tables;
+    }
+
+    /// <summary>Replaces the stream-status record (what <c>serverless status</c> shows from another process or after a stop).</summary>
+    public async Task SaveStreamStatusAsync(StreamStatus status, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(status);
+        await store.UpsertAsync(partition, StreamStatusRow, JsonSerializer.Serialize(status, Json), cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<StreamStatus?> GetStreamStatusAsync(CancellationToken cancellationToken = default)
+    {
+        var entity = await store.GetAsync(partition, StreamStatusRow, cancellationToken).ConfigureAwait(false);
+        return entity is null ? null : JsonSerializer.Deserialize<StreamStatus>(entity.Json, Json);
     }
 
     /// <summary>State keys may not hold '/', '\', '#', '?', '%' or control characters (Azure Table rules); those become %XX.</summary>

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Serverless.Cdc.Jobs;
 using Serverless.Cdc.Schema;
+using Serverless.Cdc.Schema.Evolution;
 using Serverless.Delta;
 using Serverless.Delta.Schema;
 
@@ -28,6 +29,11 @@ public sealed partial class LakeSchemaMigrator(LakeTables tables, ILogger logger
                 Mode = writeMode == WriteMode.CopyOnWrite ? TableProtocolMode.CopyOnWrite : TableProtocolMode.Default,
                 Name = lakeTable,
                 Description = $"{source} replicated by job {jobName}",
+
+                // The source schema the table's rows follow, kept in the table: writers map the change log by it until a DDL
+                // in the log moves it on, not by the source's schema of the day they start (which may already be past a DDL
+                // they have still to apply).
+                Configuration = new Dictionary<string, string> { [LakeSourceSchema.Property] = LakeSourceSchema.Write(mapping.Table) },
             };
             try
             {
@@ -65,6 +71,13 @@ public sealed partial class LakeSchemaMigrator(LakeTables tables, ILogger logger
 
             if (added.Count > 0 || widened.Count > 0 || relaxed.Count > 0)
             {
+                // The rows from here on follow the source's schema of now.
+                var configuration = new Dictionary<string, string>(table.Snapshot.Metadata.Configuration, StringComparer.Ordinal)
+                {
+                    [LakeSourceSchema.Property] = LakeSourceSchema.Write(mapping.Table),
+                };
+                configuration.Remove(LakeSourceSchema.WriterProperty);
+                await table.CommitAsync(table.BeginTransaction("SET TBLPROPERTIES").UpdateMetadata(table.Snapshot.Metadata with { Configuration = configuration }), cancellationToken).ConfigureAwait(false);
                 tables.Invalidate(lakeTable);
                 LogEvolved(logger, lakeTable, string.Join(", ", added), string.Join(", ", widened), string.Join(", ", relaxed));
             }

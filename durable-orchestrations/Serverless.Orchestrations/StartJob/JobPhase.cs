@@ -32,4 +32,10 @@ public enum JobPhase
 
     /// <summary>The job spec is invalid.</summary>
     InvalidSpec,
+
+    /// <summary>The snapshot is complete and changes stream into the lake until the run is stopped.</summary>
+    Streaming,
+
+    /// <summary>Stopped after every change up to the binlog's end (seen when the snapshot completed) reached the lake (<c>--until-caught-up</c>).</summary>
+    CaughtUp,
 }

@@ -27,6 +27,8 @@ public sealed record JobSpec
     /// <summary>What writers do with DDL from the binlog (<c>schemaChanges</c>).</summary>
     public SchemaChangeBehavior SchemaChanges { get; init; } = SchemaChangeBehavior.Evolve;
 
+    public StreamSpec Stream { get; init; } = new();
+
     /// <summary>The key columns configured for <paramref name="qualifiedTable"/> (<c>db.table</c>), or null.</summary>
     public IReadOnlyList<string>? KeyOverrideFor(string qualifiedTable) =>
         KeyOverrides.TryGetValue(qualifiedTable, out var columns) ? columns : null;
@@ -154,4 +156,11 @@ public sealed record SnapshotSpec
 
     /// <summary>The read rate assumed when estimating snapshot time for the binlog retention check.</summary>
     public long EstimatedBytesPerSecond { get; init; } = 20L * 1024 * 1024;
+}
+
+/// <summary>How changes stream after the snapshot: the change log between capture and the writers.</summary>
+public sealed record StreamSpec
+{
+    /// <summary>Partitions of the change log, one writer each; a table's changes all go to one partition. Fixed once the log exists.</summary>
+    public int Partitions { get; init; } = 4;
 }

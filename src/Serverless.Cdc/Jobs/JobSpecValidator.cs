@@ -11,13 +11,14 @@ namespace Serverless.Cdc.Jobs;
 /// </summary>
 public static partial class JobSpecValidator
 {
-    private static readonly string[] RootFields = ["$schema", "name", "source", "tables", "target", "keys", "snapshot", "types", "schemaChanges"];
+    private static readonly string[] RootFields = ["$schema", "name", "source", "tables", "target", "keys", "snapshot", "types", "schemaChanges", "stream"];
     private static readonly string[] SourceFields = ["host", "port", "user", "password", "tls", "tlsCaCertificate"];
     private static readonly string[] TablesFields = ["include", "exclude"];
     private static readonly string[] TargetFields = ["root", "naming", "writeMode", "softDelete"];
     private static readonly string[] NamingFields = ["prefix", "suffix", "rename"];
     private static readonly string[] SnapshotFields = ["parallelism", "chunkRows", "targetFileBytes", "estimatedBytesPerSecond"];
     private static readonly string[] TypesFields = ["zeroDate", "time", "bit"];
+    private static readonly string[] StreamFields = ["partitions"];
 
     /// <summary>Validates <paramref name="root"/>; the spec is null exactly when there are errors.</summary>
     public static JobSpecValidationResult Validate(JsonElement root)
@@ -43,6 +44,7 @@ public static partial class JobSpecValidator
         var snapshot = ReadSnapshot(root, errors);
         var types = ReadTypes(root, errors);
         var schemaChanges = OptionalEnum(root, "$", "schemaChanges", SchemaChangeBehavior.Evolve, SchemaChangeNames, errors);
+        var stream = ReadStream(root, errors);
 
         if (errors.Count > 0 || name is null || source is null || tables is null || target is null)
         {
@@ -65,6 +67,7 @@ public static partial class JobSpecValidator
                 Snapshot = snapshot,
                 Types = types,
                 SchemaChanges = schemaChanges,
+                Stream = stream,
             },
             errors);
     }
@@ -331,6 +334,27 @@ public static partial class JobSpecValidator
             ChunkRows = OptionalLong(s, at, "chunkRows", defaults.ChunkRows, 1_000, 100_000_000, errors, "use 1000-100000000 rows per chunk (the default 250000 suits most tables)"),
             TargetFileBytes = OptionalLong(s, at, "targetFileBytes", defaults.TargetFileBytes, 1L << 20, 1L << 34, errors, "use 1 MiB-16 GiB (128 MiB is typical)"),
             EstimatedBytesPerSecond = OptionalLong(s, at, "estimatedBytesPerSecond", defaults.EstimatedBytesPerSecond, 1024, long.MaxValue, errors, "give the expected snapshot read rate in bytes per second, at least 1024"),
+        };
+    }
+
+    private static StreamSpec ReadStream(JsonElement root, List<JobSpecError> errors)
+    {
+        if (!root.TryGetProperty("stream", out var s))
+        {
+            return new StreamSpec();
+        }
+
+        const string at = "$.stream";
+        if (s.ValueKind != JsonValueKind.Object)
+        {
+            errors.Add(new JobSpecError(at, $"expected an object but found a JSON {Kind(s)}", "write {\"partitions\": 4}"));
+            return new StreamSpec();
+        }
+
+        CheckFields(s, at, StreamFields, errors);
+        return new StreamSpec
+        {
+            Partitions = OptionalInt(s, at, "partitions", new StreamSpec().Partitions, 1, 64, errors, "use 1-64 change-log partitions (one writer each; fixed once the job's change log exists)"),
         };
     }
 

@@ -105,6 +105,7 @@ public sealed partial class PartitionWriter : IDisposable
 
         start = Math.Max(start == long.MaxValue ? properties.BeginningSequenceNumber : start, properties.BeginningSequenceNumber);
         lastRead = start - 1;
+        Metrics.Read(0, lastRead);  // every table has what comes before where it opens
         reader = log.OpenReader(Partition, start);
         await SetHoldAsync(start, cancellationToken).ConfigureAwait(false);
         LogOpened(logger, Partition, start, tables.Count);
@@ -223,9 +224,10 @@ public sealed partial class PartitionWriter : IDisposable
             await ProcessAsync(received, only: null, cancellationToken).ConfigureAwait(false);
         }
 
+        // Buffered and waiting first: a reader of the metrics must never see the new sequence with the old (empty) buffer.
+        PublishBuffered();
         lastRead = batch[^1].SequenceNumber;
         Metrics.Read(batch.Count, lastRead);
-        PublishBuffered();
     }
 
     /// <summary>Applies one change: buffers it, holds it, skips it (already in the lake) or hands a DDL to the handler.</summary>
@@ -454,6 +456,8 @@ public sealed partial class PartitionWriter : IDisposable
                     throw;
                 }
             }
+
+            PublishBuffered();
         }
     }
 
@@ -517,7 +521,10 @@ public sealed partial class PartitionWriter : IDisposable
         holdSet = nextNeeded;
     }
 
-    private void PublishBuffered() => Metrics.SetBuffered(tables.Values.Sum(t => (long)t.BufferedCount), tables.Values.Sum(t => t.BufferedBytes));
+    private void PublishBuffered() => Metrics.SetBuffered(
+        tables.Values.Sum(t => (long)t.BufferedCount),
+        tables.Values.Sum(t => t.BufferedBytes),
+        tables.Values.Count(t => !t.Live && t.StoppedBy is null && t.HeldFrom is not null));
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Writer of partition {Partition} opened at sequence {Start} for {Tables} tables")]
     private static partial void LogOpened(ILogger logger, int partition, long start, int tables);

@@ -17,18 +17,20 @@ public sealed class WriterMetrics
     private readonly Dictionary<string, TableCounters> tables = new(StringComparer.Ordinal);
     private long bufferedChanges;
     private long bufferedBytes;
+    private int waitingTables;
     private long commits;
     private long commitRetries;
     private long replaysSkipped;
     private long changesRead;
     private long lastSequenceRead = -1;
 
-    internal void SetBuffered(long changes, long bytes)
+    internal void SetBuffered(long changes, long bytes, int waiting)
     {
         lock (gate)
         {
             bufferedChanges = changes;
             bufferedBytes = bytes;
+            waitingTables = waiting;
         }
     }
 
@@ -64,7 +66,9 @@ public sealed class WriterMetrics
             t.Window.Enqueue((Stopwatch.GetTimestamp(), changes));
             foreach (var source in sourceCommitTimes)
             {
-                lag.Add(Math.Max(0, (committedAt - source).TotalMilliseconds));
+                var ms = Math.Max(0, (committedAt - source).TotalMilliseconds);
+                lag.Add(ms);
+                t.Lag.Add(ms);
             }
         }
     }
@@ -91,13 +95,16 @@ public sealed class WriterMetrics
                 }
 
                 var inWindow = t.Window.Sum(w => (long)w.Changes);
-                perTable.Add(new TableWriterMetrics(name, t.Changes, inWindow / RateWindow.TotalSeconds, t.ActiveFiles, t.Error));
+                perTable.Add(new TableWriterMetrics(name, t.Changes, inWindow / RateWindow.TotalSeconds, t.ActiveFiles, t.Error) { LagP50 = t.Lag.Percentile(50), LagP99 = t.Lag.Percentile(99) });
             }
 
             return new WriterMetricsSnapshot(
                 bufferedChanges, bufferedBytes, changesRead, lastSequenceRead, commits, commitRetries, replaysSkipped,
                 flush.Percentile(50), flush.Percentile(99), objectCreate.Percentile(50), objectCreate.Percentile(99),
-                tables.Values.Sum(t => (long)t.ActiveFiles), lag.Percentile(50), lag.Percentile(99), perTable);
+                tables.Values.Sum(t => (long)t.ActiveFiles), lag.Percentile(50), lag.Percentile(99), perTable)
+            {
+                WaitingTables = waitingTables,
+            };
         }
     }
 
@@ -120,6 +127,8 @@ public sealed class WriterMetrics
         public string? Error { get; set; }
 
         public Queue<(long At, int Changes)> Window { get; } = new();
+
+        public LatencyWindow Lag { get; } = new(1024);
     }
 }
 
@@ -139,7 +148,20 @@ public sealed record WriterMetricsSnapshot(
     long ActiveFiles,
     double? LagP50,
     double? LagP99,
-    IReadOnlyList<TableWriterMetrics> Tables);
+    IReadOnlyList<TableWriterMetrics> Tables)
+{
+    /// <summary>
+    /// Tables whose changes the writer has read but holds until their snapshot is marked complete. With no buffered changes
+    /// and none waiting, every change read (through <see cref="LastSequenceRead"/>) is in the lake or stopped its table.
+    /// </summary>
+    public int WaitingTables { get; init; }
+}
 
 /// <summary>One table's share: changes applied, changes/s over the last 10 s, its data files, and why it stopped (if it did).</summary>
-public sealed record TableWriterMetrics(string Table, long ChangesApplied, double ChangesPerSecond, int ActiveFiles, string? StoppedBy);
+public sealed record TableWriterMetrics(string Table, long ChangesApplied, double ChangesPerSecond, int ActiveFiles, string? StoppedBy)
+{
+    /// <summary>The table's lag from source commit to lake commit (ms) over its last 1,024 changes; null before the first commit.</summary>
+    public double? LagP50 { get; init; }
+
+    public double? LagP99 { get; init; }
+}

@@ -40,6 +40,12 @@ internal sealed class ProgressView
         }
 
         var summary = Wrap(Summary(progress), width).Select(l => new ProgressLine(l, false)).ToList();
+        if (progress.Stream is { } stream)
+        {
+            // Streaming: the snapshot's table is history; the stream's lines replace it.
+            return [.. StreamLines.Format(stream).Select(l => new ProgressLine(width is { } limit ? Fit(l, limit) : l, false)), .. summary];
+        }
+
         if (progress.Tables.Count == 0)
         {
             return summary;
@@ -78,6 +84,15 @@ internal sealed class ProgressView
     /// <summary>The summary line; what is not known yet (an estimate, a rate, an ETA) is left out.</summary>
     public static string Summary(JobProgress p)
     {
+        if (p.Stream is { } stream)
+        {
+            var changes = stream.Tables.Sum(t => t.ChangesApplied);
+            var rate = stream.Tables.Sum(t => t.ChangesPerSecond);
+            return new StringBuilder().Append(p.JobName).Append(": ").Append(p.Phase).Append(", ").Append(Count(p.RowsRead)).Append(" rows snapshotted, ")
+                .Append(Count(changes)).Append(" changes applied, ").Append(Count((long)rate)).Append(" changes/s, ")
+                .Append(Eta(p.Elapsed)).Append(" elapsed").ToString();
+        }
+
         var line = new StringBuilder().Append(p.JobName).Append(": ").Append(p.Phase).Append(", ").Append(Count(p.RowsRead));
         if (p.RowsEstimate > p.RowsRead)
         {

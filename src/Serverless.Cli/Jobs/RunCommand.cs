@@ -5,8 +5,11 @@ using Spectre.Console;
 namespace Serverless.Cli.Jobs;
 
 /// <summary>
-/// `serverless run --job job.json`: preflight, schema migration and the parallel snapshot of every table, with live
-/// progress. Ctrl-C stops cleanly (exit 130) and the next run resumes. The work is one call of <see cref="JobRunner"/>.
+/// `serverless run --job job.json`: preflight, schema migration and the parallel snapshot of every table, then streaming
+/// of every change into the lake until stopped, with live progress. Ctrl-C stops cleanly (exit 130) and the next run
+/// resumes (the snapshot where it stopped, or the stream: capture from its checkpoint, writers from the lake's txn
+/// versions). `--snapshot-only` stops after the snapshot; `--until-caught-up` stops (exit 0) once the lake has every
+/// change up to the binlog's end as it was when streaming began. The work is one call of <see cref="JobRunner"/>.
 /// </summary>
 internal static class RunCommand
 {
@@ -14,15 +17,32 @@ internal static class RunCommand
     {
         var job = JobOptions.JobSpec();
         var state = JobOptions.StateFolder();
-        var command = new Command("run", "Run a job: preflight, create the lake tables, snapshot every table (resumes an unfinished run).") { job, state };
-        command.SetAction((parse, ct) => RunAsync(console, parse.GetRequiredValue(job), parse.GetValue(state), ct));
+        var snapshotOnly = new Option<bool>("--snapshot-only") { Description = "Stop once the snapshot is complete instead of streaming changes." };
+        var untilCaughtUp = new Option<bool>("--until-caught-up")
+        {
+            Description = "Stream until every change up to the binlog's end (as it is when the snapshot completes) is in the lake, then stop with exit 0.",
+        };
+        var command = new Command("run", "Run a job: preflight, create the lake tables, snapshot every table, then stream changes until stopped (resumes an unfinished run).")
+        {
+            job, state, snapshotOnly, untilCaughtUp,
+        };
+        command.SetAction((parse, ct) =>
+        {
+            if (parse.GetValue(snapshotOnly) && parse.GetValue(untilCaughtUp))
+            {
+                throw new UsageException("Give --snapshot-only (stop after the snapshot) or --until-caught-up (stream, then stop once caught up), not both.");
+            }
+
+            var options = new JobRunnerOptions { StateFolder = parse.GetValue(state), SnapshotOnly = parse.GetValue(snapshotOnly), UntilCaughtUp = parse.GetValue(untilCaughtUp) };
+            return RunAsync(console, parse.GetRequiredValue(job), options, ct);
+        });
         return command;
     }
 
-    public static async Task<int> RunAsync(CliConsole console, string jobPath, string? stateFolder, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(CliConsole console, string jobPath, JobRunnerOptions options, CancellationToken cancellationToken)
     {
         var latest = new LatestProgress();
-        var run = JobRunner.RunAsync(jobPath, stateFolder, latest, cancellationToken);
+        var run = JobRunner.RunAsync(jobPath, options, latest, cancellationToken);
         var interactive = ReferenceEquals(console.Error, Console.Error) && !Console.IsErrorRedirected;
         var view = new ProgressView();
         if (interactive)

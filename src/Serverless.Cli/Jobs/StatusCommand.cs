@@ -57,6 +57,21 @@ internal static class StatusCommand
             await console.Out.WriteLineAsync($"failure: {failure}").ConfigureAwait(false);
         }
 
+        if (report.Stream is { } stream)
+        {
+            await console.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"stream: {(stream.Running ? "streaming" : "stopped")}, as of {stream.UpdatedAtUtc:u}")).ConfigureAwait(false);
+            foreach (var line in StreamLines.Format(stream))
+            {
+                await console.Out.WriteLineAsync("  " + line).ConfigureAwait(false);
+            }
+        }
+
+        if (report.StreamFailure is { } streamFailure)
+        {
+            await console.Out.WriteLineAsync($"stream failure: {streamFailure}").ConfigureAwait(false);
+        }
+
         return ExitCodes.Success;
     }
 

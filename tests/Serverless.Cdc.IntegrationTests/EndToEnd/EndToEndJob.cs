@@ -1,6 +1,7 @@
 using Serverless.Cdc.Capture;
 using Serverless.Cdc.Jobs;
 using Serverless.Cdc.Schema;
+using Serverless.Cdc.Schema.Evolution;
 using Serverless.Cdc.Transport;
 using Serverless.Cdc.Writer;
 using Serverless.Delta;
@@ -106,7 +107,12 @@ internal sealed class EndToEndJob
         return null;
     }
 
-    public TableLocation LakeLocation(SourceTable table) => new(Lake, Spec.Target.Naming.LakeTableName(table.Database, table.Name));
+    public TableLocation LakeLocation(SourceTable table) => LakeLocation(table.Database, table.Name);
+
+    public TableLocation LakeLocation(string database, string table) => new(Lake, Spec.Target.Naming.LakeTableName(database, table));
+
+    /// <summary>The writers' schema-change handler, as the streaming host builds it: DDL evolves the lake by the job's <c>schemaChanges</c>.</summary>
+    public SchemaChangeEvolver SchemaChanges() => new(Spec, LakeLocation);
 
     /// <summary>
     /// The pipeline in this process, once: captures from P0 (or the checkpoint) to the binlog's current end into
@@ -132,7 +138,7 @@ internal sealed class EndToEndJob
                 writerTables.Add(WriterTable(table, lake));
             }
 
-            using var writer = new PartitionWriter(log, partition, writerTables);
+            using var writer = new PartitionWriter(log, partition, writerTables, SchemaChanges());
             await writer.DrainAsync(cancellationToken);
             if (writer.StoppedTables.Count > 0)
             {

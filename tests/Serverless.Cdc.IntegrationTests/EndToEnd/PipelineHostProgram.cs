@@ -91,7 +91,7 @@ internal static class PipelineHostProgram
             tables.Add(job.WriterTable(table, lake));
         }
 
-        using var writer = new PartitionWriter(log, partition, tables, options: settings.Writer);
+        using var writer = new PartitionWriter(log, partition, tables, job.SchemaChanges(), settings.Writer);
         var role = PipelineHostSettings.WriterRole(partition);
         await File.WriteAllTextAsync(settings.ReadyFile(role), "ready", cancellationToken);
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

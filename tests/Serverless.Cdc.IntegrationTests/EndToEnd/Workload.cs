@@ -317,8 +317,10 @@ internal sealed class Workload
 
     private async Task DdlAsync()
     {
-        await connection.ExecuteAsync("ALTER TABLE hot ADD COLUMN extra INT NULL");
-        await connection.ExecuteAsync($"UPDATE hot SET extra = v WHERE id < {options.HotKeys / 2}");
+        // On orders, which one writer owns: a DDL of a table spread over several partitions is not ordered with the rows of
+        // every slot yet (design notes, "Schema changes").
+        await connection.ExecuteAsync("ALTER TABLE orders ADD COLUMN extra INT NULL AFTER status");
+        await connection.ExecuteAsync("UPDATE orders SET extra = customer WHERE id % 3 = 0");
         ddlDone = true;
         DdlStatements++;
     }

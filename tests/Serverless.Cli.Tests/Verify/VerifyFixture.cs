@@ -21,7 +21,7 @@ internal static class VerifyFixture
 
     public static async Task RunJobAsync(string job)
     {
-        var run = await CliRunner.RunAsync("run", "--job", job);
+        var run = await CliRunner.RunAsync("run", "--snapshot-only", "--job", job);
         Assert.True(run.ExitCode == 0, run.Error + run.Out);
     }
 

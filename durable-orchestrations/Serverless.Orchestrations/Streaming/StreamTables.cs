@@ -1,0 +1,53 @@
+using Microsoft.Extensions.Logging;
+using Serverless.Cdc.Schema;
+using Serverless.Cdc.Transport;
+using Serverless.Cdc.Writer;
+using Serverless.Delta;
+using Serverless.Orchestrations.Jobs;
+
+namespace Serverless.Orchestrations.Streaming;
+
+/// <summary>The job's source tables (discovered again by each segment) and the lake tables a partition's writer writes.</summary>
+internal static class StreamTables
+{
+    public static async Task<IReadOnlyList<SourceTable>> DiscoverAsync(JobEnvironment job, string purpose, ILogger logger, CancellationToken cancellationToken)
+    {
+        var connection = await job.OpenSourceAsync(purpose, cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            return await SchemaDiscovery.DiscoverAsync(connection, job.Spec.Tables, job.Spec.KeyOverrides, logger, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The partition every change of <paramref name="table"/> goes to (capture keys changes by table; no spread).</summary>
+    public static int PartitionOf(SourceTable table, int partitions) =>
+        PartitionKeys.PartitionFor(PartitionKeys.ForTable(table.Database, table.Name), partitions);
+
+    /// <summary>
+    /// The writer tables of <paramref name="partition"/>: every discovered table that maps to it and has a lake table, each
+    /// with its own open lake table (writers commit on their own instances; the snapshot's cached ones stay the snapshot's).
+    /// A table without one (created at the source after the snapshot) is left out with a warning: the partition's other
+    /// tables go on, and a change of it stops the writer with <see cref="UnknownTableException"/> naming it.
+    /// </summary>
+    public static async Task<IReadOnlyList<WriterTable>> ForPartitionAsync(
+        JobEnvironment job, IReadOnlyList<SourceTable> tables, int partitions, int partition, ILogger logger, CancellationToken cancellationToken)
+    {
+        var result = new List<WriterTable>();
+        foreach (var table in tables.Where(t => PartitionOf(t, partitions) == partition))
+        {
+            var lakeTable = job.Tables.NameOf(table);
+            if (!await job.Tables.ExistsAsync(lakeTable, cancellationToken).ConfigureAwait(false))
+            {
+                logger.LogWarning(
+                    "{Table} has no lake table ({LakeTable}) yet: the writer of partition {Partition} leaves it out (tables created after the snapshot are not snapshotted and joined yet)",
+                    table.QualifiedName, lakeTable, partition);
+                continue;
+            }
+
+            var lake = await DeltaTable.OpenAsync(job.Tables.Location(lakeTable), logger: job.LoggerFactory.CreateLogger<DeltaTable>(), cancellationToken: cancellationToken).ConfigureAwait(false);
+            result.Add(new WriterTable(TypeMapper.Map(table, job.Spec.Types, job.Spec.Target.SoftDelete), lake) { TypeMapping = job.Spec.Types });
+        }
+
+        return result;
+    }
+}
