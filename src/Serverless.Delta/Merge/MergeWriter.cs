@@ -71,6 +71,7 @@ public sealed class MergeWriter
         var staged = await StageAsync(tx, table.Snapshot, winners, cancellationToken).ConfigureAwait(false);
         tx.OnConflictRedo(async (redo, snapshot, ct) => staged = await StageAsync(redo, snapshot, Reduce(changes, Layout.Of(snapshot, options)), ct).ConfigureAwait(false));
         var commit = await table.CommitAsync(tx, cancellationToken).ConfigureAwait(false);
+        ForgetRemovedFiles(commit.Snapshot);
         return commit.Outcome == CommitOutcome.AlreadyCommitted
             ? new MergeResult(commit, 0, 0, 0, 0, 0)
             : new MergeResult(commit, staged.RowsWritten, staged.RowsDeleted, staged.Dropped, staged.FilesTouched, staged.Tombstones) { DataFileMilliseconds = staged.DataFileMilliseconds };
@@ -328,6 +329,18 @@ public sealed class MergeWriter
 
         var built = await FileKeyIndex.BuildAsync(snapshot, file, layout.KeyFields, layout.PositionField, cancellationToken).ConfigureAwait(false);
         return indexes.GetOrAdd(path, built);
+    }
+
+    /// <summary>Drops the cached indexes of files the table no longer has (rewritten or compacted away), so the cache stays as large as the table.</summary>
+    private void ForgetRemovedFiles(Snapshot snapshot)
+    {
+        foreach (var path in indexes.Keys)
+        {
+            if (snapshot.FindFile(path) is null)
+            {
+                indexes.TryRemove(path, out _);
+            }
+        }
     }
 
     private static async Task RetireWithDeletionVectorsAsync(DeltaTransaction tx, Snapshot snapshot, Dictionary<AddFile, RoaringBitmapArray> retired, CancellationToken cancellationToken)
