@@ -78,10 +78,18 @@ internal sealed class FilePositions
 
         return storage switch
         {
-            Storage.Exact => DeltaValues.FromParquet(new ParquetDecimal(exact[row], ((DecimalType)type).Scale), type),
+            Storage.Exact => Exact(exact[row]),
             Storage.Integer => IntegralColumn.Box(integers[row], type),
             _ => boxed[row],
         };
+    }
+
+    /// <summary>A wide decimal boxed once as the <see cref="ParquetDecimal"/> it is; a narrow one as System.Decimal, like <see cref="DeltaValues"/>.</summary>
+    private object Exact(Int128 unscaled)
+    {
+        var d = (DecimalType)type;
+        var value = new ParquetDecimal(unscaled, d.Scale);
+        return DeltaValues.FitsSystemDecimal(d) ? DeltaValues.FromParquet(value, type)! : value;
     }
 
     private int Capacity => storage switch
