@@ -78,21 +78,26 @@ public static class ChangeEventSerializer
             throw new ChangeEventFormatException($"Change event kind {(byte)kind} at offset 1 is not insert, update, delete or DDL; the record is damaged.");
         }
 
-        var database = r.String();
-        var table = r.String();
+        var recent = RecentStrings.ForThread;
+        var database = recent.Get(0, r.Take(r.UVarint()));
+        var table = recent.Get(1, r.Take(r.UVarint()));
         var schemaVersion = (long)r.UVarint();
         var generation = version >= FirstVersionWithGeneration ? r.UVarint() : 0;
-        var file = r.String();
+        var file = recent.Get(2, r.Take(r.UVarint()));
         var offset = (long)r.UVarint();
         var row = (int)r.UVarint();
-        var gtid = r.NullableString();
+        var gtidLength = r.UVarint();
+        var gtid = gtidLength == 0 ? null : recent.Get(3, r.Take(gtidLength - 1));
         var micros = r.ZVarint();
-        var key = r.Values();
-        var image = r.Values();
-        var sql = r.NullableString();
-        if (!r.AtEnd)
+
+        // The values' bytes are slices of one copy of the rest of the record: one array per change, not one per value.
+        var rest = new Reader(data[r.Offset..].ToArray(), r.Offset);
+        var key = rest.Values();
+        var image = rest.Values();
+        var sql = rest.NullableString();
+        if (!rest.AtEnd)
         {
-            throw new ChangeEventFormatException($"Change event has {data.Length - r.Offset} bytes after its end at offset {r.Offset}; the record is damaged.");
+            throw new ChangeEventFormatException($"Change event has {data.Length - rest.Offset} bytes after its end at offset {rest.Offset}; the record is damaged.");
         }
 
         SourcePosition position;
@@ -226,22 +231,39 @@ public static class ChangeEventSerializer
         }
     }
 
-    private ref struct Reader(ReadOnlySpan<byte> data)
+    /// <summary>Reads a record, or the rest of one from <see cref="start"/> on when <see cref="owner"/> holds it (value bytes are then slices of it).</summary>
+    private ref struct Reader
     {
-        private readonly ReadOnlySpan<byte> data = data;
+        private readonly ReadOnlySpan<byte> data;
+        private readonly byte[]? owner;
+        private readonly int start;
+        private int at;
 
-        public int Offset { get; private set; }
+        public Reader(ReadOnlySpan<byte> data)
+        {
+            this.data = data;
+        }
 
-        public readonly bool AtEnd => Offset == data.Length;
+        public Reader(byte[] rest, int start)
+        {
+            data = rest;
+            owner = rest;
+            this.start = start;
+        }
+
+        /// <summary>The offset in the whole record.</summary>
+        public readonly int Offset => start + at;
+
+        public readonly bool AtEnd => at == data.Length;
 
         public byte Byte()
         {
-            if (Offset >= data.Length)
+            if (at >= data.Length)
             {
                 throw Truncated();
             }
 
-            return data[Offset++];
+            return data[at++];
         }
 
         public ulong UVarint()
@@ -268,17 +290,23 @@ public static class ChangeEventSerializer
 
         public ReadOnlySpan<byte> Take(ulong length)
         {
-            if (length > (ulong)(data.Length - Offset))
+            if (length > (ulong)(data.Length - at))
             {
                 throw Truncated();
             }
 
-            var span = data.Slice(Offset, (int)length);
-            Offset += (int)length;
+            var span = data.Slice(at, (int)length);
+            at += (int)length;
             return span;
         }
 
-        public string String() => Encoding.UTF8.GetString(Take(UVarint()));
+        /// <summary>The next <paramref name="length"/> bytes as their own memory: a slice of the owner, else a copy.</summary>
+        public ReadOnlyMemory<byte> TakeMemory(ulong length)
+        {
+            var from = at;
+            var span = Take(length);
+            return owner is null ? span.ToArray() : new ReadOnlyMemory<byte>(owner, from, span.Length);
+        }
 
         public string? NullableString()
         {
@@ -289,7 +317,7 @@ public static class ChangeEventSerializer
         public ChangeValue[] Values()
         {
             var count = UVarint();
-            if (count > (ulong)(data.Length - Offset))
+            if (count > (ulong)(data.Length - at))
             {
                 throw Truncated();
             }
@@ -325,11 +353,11 @@ public static class ChangeEventSerializer
             }
 
             var aux = (tag & HasAux) != 0 ? (int)ZVarint() : 0;
-            var bytes = (tag & HasBytes) != 0 ? Take(UVarint()).ToArray() : null;
+            var bytes = (tag & HasBytes) != 0 ? TakeMemory(UVarint()) : default;
             return new ChangeValue(kind, bits, aux, bytes);
         }
 
         private readonly ChangeEventFormatException Truncated() =>
-            new($"Change event ends early at offset {Offset} of {data.Length} bytes; the record is truncated or damaged.");
+            new($"Change event ends early at offset {Offset} of {start + data.Length} bytes; the record is truncated or damaged.");
     }
 }

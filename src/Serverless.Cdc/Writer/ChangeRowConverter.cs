@@ -24,6 +24,8 @@ namespace Serverless.Cdc.Writer;
 public sealed class ChangeRowConverter
 {
     private const long MicrosecondsPerDay = 86_400_000_000L;
+    private static readonly object True = true;
+    private static readonly object False = false;
 
     private readonly TableMapping mapping;
     private readonly Slot[] slots;
@@ -91,7 +93,7 @@ public sealed class ChangeRowConverter
             {
                 SlotKind.Position => new ParquetDecimal((Int128)change.SourcePosition.SortKey, 0),
                 SlotKind.Timestamp => change.CommitTime.UtcDateTime,
-                SlotKind.Deleted => isDelete,
+                SlotKind.Deleted => isDelete ? True : False,
                 SlotKind.LakeOnly => null,
                 _ => SourceValue(change, slot),
             };
@@ -148,8 +150,7 @@ public sealed class ChangeRowConverter
                 return new ParquetDecimal(value.Kind == ColumnValueKind.UInt64 ? value.GetUInt64() : checked((ulong)value.GetInt64()), 0);
             case ValueConversion.Decimal:
                 {
-                    var d = value.GetDecimal();
-                    return new ParquetDecimal((Int128)d.Unscaled, d.Scale);
+                    return DecimalOf(value);
                 }
 
             case ValueConversion.Text:
@@ -181,7 +182,7 @@ public sealed class ChangeRowConverter
             case ValueConversion.TimeMicroseconds:
                 return value.Bits;
             case ValueConversion.BitBoolean:
-                return value.GetUInt64() != 0;
+                return value.GetUInt64() != 0 ? True : False;
             case ValueConversion.BitLong:
                 return unchecked((long)value.GetUInt64());
             case ValueConversion.GeometryWkb:
@@ -189,6 +190,23 @@ public sealed class ChangeRowConverter
             default:
                 throw new InvalidOperationException($"conversion {column.Conversion} is not implemented for the stream");
         }
+    }
+
+    /// <summary>A DECIMAL value as the lake's exact decimal; up to 16 bytes of unscaled value without a BigInteger.</summary>
+    internal static ParquetDecimal DecimalOf(ChangeValue value)
+    {
+        if (value.Kind == ColumnValueKind.Decimal && value.Bytes.Length <= 16)
+        {
+            // The unscaled value's bytes are little-endian two's complement (BigInteger's form): sign-extend to 128 bits.
+            Span<byte> unscaled = stackalloc byte[16];
+            var bytes = value.Bytes.Span;
+            bytes.CopyTo(unscaled);
+            unscaled[bytes.Length..].Fill(bytes.Length > 0 && (sbyte)bytes[^1] < 0 ? (byte)0xFF : (byte)0);
+            return new ParquetDecimal(BinaryPrimitives.ReadInt128LittleEndian(unscaled), value.Aux);
+        }
+
+        var d = value.GetDecimal();
+        return new ParquetDecimal((Int128)d.Unscaled, d.Scale);
     }
 
     private static long Integer(ChangeValue value) => value.Kind switch
@@ -207,7 +225,17 @@ public sealed class ChangeRowConverter
             case ColumnValueKind.String when column.DataType is "inet4" or "inet6" or "uuid":
                 return MariaDbTypeText.Format(column.DataType, value.Bytes.Span);
             case ColumnValueKind.String:
-                return Decode(value.Bytes.Span, value.Aux);
+                {
+                    var bytes = value.Bytes.Span;
+                    if (slot.Repeated.TryGet(bytes, out var known))
+                    {
+                        return known;
+                    }
+
+                    var text = Decode(bytes, value.Aux);
+                    slot.Repeated.Remember(bytes, text);
+                    return text;
+                }
             case ColumnValueKind.Json:
                 // MySQL's JSON column type carries its binary form; MariaDB's JSON is LONGTEXT and arrives as a String.
                 return JsonBinary.ToJsonText(value.Bytes.Span);
@@ -386,5 +414,9 @@ public sealed class ChangeRowConverter
         Deleted,
     }
 
-    private sealed record Slot(SlotKind Kind, MappedColumn? Column, StructField Field, string[]? Labels);
+    private sealed record Slot(SlotKind Kind, MappedColumn? Column, StructField Field, string[]? Labels)
+    {
+        /// <summary>The column's recent strings (text columns only use it).</summary>
+        public RepeatedText Repeated { get; } = new();
+    }
 }

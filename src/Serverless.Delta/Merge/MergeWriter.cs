@@ -71,6 +71,7 @@ public sealed class MergeWriter
         var staged = await StageAsync(tx, table.Snapshot, winners, cancellationToken).ConfigureAwait(false);
         tx.OnConflictRedo(async (redo, snapshot, ct) => staged = await StageAsync(redo, snapshot, Reduce(changes, Layout.Of(snapshot, options)), ct).ConfigureAwait(false));
         var commit = await table.CommitAsync(tx, cancellationToken).ConfigureAwait(false);
+        ForgetRemovedFiles(commit.Snapshot);
         return commit.Outcome == CommitOutcome.AlreadyCommitted
             ? new MergeResult(commit, 0, 0, 0, 0, 0)
             : new MergeResult(commit, staged.RowsWritten, staged.RowsDeleted, staged.Dropped, staged.FilesTouched, staged.Tombstones) { DataFileMilliseconds = staged.DataFileMilliseconds };
@@ -131,7 +132,7 @@ public sealed class MergeWriter
             }
 
             var key = layout.KeyOf(change.Row);
-            var position = DeltaValues.FromParquet(change.Row[layout.PositionIndex], layout.Fields[layout.PositionIndex].Type)
+            var position = Layout.Canonical(change.Row[layout.PositionIndex], layout.Fields[layout.PositionIndex].Type)
                 ?? throw new ArgumentException($"Change {i} (key {key}) has no value in position column '{layout.Fields[layout.PositionIndex].Name}'.", nameof(changes));
             if (!winners.TryGetValue(key, out var current) || DeltaValues.Compare(position, current.Position) >= 0)
             {
@@ -155,17 +156,18 @@ public sealed class MergeWriter
         var candidates = PlanCandidates(snapshot, layout, winners.Keys, out var scan);
         tx.ReadWhere(scan.MayMatch);
 
-        // Live occurrences of the batch's keys: file, row, position.
-        var live = new Dictionary<MergeKey, List<(AddFile File, int Row, object? Position)>>();
+        // Live occurrences of the batch's keys: file, row, position (live[i] belongs to batch[i]).
+        var batch = winners.ToArray();
+        var live = new LiveRows[batch.Length];
         var rows = new List<int>();
         foreach (var file in candidates)
         {
             var index = await IndexAsync(snapshot, file, layout, cancellationToken).ConfigureAwait(false);
             var dv = file.DeletionVector is null ? null : await DeletionVectorStore.ReadAsync(snapshot.Table, file.DeletionVector, cancellationToken).ConfigureAwait(false);
             var matched = false;
-            foreach (var key in winners.Keys)
+            for (var i = 0; i < batch.Length; i++)
             {
-                index.FindRows(key, rows);
+                index.FindRows(batch[i].Key, rows);
                 foreach (var row in rows)
                 {
                     if (dv is not null && dv.Contains(row))
@@ -173,12 +175,7 @@ public sealed class MergeWriter
                         continue;
                     }
 
-                    if (!live.TryGetValue(key, out var list))
-                    {
-                        live[key] = list = [];
-                    }
-
-                    list.Add((file, row, index.PositionAt(row)));
+                    live[i].Add(file, row, index.PositionAt(row));
                     matched = true;
                 }
             }
@@ -193,8 +190,9 @@ public sealed class MergeWriter
         var inserts = new List<object?[]>();
         long dropped = 0;
         var tombstonesChanged = false;
-        foreach (var (key, (change, position)) in winners)
+        for (var i = 0; i < batch.Length; i++)
         {
+            var (key, (change, position)) = batch[i];
             if (tombstones.TryGetValue(key, out var deletedAt) && DeltaValues.Compare(position, deletedAt) <= 0)
             {
                 dropped++;
@@ -202,14 +200,12 @@ public sealed class MergeWriter
             }
 
             object? livePosition = null;
-            if (live.TryGetValue(key, out var occurrences))
+            var occurrences = live[i];
+            for (var o = 0; o < occurrences.Count; o++)
             {
-                foreach (var o in occurrences)
+                if (occurrences[o].Position is { } p && (livePosition is null || DeltaValues.Compare(p, livePosition) > 0))
                 {
-                    if (o.Position is not null && (livePosition is null || DeltaValues.Compare(o.Position, livePosition) > 0))
-                    {
-                        livePosition = o.Position;
-                    }
+                    livePosition = p;
                 }
             }
 
@@ -219,17 +215,15 @@ public sealed class MergeWriter
                 continue;
             }
 
-            if (occurrences is not null)
+            for (var o = 0; o < occurrences.Count; o++)
             {
-                foreach (var o in occurrences)
+                var (file, row, _) = occurrences[o];
+                if (!retired.TryGetValue(file, out var bitmap))
                 {
-                    if (!retired.TryGetValue(o.File, out var bitmap))
-                    {
-                        retired[o.File] = bitmap = new RoaringBitmapArray();
-                    }
-
-                    bitmap.Add(o.Row);
+                    retired[file] = bitmap = new RoaringBitmapArray();
                 }
+
+                bitmap.Add(row);
             }
 
             if (change.IsDelete)
@@ -357,6 +351,18 @@ public sealed class MergeWriter
 
         var built = await FileKeyIndex.BuildAsync(snapshot, file, layout.KeyFields, layout.PositionField, cancellationToken).ConfigureAwait(false);
         return indexes.GetOrAdd(path, built);
+    }
+
+    /// <summary>Drops the cached indexes of files the table no longer has (rewritten or compacted away), so the cache stays as large as the table.</summary>
+    private void ForgetRemovedFiles(Snapshot snapshot)
+    {
+        foreach (var path in indexes.Keys)
+        {
+            if (snapshot.FindFile(path) is null)
+            {
+                indexes.TryRemove(path, out _);
+            }
+        }
     }
 
     private static async Task RetireWithDeletionVectorsAsync(DeltaTransaction tx, Snapshot snapshot, Dictionary<AddFile, RoaringBitmapArray> retired, CancellationToken cancellationToken)
@@ -537,11 +543,24 @@ public sealed class MergeWriter
             var values = new object?[KeyIndexes.Length];
             for (var k = 0; k < values.Length; k++)
             {
-                values[k] = DeltaValues.FromParquet(row[KeyIndexes[k]], Fields[KeyIndexes[k]].Type);
+                values[k] = Canonical(row[KeyIndexes[k]], Fields[KeyIndexes[k]].Type);
             }
 
             return new MergeKey(values);
         }
+
+        /// <summary>
+        /// The value as <see cref="DeltaValues.FromParquet"/> gives it for <paramref name="type"/>; a value that already has
+        /// that form (a long for long, a wide decimal at the column's scale, ...) is returned as is instead of boxed anew.
+        /// </summary>
+        public static object? Canonical(object? value, DeltaType type) => value switch
+        {
+            long when type is PrimitiveType { Name: "long" } => value,
+            int when type is PrimitiveType { Name: "integer" } => value,
+            string when type is PrimitiveType { Name: "string" } => value,
+            ParquetDecimal p when type is DecimalType d && !DeltaValues.FitsSystemDecimal(d) && p.Scale == d.Scale => value,
+            _ => DeltaValues.FromParquet(value, type),
+        };
     }
 
     /// <summary>What the staged actions of the last attempt do.</summary>

@@ -62,6 +62,39 @@ public sealed class ChangeEventSerializerTests
     }
 
     [Fact]
+    public void ConsecutiveEventsDecodedFromOneReusedBufferKeepTheirOwnFieldsAndValues()
+    {
+        var buffer = new byte[4096];
+        var decoded = new List<ChangeEvent>();
+        var sources = new List<ChangeEvent>();
+        for (var i = 0; i < 6; i++)
+        {
+            var change = new ChangeEvent
+            {
+                Kind = ChangeKind.Insert, Database = i < 4 ? "shop" : "shop2", Table = i % 2 == 0 ? "orders" : "items",
+                Position = new BinlogPosition(i < 3 ? "binlog.000001" : "binlog.000002", 100 + i, i), Gtid = i == 5 ? null : "0-1-" + (i / 2),
+                Key = [ChangeValue.FromString("key" + i)], Row = [ChangeValue.FromString("key" + i), ChangeValue.FromBinary(new byte[] { (byte)i, 9 }), ChangeValue.FromInt64(i)],
+            };
+            var bytes = ChangeEventSerializer.Serialize(change);
+            Array.Fill(buffer, (byte)0xEE);
+            bytes.CopyTo(buffer, 0);
+            decoded.Add(ChangeEventSerializer.Deserialize(buffer.AsSpan(0, bytes.Length)));
+            sources.Add(change);
+        }
+
+        Array.Fill(buffer, (byte)0);
+        for (var i = 0; i < sources.Count; i++)
+        {
+            Assert.Equal(sources[i].Database, decoded[i].Database);
+            Assert.Equal(sources[i].Table, decoded[i].Table);
+            Assert.Equal(sources[i].Position, decoded[i].Position);
+            Assert.Equal(sources[i].Gtid, decoded[i].Gtid);
+            Assert.Equal(sources[i].Key, decoded[i].Key);
+            Assert.Equal(sources[i].Row, decoded[i].Row);
+        }
+    }
+
+    [Fact]
     public void DdlCarriesItsStatementAndNoRow()
     {
         var ddl = new ChangeEvent
