@@ -12,7 +12,7 @@ namespace Serverless.Orchestrations.Jobs;
 public sealed class JobStateStore
 {
     private const string StartPositionRow = "start-position";
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private static readonly JsonSerializerOptions Json = StartJob.StartJobJsonContext.Default.Options;
     private readonly IStateStore store;
     private readonly string partition;
 
