@@ -76,7 +76,7 @@ public static class SnapshotJobChild
         }
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{progress.Timeline}; state folder at the end: {history.Count} files, {history.Sum(f => f.Length) / 1e6:0.00} MB; managed allocations {GC.GetTotalAllocatedBytes() / 1e6:0} MB, GCs gen0/1/2 {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}"));
+            $"{progress.Timeline}; state folder at the end: {history.Count} files, {history.Sum(f => f.Length) / 1e6:0.00} MB; managed allocations {GC.GetTotalAllocatedBytes() / 1e6:0} MB, GCs gen0/1/2 {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}; JIT {System.Runtime.JitInfo.GetCompiledMethodCount():N0} methods in {System.Runtime.JitInfo.GetCompilationTime().TotalSeconds:0.00} s"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{rc} {PeakMemory.OfThisProcess()} {seconds:R} {self.TotalProcessorTime.TotalSeconds:R}"));
         return 0;
     }

@@ -36,7 +36,7 @@ public sealed record SnapshotSetting(int? Parallelism, int? ChunkRows)
     {
         var defaults = new SnapshotSpec();
         return IsDefault
-            ? string.Create(CultureInfo.InvariantCulture, $"defaults (parallelism {defaults.Parallelism}, chunkRows {defaults.ChunkRows:N0})")
+            ? string.Create(CultureInfo.InvariantCulture, $"defaults (parallelism {defaults.Parallelism}, chunkRows {defaults.ChunkRows:N0}, chunkBytes {defaults.ChunkBytes / (1024 * 1024)} MiB)")
             : string.Create(CultureInfo.InvariantCulture, $"parallelism {Parallelism}, chunkRows {ChunkRows:N0}");
     }
 }

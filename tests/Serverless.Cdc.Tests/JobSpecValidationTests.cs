@@ -44,6 +44,7 @@ public sealed class JobSpecValidationTests
         Assert.Equal("raw_shop_customers_v1", spec.Target.Naming.LakeTableName("shop", "customers"));
         Assert.Equal(["device_id", "seq"], spec.KeyOverrideFor("shop.events"));
         Assert.Equal((8, 50000L), (spec.Snapshot.Parallelism, spec.Snapshot.ChunkRows));
+        Assert.Equal(0, spec.Snapshot.ChunkBytes);
         Assert.Equal(new DateOnly(1970, 1, 1), spec.Types.ZeroDateValue);
         Assert.Equal(TimeMapping.Microseconds, spec.Types.Time);
         Assert.Equal(BitMapping.Binary, spec.Types.MultiBit);
@@ -61,6 +62,7 @@ public sealed class JobSpecValidationTests
         Assert.False(spec.Target.SoftDelete);
         Assert.Equal(4, spec.Snapshot.Parallelism);
         Assert.Equal(250_000, spec.Snapshot.ChunkRows);
+        Assert.Equal(32L * 1024 * 1024, spec.Snapshot.ChunkBytes);
         Assert.Null(spec.Types.ZeroDateValue);
         Assert.Equal(TimeMapping.String, spec.Types.Time);
         Assert.Equal(SchemaChangeBehavior.Evolve, spec.SchemaChanges);
@@ -81,6 +83,28 @@ public sealed class JobSpecValidationTests
 
         var notObject = Assert.Throws<JobSpecException>(() => JobSpecLoader.Parse("""{"name":"j","source":{"host":"h","user":"u"},"tables":{"include":["db.*"]},"target":{"root":"./lake"},"stream":4}"""));
         Assert.Equal("$.stream", Assert.Single(notObject.Errors).Path);
+    }
+
+    [Theory]
+    [InlineData("""{"parallelism": 2}""", 250_000, 32L * 1024 * 1024)]
+    [InlineData("""{"chunkRows": 100000}""", 100_000, 0)]
+    [InlineData("""{"chunkRows": 100000, "chunkBytes": 8388608}""", 100_000, 8L * 1024 * 1024)]
+    [InlineData("""{"chunkBytes": 0}""", 250_000, 0)]
+    public void ChunksAreSizedByBytesUnlessTheSpecSetsOnlyARowCount(string snapshot, long rows, long bytes)
+    {
+        var spec = JobSpecLoader.Parse($$"""{"name":"j","source":{"host":"h","user":"u"},"tables":{"include":["db.*"]},"target":{"root":"./lake"},"snapshot":{{snapshot}}}""");
+
+        Assert.Equal((rows, bytes), (spec.Snapshot.ChunkRows, spec.Snapshot.ChunkBytes));
+    }
+
+    [Fact]
+    public void ANegativeChunkByteCountIsRefusedWithTheRange()
+    {
+        var e = Assert.Throws<JobSpecException>(() => JobSpecLoader.Parse("""{"name":"j","source":{"host":"h","user":"u"},"tables":{"include":["db.*"]},"target":{"root":"./lake"},"snapshot":{"chunkBytes":-1}}"""));
+
+        var error = Assert.Single(e.Errors);
+        Assert.Equal("$.snapshot.chunkBytes", error.Path);
+        Assert.Contains("32 MiB", error.Fix, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -17,7 +17,8 @@ public sealed class PlanChunksActivity(JobEnvironment job, ILogger<PlanChunksAct
         var connection = await job.OpenSourceAsync("plan " + input.Table.QualifiedName, context.GetCancellationToken()).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
-            return await new ChunkPlanner(logger).PlanAsync(connection, input.Table, input.ChunkRows, context.GetCancellationToken()).ConfigureAwait(false);
+            var rows = ChunkPlanner.RowsPerChunk(input.Table, input.ChunkRows, input.ChunkBytes);
+            return await new ChunkPlanner(logger).PlanAsync(connection, input.Table, rows, context.GetCancellationToken()).ConfigureAwait(false);
         }
     }
 }

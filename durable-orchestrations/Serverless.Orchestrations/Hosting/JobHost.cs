@@ -85,6 +85,7 @@ internal sealed class JobHost : IAsyncDisposable
             // The job's status lists every table and changes every episode; this process reads it from memory, so the
             // status object (for `serverless status` elsewhere) is refreshed once a second, not after every episode.
             StatusWriteInterval = options.StatusWriteInterval,
+            DataConverter = OrchestrationRegistry.DataConverter,
         };
         var runtime = EmbeddedDurableRuntime.ForLocalFolder(OrchestrationsFolder(stateFolder), new DurableTaskRegistry().AddStartJob().AddStreaming(), runtimeOptions, services, loggerFactory);
         return new JobHost(spec, specPath, stateFolder, lake, state, runtime, services);
@@ -95,7 +96,10 @@ internal sealed class JobHost : IAsyncDisposable
     {
         var lake = OpenLake(spec);
         var folder = StateFolderFor(lake, stateFolder, specPath);
-        var runtime = new EmbeddedDurableRuntime(new DurableTaskRegistry().AddStartJob().AddStreaming(), new LocalFolderObjectStore(OrchestrationsFolder(folder)));
+        var runtime = new EmbeddedDurableRuntime(
+            new DurableTaskRegistry().AddStartJob().AddStreaming(),
+            new LocalFolderObjectStore(OrchestrationsFolder(folder)),
+            new EmbeddedRuntimeOptions { DataConverter = OrchestrationRegistry.DataConverter });
         return new JobHost(spec, specPath, folder, lake, new LocalFolderStateStore(Path.Combine(folder, "jobs")), runtime, null);
     }
 

@@ -258,7 +258,7 @@ public static class JobRunner
 
             if (!resumed)
             {
-                var input = new StartJobInput(spec.Name, spec.Snapshot.Parallelism, spec.Snapshot.ChunkRows, Math.Max(1, options.ChunksPerCommit));
+                var input = new StartJobInput(spec.Name, spec.Snapshot.Parallelism, spec.Snapshot.ChunkRows, Math.Max(1, options.ChunksPerCommit), spec.Snapshot.ChunkBytes);
                 await client.ScheduleNewOrchestrationInstanceAsync(StartJobOrchestrator.Name, input, new StartOrchestrationOptions(id), cancellationToken).ConfigureAwait(false);
             }
         }

@@ -13,6 +13,12 @@ namespace Serverless.Orchestrations.Hosting;
 /// </summary>
 public static class OrchestrationRegistry
 {
+    /// <summary>
+    /// The JSON of StartJob's payloads, with serialization code generated at build time; the embedded runtime's
+    /// default converter writes the same JSON by reflection.
+    /// </summary>
+    public static DurableDataConverter DataConverter { get; } = DurableDataConverter.WithGeneratedTypes(StartJobJsonContext.Default);
+
     public static DurableTaskRegistry AddStartJob(this DurableTaskRegistry registry)
     {
         ArgumentNullException.ThrowIfNull(registry);

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Serverless.Orchestrations.Streaming;
 using Serverless.Storage.State;
 
@@ -15,7 +16,12 @@ public sealed class JobStateStore
 {
     private const string StartPositionRow = "start-position";
     private const string StreamStatusRow = "stream-status";
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    // Generated code for the snapshot's entities; the stream status (written every few seconds) by reflection.
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        TypeInfoResolver = JsonTypeInfoResolver.Combine(StartJob.StartJobJsonContext.Default, new DefaultJsonTypeInfoResolver()),
+    };
     private readonly IStateStore store;
     private readonly string partition;
 

@@ -8,4 +8,5 @@ namespace Serverless.Orchestrations.StartJob;
 /// <param name="Parallelism">Chunks read at once over all tables (the spec's snapshot.parallelism).</param>
 /// <param name="ChunkRows">Target rows per chunk (snapshot.chunkRows).</param>
 /// <param name="ChunksPerCommit">Chunks of one table grouped into one Delta commit.</param>
-public sealed record StartJobInput(string JobName, int Parallelism, long ChunkRows, int ChunksPerCommit);
+/// <param name="ChunkBytes">Row data per chunk for narrow rows (snapshot.chunkBytes); 0, as in instances started before it existed: exactly ChunkRows.</param>
+public sealed record StartJobInput(string JobName, int Parallelism, long ChunkRows, int ChunksPerCommit, long ChunkBytes = 0);

@@ -166,7 +166,7 @@ public sealed class StartJobOrchestrator : TaskOrchestrator<StartJobInput, Start
             var migration = await context.CallActivityAsync<TableMigration>(ActivityNames.MigrateTable, new MigrateTableInput(job, table), LakeRetry);
             var chunks = migration.SnapshotComplete
                 ? []
-                : await context.CallActivityAsync<List<SnapshotChunk>>(ActivityNames.PlanChunks, new PlanChunksInput(job, table, input.ChunkRows), SourceRetry);
+                : await context.CallActivityAsync<List<SnapshotChunk>>(ActivityNames.PlanChunks, new PlanChunksInput(job, table, input.ChunkRows, input.ChunkBytes), SourceRetry);
             return new TableSnapshotRun(table, tableIndex, migration, chunks, input.ChunksPerCommit);
         }
 

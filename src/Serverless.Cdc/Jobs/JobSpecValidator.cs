@@ -16,7 +16,7 @@ public static partial class JobSpecValidator
     private static readonly string[] TablesFields = ["include", "exclude"];
     private static readonly string[] TargetFields = ["root", "naming", "writeMode", "softDelete"];
     private static readonly string[] NamingFields = ["prefix", "suffix", "rename"];
-    private static readonly string[] SnapshotFields = ["parallelism", "chunkRows", "targetFileBytes", "estimatedBytesPerSecond"];
+    private static readonly string[] SnapshotFields = ["parallelism", "chunkRows", "chunkBytes", "targetFileBytes", "estimatedBytesPerSecond"];
     private static readonly string[] TypesFields = ["zeroDate", "time", "bit"];
     private static readonly string[] StreamFields = ["partitions"];
 
@@ -332,6 +332,10 @@ public static partial class JobSpecValidator
         {
             Parallelism = OptionalInt(s, at, "parallelism", defaults.Parallelism, 1, 256, errors, "use 1-256 concurrent chunk reads (each holds one source connection)"),
             ChunkRows = OptionalLong(s, at, "chunkRows", defaults.ChunkRows, 1_000, 100_000_000, errors, "use 1000-100000000 rows per chunk (the default 250000 suits most tables)"),
+
+            // A row count set on its own is the exact size it always was; sizing by bytes applies when chunkRows is left
+            // to its default or chunkBytes is given too.
+            ChunkBytes = OptionalLong(s, at, "chunkBytes", s.TryGetProperty("chunkRows", out _) ? 0 : defaults.ChunkBytes, 0, 1L << 34, errors, "use 0 (exactly chunkRows rows a chunk) or up to 16 GiB of row data a chunk (the default 33554432 is 32 MiB)"),
             TargetFileBytes = OptionalLong(s, at, "targetFileBytes", defaults.TargetFileBytes, 1L << 20, 1L << 34, errors, "use 1 MiB-16 GiB (128 MiB is typical)"),
             EstimatedBytesPerSecond = OptionalLong(s, at, "estimatedBytesPerSecond", defaults.EstimatedBytesPerSecond, 1024, long.MaxValue, errors, "give the expected snapshot read rate in bytes per second, at least 1024"),
         };

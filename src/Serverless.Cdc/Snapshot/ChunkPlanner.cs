@@ -38,6 +38,25 @@ public sealed class ChunkPlanner
 
     public ChunkPlanner(ILogger? logger = null) => this.logger = logger ?? NullLogger.Instance;
 
+    /// <summary>
+    /// Rows a chunk of <paramref name="table"/> is planned with: <paramref name="chunkRows"/>, or as many rows as
+    /// <paramref name="chunkBytes"/> holds at the table's average row size (DATA_LENGTH / TABLE_ROWS) when that is more.
+    /// A chunk's fixed cost (connection, read view, Parquet file, orchestration steps) is paid per chunk, not per byte,
+    /// so narrow rows get proportionally more of them. 0 bytes, or a table without size estimates, gives chunkRows.
+    /// </summary>
+    public static long RowsPerChunk(SourceTable table, long chunkRows, long chunkBytes)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        ArgumentOutOfRangeException.ThrowIfLessThan(chunkRows, 1);
+        if (chunkBytes <= 0 || table.RowEstimate <= 0 || table.DataLength <= 0)
+        {
+            return chunkRows;
+        }
+
+        var averageRowBytes = Math.Max(1.0, (double)table.DataLength / table.RowEstimate);
+        return Math.Max(chunkRows, (long)Math.Min(chunkBytes / averageRowBytes, 100_000_000));
+    }
+
     /// <summary>Plans the chunks of <paramref name="table"/> using <paramref name="connection"/> (session settings are changed).</summary>
     public async Task<IReadOnlyList<SnapshotChunk>> PlanAsync(MySqlConnection connection, SourceTable table, long chunkRows, CancellationToken cancellationToken = default)
     {

@@ -28,7 +28,7 @@ public sealed class JobVerifier
         ArgumentNullException.ThrowIfNull(lake);
         this.spec = spec;
         this.lake = lake;
-        this.options = (options ?? new VerifyOptions()) with { ChunkRows = spec.Snapshot.ChunkRows };
+        this.options = (options ?? new VerifyOptions()) with { ChunkRows = spec.Snapshot.ChunkRows, ChunkBytes = spec.Snapshot.ChunkBytes };
         this.loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
         source = spec.Source.ToConnectionOptions("serverless " + spec.Name);
     }

@@ -69,7 +69,7 @@ public sealed class TableVerifier
         await using (connection.ConfigureAwait(false))
         {
             await SourceSession.PrepareAsync(connection, cancellationToken).ConfigureAwait(false);
-            var chunks = await new ChunkPlanner(logger).PlanAsync(connection, table, options.ChunkRows, cancellationToken).ConfigureAwait(false);
+            var chunks = await new ChunkPlanner(logger).PlanAsync(connection, table, ChunkPlanner.RowsPerChunk(table, options.ChunkRows, options.ChunkBytes), cancellationToken).ConfigureAwait(false);
             var order = await KeyOrder.CreateAsync(connection, table, cancellationToken).ConfigureAwait(false);
             var ranges = new List<KeyRange>(chunks.Count);
             foreach (var chunk in chunks)

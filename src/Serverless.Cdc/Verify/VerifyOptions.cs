@@ -6,6 +6,9 @@ public sealed record VerifyOptions
     /// <summary>Rows per top-level key range; the job's <c>snapshot.chunkRows</c>, so the ranges are the snapshot's chunks.</summary>
     public long ChunkRows { get; init; } = 250_000;
 
+    /// <summary>The job's <c>snapshot.chunkBytes</c>, sizing ranges of narrow rows as the snapshot's chunks are (<see cref="Snapshot.ChunkPlanner.RowsPerChunk"/>); 0: exactly <see cref="ChunkRows"/>.</summary>
+    public long ChunkBytes { get; init; }
+
     /// <summary>A mismatching range holding at most this many rows (on either side) is compared row by row.</summary>
     public int CompareRowsAtMost { get; init; } = 1_000;
 

@@ -19,7 +19,12 @@ internal sealed class InstanceStore
 {
     // The default encoder writes every '"' inside a string as \u0022: a custom status (JSON in a string) stored in
     // every batch came out 1.8 times its size. Batches are never embedded in HTML, so only JSON's own escapes are needed.
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    // The serialization code is generated (HistoryJsonContext), so no history is read or written by reflection.
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        TypeInfoResolver = HistoryJsonContext.Default,
+    };
 
     private const string StatusFileName = "status.json";
 
