@@ -1,6 +1,9 @@
 namespace Serverless.Testing;
 
-/// <summary>A folder under the system temp directory that is removed when disposed.</summary>
+/// <summary>
+/// A folder under the system temp directory that is removed when disposed, unless <c>SERVERLESS_KEEP_TEST_FOLDERS=1</c>
+/// keeps it for a look at what a failed test left (lake tables, change logs, state).
+/// </summary>
 public sealed class TempDirectory : IDisposable
 {
     /// <param name="prefix">Start of the folder's name.</param>
@@ -17,6 +20,12 @@ public sealed class TempDirectory : IDisposable
 
     public void Dispose()
     {
+        if (Environment.GetEnvironmentVariable("SERVERLESS_KEEP_TEST_FOLDERS") == "1")
+        {
+            Console.Error.WriteLine($"kept test folder {Path}");
+            return;
+        }
+
         try
         {
             Directory.Delete(Path, recursive: true);

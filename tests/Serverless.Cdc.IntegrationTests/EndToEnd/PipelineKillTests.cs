@@ -81,7 +81,7 @@ public sealed class PipelineKillTests(ITestOutputHelper output)
         var writes = Task.Run(() => workload.RunAsync(minimum: 0, pause: TimeSpan.FromMilliseconds(5), stopWorkload.Token));
         using var snapshotTimeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
         var pacing = new KillPacedChunkReads(killsDuringSnapshot: 8, chunksPerKill: 2);
-        var runner = new JobRunnerOptions { StateFolder = state, ConfigureServices = services => services.AddSingleton<IChunkReadObserver>(pacing) };
+        var runner = new JobRunnerOptions { StateFolder = state, SnapshotOnly = true, ConfigureServices = services => services.AddSingleton<IChunkReadObserver>(pacing) };
         var snapshot = Task.Run(() => JobRunner.RunAsync(spec, runner, null, snapshotTimeout.Token));
 
         // Kill rounds: a seeded victim order (each role once per round of roles) and a seeded number of transactions the
@@ -139,6 +139,7 @@ public sealed class PipelineKillTests(ITestOutputHelper output)
                     Assert.True(await snapshot == JobExitCodes.Success, $"StartJob ended with exit code {await snapshot}");
                     Assert.True(pacing.Kills >= pacing.KillsDuringSnapshot, $"Only {pacing.Kills} kills happened during the snapshot.");
                     snapshotDoneAt = workload.Transactions;
+                    workload.ScheduleDdl(snapshotDoneAt + random.Next(10, 60));
                     output.WriteLine($"snapshot complete at {clock.Elapsed.TotalSeconds:F1} s, after {snapshotDoneAt} workload transactions and {pacing.Kills} kills");
                 }
             }

@@ -35,7 +35,7 @@ internal sealed class Workload
     private readonly HashSet<int> codes = [];
     private readonly List<int> deletedCodes = [];
     private readonly int largestAt;
-    private readonly int ddlAt;
+    private long ddlAt = long.MaxValue;
     private long nextOrder;
     private int nextCode;
     private bool ddlDone;
@@ -46,7 +46,6 @@ internal sealed class Workload
         this.options = options;
         random = new Random(options.Seed);
         largestAt = random.Next(5, 60);
-        ddlAt = random.Next(10, 80);
     }
 
     public long Transactions { get; private set; }
@@ -57,6 +56,13 @@ internal sealed class Workload
     public long LargestTransaction { get; private set; }
 
     public int DdlStatements { get; private set; }
+
+    /// <summary>
+    /// Runs the DDL (when <see cref="WorkloadOptions.Ddl"/>) once <paramref name="transaction"/> transactions have run. The
+    /// kill test schedules it after the snapshot: a DDL between P0 and the snapshot's reading of the table's schema is a
+    /// known gap (design notes, "Schema changes").
+    /// </summary>
+    public void ScheduleDdl(long transaction) => Volatile.Write(ref ddlAt, transaction);
 
     /// <summary>Awaited after the largest transaction's statements ran, before its COMMIT: a test aligns a kill with it.</summary>
     public Func<Task>? BeforeLargestCommit { get; set; }
@@ -128,7 +134,7 @@ internal sealed class Workload
         {
             rows += BulkInsert(statements, options.LargestTransactionRows);
         }
-        else if (options.Ddl && !ddlDone && Transactions == ddlAt)
+        else if (options.Ddl && !ddlDone && Transactions >= Volatile.Read(ref ddlAt))
         {
             await DdlAsync();
             Transactions++;
