@@ -7,6 +7,7 @@ using Serverless.Cdc.Preflight;
 using Serverless.Cdc.Transport;
 using Serverless.Durable.Runtime;
 using Serverless.Orchestrations.Activities;
+using Serverless.Orchestrations.JobApi;
 using Serverless.Orchestrations.Jobs;
 using Serverless.Orchestrations.StartJob;
 using Serverless.Orchestrations.Streaming;
@@ -136,7 +137,7 @@ public static class JobRunner
                 Tables = tables,
                 StartPosition = await host.State.GetStartPositionAsync(cancellationToken).ConfigureAwait(false) ?? status?.StartPosition,
                 Problems = result?.Problems.Select(p => p.ToString()).ToList() ?? [],
-                Failure = metadata.FailureDetails is { } failure ? Describe(failure) : null,
+                Failure = metadata.FailureDetails is { } failure ? FailureText.Describe(failure) : null,
                 Stream = await host.State.GetStreamStatusAsync(cancellationToken).ConfigureAwait(false),
                 StreamFailure = await FailedSupervisorAsync(host.Runtime.Client, spec, cancellationToken).ConfigureAwait(false),
             };
@@ -463,7 +464,7 @@ public static class JobRunner
             var metadata = await client.GetInstanceAsync(id, cancellationToken).ConfigureAwait(false);
             if (metadata is { RuntimeStatus: OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated })
             {
-                failed ??= $"{id}: " + (metadata.FailureDetails is { } failure ? Describe(failure) : metadata.RuntimeStatus.ToString());
+                failed ??= $"{id}: " + (metadata.FailureDetails is { } failure ? FailureText.Describe(failure) : metadata.RuntimeStatus.ToString());
             }
             else if (metadata?.ReadCustomStatusAs<SupervisorStatus>() is { FailuresInARow: > 0 } status)
             {
@@ -511,46 +512,11 @@ public static class JobRunner
         {
             Phase = JobPhase.Failed,
             Message = metadata.FailureDetails is { } failure
-                ? "The job failed: " + Describe(failure) + (IsPermanent(failure)
+                ? "The job failed: " + FailureText.Describe(failure) + (FailureText.IsPermanent(failure)
                     ? " Retrying cannot help: fix that, then run the job again; completed work is kept."
                     : " Run the job again to retry; completed work is kept.")
                 : $"The job ended as {metadata.RuntimeStatus}. Run the job again to start over; completed tables are kept.",
         });
         return JobExitCodes.Failed;
-    }
-
-    /// <summary>
-    /// The orchestrator's failure names the activity; its innermost cause says what went wrong, unless the failure was
-    /// classified permanent, whose message already names the thing and the fix (the raw OS error below it would only add noise).
-    /// </summary>
-    private static string Describe(TaskFailureDetails failure)
-    {
-        if (IsPermanent(failure))
-        {
-            return failure.ErrorMessage.Replace(typeof(PermanentActivityFailureException).FullName + ": ", string.Empty, StringComparison.Ordinal);
-        }
-
-        var cause = failure;
-        while (cause.InnerFailure is not null)
-        {
-            cause = cause.InnerFailure;
-        }
-
-        return failure.ErrorMessage.Contains(cause.ErrorMessage, StringComparison.Ordinal)
-            ? failure.ErrorMessage
-            : $"{failure.ErrorMessage} (cause: {cause.ErrorType}: {cause.ErrorMessage})";
-    }
-
-    private static bool IsPermanent(TaskFailureDetails failure)
-    {
-        for (var f = failure; f is not null; f = f.InnerFailure)
-        {
-            if (f.IsCausedBy<PermanentActivityFailureException>())
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 }
