@@ -26,8 +26,10 @@ internal static class SegmentIndex
         {
             bytes = File.ReadAllBytes(indexPath);
         }
-        catch (FileNotFoundException)
+        catch (IOException)
         {
+            // Missing, or shrinking under the read while a restarted publisher rebuilds it (the kill test met "unable to
+            // read beyond the end of the stream"): it is only a hint, so the segment is scanned from its start instead.
             return null;
         }
 
