@@ -1,6 +1,7 @@
 using Microsoft.DurableTask.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Serverless.Orchestrations.Embedded.Tests.Workflows;
+using Serverless.Testing;
 using Xunit;
 
 namespace Serverless.Orchestrations.Embedded.Tests;
@@ -26,7 +27,7 @@ public sealed class InProcessTestHostTests
     }
 
     static Task<DurableTaskTestHost> StartTestHostAsync(AttemptLog attempts) =>
-        DurableTaskTestHost.StartAsync(
+        LoopbackPorts.StartAsync(port => DurableTaskTestHost.StartAsync(
             TestWorkflows.Register,
-            new DurableTaskTestHostOptions { ConfigureServices = services => services.AddSingleton(attempts) });
+            new DurableTaskTestHostOptions { Port = port, ConfigureServices = services => services.AddSingleton(attempts) }));
 }

@@ -35,9 +35,9 @@ public sealed class StartJobOnTestHostTests
         var spec = JobSpecFile.Load(specPath);
         var environment = new JobEnvironment(spec, new LocalFolderObjectStore(lake), new LocalFolderStateStore(Path.Combine(dir.Path, "state", "jobs")));
 
-        await using var host = await DurableTaskTestHost.StartAsync(
+        await using var host = await LoopbackPorts.StartAsync(port => DurableTaskTestHost.StartAsync(
             registry => registry.AddStartJob(),
-            new DurableTaskTestHostOptions { ConfigureServices = services => services.AddSingleton(environment) });
+            new DurableTaskTestHostOptions { Port = port, ConfigureServices = services => services.AddSingleton(environment) }));
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(120));
         var id = await host.Client.ScheduleNewOrchestrationInstanceAsync(
             StartJobOrchestrator.Name, new StartJobInput(spec.Name, 2, 1000, 2), deadline.Token);

@@ -98,6 +98,7 @@ public sealed partial class PartitionWriter : IDisposable
                 ? state.Table with { Mapping = TypeMapper.Map(recorded, state.Table.TypeMapping, state.Table.Mapping.SoftDelete) }
                 : state.Table);
             state.Applied = snapshot.GetAppTransactionVersion(AppId);
+            state.DdlFloor = SchemaChangeEvolver.AppliedDdlPosition(snapshot, AppId);
             state.Live = SnapshotCompletion.IsComplete(snapshot);
             state.LastSnapshotCheck = time.GetTimestamp();
             start = Math.Min(start, state.Applied + 1 ?? properties.BeginningSequenceNumber);
@@ -270,6 +271,13 @@ public sealed partial class PartitionWriter : IDisposable
             return;
         }
 
+        if (state.DdlFloor is { } floor && change.SourcePosition.SortKey < floor)
+        {
+            // Published again after a capture crash, behind a DDL this writer applied: it follows the schema before the
+            // DDL (its image no longer fits the mapping) and its original was committed before the DDL.
+            return;
+        }
+
         try
         {
             state.Add(change, sequence, time.GetTimestamp());
@@ -315,11 +323,16 @@ public sealed partial class PartitionWriter : IDisposable
             {
                 state.Bind(updated);
             }
+
+            if (state is not null && updated is not null)
+            {
+                state.DdlFloor = SchemaChangeEvolver.AppliedDdlPosition(updated.Lake.Snapshot, AppId) ?? state.DdlFloor;
+            }
             else if (state is null && updated is not null)
             {
                 // Created mid-stream: every row of it follows its CREATE, so it is written from here on.
                 stoppedUnwritten.Remove(updated.QualifiedName);
-                var added = new TableWriteState(updated with { WriterAppId = AppId }, options) { Live = SnapshotCompletion.IsComplete(updated.Lake.Snapshot), LastSnapshotCheck = time.GetTimestamp() };
+                var added = new TableWriteState(updated with { WriterAppId = AppId }, options) { Live = SnapshotCompletion.IsComplete(updated.Lake.Snapshot), LastSnapshotCheck = time.GetTimestamp(), DdlFloor = SchemaChangeEvolver.AppliedDdlPosition(updated.Lake.Snapshot, AppId) };
                 tables[updated.QualifiedName] = added;
                 LogTableAdded(logger, updated.QualifiedName, Partition, sequence);
             }

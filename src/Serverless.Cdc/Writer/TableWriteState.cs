@@ -30,6 +30,12 @@ internal sealed class TableWriteState
     /// <summary>Whether the table's snapshot is committed, so its changes are applied.</summary>
     public bool Live { get; set; }
 
+    /// <summary>
+    /// The source position of the last DDL this writer applied to the table (null: none known). A row change below it
+    /// arriving now is a copy capture published again after a crash: its original came before the DDL and is committed.
+    /// </summary>
+    public UInt128? DdlFloor { get; set; }
+
     /// <summary>The first sequence of this table's changes not applied and not buffered (held for the snapshot, or stopped).</summary>
     public long? HeldFrom { get; set; }
 

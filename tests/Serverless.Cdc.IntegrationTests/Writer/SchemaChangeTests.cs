@@ -3,6 +3,7 @@ using Serverless.Cdc.Jobs;
 using Serverless.Cdc.Schema;
 using Serverless.Cdc.Schema.Evolution;
 using Serverless.Cdc.Snapshot;
+using Serverless.Cdc.Transport;
 using Serverless.Cdc.Writer;
 using Serverless.Delta;
 using Serverless.Delta.Actions;
@@ -245,6 +246,41 @@ public sealed class SchemaChangeTests
         Assert.Empty(restarted.StoppedTables);
         Assert.Equal(["x|3|3"], await rig.LakeRowsAsync("r", "w", "id", "v"));
         Assert.Equal(versionAfterCrash + 1, (await rig.LakeSnapshotAsync("r")).Version); // only the row's commit: neither DDL again
+    }
+
+    [Fact]
+    public async Task RowsCapturePublishesAgainBehindAnAppliedDdlAreSkippedNotMappedByTheNewSchema()
+    {
+        await using var rig = await DdlStreamRig.CreateAsync("cdc_it_ddl_republish");
+        var admin = rig.Db.Admin;
+        await admin.ExecuteAsync("CREATE TABLE q (id INT PRIMARY KEY, a INT, at DATETIME)");
+        var table = await rig.LakeTableAsync("q");
+        await rig.StartAsync();
+        await admin.ExecuteAsync("INSERT INTO q VALUES (1, 10, '2024-01-01 00:00:00'), (2, 20, '2024-01-02 00:00:00')");
+        await admin.ExecuteAsync("ALTER TABLE q ADD COLUMN extra INT NULL AFTER a");
+        await admin.ExecuteAsync("UPDATE q SET extra = 7, a = a + 1 WHERE id = 1");
+        await rig.CaptureAsync();
+
+        // A capture that crashed before its checkpoint publishes the same stretch again, after the DDL and the rows that
+        // followed it: the log now holds rows of the old schema behind the DDL.
+        var first = rig.Capture.Log.OpenReader(0, 0).TryRead(1000);
+        await using (var publisher = rig.Capture.Log.OpenPublisher())
+        {
+            var batch = publisher.CreateBatch(ChangeBatchOptions.ForPartition(0));
+            foreach (var received in first)
+            {
+                Assert.True(batch.TryAdd(received.Change));
+            }
+
+            await publisher.PublishAsync(batch);
+        }
+
+        using var writer = rig.Writer([table], SchemaChangeBehavior.Evolve);
+        await writer.DrainAsync();
+
+        Assert.Empty(writer.StoppedTables);
+        Assert.Equal(["1|11|7", "2|20|null"], await rig.LakeRowsAsync("q", "id", "a", "extra"));
+        Assert.Equal(await rig.SourceRowsAsync("q", "id", "a", "extra"), await rig.LakeRowsAsync("q", "id", "a", "extra"));
     }
 
     [Fact]

@@ -632,8 +632,23 @@ public sealed partial class SchemaChangeEvolver : ISchemaChangeHandler
 
     private static bool SameSchema(SourceTable a, SourceTable b) => string.Equals(LakeSourceSchema.Write(a), LakeSourceSchema.Write(b), StringComparison.Ordinal);
 
+    /// <summary>
+    /// The source position (<see cref="SourcePosition.SortKey"/>) of the last DDL applied to the table, when the writer
+    /// <paramref name="appId"/> applied it (or no writer is named), else null. Every row change of the table below it
+    /// was in that writer's partition before the DDL and committed before it; one met again later is a re-published copy.
+    /// </summary>
+    public static UInt128? AppliedDdlPosition(DeltaSnapshot snapshot, string appId)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        var writer = snapshot.Metadata.GetConfiguration(LakeSourceSchema.WriterProperty);
+        return (string.IsNullOrEmpty(writer) || string.Equals(writer, appId, StringComparison.Ordinal)) &&
+            UInt128.TryParse(snapshot.Metadata.GetConfiguration(DdlPositionProperty), NumberStyles.None, CultureInfo.InvariantCulture, out var recorded)
+            ? recorded
+            : null;
+    }
+
     private static bool IsReplay(DeltaSnapshot snapshot, ChangeEvent ddl) =>
-        UInt128.TryParse(snapshot.Metadata.GetConfiguration(DdlPositionProperty), NumberStyles.None, CultureInfo.InvariantCulture, out var recorded) && ddl.Position.SortKey <= recorded;
+        UInt128.TryParse(snapshot.Metadata.GetConfiguration(DdlPositionProperty), NumberStyles.None, CultureInfo.InvariantCulture, out var recorded) && ddl.SourcePosition.SortKey <= recorded;
 
     /// <summary>
     /// The table properties a DDL commit records: its position (so it is never applied twice), the source schema after it,
@@ -643,7 +658,7 @@ public sealed partial class SchemaChangeEvolver : ISchemaChangeHandler
     {
         var properties = new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            [DdlPositionProperty] = ddl.Position.SortKey.ToString(CultureInfo.InvariantCulture),
+            [DdlPositionProperty] = ddl.SourcePosition.SortKey.ToString(CultureInfo.InvariantCulture),
             [LakeSourceSchema.Property] = LakeSourceSchema.Write(source),
             [LakeSourceSchema.WriterProperty] = writer ?? string.Empty,
         };
