@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Serverless.Cdc.Preflight;
 using Serverless.MySql.Client;
 using Serverless.Storage;
@@ -42,7 +40,7 @@ public sealed class PreflightAccessTests
     [Fact]
     public async Task RefusedConnectionIsASourceConnectionProblemNotARetry()
     {
-        var source = SourceDatabase.AdminOptions() with { Port = FreePort() };
+        var source = SourceDatabase.AdminOptions() with { Port = LoopbackPorts.Free() };
 
         var problem = await SourceProblemAsync(source);
 
@@ -176,15 +174,6 @@ public sealed class PreflightAccessTests
         var problem = SourceAccessProblems.From(failure, source);
         Assert.NotNull(problem);
         return problem;
-    }
-
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 
     private static AzureBlobObjectStore ContainerStore(string container, string key, string prefix) => AzureBlobObjectStore.WithAccountKey(

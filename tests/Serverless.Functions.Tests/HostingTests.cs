@@ -68,7 +68,7 @@ public sealed class HostingTests
         await LocalDependencies.EnsureAzuriteAsync();
         var table = "functionsMissing" + Guid.NewGuid().ToString("N")[..8];
         using var services = new ServiceCollection().AddServerlessCdc(new ServerlessCdcOptions { StateLocation = AzuriteTable(table) }).BuildServiceProvider();
-        await using var host = await DurableTaskTestHost.StartAsync(_ => { }, new DurableTaskTestHostOptions { Port = JobApiHarness.FreePort() });
+        await using var host = await DurableTaskTestHost.StartAsync(_ => { }, new DurableTaskTestHostOptions { Port = LoopbackPorts.Free() });
 
         var answer = await services.GetRequiredService<JobApiService>().ListAsync(host.Client);
 

@@ -1,8 +1,5 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
-using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.DurableTask.Client;
@@ -53,31 +50,8 @@ internal sealed class JobApiHarness : IAsyncDisposable
         return new JobApiHarness(folder, host, services);
     }
 
-    /// <summary>
-    /// InProcessTestHost listens on TCP; left to itself it draws a port from 30000-40000 at random, which other test
-    /// processes on this machine may hold. A port the OS just handed out is almost always free; if it was taken in
-    /// between, another is tried.
-    /// </summary>
-    private static async Task<DurableTaskTestHost> StartTestHostAsync()
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return await DurableTaskTestHost.StartAsync(StandInStartJob.Register, new DurableTaskTestHostOptions { Port = FreePort() });
-            }
-            catch (IOException e) when (e.InnerException is AddressInUseException && attempt < 5)
-            {
-            }
-        }
-    }
-
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    private static Task<DurableTaskTestHost> StartTestHostAsync() =>
+        LoopbackPorts.StartAsync(port => DurableTaskTestHost.StartAsync(StandInStartJob.Register, new DurableTaskTestHostOptions { Port = port }));
 
     public static string InstanceIdOf(string job) => JobRunner.InstanceIdFor(job);
 

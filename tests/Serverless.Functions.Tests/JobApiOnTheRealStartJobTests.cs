@@ -29,7 +29,7 @@ public sealed class JobApiOnTheRealStartJobTests
         var api = ActivatorUtilities.CreateInstance<JobApiFunctions>(worker.Services);
         await using var host = await DurableTaskTestHost.StartAsync(
             registry => StartJobFunctionsOnTestHostTests.Register(registry, activities, worker.Services, deadline.Token),
-            new DurableTaskTestHostOptions { Port = JobApiHarness.FreePort() });
+            new DurableTaskTestHostOptions { Port = LoopbackPorts.Free() });
 
         var put = await JobApiHarness.CallAsync("PUT", "/api/jobs/apishop", StartJobFunctionsOnTestHostTests.Spec(db.Name, folder, "apishop"), (r, ct) => api.PutJobAsync(r, "apishop", host.Client, ct));
         var start = await JobApiHarness.CallAsync("POST", "/api/jobs/apishop/start", null, (r, ct) => api.StartJobAsync(r, "apishop", host.Client, ct));

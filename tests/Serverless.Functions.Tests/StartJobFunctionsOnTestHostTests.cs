@@ -43,7 +43,7 @@ public sealed class StartJobFunctionsOnTestHostTests
 
         await using var host = await DurableTaskTestHost.StartAsync(
             registry => Register(registry, activities, worker.Services, deadline.Token),
-            new DurableTaskTestHostOptions { Port = JobApiHarness.FreePort() });
+            new DurableTaskTestHostOptions { Port = LoopbackPorts.Free() });
         var id = await host.Client.ScheduleNewOrchestrationInstanceAsync(StartJobOrchestrator.Name, new StartJobInput("fnshop", 2, 1000, 2), deadline.Token);
         var done = await host.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, deadline.Token);
 

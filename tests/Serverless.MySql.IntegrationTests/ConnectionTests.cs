@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Serverless.MySql.Client;
 using Serverless.MySql.Protocol;
+using Serverless.Testing;
 using Xunit;
 
 namespace Serverless.MySql.IntegrationTests;
@@ -66,7 +67,7 @@ public sealed class ConnectionTests
     public async Task RefusedPortSaysNothingListens()
     {
         var options = await ConnectionTestServer.OptionsAsync();
-        var e = await Assert.ThrowsAsync<MySqlException>(() => MySqlConnection.OpenAsync(options with { Port = FreePort() }));
+        var e = await Assert.ThrowsAsync<MySqlException>(() => MySqlConnection.OpenAsync(options with { Port = LoopbackPorts.Free() }));
         Assert.Equal(MySqlErrorKind.ConnectionRefused, e.Kind);
         Assert.Contains("Is the server running", e.Message);
         Assert.Contains("127.0.0.1:", e.Message);
@@ -179,12 +180,5 @@ public sealed class ConnectionTests
         Assert.DoesNotContain("top-secret", text);
         Assert.Contains("orders-source", text);
         Assert.Contains("serverless@127.0.0.1:", text);
-    }
-
-    private static int FreePort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
     }
 }

@@ -33,8 +33,15 @@ public static class LakeSourceSchema
     public static SourceTable? ReadFor(DeltaSnapshot snapshot, string appId)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
+        return AppliedBy(snapshot, appId) ? Read(snapshot) : null;
+    }
+
+    /// <summary>Whether the last DDL recorded in the table was applied by the writer <paramref name="appId"/> (or no writer is named).</summary>
+    public static bool AppliedBy(DeltaSnapshot snapshot, string appId)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
         var writer = snapshot.Metadata.GetConfiguration(WriterProperty);
-        return string.IsNullOrEmpty(writer) || string.Equals(writer, appId, StringComparison.Ordinal) ? Read(snapshot) : null;
+        return string.IsNullOrEmpty(writer) || string.Equals(writer, appId, StringComparison.Ordinal);
     }
 
     public static string Write(SourceTable table) => JsonSerializer.Serialize(table, Json);

@@ -640,8 +640,7 @@ public sealed partial class SchemaChangeEvolver : ISchemaChangeHandler
     public static UInt128? AppliedDdlPosition(DeltaSnapshot snapshot, string appId)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
-        var writer = snapshot.Metadata.GetConfiguration(LakeSourceSchema.WriterProperty);
-        return (string.IsNullOrEmpty(writer) || string.Equals(writer, appId, StringComparison.Ordinal)) &&
+        return LakeSourceSchema.AppliedBy(snapshot, appId) &&
             UInt128.TryParse(snapshot.Metadata.GetConfiguration(DdlPositionProperty), NumberStyles.None, CultureInfo.InvariantCulture, out var recorded)
             ? recorded
             : null;
