@@ -115,6 +115,49 @@ public sealed class StreamingJobTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task ATableGoesLiveWhenItsOwnSnapshotIsCommittedWhileAnotherTableIsStillBeingRead()
+    {
+        await using var db = await ItemsDatabaseAsync("orch_it_streamlive", 3000);
+        await db.Admin.ExecuteAsync("CREATE TABLE tags (tag VARCHAR(20) PRIMARY KEY, uses INT NOT NULL)");
+        await db.Admin.ExecuteAsync("INSERT INTO tags VALUES ('red', 1), ('green', 2), ('blue', 3)");
+        using var dir = new TempDirectory("orch-it-streamlive");
+        var state = Path.Combine(dir.Path, "state");
+
+        // Every read of items waits at its start, so the job's snapshot cannot end; tags (one chunk) completes beside it.
+        // Items has two chunks and three reads may run, so a read slot stays free for tags whatever order they plan in.
+        var spec = TestJobs.WriteSpec(dir.Path, "streamlive", [db.Name + ".*"], Path.Combine(dir.Path, "lake"), parallelism: 3, chunkRows: 1500, partitions: 2);
+        var gate = new TableReadGate("items");
+        var options = Options(state) with { UntilCaughtUp = true, ConfigureServices = services => services.AddSingleton<IChunkReadObserver>(gate) };
+        var progress = new StreamingProgress();
+        var run = JobRunner.RunAsync(spec, options, progress, CancellationToken.None);
+        await gate.Waiting.Task.WaitAsync(Bound);
+        var deadline = DateTime.UtcNow + Bound;
+        while (!progress.Last.Tables.Any(t => t.SourceTable == db.Name + ".tags" && t.Complete))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"The snapshot of tags did not complete within {Bound.TotalSeconds} s.");
+            await Task.Delay(100);
+        }
+
+        // A change of tags after its snapshot reaches the lake while items is still held at its first chunk: tags is live
+        // on its own, before the job's snapshot ends.
+        await db.Admin.ExecuteAsync("UPDATE tags SET uses = uses + 100 WHERE tag = 'red'");
+        await db.Admin.ExecuteAsync("INSERT INTO tags VALUES ('black', 0)");
+        while (await DifferencesAsync(spec, db.Name + ".tags") > 0)
+        {
+            Assert.False(run.IsCompleted, "The run ended while items was held.");
+            Assert.True(DateTime.UtcNow < deadline, $"tags did not go live within {Bound.TotalSeconds} s while items was still being read.");
+            await Task.Delay(200);
+        }
+
+        Assert.NotEqual(JobPhase.Completed, progress.Last.Phase);
+        await db.Admin.ExecuteAsync("UPDATE items SET amount = 7 WHERE id % 500 = 0");
+        gate.Release();
+        var exit = await run.WaitAsync(Bound);
+        Assert.True(exit == JobExitCodes.Success, $"exit {exit}: {progress.Last.Message}");
+        await AssertEqualAsync(spec);
+    }
+
+    [Fact]
     public async Task AStreamingHostKilledWhileChangesFlowResumesToExactlyTheSourceRows()
     {
         await using var db = await ItemsDatabaseAsync("orch_it_streamkill", 500);
@@ -259,12 +302,12 @@ public sealed class StreamingJobTests(ITestOutputHelper output)
 
     private async Task AssertEqualAsync(string spec) => Assert.Equal(0, await DifferencesAsync(spec));
 
-    private async Task<long> DifferencesAsync(string specPath)
+    private async Task<long> DifferencesAsync(string specPath, string? onlyTable = null)
     {
         var spec = JobSpecFile.Load(specPath);
         var verifier = new JobVerifier(spec, new LocalFolderObjectStore(spec.Target.Root), new VerifyOptions { Rechecks = 0 });
         long differences = 0;
-        foreach (var table in await verifier.DiscoverAsync())
+        foreach (var table in (await verifier.DiscoverAsync()).Where(t => onlyTable is null || t.QualifiedName == onlyTable))
         {
             var result = await verifier.VerifyAsync(table);
             output.WriteLine($"{table.QualifiedName}: source {result.SourceRows}, lake {result.LakeRows}, missing {result.Missing}, extra {result.Extra}, different {result.Different}, duplicate {result.Duplicate}");
@@ -299,6 +342,25 @@ public sealed class StreamingJobTests(ITestOutputHelper output)
             if (value.Stream is { CompactionRounds: > 0 })
             {
                 Compacted.TrySetResult();
+            }
+        }
+    }
+
+    /// <summary>Holds every chunk read of one table at its start until <see cref="Release"/>.</summary>
+    private sealed class TableReadGate(string table) : IChunkReadObserver
+    {
+        private readonly TaskCompletionSource released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource Waiting { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void Release() => released.TrySetResult();
+
+        public async ValueTask OnChunkReadStartingAsync(ReadChunkInput chunk, CancellationToken cancellationToken)
+        {
+            if (chunk.Table.Name == table)
+            {
+                Waiting.TrySetResult();
+                await released.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
             }
         }
     }

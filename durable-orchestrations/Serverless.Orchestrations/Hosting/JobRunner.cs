@@ -292,6 +292,7 @@ public static class JobRunner
             // One waiter for the whole run: it wakes the loop at once when the instance finishes.
             var completion = client.WaitForInstanceCompletionAsync(host.InstanceId, watching.Token);
             var captureStarted = false;
+            var writersStarted = false;
             while (true)
             {
                 var readStarted = clock.Elapsed;
@@ -302,9 +303,17 @@ public static class JobRunner
                 if (!options.SnapshotOnly && !captureStarted && status?.StartPosition is not null)
                 {
                     // DESIGN.md step 4: capture starts as soon as P0 is recorded, during the snapshot, so the binlog never
-                    // has to be kept longer than the capture lag. Writers start once every lake table exists.
+                    // has to be kept longer than the capture lag.
                     await StreamSupervisors.StartCaptureAsync(client, host.Spec.Name, options.StreamSegmentLength, cancellationToken).ConfigureAwait(false);
                     captureStarted = true;
+                }
+
+                if (!options.SnapshotOnly && !writersStarted && status is { EveryTableMigrated: true })
+                {
+                    // A table goes live when its own snapshot is committed, not when the job's last one is: writers hold
+                    // each table's changes until its completion mark and then catch it up (PartitionWriter).
+                    await StreamSupervisors.StartWritersAsync(client, host.Spec.Name, host.Spec.Stream.Partitions, options.StreamSegmentLength, options.CompactionInterval, cancellationToken).ConfigureAwait(false);
+                    writersStarted = true;
                 }
 
                 if (metadata.IsCompleted)

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Serverless.Orchestrations.Jobs;
 
 namespace Serverless.Orchestrations.StartJob;
@@ -10,4 +11,14 @@ public sealed record SnapshotStatus
     public IReadOnlyList<TableSnapshotStatus> Tables { get; init; } = [];
 
     public StartPosition? StartPosition { get; init; }
+
+    /// <summary>
+    /// How many tables discovery found (null before it ends). Once <see cref="Tables"/> lists that many, every lake table
+    /// exists, so writers can start and take each table live as its own snapshot is committed.
+    /// </summary>
+    public int? TablesDiscovered { get; init; }
+
+    /// <summary>Whether every discovered table has been migrated (has its lake table).</summary>
+    [JsonIgnore]
+    public bool EveryTableMigrated => TablesDiscovered is { } total && Tables.Count >= total;
 }

@@ -35,12 +35,14 @@ public sealed class StartJobOrchestrator : TaskOrchestrator<StartJobInput, Start
         var job = input.JobName;
         var runs = new List<TableSnapshotRun>();   // in table order, as tables are prepared
         StartPosition? startPosition = null;
+        int? tablesDiscovered = null;
 
         void Publish(JobPhase current) => context.SetCustomStatus(new SnapshotStatus
         {
             Phase = current,
             StartPosition = startPosition,
             Tables = runs.Select(r => r.Status).ToList(),
+            TablesDiscovered = tablesDiscovered,
         });
 
         Publish(JobPhase.Preflight);
@@ -59,6 +61,7 @@ public sealed class StartJobOrchestrator : TaskOrchestrator<StartJobInput, Start
         var discovering = context.CallActivityAsync<List<SourceTable>>(ActivityNames.DiscoverTables, job, SourceRetry);
         startPosition = await recording;
         var tables = await discovering;
+        tablesDiscovered = tables.Count;
 
         // One pipeline instead of phases: a table's chunks start reading as soon as that table is migrated and planned,
         // while later tables are still being prepared (50 small tables spent a fifth of the job in migrate-all, plan-all).
