@@ -323,6 +323,15 @@ public sealed class BinlogCapture
             }
 
             var qualified = db + "." + table;
+            var spread = tables.SpreadOf(qualified);
+            if (spread > 1 && open.Count > 0)
+            {
+                // Each slot key gets its own copy of the statement, ordered only with that slot's rows, and one partition
+                // can hold several slots: published now, every row of the older schema lies before every copy in every
+                // partition, so a writer that applied the first copy never meets an old row image after it.
+                await FlushAsync(cancellationToken).ConfigureAwait(false);
+            }
+
             var version = tables.Bump(qualified, targets.CreatesTable);
             versionsChanged = true;
             var change = new ChangeEvent
@@ -331,7 +340,7 @@ public sealed class BinlogCapture
                 SourceGeneration = sourceGeneration, Gtid = ddl.Gtid, CommitTime = ddl.CommitTime, Sql = ddl.Sql,
             };
             log.LogInformation("DDL on {Table} at {Position} (schema version {Version}): {Sql}", qualified, ddl.Position, version, ddl.Sql);
-            foreach (var slotKey in PartitionKeys.ForTableSlots(db, table, tables.SpreadOf(qualified)))
+            foreach (var slotKey in PartitionKeys.ForTableSlots(db, table, spread))
             {
                 await AddAsync(change, slotKey, cancellationToken).ConfigureAwait(false);
             }

@@ -10,7 +10,8 @@ namespace Serverless.Cdc.Transport;
 /// each table and lake commits of different writers never touch one table. A hot table can be spread over
 /// <c>spread</c> keys (<c>db.table#slot</c>, slot = stable hash of the key values mod spread): every change of one row
 /// still goes to one partition, in order. DDL of a spread table goes to all of its keys (<see cref="ForTableSlots"/>),
-/// so each of its writers sees the schema change in order with its rows. The hash is FNV-1a 64 over the values' kind,
+/// so each of its writers sees the schema change in order with its rows (capture publishes every open batch first, so no row
+/// of the older schema follows a copy in any partition). The hash is FNV-1a 64 over the values' kind,
 /// bits, aux and bytes, finished with MurmurHash3's 64-bit mixer: stable across processes and versions (unlike <see cref="string.GetHashCode()"/>).
 /// </summary>
 public static class PartitionKeys
