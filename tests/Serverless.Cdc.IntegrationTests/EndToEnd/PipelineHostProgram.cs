@@ -2,14 +2,16 @@ using System.Text.Json;
 using Serverless.Cdc.Capture;
 using Serverless.Cdc.Transport.Embedded;
 using Serverless.Cdc.Writer;
+using Serverless.Delta.Compaction;
 
 namespace Serverless.Cdc.IntegrationTests.EndToEnd;
 
 /// <summary>
 /// The test assembly as one process of a job's pipeline (dispatched from <see cref="Transport.TransportHostProgram"/>):
 /// <c>e2e-capture SETTINGS</c> waits for the P0 StartJob records, then captures the job into the embedded change log;
-/// <c>e2e-writer SETTINGS PARTITION</c> waits for the lake tables of that partition, then streams it into them. Both run
-/// until killed; each writes <see cref="PipelineHostSettings.ReadyFile"/> once it runs and, when it fails or a table
+/// <c>e2e-writer SETTINGS PARTITION</c> waits for the lake tables of that partition, then streams it into them;
+/// <c>e2e-compactor SETTINGS</c> compacts every live lake table in rounds, with a small target file size so that it rewrites
+/// files (bin-packing, deletion-vector purges, checkpoints) beside the writers all the time. All run until killed; each writes <see cref="PipelineHostSettings.ReadyFile"/> once it runs and, when it fails or a table
 /// stops, <see cref="PipelineHostSettings.ErrorFile"/> with the error for the test to show.
 /// </summary>
 internal static class PipelineHostProgram
@@ -21,16 +23,20 @@ internal static class PipelineHostProgram
         // Ends an orphaned process (its test gone).
         using var orphanGuard = new CancellationTokenSource(TimeSpan.FromMinutes(10));
         var settings = ReadSettings(settingsFile);
-        var name = role == "capture" ? "capture" : PipelineHostSettings.WriterRole(partition);
+        var name = role == "writer" ? PipelineHostSettings.WriterRole(partition) : role;
         try
         {
-            if (role == "capture")
+            switch (role)
             {
-                await CaptureAsync(settings, orphanGuard.Token);
-            }
-            else
-            {
-                await WriteAsync(settings, partition, orphanGuard.Token);
+                case "capture":
+                    await CaptureAsync(settings, orphanGuard.Token);
+                    break;
+                case "compactor":
+                    await CompactAsync(settings, orphanGuard.Token);
+                    break;
+                default:
+                    await WriteAsync(settings, partition, orphanGuard.Token);
+                    break;
             }
 
             return 0;
@@ -71,6 +77,37 @@ internal static class PipelineHostProgram
 
         await File.WriteAllTextAsync(settings.ReadyFile("capture"), "ready", cancellationToken);
         await run;
+    }
+
+    private static async Task CompactAsync(PipelineHostSettings settings, CancellationToken cancellationToken)
+    {
+        var job = EndToEndJob.Open(settings.SpecPath, settings.StateFolder);
+        var tables = await job.DiscoverAsync(cancellationToken);
+        var compactor = new TableCompactor(new CompactionOptions { TargetFileSize = 256 * 1024, MinInputFiles = 2, DeletedRowRatioThreshold = 0.02, CheckpointInterval = 10 });
+        await File.WriteAllTextAsync(settings.ReadyFile("compactor"), "ready", cancellationToken);
+        // A running total over the compactor's restarts, for the test to see that compaction really rewrote files.
+        var counter = settings.ReadyFile("compactor.rewritten");
+        var rewritten = File.Exists(counter) ? int.Parse(await File.ReadAllTextAsync(counter, cancellationToken), System.Globalization.CultureInfo.InvariantCulture) : 0;
+        while (true)
+        {
+            foreach (var table in tables)
+            {
+                // Only live tables, as the streaming host's compaction does: a loading table's chunks append without a merge.
+                if (await job.TryOpenLakeTableAsync(table, cancellationToken) is { } lake && SnapshotCompletion.IsComplete(lake.Snapshot))
+                {
+                    var removed = (await compactor.CompactAsync(lake, cancellationToken: cancellationToken)).FilesRemoved;
+                    if (removed > 0)
+                    {
+                        rewritten += removed;
+                        // Replaced whole, so that a kill mid-write never leaves the next run a torn count.
+                        await File.WriteAllTextAsync(counter + ".tmp", rewritten.ToString(System.Globalization.CultureInfo.InvariantCulture), cancellationToken);
+                        File.Move(counter + ".tmp", counter, overwrite: true);
+                    }
+                }
+            }
+
+            await Task.Delay(50, cancellationToken);
+        }
     }
 
     private static async Task WriteAsync(PipelineHostSettings settings, int partition, CancellationToken cancellationToken)

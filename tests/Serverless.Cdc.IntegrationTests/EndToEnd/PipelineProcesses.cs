@@ -5,8 +5,8 @@ using Serverless.Cdc.Transport;
 namespace Serverless.Cdc.IntegrationTests.EndToEnd;
 
 /// <summary>
-/// The capture and writer child processes of one job (<see cref="PipelineHostProgram"/>), started, SIGKILLed and
-/// restarted by role (<c>capture</c>, <c>writer-N</c>). Every wait fails at once, with the child's error, when a child
+/// The capture, writer and compactor child processes of one job (<see cref="PipelineHostProgram"/>), started, SIGKILLed and
+/// restarted by role (<c>capture</c>, <c>writer-N</c>, <c>compactor</c>). Every wait fails at once, with the child's error, when a child
 /// wrote one or exited on its own.
 /// </summary>
 internal sealed class PipelineProcesses : IDisposable
@@ -20,7 +20,7 @@ internal sealed class PipelineProcesses : IDisposable
     {
         this.settingsFile = settingsFile;
         settings = PipelineHostProgram.ReadSettings(settingsFile);
-        Roles = ["capture", .. Enumerable.Range(0, partitions).Select(PipelineHostSettings.WriterRole)];
+        Roles = ["capture", .. Enumerable.Range(0, partitions).Select(PipelineHostSettings.WriterRole), "compactor"];
         Directory.CreateDirectory(settings.SignalDirectory);
     }
 
@@ -40,9 +40,12 @@ internal sealed class PipelineProcesses : IDisposable
     public void Start(string role)
     {
         File.Delete(settings.ReadyFile(role));
-        string[] arguments = role == "capture"
-            ? ["e2e-capture", settingsFile]
-            : ["e2e-writer", settingsFile, role["writer-".Length..]];
+        string[] arguments = role switch
+        {
+            "capture" => ["e2e-capture", settingsFile],
+            "compactor" => ["e2e-compactor", settingsFile],
+            _ => ["e2e-writer", settingsFile, role["writer-".Length..]],
+        };
         running[role] = ProcessRunner.StartTestHost(typeof(Transport.TransportHostProgram).Assembly, arguments);
         Starts[role] = Starts.GetValueOrDefault(role) + 1;
     }
@@ -94,6 +97,17 @@ internal sealed class PipelineProcesses : IDisposable
             {
                 throw new InvalidOperationException($"The {role} process exited on its own with code {process.ExitCode.ToString(CultureInfo.InvariantCulture)}.");
             }
+        }
+    }
+
+    /// <summary>Files the compactor processes have rewritten so far, over all their restarts (the count is written after a round's
+    /// commits, so a kill in between can leave it a round behind).</summary>
+    public int FilesCompacted
+    {
+        get
+        {
+            var path = settings.ReadyFile("compactor.rewritten");
+            return File.Exists(path) && int.TryParse(File.ReadAllText(path), CultureInfo.InvariantCulture, out var files) ? files : 0;
         }
     }
 

@@ -33,10 +33,12 @@ public static class TransportHostProgram
                 return await Writer.WriterHostProgram.RunAsync(log, lake, tables, orphanGuard.Token);
             case ["e2e-capture", var settings]:
                 return await EndToEnd.PipelineHostProgram.RunAsync("capture", settings, 0);
+            case ["e2e-compactor", var settings]:
+                return await EndToEnd.PipelineHostProgram.RunAsync("compactor", settings, 0);
             case ["e2e-writer", var settings, var partition]:
                 return await EndToEnd.PipelineHostProgram.RunAsync("writer", settings, int.Parse(partition, CultureInfo.InvariantCulture));
             default:
-                await Console.Error.WriteLineAsync("usage: Serverless.Cdc.IntegrationTests publish LOG ACKS ROUND | read LOG PARTITION COUNT OUT | write LOG LAKE TABLE... | e2e-capture SETTINGS | e2e-writer SETTINGS PARTITION");
+                await Console.Error.WriteLineAsync("usage: Serverless.Cdc.IntegrationTests publish LOG ACKS ROUND | read LOG PARTITION COUNT OUT | write LOG LAKE TABLE... | e2e-capture SETTINGS | e2e-writer SETTINGS PARTITION | e2e-compactor SETTINGS");
                 return 64;
         }
     }
