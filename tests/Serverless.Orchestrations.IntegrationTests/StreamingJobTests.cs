@@ -158,6 +158,37 @@ public sealed class StreamingJobTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task ATableDroppedAtTheSourceWhileItsRowsAreStillInTheLogDoesNotStopItsPartitionsWriter()
+    {
+        await using var db = await ItemsDatabaseAsync("orch_it_streamdrop", 100);
+        await db.Admin.ExecuteAsync("CREATE TABLE tags (tag VARCHAR(20) PRIMARY KEY, uses INT NOT NULL)");
+        await db.Admin.ExecuteAsync("INSERT INTO tags VALUES ('red', 1)");
+        using var dir = new TempDirectory("orch-it-streamdrop");
+        var state = Path.Combine(dir.Path, "state");
+
+        // One partition: items has no change after its snapshot, so every new segment of its writer reads the partition
+        // again from the start, through rows of tags, a table that discovery no longer finds once it is dropped.
+        var spec = TestJobs.WriteSpec(dir.Path, "streamdrop", [db.Name + ".*"], Path.Combine(dir.Path, "lake"), partitions: 1);
+        Assert.Equal(JobExitCodes.Success, await JobRunner.RunAsync(spec, Options(state) with { SnapshotOnly = true }, new RecordingProgress(), CancellationToken.None).WaitAsync(Bound));
+        await db.Admin.ExecuteAsync("INSERT INTO tags VALUES ('green', 2), ('blue', 3)");
+        await db.Admin.ExecuteAsync("UPDATE tags SET uses = 10 WHERE tag = 'red'");
+        await db.Admin.ExecuteAsync("DROP TABLE tags");
+        await db.Admin.ExecuteAsync("UPDATE items SET amount = 1 WHERE id = 7");
+
+        var first = new StreamingProgress();
+        var exit = await JobRunner.RunAsync(spec, Options(state) with { UntilCaughtUp = true }, first, CancellationToken.None).WaitAsync(Bound);
+        Assert.True(exit == JobExitCodes.Success, $"exit {exit}: {first.Last.Message}");
+
+        // A run after the drop rediscovers the job without tags; its writer meets tags' rows again and must get past them.
+        await db.Admin.ExecuteAsync("UPDATE items SET amount = 2 WHERE id = 8");
+        var again = new StreamingProgress();
+        exit = await JobRunner.RunAsync(spec, Options(state) with { UntilCaughtUp = true }, again, CancellationToken.None).WaitAsync(Bound);
+        Assert.True(exit == JobExitCodes.Success, $"exit {exit}: {again.Last.Message}");
+        Assert.Equal(JobPhase.CaughtUp, again.Last.Phase);
+        await AssertEqualAsync(spec);
+    }
+
+    [Fact]
     public async Task AStreamingHostKilledWhileChangesFlowResumesToExactlyTheSourceRows()
     {
         await using var db = await ItemsDatabaseAsync("orch_it_streamkill", 500);

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Serverless.Cdc.Schema;
+using Serverless.Cdc.Schema.Evolution;
 using Serverless.Cdc.Transport;
 using Serverless.Cdc.Writer;
 using Serverless.Delta;
@@ -48,6 +49,36 @@ internal static class StreamTables
             result.Add(new WriterTable(TypeMapper.Map(table, job.Spec.Types, job.Spec.Target.SoftDelete), lake) { TypeMapping = job.Spec.Types });
         }
 
+        await AddDroppedAsync(job, tables, partitions, partition, result, logger, cancellationToken).ConfigureAwait(false);
         return result;
+    }
+
+    /// <summary>
+    /// Tables of the job that discovery no longer finds (dropped, or renamed away, at the source) but whose lake table
+    /// records the source schema its rows follow: the log can still hold their rows before the DROP, and a writer reopening
+    /// below them must map them, not fail on an unknown table. Their DROP in the log then ends their writing as before.
+    /// </summary>
+    private static async Task AddDroppedAsync(
+        JobEnvironment job, IReadOnlyList<SourceTable> discovered, int partitions, int partition, List<WriterTable> result, ILogger logger, CancellationToken cancellationToken)
+    {
+        var present = discovered.Select(t => t.QualifiedName).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        foreach (var state in await job.State.ListTablesAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (present.Contains(state.SourceTable) || !await job.Tables.ExistsAsync(state.LakeTable, cancellationToken).ConfigureAwait(false))
+            {
+                continue;
+            }
+
+            var lake = await DeltaTable.OpenAsync(job.Tables.Location(state.LakeTable), logger: job.LoggerFactory.CreateLogger<DeltaTable>(), cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (LakeSourceSchema.Read(lake.Snapshot) is not { } recorded || PartitionOf(recorded, partitions) != partition)
+            {
+                continue;
+            }
+
+            logger.LogInformation(
+                "{Table} is no longer at the source; the writer of partition {Partition} maps its rows still in the log by the schema its lake table {LakeTable} records",
+                state.SourceTable, partition, state.LakeTable);
+            result.Add(new WriterTable(TypeMapper.Map(recorded, job.Spec.Types, job.Spec.Target.SoftDelete), lake) { TypeMapping = job.Spec.Types });
+        }
     }
 }
