@@ -6,6 +6,7 @@ using Serverless.Cdc.Schema;
 using Serverless.Cdc.Schema.Evolution;
 using Serverless.Cdc.Writer;
 using Serverless.Delta;
+using Serverless.Delta.Compaction;
 using Serverless.Delta.Scanning;
 using Serverless.Parquet;
 
@@ -228,7 +229,7 @@ public sealed class ColumnBackfillTests
         await rig.CaptureAsync();
 
         // The first writer's store loses the DDL's commit: the rewritten files are uploaded, the log never names them.
-        var losing = CommitLosingStore.Wrap(rig.Store, "CHANGE COLUMN");
+        var losing = CommitInterceptingStore.Losing(rig.Store, "CHANGE COLUMN");
         var onLosingStore = table with { Lake = await DeltaTable.OpenAsync(new TableLocation(losing, rig.Db.Name + "_c/")) };
         using (var first = rig.Writer([onLosingStore], SchemaChangeBehavior.Evolve))
         {
@@ -267,6 +268,49 @@ public sealed class ColumnBackfillTests
 
         lake.Sort(StringComparer.Ordinal);
         return lake;
+    }
+
+    [Fact]
+    public async Task ABackfillThatLosesItsCommitToTheCompactorIsDoneAgainOnTheCompactedTable()
+    {
+        await using var rig = await DdlStreamRig.CreateAsync("cdc_it_backfill_race");
+        var admin = rig.Db.Admin;
+        await admin.ExecuteAsync("CREATE TABLE k (id INT PRIMARY KEY, v INT)");
+        var table = await rig.LakeTableAsync("k");
+        await rig.StartAsync();
+        for (var i = 1; i <= 5; i++)
+        {
+            // A DDL that changes nothing in the lake still commits the rows before it: one small file each.
+            await admin.ExecuteAsync($"INSERT INTO k VALUES ({i}, {i})");
+            await admin.ExecuteAsync($"ALTER TABLE k COMMENT 'round {i}'");
+        }
+
+        await admin.ExecuteAsync("ALTER TABLE k ADD COLUMN w INT NOT NULL DEFAULT 3");
+        await admin.ExecuteAsync("INSERT INTO k VALUES (6, 6, 6)");
+        await rig.CaptureAsync();
+
+        // The compactor commits between the backfill's rewrite and its commit: it removed the files the backfill replaces.
+        var compacted = 0;
+        var racing = CommitInterceptingStore.Wrap(rig.Store, "CHANGE COLUMN", async () =>
+        {
+            var result = await new TableCompactor(new CompactionOptions { MinInputFiles = 2 }).CompactAsync(await DeltaTable.OpenAsync(rig.Location(rig.Db.Name, "k")));
+            compacted = result.FilesRemoved;
+        });
+        using var writer = rig.Writer([table with { Lake = await DeltaTable.OpenAsync(new TableLocation(racing, rig.Db.Name + "_k/")) }], SchemaChangeBehavior.Evolve);
+        await writer.DrainAsync();
+
+        Assert.Empty(writer.StoppedTables);
+        Assert.Equal(5, compacted);
+        string[] columns = ["id", "v", "w"];
+        Assert.Equal(["1|1|3", "2|2|3", "3|3|3", "4|4|3", "5|5|3", "6|6|6"], await rig.SourceRowsAsync("k", columns));
+        Assert.Equal(await rig.SourceRowsAsync("k", columns), await rig.LakeRowsAsync("k", columns));
+        Assert.Equal(await rig.SourceRowsAsync("k", columns), await rig.DuckDbRowsAsync("k", columns));
+        var commits = Commits(rig, "k");
+        Assert.Equal(["OPTIMIZE", "CHANGE COLUMN"], commits.Select(c => c.Operation).Where(o => o is "OPTIMIZE" or "CHANGE COLUMN"));
+        Assert.Equal((1, 1), (commits.Single(c => c.Operation == "CHANGE COLUMN").Removes, commits.Single(c => c.Operation == "CHANGE COLUMN").Adds));
+
+        // The first attempt's outputs were deleted: every data file in the folder is one a commit added.
+        Assert.Empty(DataFiles(rig, "k").Except(commits.SelectMany(c => c.AddedPaths)));
     }
 
     private static async Task<List<string>> SourceDatesAsync(DdlStreamRig rig) =>
@@ -313,6 +357,7 @@ public sealed class ColumnBackfillTests
                 if (root.TryGetProperty("add", out var add))
                 {
                     summary.Adds++;
+                    summary.AddedPaths.Add(add.GetProperty("path").GetString()!);
                     summary.AddsHaveStats &= add.TryGetProperty("stats", out var stats) && stats.ValueKind == JsonValueKind.String;
                     summary.DeletionVectors += add.TryGetProperty("deletionVector", out var dv) && dv.ValueKind == JsonValueKind.Object ? 1 : 0;
                 }
@@ -339,5 +384,7 @@ public sealed class ColumnBackfillTests
         public int DeletionVectors { get; set; }
 
         public int RemovedDeletionVectors { get; set; }
+
+        public List<string> AddedPaths { get; } = [];
     }
 }
