@@ -21,6 +21,10 @@ public sealed class ColumnDefaultParsingTests
     [InlineData("DEFAULT CURRENT_TIMESTAMP", ColumnDefaultKind.CurrentTimestamp, "CURRENT_TIMESTAMP", 0)]
     [InlineData("DEFAULT current_timestamp(3)", ColumnDefaultKind.CurrentTimestamp, "current_timestamp(3)", 3)]
     [InlineData("DEFAULT NOW()", ColumnDefaultKind.CurrentTimestamp, "NOW()", 0)]
+    [InlineData("DEFAULT ('a b')", ColumnDefaultKind.String, "a b", 0)]
+    [InlineData("DEFAULT (-5)", ColumnDefaultKind.Number, "-5", 0)]
+    [InlineData("DEFAULT (1 + 2)", ColumnDefaultKind.Expression, "(1 + 2)", 0)]
+    [InlineData("DEFAULT (UUID())", ColumnDefaultKind.Expression, "(UUID())", 0)]
     [InlineData("DEFAULT UUID()", ColumnDefaultKind.Expression, "UUID()", 0)]
     [InlineData("DEFAULT (a + 1)", ColumnDefaultKind.Expression, "(a + 1)", 0)]
     public void TheDefaultOfAnAddedColumnIsReadAsWritten(string clause, ColumnDefaultKind kind, string text, int precision)

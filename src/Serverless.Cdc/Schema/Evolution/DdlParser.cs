@@ -483,6 +483,18 @@ public static class DdlParser
             return ColumnDefault.Null;
         }
 
+        if (c.TakeSymbol('('))
+        {
+            // A parenthesised literal (MySQL's only way to give TEXT, BLOB and JSON a default) is that literal.
+            var inner = DefaultValue(c);
+            if (inner.Kind != ColumnDefaultKind.Expression && c.TakeSymbol(')'))
+            {
+                return inner;
+            }
+
+            return Expression(c, start);
+        }
+
         if (c.Take("TRUE") || c.Take("FALSE"))
         {
             return new ColumnDefault(ColumnDefaultKind.Number, t.IsWord("TRUE") ? "1" : "0");
