@@ -4,10 +4,12 @@ using Serverless.Cdc.Capture;
 using Serverless.Cdc.Jobs;
 using Serverless.Cdc.Schema;
 using Serverless.Cdc.Schema.Evolution;
+using Serverless.Cdc.Snapshot;
 using Serverless.Cdc.Writer;
 using Serverless.Delta;
 using Serverless.Delta.Compaction;
 using Serverless.Delta.Scanning;
+using Serverless.Delta.Schema;
 using Serverless.Parquet;
 
 namespace Serverless.Cdc.IntegrationTests.Writer;
@@ -311,6 +313,46 @@ public sealed class ColumnBackfillTests
 
         // The first attempt's outputs were deleted: every data file in the folder is one a commit added.
         Assert.Empty(DataFiles(rig, "k").Except(commits.SelectMany(c => c.AddedPaths)));
+    }
+
+    [Fact]
+    public async Task AColumnWithADefaultAddedWhileTheTableIsSnapshottedFillsOnlyTheRowsReadBeforeIt()
+    {
+        await using var rig = await DdlStreamRig.CreateAsync("cdc_it_backfill_loading");
+        var admin = rig.Db.Admin;
+        await admin.ExecuteAsync("CREATE TABLE items (id INT PRIMARY KEY, name VARCHAR(20))");
+        await admin.ExecuteAsync("INSERT INTO items VALUES " + string.Join(", ", Enumerable.Range(1, 20).Select(i => $"({i}, 'item {i}')")));
+        var table = await rig.LakeTableAsync("items", live: false);
+        var chunks = await new ChunkPlanner().PlanAsync(admin, table.Mapping.Table, 10);
+        Assert.True(chunks.Count >= 2, $"{chunks.Count} chunks");
+        await rig.StartAsync();
+
+        // The first chunk is read before the ALTER (no price); the others after it, with the source's values, NULL included.
+        await SchemaChangeTests.CommitChunkAsync(rig, chunks[0], table.Mapping);
+        await admin.ExecuteAsync("ALTER TABLE items ADD COLUMN price DECIMAL(6,2) NULL DEFAULT 2.50");
+        await admin.ExecuteAsync("UPDATE items SET price = NULL WHERE id IN (1, 15)");
+        var lake = table.Lake;
+        await lake.RefreshAsync();
+        await lake.CommitAsync(lake.BeginTransaction("CHANGE COLUMN").UpdateMetadata(SchemaEvolution.AddColumn(lake.Snapshot, new StructField("price", new DecimalType(6, 2), nullable: true)).Metadata));
+        var after = TypeMapper.Map(await rig.DiscoverAsync("items"));
+        foreach (var chunk in chunks.Skip(1))
+        {
+            await SchemaChangeTests.CommitChunkAsync(rig, chunk, after);
+        }
+
+        await rig.CaptureAsync();
+        using var writer = rig.Writer([table], SchemaChangeBehavior.Evolve);
+        await writer.DrainAsync();
+        await SnapshotCompletion.MarkAsync(await DeltaTable.OpenAsync(rig.Location(rig.Db.Name, "items")));
+        await writer.DrainAsync();
+
+        Assert.Empty(writer.StoppedTables);
+        string[] columns = ["id", "name", "price"];
+        var expected = await rig.SourceRowsAsync("items", columns);
+        Assert.Contains("15|item 15|null", expected);
+        Assert.Contains("2|item 2|2.50", expected);
+        Assert.Equal(expected, await rig.LakeRowsAsync("items", columns));
+        Assert.Equal(expected, await rig.DuckDbRowsAsync("items", columns));
     }
 
     private static async Task<List<string>> SourceDatesAsync(DdlStreamRig rig) =>

@@ -364,7 +364,7 @@ public sealed class SchemaChangeTests
         }
     }
 
-    private static async Task CommitChunkAsync(DdlStreamRig rig, SnapshotChunk chunk, TableMapping mapping)
+    internal static async Task CommitChunkAsync(DdlStreamRig rig, SnapshotChunk chunk, TableMapping mapping)
     {
         var table = await DeltaTable.OpenAsync(rig.Location(rig.Db.Name, chunk.Table));
         var folder = rig.Db.Name + "_" + chunk.Table + "/";
