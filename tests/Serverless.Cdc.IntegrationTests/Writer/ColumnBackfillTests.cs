@@ -217,6 +217,33 @@ public sealed class ColumnBackfillTests
     }
 
     [Fact]
+    public async Task UnderFailAModifyToNotNullStopsOnlyWhenTheLakeHoldsANullToFill()
+    {
+        await using var rig = await DdlStreamRig.CreateAsync("cdc_it_backfill_fail_modify");
+        var admin = rig.Db.Admin;
+        await admin.ExecuteAsync("CREATE TABLE full_t (id INT PRIMARY KEY, v INT NULL)");
+        await admin.ExecuteAsync("CREATE TABLE holey (id INT PRIMARY KEY, v INT NULL)");
+        WriterTable[] tables = [await rig.LakeTableAsync("full_t"), await rig.LakeTableAsync("holey")];
+        await rig.StartAsync();
+        await admin.ExecuteAsync("INSERT INTO full_t VALUES (1, 1), (2, 2)");
+        await admin.ExecuteAsync("INSERT INTO holey VALUES (1, 1), (2, NULL)");
+        await admin.ExecuteAsync("ALTER TABLE full_t MODIFY v INT NOT NULL");
+        await admin.ExecuteAsync("ALTER TABLE holey MODIFY v INT NOT NULL");
+        await admin.ExecuteAsync("INSERT INTO full_t VALUES (3, 3)");
+        await admin.ExecuteAsync("INSERT INTO holey VALUES (3, 3)");
+
+        await rig.CaptureAsync();
+        using var writer = rig.Writer(tables, SchemaChangeBehavior.Fail);
+        await writer.DrainAsync();
+
+        var stopped = Assert.Single(writer.StoppedTables);
+        Assert.Equal(rig.Db.Name + ".holey", stopped.Key);
+        Assert.IsType<SchemaChangeRejectedException>(stopped.Value);
+        Assert.Equal(["1|1", "2|2", "3|3"], await rig.LakeRowsAsync("full_t", "id", "v"));
+        Assert.Equal(["1|1", "2|null"], await rig.LakeRowsAsync("holey", "id", "v")); // the rows before the DDL, as they were
+    }
+
+    [Fact]
     public async Task AWriterThatDiesBetweenTheRewritesUploadAndItsCommitLeavesOnlyOrphansAndTheRestartBackfills()
     {
         await using var rig = await DdlStreamRig.CreateAsync("cdc_it_backfill_crash");
