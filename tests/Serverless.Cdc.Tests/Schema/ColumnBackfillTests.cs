@@ -94,6 +94,7 @@ public sealed class ColumnBackfillTests
     [InlineData("TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6)", "fractional seconds")]
     [InlineData("TIMESTAMP", "explicit_defaults_for_timestamp")]
     [InlineData("INT NOT NULL DEFAULT 'many'", "'many'")]
+    [InlineData("BIGINT UNSIGNED NOT NULL DEFAULT -1", "DEFAULT -1")]
     public void AValueTheWriterCannotReproduceAsksForASnapshotNamingTheColumnAndWhy(string definition, string why)
     {
         var e = Assert.Throws<TableNeedsSnapshotException>(() => Value(definition));

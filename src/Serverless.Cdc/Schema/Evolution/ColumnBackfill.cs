@@ -148,7 +148,7 @@ internal static class ColumnBackfill
                 _ => throw Unreproducible(table, column, ddl, $"a DEFAULT of a {column.ColumnType} column is not converted by the writer"),
             };
         }
-        catch (FormatException e)
+        catch (Exception e) when (e is FormatException or OverflowException)
         {
             throw Unreproducible(table, column, ddl, $"its DEFAULT {value} is not read by the writer as a {column.ColumnType} value ({e.Message})");
         }
