@@ -85,17 +85,18 @@ public static class CompactionBenchmark
         }
     }
 
-    private static string DuckDbList(string root, IEnumerable<string> files) =>
+    internal static string DuckDbList(string root, IEnumerable<string> files) =>
         "[" + string.Join(", ", files.Order(StringComparer.Ordinal).Select(f => $"'{Path.Combine(root, Path.GetFileName(f))}'")) + "]";
 
-    private static async Task BuildAsync(string folder, int rows)
+    /// <summary>A table of <paramref name="rows"/> rows of the 10 benchmark columns in <paramref name="files"/> snappy files, one commit.</summary>
+    internal static async Task BuildAsync(string folder, int rows, int files = Files)
     {
         var table = await DeltaTable.CreateAsync(new TableLocation(new LocalFolderObjectStore(folder)), new TableDefinition(Columns));
         var writer = new DataFileWriter(table.Snapshot);
         var tx = table.BeginTransaction().WithOperation("WRITE");
-        var perFile = rows / Files;
+        var perFile = rows / files;
         var epoch = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
-        for (var f = 0; f < Files; f++)
+        for (var f = 0; f < files; f++)
         {
             var batch = new ParquetRowBatch(writer.ParquetSchema, perFile);
             for (long id = (long)f * perFile; id < (long)(f + 1) * perFile; id++)
@@ -119,7 +120,7 @@ public static class CompactionBenchmark
     }
 
     /// <summary>Deletes rows 0, 10, 20, ... of every file through one deletion vector file (as a merge-on-read writer would).</summary>
-    private static async Task<long> DeleteEveryTenthRowAsync(string folder, int rowsPerFile)
+    internal static async Task<long> DeleteEveryTenthRowAsync(string folder, int rowsPerFile)
     {
         var table = await DeltaTable.OpenAsync(new TableLocation(new LocalFolderObjectStore(folder)));
         var files = table.Snapshot.Files.ToList();

@@ -12,6 +12,7 @@ public static class Program
         ["transport"] = TransportBenchmark.RunAsync,
         ["durable"] = DurableBackendBench.RunAsync,
         ["compact"] = CompactionBenchmark.RunAsync,
+        ["backfill"] = BackfillBenchmark.RunAsync,
         ["cdc"] = CdcBenchmark.RunAsync,
     };
 

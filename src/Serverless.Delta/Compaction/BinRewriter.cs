@@ -8,11 +8,12 @@ namespace Serverless.Delta.Compaction;
 
 /// <summary>
 /// Rewrites a bin's live rows (deletion vectors applied) into one new data file, streamed to the store one input row
-/// group at a time, so memory stays at about one output row group whatever the bin's size.
+/// group at a time, so memory stays at about one output row group whatever the bin's size. With a
+/// <see cref="ResolvedNullFill"/>, nulls of the filled columns are replaced on the way (<see cref="NullFillRewriter"/>).
 /// </summary>
 internal static class BinRewriter
 {
-    public static async Task<RewrittenBin> RewriteAsync(Snapshot snapshot, CompactionBin bin, ParquetWriterOptions? writerOptions, CancellationToken cancellationToken)
+    public static async Task<RewrittenBin> RewriteAsync(Snapshot snapshot, CompactionBin bin, ParquetWriterOptions? writerOptions, CancellationToken cancellationToken, ResolvedNullFill? fill = null)
     {
         var writer = new DataFileWriter(snapshot, writerOptions);
         var scan = new DeltaScan(snapshot).Select(writer.DataColumns.Select(f => f.Name).ToArray());
@@ -28,7 +29,7 @@ internal static class BinRewriter
             await foreach (var group in scan.ReadFileAsync(file, cancellationToken).ConfigureAwait(false))
             {
                 rowsRead += group.RowCount;
-                var live = AppendLiveRows(group, batch);
+                var live = AppendLiveRows(group, batch, fill);
                 if (live > 0)
                 {
                     rowsWritten += live;
@@ -49,7 +50,7 @@ internal static class BinRewriter
     }
 
     /// <summary>Appends the rows of <paramref name="group"/> that are not deleted, column by column; returns how many.</summary>
-    private static int AppendLiveRows(ScanBatch group, ParquetRowBatch batch)
+    private static int AppendLiveRows(ScanBatch group, ParquetRowBatch batch, ResolvedNullFill? fill)
     {
         var live = 0;
         for (var r = 0; r < group.RowCount; r++)
@@ -64,10 +65,41 @@ internal static class BinRewriter
 
         for (var c = 0; c < batch.Columns.Count; c++)
         {
-            AppendColumn(group, c, batch.Columns[c]);
+            if (fill?.Values[c] is { } value)
+            {
+                fill.Filled += AppendFilled(group, c, batch.Columns[c], value, fill);
+            }
+            else
+            {
+                AppendColumn(group, c, batch.Columns[c]);
+            }
         }
 
         return live;
+    }
+
+    /// <summary>Copies one column with its nulls replaced by <paramref name="value"/> in the rows <paramref name="fill"/> selects; returns how many were filled.</summary>
+    private static long AppendFilled(ScanBatch group, int column, ParquetColumnBuffer to, object value, ResolvedNullFill fill)
+    {
+        long filled = 0;
+        for (var row = 0; row < group.RowCount; row++)
+        {
+            if (group.IsDeleted(row))
+            {
+                continue;
+            }
+
+            var current = group.GetValue(row, column);
+            if (current is null && fill.Selects(group, row))
+            {
+                current = value;
+                filled++;
+            }
+
+            to.AppendValue(current);
+        }
+
+        return filled;
     }
 
     /// <summary>

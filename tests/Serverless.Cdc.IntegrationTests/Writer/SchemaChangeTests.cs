@@ -39,7 +39,7 @@ public sealed class SchemaChangeTests
         await admin.ExecuteAsync("ALTER TABLE orders MODIFY qty BIGINT NOT NULL");
         await admin.ExecuteAsync("INSERT INTO orders VALUES (5, 'e', 5.50, 5000000000)");
         await admin.ExecuteAsync("ALTER TABLE orders ADD COLUMN flag TINYINT NOT NULL DEFAULT 1, ADD INDEX ix_title (title)");
-        await admin.ExecuteAsync("UPDATE orders SET flag = 2"); // the lake's earlier rows have no value for the added column until written
+        await admin.ExecuteAsync("UPDATE orders SET flag = 2"); // overwrites the DEFAULT the ALTER backfilled
         await admin.ExecuteAsync("INSERT INTO orders VALUES (6, 'f', NULL, 6, 0)");
         await admin.ExecuteAsync("DELETE FROM orders WHERE id = 3");
 
@@ -364,7 +364,7 @@ public sealed class SchemaChangeTests
         }
     }
 
-    private static async Task CommitChunkAsync(DdlStreamRig rig, SnapshotChunk chunk, TableMapping mapping)
+    internal static async Task CommitChunkAsync(DdlStreamRig rig, SnapshotChunk chunk, TableMapping mapping)
     {
         var table = await DeltaTable.OpenAsync(rig.Location(rig.Db.Name, chunk.Table));
         var folder = rig.Db.Name + "_" + chunk.Table + "/";

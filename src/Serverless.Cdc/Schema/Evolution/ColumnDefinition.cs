@@ -19,6 +19,9 @@ public sealed record ColumnDefinition
     /// <summary>False for NOT NULL (written, or implied by PRIMARY KEY or SERIAL).</summary>
     public bool Nullable { get; init; } = true;
 
+    /// <summary>True when the definition writes NULL or NOT NULL (or implies NOT NULL by PRIMARY KEY or SERIAL), false when it leaves nullability to the server.</summary>
+    public bool NullabilityWritten { get; init; }
+
     /// <summary>Digits of DECIMAL, bits of BIT; null for other types.</summary>
     public int? NumericPrecision { get; init; }
 
@@ -30,8 +33,11 @@ public sealed record ColumnDefinition
     /// <summary>The character set the definition names (CHARACTER SET, CHARSET), or null when it leaves it to the table.</summary>
     public string? CharacterSet { get; init; }
 
-    /// <summary>True when the definition gives a DEFAULT (a NOT NULL column added with one fills existing rows at the source).</summary>
-    public bool HasDefault { get; init; }
+    /// <summary>The DEFAULT the definition gives, or null when it gives none.</summary>
+    public ColumnDefault? Default { get; init; }
+
+    /// <summary>True when the definition gives a DEFAULT (a column added with one fills the existing rows at the source).</summary>
+    public bool HasDefault => Default is not null;
 
     /// <summary>The definition itself says PRIMARY KEY.</summary>
     public bool IsPrimaryKey { get; init; }

@@ -390,16 +390,15 @@ public static class DdlParser
         {
             if (c.Take("NOT", "NULL"))
             {
-                column = column with { Nullable = false };
+                column = column with { Nullable = false, NullabilityWritten = true };
             }
             else if (c.Take("NULL"))
             {
-                column = column with { Nullable = true };
+                column = column with { Nullable = true, NullabilityWritten = true };
             }
             else if (c.Take("DEFAULT"))
             {
-                column = column with { HasDefault = true };
-                SkipValue(c);
+                column = column with { Default = DefaultValue(c) };
             }
             else if (c.Take("AUTO_INCREMENT"))
             {
@@ -407,7 +406,7 @@ public static class DdlParser
             }
             else if (c.Take("PRIMARY", "KEY") || c.Take("KEY"))
             {
-                column = column with { IsPrimaryKey = true, Nullable = false };
+                column = column with { IsPrimaryKey = true, Nullable = false, NullabilityWritten = true };
             }
             else if (c.Take("UNIQUE"))
             {
@@ -440,6 +439,158 @@ public static class DdlParser
         }
 
         return column;
+    }
+
+    /// <summary>
+    /// Reads a DEFAULT value: a literal (string with an optional introducer or DATE/TIME/TIMESTAMP prefix, signed number,
+    /// TRUE/FALSE, NULL, hex and bit literals), the statement's time (CURRENT_TIMESTAMP and its synonyms, with an optional
+    /// precision), or anything else as an expression kept as written.
+    /// </summary>
+    private static ColumnDefault DefaultValue(DdlCursor c)
+    {
+        var start = c.Index;
+        var t = c.Current;
+        if (t.Kind == DdlTokenKind.Text)
+        {
+            c.SkipOne();
+            return new ColumnDefault(ColumnDefaultKind.String, t.Text);
+        }
+
+        if (t.Kind == DdlTokenKind.Word && c.PeekAt(1).Kind == DdlTokenKind.Text && c.PeekAt(1).Start == t.End)
+        {
+            // An introducer glued to its string: _utf8mb4'x', N'x', x'4A', b'101'.
+            var text = c.PeekAt(1).Text;
+            c.SkipOne();
+            c.SkipOne();
+            return t.Text.ToLowerInvariant() switch
+            {
+                "x" => new ColumnDefault(ColumnDefaultKind.Hex, text),
+                "b" => new ColumnDefault(ColumnDefaultKind.Bits, text),
+                _ => new ColumnDefault(ColumnDefaultKind.String, text),
+            };
+        }
+
+        if ((t.IsWord("DATE") || t.IsWord("TIME") || t.IsWord("TIMESTAMP")) && c.PeekAt(1).Kind == DdlTokenKind.Text)
+        {
+            c.SkipOne();
+            var text = c.Current.Text;
+            c.SkipOne();
+            return new ColumnDefault(ColumnDefaultKind.String, text);
+        }
+
+        if (c.Take("NULL"))
+        {
+            return ColumnDefault.Null;
+        }
+
+        if (c.TakeSymbol('('))
+        {
+            // A parenthesised literal (MySQL's only way to give TEXT, BLOB and JSON a default) is that literal.
+            var inner = DefaultValue(c);
+            if (inner.Kind != ColumnDefaultKind.Expression && c.TakeSymbol(')'))
+            {
+                return inner;
+            }
+
+            return Expression(c, start);
+        }
+
+        if (c.Take("TRUE") || c.Take("FALSE"))
+        {
+            return new ColumnDefault(ColumnDefaultKind.Number, t.IsWord("TRUE") ? "1" : "0");
+        }
+
+        if (Number(c) is { } number)
+        {
+            return number;
+        }
+
+        if (t.IsWord("CURRENT_TIMESTAMP") || t.IsWord("NOW") || t.IsWord("LOCALTIME") || t.IsWord("LOCALTIMESTAMP"))
+        {
+            c.SkipOne();
+            var precision = 0;
+            if (c.TakeSymbol('('))
+            {
+                if (c.Current.Kind == DdlTokenKind.Word && int.TryParse(c.Current.Text, NumberStyles.None, CultureInfo.InvariantCulture, out var digits))
+                {
+                    precision = digits;
+                    c.SkipOne();
+                }
+
+                if (!c.TakeSymbol(')'))
+                {
+                    c.Index = start;
+                    return Expression(c, start);
+                }
+            }
+            else if (t.IsWord("NOW"))
+            {
+                // NOW without parentheses is not the function; leave it to the server (an expression here).
+                return Expression(c, start);
+            }
+
+            return new ColumnDefault(ColumnDefaultKind.CurrentTimestamp, c.TextFrom(start)) { Precision = precision };
+        }
+
+        return Expression(c, start);
+    }
+
+    /// <summary>A signed numeric literal (<c>-5</c>, <c>1.50</c>, <c>.5</c>, <c>1e3</c>, <c>0x4A</c>, <c>0b101</c>), or null (the cursor unmoved) when none starts here.</summary>
+    private static ColumnDefault? Number(DdlCursor c)
+    {
+        var start = c.Index;
+        var sign = string.Empty;
+        while (c.Current.IsSymbol('-') || c.Current.IsSymbol('+'))
+        {
+            sign = c.Current.IsSymbol('-') == (sign == "-") ? string.Empty : "-";
+            c.SkipOne();
+        }
+
+        var t = c.Current;
+        if (t.Kind == DdlTokenKind.Word && sign.Length == 0 && t.Text.Length > 2 && t.Text[0] == '0' && t.Text[1] is 'x' or 'b')
+        {
+            c.SkipOne();
+            return new ColumnDefault(t.Text[1] == 'x' ? ColumnDefaultKind.Hex : ColumnDefaultKind.Bits, t.Text[2..]);
+        }
+
+        var text = new System.Text.StringBuilder(sign);
+        if (t.Kind == DdlTokenKind.Word && char.IsAsciiDigit(t.Text[0]))
+        {
+            text.Append(t.Text);
+            c.SkipOne();
+        }
+
+        if (c.Current.IsSymbol('.') && c.PeekAt(1).Kind == DdlTokenKind.Word && char.IsAsciiDigit(c.PeekAt(1).Text[0]) && c.PeekAt(1).Start == c.Current.End)
+        {
+            text.Append('.').Append(c.PeekAt(1).Text);
+            c.SkipOne();
+            c.SkipOne();
+        }
+
+        // An exponent with a sign lexes apart: 1e-3 is 1e - 3.
+        if (text.Length > sign.Length && (text[^1] is 'e' or 'E') && (c.Current.IsSymbol('-') || c.Current.IsSymbol('+')) && c.PeekAt(1).Kind == DdlTokenKind.Word)
+        {
+            text.Append(c.Current.Text).Append(c.PeekAt(1).Text);
+            c.SkipOne();
+            c.SkipOne();
+        }
+
+        var number = text.ToString();
+        if (number.Length == sign.Length || !double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
+        {
+            c.Index = start;
+            return null;
+        }
+
+        return new ColumnDefault(ColumnDefaultKind.Number, number);
+    }
+
+    /// <summary>Any other DEFAULT: a call or a parenthesised expression, skipped as one value and kept as written.</summary>
+    private static ColumnDefault Expression(DdlCursor c, int start)
+    {
+        c.Index = start;
+        SkipValue(c);
+        return new ColumnDefault(ColumnDefaultKind.Expression, c.TextFrom(start));
     }
 
     /// <summary>Skips a DEFAULT or ON UPDATE value: a literal (with an optional _charset introducer or sign), a word such as CURRENT_TIMESTAMP(6), or (an expression).</summary>
@@ -554,7 +705,7 @@ public static class DdlParser
             case "bigint" or "int8":
                 return Integer("bigint", 20, 20);
             case "serial":
-                return Make("bigint", "bigint(20) unsigned") with { Nullable = false, Extra = "auto_increment", IsUnique = true };
+                return Make("bigint", "bigint(20) unsigned") with { Nullable = false, NullabilityWritten = true, Extra = "auto_increment", IsUnique = true };
             case "decimal" or "dec" or "numeric" or "fixed":
                 {
                     var precision = Arg(0, 10);

@@ -22,13 +22,27 @@ internal sealed class LakeSchemaEdit(DeltaSnapshot snapshot)
 
     public bool ColumnMapping => Current.ColumnMapping != Delta.Log.ColumnMappingMode.None;
 
+    /// <summary>Per lake column, the value its nulls in the rows before the DDL become (<see cref="ColumnBackfill"/>): the statement's commit rewrites them.</summary>
+    public Dictionary<string, object> Fills { get; } = new(StringComparer.OrdinalIgnoreCase);
+
     public StructField? Find(string name) => Current.Schema.FindField(name);
 
     public void Add(StructField field) => Apply(SchemaEvolution.AddColumn(Current, field with { Nullable = true }));
 
-    public void Drop(string name) => Apply(SchemaEvolution.DropColumn(Current, name));
+    public void Drop(string name)
+    {
+        Apply(SchemaEvolution.DropColumn(Current, name));
+        Fills.Remove(name);
+    }
 
-    public void Rename(string from, string to) => Apply(SchemaEvolution.RenameColumn(Current, from, to));
+    public void Rename(string from, string to)
+    {
+        Apply(SchemaEvolution.RenameColumn(Current, from, to));
+        if (Fills.Remove(from, out var value))
+        {
+            Fills[to] = value;
+        }
+    }
 
     public void Widen(string name, DeltaType to) => Apply(SchemaEvolution.WidenColumn(Current, name, to));
 

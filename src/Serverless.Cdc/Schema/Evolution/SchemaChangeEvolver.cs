@@ -32,6 +32,9 @@ public sealed partial class SchemaChangeEvolver : ISchemaChangeHandler
     /// <summary>The table property holding the source position (sort key) of the last DDL committed to the table.</summary>
     public const string DdlPositionProperty = "serverless.cdc.ddlPosition";
 
+    /// <summary>How many times a statement whose backfill lost its commit to a concurrent rewrite (the compactor) is done again.</summary>
+    private const int MaxBackfillAttempts = 3;
+
     private readonly SchemaChangeOptions options;
     private readonly ILogger logger;
 
@@ -74,7 +77,7 @@ public sealed partial class SchemaChangeEvolver : ISchemaChangeHandler
         }
     }
 
-    private async Task<WriterTable> AlterAsync(ChangeEvent ddl, AlterTableDdl alter, WriterTable table, CancellationToken cancellationToken)
+    private async Task<WriterTable> AlterAsync(ChangeEvent ddl, AlterTableDdl alter, WriterTable table, CancellationToken cancellationToken, int attempt = 1)
     {
         var snapshot = await table.Lake.RefreshAsync(cancellationToken).ConfigureAwait(false);
         var replay = IsReplay(snapshot, ddl);
@@ -130,19 +133,37 @@ public sealed partial class SchemaChangeEvolver : ISchemaChangeHandler
         var outcome = replay ? "applied already by another writer of the table" : lake.Changed ? "committed" : moved ? "mapping recorded, lake schema unchanged" : "no lake change";
         if (!replay && (lake.Changed || moved))
         {
-            // One commit: the schema change with the DDL's position and the source schema the rows after it follow.
+            // One commit: the schema change with the DDL's position and the source schema the rows after it follow, and
+            // the files rewritten with the values the source gave the existing rows (uploaded before it, orphans without it).
+            var backfill = ColumnBackfillRewrite.Plan(ddl, lake);
+            if (!backfill.IsEmpty && Behavior == SchemaChangeBehavior.Fail)
+            {
+                throw Rejected(ddl, table.QualifiedName, ddl.Sql ?? string.Empty);
+            }
+
+            await backfill.RewriteAsync(cancellationToken).ConfigureAwait(false);
             var tx = table.Lake.BeginTransaction("CHANGE COLUMN").WithOperation("CHANGE COLUMN", new Dictionary<string, string> { ["statement"] = Shorten(ddl.Sql) });
             lake.Stage(tx, Recorded(ddl, evolved, table.WriterAppId));
+            backfill.Stage(tx, said);
             try
             {
                 await table.Lake.CommitAsync(tx, cancellationToken).ConfigureAwait(false);
             }
-            catch (CommitConflictException)
+            catch (CommitConflictException e)
             {
+                await backfill.AbandonAsync(table.Lake.Location, cancellationToken).ConfigureAwait(false);
+
                 // Another writer of a spread table may have committed the same DDL first: then its commit is this one's.
                 if (!IsReplay(await table.Lake.RefreshAsync(cancellationToken).ConfigureAwait(false), ddl))
                 {
-                    throw;
+                    if (backfill.IsEmpty || attempt >= MaxBackfillAttempts)
+                    {
+                        throw;
+                    }
+
+                    // The compactor rewrote a file the backfill replaces: do the statement again on the table as it is now.
+                    LogBackfillRedone(logger, table.QualifiedName, ddl.Position.ToString(), e.Kind.ToString());
+                    return await AlterAsync(ddl, alter, table, cancellationToken, attempt + 1).ConfigureAwait(false);
                 }
 
                 outcome = "applied by another writer of the table first";
@@ -181,6 +202,10 @@ public sealed partial class SchemaChangeEvolver : ISchemaChangeHandler
 
         Reject(ddl, table, add);
         var mapped = Map(table, column);
+
+        // The value the source gave the rows that exist (its DEFAULT, or the type's implicit one when NOT NULL): the commit backfills it.
+        var fill = ColumnBackfill.ForAddedColumn(add.Column, column, ddl, table.TypeMapping ?? options.TypeMapping, table.QualifiedName);
+        var filled = fill is null ? string.Empty : $", the rows before it filled with {(add.Column.Default is { } given ? given.ToString() : "the implicit default")} ({ColumnBackfill.Show(fill)}) as at the source";
         if (lake.Find(column.Name) is { } existing)
         {
             // Added already: by the snapshot's migration of a table that was loading, or an earlier run.
@@ -189,13 +214,24 @@ public sealed partial class SchemaChangeEvolver : ISchemaChangeHandler
                 Widen(ddl, table, add, lake, existing, mapped.DeltaType, said);
             }
 
+            if (fill is not null)
+            {
+                lake.Fills[existing.Name] = fill;
+                said.Add($"column {column.Name} is in the lake already{filled}");
+            }
+
             return;
         }
 
         lake.Add(new StructField(column.Name, mapped.DeltaType, nullable: true));
+        if (fill is not null)
+        {
+            lake.Fills[column.Name] = fill;
+        }
+
         said.Add(mapped.Nullable
-            ? $"added column {column.Name} {mapped.DeltaType}"
-            : $"added column {column.Name} {mapped.DeltaType}, nullable in the lake though NOT NULL at the source (the lake's earlier rows have no value for it{(add.Column.HasDefault ? "; the source filled them with its DEFAULT" : string.Empty)})");
+            ? $"added column {column.Name} {mapped.DeltaType}{filled}"
+            : $"added column {column.Name} {mapped.DeltaType}, nullable in the lake though NOT NULL at the source{filled}");
     }
 
     private void DropColumn(ChangeEvent ddl, WriterTable table, DropColumnClause drop, SourceTableEdit source, LakeSchemaEdit lake, List<string> said)
@@ -325,6 +361,13 @@ public sealed partial class SchemaChangeEvolver : ISchemaChangeHandler
             else if (!mapped.Nullable && field.Nullable)
             {
                 said.Add($"column {lakeName} is NOT NULL at the source and stays nullable in the lake (Delta cannot tighten a column)");
+            }
+
+            // The server gave the rows holding NULL the type's implicit default (it refuses the ALTER in strict mode instead).
+            if (old.IsNullable && !column.IsNullable && ColumnBackfill.ForNullsMadeNotNull(column, ddl, table.TypeMapping ?? options.TypeMapping, table.QualifiedName) is { } fill)
+            {
+                lake.Fills[lakeName] = fill;
+                said.Add($"nulls of column {lakeName} in the rows before the DDL become {ColumnBackfill.Show(fill)}, as the server filled them");
             }
         }
     }
@@ -670,6 +713,9 @@ public sealed partial class SchemaChangeEvolver : ISchemaChangeHandler
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Table}: DDL at {Position} under schemaChanges={Behavior} ({Outcome}): {Changes}")]
     private static partial void LogApplied(ILogger logger, string table, string position, string behavior, string outcome, string changes);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Table}: the backfill of the DDL at {Position} lost its commit to a concurrent rewrite ({Conflict}); doing the statement again on the table as it is now")]
+    private static partial void LogBackfillRedone(ILogger logger, string table, string position, string conflict);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Table} is no longer written from {Position} ('{Sql}'): {Why}; its lake table is kept as it is")]
     private static partial void LogLeft(ILogger logger, string table, string position, string sql, string why);
