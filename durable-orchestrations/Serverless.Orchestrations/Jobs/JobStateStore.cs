@@ -16,6 +16,7 @@ public sealed class JobStateStore
 {
     private const string StartPositionRow = "start-position";
     private const string StreamStatusRow = "stream-status";
+    private const string DiscoveryPositionRow = "discovery-position";
 
     // Generated code for the snapshot's entities; the stream status (written every few seconds) by reflection.
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
@@ -54,6 +55,23 @@ public sealed class JobStateStore
     public async Task<StartPosition?> GetStartPositionAsync(CancellationToken cancellationToken = default)
     {
         var entity = await store.GetAsync(partition, StartPositionRow, cancellationToken).ConfigureAwait(false);
+        return entity is null ? null : JsonSerializer.Deserialize<StartPosition>(entity.Json, Json);
+    }
+
+    /// <summary>
+    /// Records the binlog position read just before the snapshot's discovery of the tables (row <c>discovery-position</c>;
+    /// a later discovery replaces it): the migration records it in each lake table it snapshots, and the writers skip the
+    /// table's changes below it (<see cref="Cdc.Writer.SnapshotDiscovery"/>).
+    /// </summary>
+    public async Task SaveDiscoveryPositionAsync(StartPosition position, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(position);
+        await store.UpsertAsync(partition, DiscoveryPositionRow, JsonSerializer.Serialize(position, Json), cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<StartPosition?> GetDiscoveryPositionAsync(CancellationToken cancellationToken = default)
+    {
+        var entity = await store.GetAsync(partition, DiscoveryPositionRow, cancellationToken).ConfigureAwait(false);
         return entity is null ? null : JsonSerializer.Deserialize<StartPosition>(entity.Json, Json);
     }
 
