@@ -1,8 +1,5 @@
-using System.Diagnostics;
-using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Serverless.Cdc.Transport.Embedded;
-using Serverless.Cdc.Verify;
 using Serverless.Cdc.Writer;
 using Serverless.Delta;
 using Serverless.Orchestrations.Activities;
@@ -41,13 +38,13 @@ public sealed class ResnapshotKillTests(ITestOutputHelper output)
         {
             try
             {
-                await WaitForAsync(child, async () => await streamStatus.GetStreamStatusAsync() is { Running: true, Partitions.Count: 2 });
+                await JobDifferences.WaitForHostAsync(child, async () => await streamStatus.GetStreamStatusAsync() is { Running: true, Partitions.Count: 2 }, Bound);
                 await db.Admin.ExecuteAsync("UPDATE accounts SET balance = -balance WHERE code LIKE '%7'");
                 await db.Admin.ExecuteAsync("ALTER TABLE accounts DROP COLUMN id");
                 await db.Admin.ExecuteAsync("UPDATE accounts SET note = 'after the ddl' WHERE code LIKE '%3'");
 
                 // The second chunk read of the re-snapshot holds: the host is killed with one chunk read and none published.
-                await WaitForAsync(child, () => Task.FromResult(File.Exists(ledger) && File.ReadAllLines(ledger).Length >= 2));
+                await JobDifferences.WaitForHostAsync(child, () => Task.FromResult(File.Exists(ledger) && File.ReadAllLines(ledger).Length >= 2), Bound);
                 await db.Admin.ExecuteAsync("INSERT INTO accounts (code, balance, note) VALUES ('during', 1, NULL)");
             }
             finally
@@ -67,7 +64,7 @@ public sealed class ResnapshotKillTests(ITestOutputHelper output)
         var exit = await JobRunner.RunAsync(spec, options, resumed, CancellationToken.None).WaitAsync(Bound);
         Assert.True(exit == JobExitCodes.Success, $"exit {exit}: {resumed.Last.Message}");
         Assert.Equal(JobPhase.CaughtUp, resumed.Last.Phase);
-        Assert.Equal(0, await DifferencesAsync(spec));
+        Assert.Equal(0, await JobDifferences.CountAsync(spec, output));
 
         // The first chunk was read before the kill and again by the resumed re-snapshot, which read every chunk and published them together.
         var reads = ChunkReadLedger.ReadCounts(ledger);
@@ -87,30 +84,4 @@ public sealed class ResnapshotKillTests(ITestOutputHelper output)
         StreamStatusWriteInterval = TimeSpan.FromMilliseconds(500),
         ChangeLogDurability = LogDurability.FlushToDisk,
     };
-
-    private static async Task WaitForAsync(Process child, Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow + Bound;
-        while (!await condition())
-        {
-            Assert.False(child.HasExited, $"The streaming host exited early with code {(child.HasExited ? child.ExitCode : 0)}.");
-            Assert.True(DateTime.UtcNow < deadline, $"The streaming host did not get there within {Bound.TotalSeconds} s.");
-            await Task.Delay(100);
-        }
-    }
-
-    private async Task<long> DifferencesAsync(string specPath)
-    {
-        var spec = JobSpecFile.Load(specPath);
-        var verifier = new JobVerifier(spec, new LocalFolderObjectStore(spec.Target.Root), new VerifyOptions { Rechecks = 0 });
-        long differences = 0;
-        foreach (var table in await verifier.DiscoverAsync())
-        {
-            var result = await verifier.VerifyAsync(table);
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{table.QualifiedName}: source {result.SourceRows}, lake {result.LakeRows}, missing {result.Missing}, extra {result.Extra}, different {result.Different}, duplicate {result.Duplicate}"));
-            differences += result.Missing + result.Extra + result.Different + result.Duplicate;
-        }
-
-        return differences;
-    }
 }

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Serverless.Orchestrations.Streaming;
@@ -115,22 +114,5 @@ public sealed class JobStateStore
     }
 
     /// <summary>State keys may not hold '/', '\', '#', '?', '%' or control characters (Azure Table rules); those become %XX.</summary>
-    internal static string TableRow(string sourceTable)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(sourceTable);
-        var sb = new StringBuilder("table-", sourceTable.Length + 6);
-        foreach (var c in sourceTable)
-        {
-            if (c is '/' or '\\' or '#' or '?' or '%' || char.IsControl(c))
-            {
-                sb.Append('%').Append(((int)c).ToString("X2", System.Globalization.CultureInfo.InvariantCulture));
-            }
-            else
-            {
-                sb.Append(c);
-            }
-        }
-
-        return sb.ToString();
-    }
+    internal static string TableRow(string sourceTable) => StateRowKey.Of("table-", sourceTable);
 }

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using Serverless.Storage.State;
 
@@ -67,22 +66,5 @@ public sealed class SnapshotRequestStore
         }
     }
 
-    /// <summary>State keys may not hold '/', '\', '#', '?' or control characters; those become %XX (as in the job's table rows).</summary>
-    private static string Row(string qualifiedTable)
-    {
-        var sb = new StringBuilder(RowPrefix, RowPrefix.Length + qualifiedTable.Length);
-        foreach (var c in qualifiedTable)
-        {
-            if (c is '/' or '\\' or '#' or '?' or '%' || char.IsControl(c))
-            {
-                sb.Append('%').Append(((int)c).ToString("X2", System.Globalization.CultureInfo.InvariantCulture));
-            }
-            else
-            {
-                sb.Append(c);
-            }
-        }
-
-        return sb.ToString();
-    }
+    private static string Row(string qualifiedTable) => StateRowKey.Of(RowPrefix, qualifiedTable);
 }

@@ -35,10 +35,7 @@ public sealed class ResnapshotTests(ITestOutputHelper output)
         var spec = EndToEndJob.WriteSpec(dir.Path, "resnaprename", db.Name, Path.Combine(dir.Path, "lake"), chunkRows: 1_000);
         var job = EndToEndJob.Open(spec, Path.Combine(dir.Path, "state"));
 
-        using var stop = new CancellationTokenSource();
-        var progress = new StreamProgress();
-        var run = JobRunner.RunAsync(spec, Options(job), progress, stop.Token);
-        await progress.Streaming.Task.WaitAsync(Bound);
+        await using var run = await StreamingRun.StartAsync(spec, job);
 
         // Renamed in with 2,500 rows, then changed at once (while it is snapshotted again), beside changes of a live table.
         await db.Admin.ExecuteAsync($"RENAME TABLE `{staging.Name}`.incoming TO `{db.Name}`.orders");
@@ -46,17 +43,15 @@ public sealed class ResnapshotTests(ITestOutputHelper output)
         await db.Admin.ExecuteAsync("DELETE FROM orders WHERE id BETWEEN 100 AND 149");
         await db.Admin.ExecuteAsync("INSERT INTO orders VALUES (5000, 'new', 1.5, NULL)");
         await db.Admin.ExecuteAsync("UPDATE items SET qty = -qty WHERE id < 20");
-        await WaitUntilEqualAsync(job, run);
+        await WaitUntilEqualAsync(job, run.Run);
 
         // Joined: later changes stream in like any table's.
         await db.Admin.ExecuteAsync("UPDATE orders SET code = 'after', at = '2027-01-01 00:00:00.000001' WHERE id = 1");
         await db.Admin.ExecuteAsync("INSERT INTO orders VALUES (5001, 'later', NULL, NULL)");
         await db.Admin.ExecuteAsync("DELETE FROM orders WHERE id = 2");
-        await WaitUntilEqualAsync(job, run);
+        await WaitUntilEqualAsync(job, run.Run);
 
-        await stop.CancelAsync();
-        Assert.Equal(JobExitCodes.Cancelled, await run.WaitAsync(Bound));
-        await LakeChecks.VerifyEqualAsync(job, output);
+        await run.StopAndVerifyAsync(job, output);
         await LakeChecks.AssertDuckDbReadsTheSourceRowsAsync(job, db.Admin, db.Name, "orders", [("id", Text), ("code", Text), ("amount", Text), ("at", Temporal)]);
         await LakeChecks.AssertDuckDbReadsTheSourceRowsAsync(job, db.Admin, db.Name, "items", [("id", Text), ("name", Text), ("qty", Text)]);
 
@@ -64,7 +59,7 @@ public sealed class ResnapshotTests(ITestOutputHelper output)
         var orders = (await DeltaTable.OpenAsync(job.LakeLocation(db.Name, "orders"))).Snapshot;
         Assert.True(SnapshotCompletion.IsComplete(orders));
         Assert.NotNull(SnapshotDiscovery.Read(orders));
-        Assert.Contains(progress.Reports, r => r.Stream?.Tables.Any(t => t.Table == db.Name + ".orders") == true || r.Stream?.Resnapshots.Count > 0);
+        Assert.Contains(run.Progress.Reports, r => r.Stream?.Tables.Any(t => t.Table == db.Name + ".orders") == true || r.Stream?.Resnapshots.Count > 0);
     }
 
     [Fact]
@@ -77,10 +72,7 @@ public sealed class ResnapshotTests(ITestOutputHelper output)
         var spec = EndToEndJob.WriteSpec(dir.Path, "resnapkey", db.Name, Path.Combine(dir.Path, "lake"), chunkRows: 1_000);
         var job = EndToEndJob.Open(spec, Path.Combine(dir.Path, "state"));
 
-        using var stop = new CancellationTokenSource();
-        var progress = new StreamProgress();
-        var run = JobRunner.RunAsync(spec, Options(job), progress, stop.Token);
-        await progress.Streaming.Task.WaitAsync(Bound);
+        await using var run = await StreamingRun.StartAsync(spec, job);
 
         // Writes go on before, around and after the DDL the lake cannot follow in order (the merge key goes away).
         for (var round = 1; round <= 40; round++)
@@ -93,16 +85,14 @@ public sealed class ResnapshotTests(ITestOutputHelper output)
             await WriteRoundAsync(db, round);
         }
 
-        await WaitUntilEqualAsync(job, run);
+        await WaitUntilEqualAsync(job, run.Run);
         for (var round = 41; round <= 50; round++)
         {
             await WriteRoundAsync(db, round);
         }
 
-        await WaitUntilEqualAsync(job, run);
-        await stop.CancelAsync();
-        Assert.Equal(JobExitCodes.Cancelled, await run.WaitAsync(Bound));
-        await LakeChecks.VerifyEqualAsync(job, output);
+        await WaitUntilEqualAsync(job, run.Run);
+        await run.StopAndVerifyAsync(job, output);
         await LakeChecks.AssertDuckDbReadsTheSourceRowsAsync(job, db.Admin, db.Name, "accounts", [("code", Text), ("balance", Text), ("note", Text)]);
 
         // Published once at epoch 2: the new schema has no id column, every old file is gone.
@@ -132,15 +122,19 @@ public sealed class ResnapshotTests(ITestOutputHelper output)
         ]);
         var options = Options(job) with { UntilCaughtUp = true, ConfigureServices = services => services.AddSingleton<IDiscoveryObserver>(window) };
         var first = new StreamProgress();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         Assert.Equal(JobExitCodes.Success, await JobRunner.RunAsync(spec, options, first, CancellationToken.None).WaitAsync(Bound));
         Assert.True(window.Ran, "the DDL did not run between P0 and the discovery");
+        output.WriteLine($"snapshot and catch-up: {clock.Elapsed.TotalSeconds:0.0} s, {first.Last.Message}");
 
         // The table streams on: changes after the snapshot reach it.
         await db.Admin.ExecuteAsync("UPDATE items SET tag = 'after', qty = -qty WHERE id % 100 = 0");
         await db.Admin.ExecuteAsync("DELETE FROM items WHERE id BETWEEN 20 AND 29");
         await db.Admin.ExecuteAsync("INSERT INTO items VALUES (3000, 'streamed', 3, 'x')");
         var second = new StreamProgress();
+        clock.Restart();
         Assert.Equal(JobExitCodes.Success, await JobRunner.RunAsync(spec, Options(job) with { UntilCaughtUp = true }, second, CancellationToken.None).WaitAsync(Bound));
+        output.WriteLine($"second run: {clock.Elapsed.TotalSeconds:0.0} s, {second.Last.Message}");
         Assert.All(second.Last.Stream?.Tables ?? [], t => Assert.Null(t.StoppedBy));
         await LakeChecks.VerifyEqualAsync(job, output);
         await LakeChecks.AssertDuckDbReadsTheSourceRowsAsync(job, db.Admin, db.Name, "items", [("id", Text), ("name", Text), ("qty", Text), ("tag", Text)]);
@@ -199,6 +193,49 @@ public sealed class ResnapshotTests(ITestOutputHelper output)
             Assert.False(run.IsCompleted, $"The run ended ({(run.IsCompletedSuccessfully ? run.Result : -1)}) before the lake caught up ({differences} differences).");
             Assert.True(DateTime.UtcNow < deadline, $"The lake still differs from the source in {differences} row(s) after {Bound.TotalSeconds} s.");
             await Task.Delay(500);
+        }
+    }
+
+    /// <summary>`serverless run` streaming in this process until stopped.</summary>
+    private sealed class StreamingRun : IAsyncDisposable
+    {
+        private readonly CancellationTokenSource stop = new();
+
+        private StreamingRun(string spec, EndToEndJob job) => Run = JobRunner.RunAsync(spec, Options(job), Progress, stop.Token);
+
+        public StreamProgress Progress { get; } = new();
+
+        public Task<int> Run { get; }
+
+        /// <summary>Starts the run and returns once it streams (its snapshot is complete).</summary>
+        public static async Task<StreamingRun> StartAsync(string spec, EndToEndJob job)
+        {
+            var run = new StreamingRun(spec, job);
+            await run.Progress.Streaming.Task.WaitAsync(Bound);
+            return run;
+        }
+
+        /// <summary>Stops the run (Ctrl-C) and verifies every table of the job equal to the source.</summary>
+        public async Task StopAndVerifyAsync(EndToEndJob job, ITestOutputHelper output)
+        {
+            await stop.CancelAsync();
+            Assert.Equal(JobExitCodes.Cancelled, await Run.WaitAsync(Bound));
+            await LakeChecks.VerifyEqualAsync(job, output);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await stop.CancelAsync();
+            try
+            {
+                await Run.WaitAsync(Bound);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // The test failed already; the run only has to end.
+            }
+
+            stop.Dispose();
         }
     }
 
