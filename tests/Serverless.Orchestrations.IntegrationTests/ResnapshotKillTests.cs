@@ -43,8 +43,11 @@ public sealed class ResnapshotKillTests(ITestOutputHelper output)
                 await db.Admin.ExecuteAsync("ALTER TABLE accounts DROP COLUMN id");
                 await db.Admin.ExecuteAsync("UPDATE accounts SET note = 'after the ddl' WHERE code LIKE '%3'");
 
-                // The second chunk read of the re-snapshot holds: the host is killed with one chunk read and none published.
+                // The second chunk read of the re-snapshot holds: the host is killed with one chunk read and none published,
+                // as its stream status (what `serverless status` shows) says.
                 await JobDifferences.WaitForHostAsync(child, () => Task.FromResult(File.Exists(ledger) && File.ReadAllLines(ledger).Length >= 2), Bound);
+                await JobDifferences.WaitForHostAsync(
+                    child, async () => (await streamStatus.GetStreamStatusAsync())?.Resnapshots.SingleOrDefault() is { Phase: "reading", ChunksRead: 1, Chunks: >= 4 } r && r.Table == db.Name + ".accounts", Bound);
                 await db.Admin.ExecuteAsync("INSERT INTO accounts (code, balance, note) VALUES ('during', 1, NULL)");
             }
             finally
