@@ -29,10 +29,9 @@ public sealed class StreamSnapshotRequests(JobEnvironment job) : ISnapshotReques
     public async Task<IReadOnlyList<SnapshotRequest>> PendingAsync(int partition, CancellationToken cancellationToken) =>
         (await Store.ListAsync(cancellationToken).ConfigureAwait(false)).Where(r => r.Partition == partition).ToList();
 
-    public async Task<WriterTable?> OpenAsync(SnapshotRequest request, CancellationToken cancellationToken)
+    public async Task<WriterTable?> OpenAsync(string database, string table, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        var lakeTable = job.Spec.Target.Naming.LakeTableName(request.Database, request.Table);
+        var lakeTable = job.Spec.Target.Naming.LakeTableName(database, table);
         if (!await job.Tables.ExistsAsync(lakeTable, cancellationToken).ConfigureAwait(false))
         {
             return null;

@@ -289,6 +289,11 @@ public sealed partial class PartitionWriter : IDisposable
             return;
         }
 
+        if (state is null && snapshotRequests is not null && change.Table.Length > 0)
+        {
+            state = await OpenKeptAsync(change.Database, change.Table, sequence, cancellationToken).ConfigureAwait(false);
+        }
+
         if (state is null)
         {
             throw new UnknownTableException(
@@ -449,7 +454,7 @@ public sealed partial class PartitionWriter : IDisposable
     {
         var request = new SnapshotRequest(ddl.Database, ddl.Table, Partition, sequence, 1, error.Message, time.GetUtcNow());
         stoppedUnwritten.Remove(ddl.QualifiedTable);
-        if (await snapshotRequests!.OpenAsync(request, cancellationToken).ConfigureAwait(false) is { } kept)
+        if (await snapshotRequests!.OpenAsync(ddl.Database, ddl.Table, cancellationToken).ConfigureAwait(false) is { } kept)
         {
             var state = new TableWriteState(kept with { WriterAppId = AppId }, options);
             tables[kept.QualifiedName] = state;
@@ -463,6 +468,32 @@ public sealed partial class PartitionWriter : IDisposable
         LogResnapshot(logger, ddl.QualifiedTable, Partition, sequence, 1, error.Message);
     }
 
+    /// <summary>
+    /// A table the writer was not given but meets a change of: after a restart, rows of a table dropped at the source (so no
+    /// longer discovered) that came before its DROP. Its lake table is opened as the writer would have at its start (txn
+    /// version, floors, mark); every such row is at or below its txn version and is skipped, and the DROP lets it go again.
+    /// </summary>
+    private async Task<TableWriteState?> OpenKeptAsync(string database, string table, long sequence, CancellationToken cancellationToken)
+    {
+        if (await snapshotRequests!.OpenAsync(database, table, cancellationToken).ConfigureAwait(false) is not { } kept)
+        {
+            return null;
+        }
+
+        var snapshot = kept.Lake.Snapshot;
+        var state = new TableWriteState(kept with { WriterAppId = AppId }, options)
+        {
+            Applied = snapshot.GetAppTransactionVersion(AppId),
+            DdlFloor = SchemaChangeEvolver.AppliedDdlPosition(snapshot, AppId),
+            SnapshotFloor = SnapshotDiscovery.Read(snapshot),
+            Live = SnapshotCompletion.IsComplete(snapshot),
+            LastSnapshotCheck = time.GetTimestamp(),
+        };
+        tables[kept.QualifiedName] = state;
+        LogTableAdded(logger, kept.QualifiedName, Partition, sequence);
+        return state;
+    }
+
     /// <summary>Tables awaiting a lake table from their re-snapshot: one that has it now is held like any table whose snapshot loads.</summary>
     private async Task CheckAwaitingAsync(bool force, CancellationToken cancellationToken)
     {
@@ -474,7 +505,7 @@ public sealed partial class PartitionWriter : IDisposable
         lastAwaitingCheck = time.GetTimestamp();
         foreach (var request in awaiting.Values.ToList())
         {
-            if (await snapshotRequests!.OpenAsync(request, cancellationToken).ConfigureAwait(false) is not { } table)
+            if (await snapshotRequests!.OpenAsync(request.Database, request.Table, cancellationToken).ConfigureAwait(false) is not { } table)
             {
                 continue;
             }
