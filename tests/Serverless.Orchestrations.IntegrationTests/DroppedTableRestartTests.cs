@@ -1,4 +1,3 @@
-using Serverless.Cdc.Transport.Embedded;
 using Serverless.Delta;
 using Serverless.Delta.Scanning;
 using Serverless.Orchestrations.Hosting;
@@ -28,7 +27,7 @@ public sealed class DroppedTableRestartTests(ITestOutputHelper output)
         using var dir = new TempDirectory("orch-it-dropped");
         var state = Path.Combine(dir.Path, "state");
         var spec = TestJobs.WriteSpec(dir.Path, "dropped", [db.Name + ".*"], Path.Combine(dir.Path, "lake"), partitions: 2);
-        Assert.Equal(JobExitCodes.Success, await JobRunner.RunAsync(spec, Options(state), new RecordingProgress(), CancellationToken.None).WaitAsync(Bound));
+        Assert.Equal(JobExitCodes.Success, await JobRunner.RunAsync(spec, TestJobs.UntilCaughtUp(state), new RecordingProgress(), CancellationToken.None).WaitAsync(Bound));
 
         // While no host runs: the table's last changes, then its DROP; capture publishes both when the host starts again.
         await db.Admin.ExecuteAsync("UPDATE doomed SET note = 'last words' WHERE id <= 10");
@@ -37,7 +36,7 @@ public sealed class DroppedTableRestartTests(ITestOutputHelper output)
         await db.Admin.ExecuteAsync("UPDATE items SET name = 'after the drop' WHERE id = 1");
 
         var progress = new RecordingProgress();
-        var exit = await JobRunner.RunAsync(spec, Options(state), progress, CancellationToken.None).WaitAsync(Bound);
+        var exit = await JobRunner.RunAsync(spec, TestJobs.UntilCaughtUp(state), progress, CancellationToken.None).WaitAsync(Bound);
         Assert.True(exit == JobExitCodes.Success, $"exit {exit}: {progress.Last.Message}");
         Assert.Equal(JobPhase.CaughtUp, progress.Last.Phase);
         Assert.Equal(0, await JobDifferences.CountAsync(spec, output));
@@ -53,13 +52,4 @@ public sealed class DroppedTableRestartTests(ITestOutputHelper output)
         Assert.Equal(40, notes.Count);
         Assert.Equal(10, notes.Count(n => n == "last words"));
     }
-
-    private static JobRunnerOptions Options(string state) => new()
-    {
-        StateFolder = state,
-        UntilCaughtUp = true,
-        ProgressInterval = TimeSpan.FromMilliseconds(200),
-        StreamStatusWriteInterval = TimeSpan.FromMilliseconds(500),
-        ChangeLogDurability = LogDurability.OperatingSystemCache,
-    };
 }

@@ -31,7 +31,7 @@ public sealed class ResnapshotKillTests(ITestOutputHelper output)
         var state = Path.Combine(dir.Path, "state");
         var ledger = Path.Combine(dir.Path, "reads.txt");
         var spec = TestJobs.WriteSpec(dir.Path, "resnapkill", [db.Name + ".*"], Path.Combine(dir.Path, "lake"), chunkRows: 1000, partitions: 2);
-        Assert.Equal(JobExitCodes.Success, await JobRunner.RunAsync(spec, Options(state), new RecordingProgress(), CancellationToken.None).WaitAsync(Bound));
+        Assert.Equal(JobExitCodes.Success, await JobRunner.RunAsync(spec, TestJobs.UntilCaughtUp(state, LogDurability.FlushToDisk), new RecordingProgress(), CancellationToken.None).WaitAsync(Bound));
 
         var streamStatus = new JobStateStore(new LocalFolderStateStore(Path.Combine(state, "jobs")), "resnapkill");
         using (var child = ProcessRunner.StartTestHost(typeof(SnapshotHostProgram).Assembly, "resnapshot-host", spec, state, ledger))
@@ -63,7 +63,7 @@ public sealed class ResnapshotKillTests(ITestOutputHelper output)
         await db.Admin.ExecuteAsync("UPDATE accounts SET balance = 0 WHERE code = 'during'");
 
         var resumed = new RecordingProgress();
-        var options = Options(state) with { ConfigureServices = services => services.AddSingleton<IChunkReadObserver>(new ChunkReadLedger(ledger, TimeSpan.Zero)) };
+        var options = TestJobs.UntilCaughtUp(state, LogDurability.FlushToDisk) with { ConfigureServices = services => services.AddSingleton<IChunkReadObserver>(new ChunkReadLedger(ledger, TimeSpan.Zero)) };
         var exit = await JobRunner.RunAsync(spec, options, resumed, CancellationToken.None).WaitAsync(Bound);
         Assert.True(exit == JobExitCodes.Success, $"exit {exit}: {resumed.Last.Message}");
         Assert.Equal(JobPhase.CaughtUp, resumed.Last.Phase);
@@ -78,13 +78,4 @@ public sealed class ResnapshotKillTests(ITestOutputHelper output)
         Assert.Equal(2, SnapshotCompletion.MarkedEpoch(snapshot));
         Assert.Null(snapshot.Schema.FindField("id"));
     }
-
-    private static JobRunnerOptions Options(string state) => new()
-    {
-        StateFolder = state,
-        UntilCaughtUp = true,
-        ProgressInterval = TimeSpan.FromMilliseconds(200),
-        StreamStatusWriteInterval = TimeSpan.FromMilliseconds(500),
-        ChangeLogDurability = LogDurability.FlushToDisk,
-    };
 }
