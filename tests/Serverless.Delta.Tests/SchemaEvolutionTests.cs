@@ -69,6 +69,53 @@ public sealed class SchemaEvolutionTests
     }
 
     [Fact]
+    public async Task AReplacedSchemaNumbersEveryColumnAnewAndReadsOnlyTheFilesWrittenForIt()
+    {
+        var (table, location, dir) = await TableWithRowsAsync();
+        using (dir)
+        {
+            var before = table.Snapshot;
+            var oldId = before.Schema.FindField("id")!;
+            var change = SchemaEvolution.ReplaceSchema(
+                before,
+                [new StructField("id", PrimitiveType.Long, false), new StructField("name", PrimitiveType.Integer), new StructField("at", PrimitiveType.TimestampNtz)],
+                new Dictionary<string, string>(before.Metadata.Configuration) { ["note"] = "replaced" });
+            var after = SchemaEvolution.Preview(before, change);
+
+            // New ids above the old maximum and new physical names: no old file's column can be read into a new one.
+            Assert.Equal([3L, 4L, 5L], after.Schema.Fields.Select(f => f.ColumnMappingId!.Value));
+            Assert.NotEqual(oldId.PhysicalName, after.Schema.FindField("id")!.PhysicalName);
+            Assert.Equal("5", after.Metadata.GetConfiguration("delta.columnMapping.maxColumnId"));
+            Assert.Equal("replaced", after.Metadata.GetConfiguration("note"));
+            Assert.True(after.Protocol.HasReaderFeature(TableFeatures.TimestampNtz));
+
+            // One commit: the new schema, every old file removed, a file written for the new schema added.
+            var add = await new DataFileWriter(after).WriteAsync([[10L, 7, new DateTime(2026, 1, 2, 3, 4, 5, DateTimeKind.Unspecified)]]);
+            var tx = table.BeginTransaction("WRITE").UpdateMetadata(change.Metadata).UpdateProtocol(change.Protocol!).Add(add);
+            foreach (var old in before.Files)
+            {
+                tx.Remove(old);
+            }
+
+            await table.CommitAsync(tx);
+            var row = Assert.Single(await RowsAsync(location));
+            Assert.Equal(10L, row[0]);
+            Assert.Equal(7, row[1]);
+        }
+    }
+
+    [Fact]
+    public async Task AReplacedSchemaWithTwoColumnsOfOneNameIsRefused()
+    {
+        var (table, _, dir) = await TableWithRowsAsync();
+        using (dir)
+        {
+            Assert.Throws<DeltaSchemaException>(() => SchemaEvolution.ReplaceSchema(
+                table.Snapshot, [new StructField("id", PrimitiveType.Long), new StructField("ID", PrimitiveType.String)], table.Snapshot.Metadata.Configuration));
+        }
+    }
+
+    [Fact]
     public async Task AddedColumnReadsAsNullInOlderFilesAndGetsTheNextColumnMappingId()
     {
         var (table, location, dir) = await TableWithRowsAsync();

@@ -279,16 +279,8 @@ public sealed class StreamingJobTests(ITestOutputHelper output)
         }
     }
 
-    private static async Task WaitForStreamAsync(JobStateStore state, Process child, Func<Orchestrations.Streaming.StreamStatus, bool> condition)
-    {
-        var deadline = DateTime.UtcNow + Bound;
-        while (await state.GetStreamStatusAsync() is not { } status || !condition(status))
-        {
-            Assert.False(child.HasExited, $"The streaming host exited early with code {(child.HasExited ? child.ExitCode : 0)}.");
-            Assert.True(DateTime.UtcNow < deadline, $"The streaming host did not get there within {Bound.TotalSeconds} s.");
-            await Task.Delay(100);
-        }
-    }
+    private static Task WaitForStreamAsync(JobStateStore state, Process child, Func<Orchestrations.Streaming.StreamStatus, bool> condition) =>
+        JobDifferences.WaitForHostAsync(child, async () => await state.GetStreamStatusAsync() is { } status && condition(status), Bound);
 
     private static JobRunnerOptions Options(string state) => new()
     {
@@ -333,20 +325,7 @@ public sealed class StreamingJobTests(ITestOutputHelper output)
 
     private async Task AssertEqualAsync(string spec) => Assert.Equal(0, await DifferencesAsync(spec));
 
-    private async Task<long> DifferencesAsync(string specPath, string? onlyTable = null)
-    {
-        var spec = JobSpecFile.Load(specPath);
-        var verifier = new JobVerifier(spec, new LocalFolderObjectStore(spec.Target.Root), new VerifyOptions { Rechecks = 0 });
-        long differences = 0;
-        foreach (var table in (await verifier.DiscoverAsync()).Where(t => onlyTable is null || t.QualifiedName == onlyTable))
-        {
-            var result = await verifier.VerifyAsync(table);
-            output.WriteLine($"{table.QualifiedName}: source {result.SourceRows}, lake {result.LakeRows}, missing {result.Missing}, extra {result.Extra}, different {result.Different}, duplicate {result.Duplicate}");
-            differences += result.Missing + result.Extra + result.Different + result.Duplicate;
-        }
-
-        return differences;
-    }
+    private Task<long> DifferencesAsync(string specPath, string? onlyTable = null) => JobDifferences.CountAsync(specPath, output, onlyTable);
 
     /// <summary>Records reports; completes <see cref="Streaming"/> at the first report of the streaming phase.</summary>
     private sealed class StreamingProgress : IProgress<JobProgress>

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Serverless.Cdc.Transport.Embedded;
 using Serverless.Orchestrations.Activities;
 using Serverless.Orchestrations.Hosting;
 using Serverless.Testing;
@@ -20,6 +21,16 @@ public static class TestJobs
         string? password = null,
         int? partitions = null) =>
         TestJobSpec.Write(folder, name, include, lakeRoot, keys, parallelism, chunkRows, password, partitions: partitions);
+
+    /// <summary>A streaming run that stops once caught up, with fast progress and stream-status writes.</summary>
+    public static JobRunnerOptions UntilCaughtUp(string stateFolder, LogDurability durability = LogDurability.OperatingSystemCache) => new()
+    {
+        StateFolder = stateFolder,
+        UntilCaughtUp = true,
+        ProgressInterval = TimeSpan.FromMilliseconds(200),
+        StreamStatusWriteInterval = TimeSpan.FromMilliseconds(500),
+        ChangeLogDurability = durability,
+    };
 
     /// <summary>
     /// Options that count chunk reads in <paramref name="ledger"/>; reads after the first <paramref name="holdAfterReads"/> wait until the run stops.

@@ -1,5 +1,6 @@
 using Microsoft.DurableTask;
 using Microsoft.Extensions.Logging;
+using Serverless.Cdc.Capture;
 using Serverless.Cdc.Schema;
 using Serverless.Durable.Runtime;
 using Serverless.Orchestrations.Jobs;
@@ -32,6 +33,12 @@ public sealed class MigrateTableActivity(JobEnvironment job, ILogger<MigrateTabl
         var sequence = await new SnapshotCommitter(job.Tables, logger).CommittedSequenceAsync(lakeTable, ct).ConfigureAwait(false);
         var state = await job.State.GetTableAsync(input.Table.QualifiedName, ct).ConfigureAwait(false);
         var complete = state is { Phase: TablePhase.SnapshotComplete } && string.Equals(state.LakeTable, lakeTable, StringComparison.Ordinal) && sequence > 0;
+        if (!complete && await job.State.GetDiscoveryPositionAsync(ct).ConfigureAwait(false) is { } discovered)
+        {
+            // The chunks are read after the discovery: the table's changes below its position are in them (and skipped).
+            await LakeSnapshotRecord.RecordAsync(job.Tables, lakeTable, mapping.Table, new SourcePosition(0, discovered.ToBinlogPosition()).SortKey, ct).ConfigureAwait(false);
+        }
+
         if (!complete)
         {
             await job.State.SaveTableAsync(new TableSnapshotState { SourceTable = input.Table.QualifiedName, LakeTable = lakeTable, Phase = TablePhase.Snapshotting, LakeVersion = migration.Version }, ct).ConfigureAwait(false);

@@ -78,9 +78,9 @@ internal sealed class JobHost : IAsyncDisposable
         var runtimeOptions = new EmbeddedRuntimeOptions
         {
             // Reads are bounded by the orchestrator; the extra workers keep commits and bookkeeping from queuing behind them.
-            // Streaming segments hold a worker for minutes each: capture, one writer per partition and a compaction round
+            // Streaming segments hold a worker for minutes each: capture, one writer per partition, a compaction round and a re-snapshot
             // get workers of their own, so they never starve the snapshot's reads.
-            MaxConcurrentActivities = spec.Snapshot.Parallelism + 2 + 1 + spec.Stream.Partitions + 1,
+            MaxConcurrentActivities = spec.Snapshot.Parallelism + 2 + 1 + spec.Stream.Partitions + 1 + 1,
 
             // The job's status lists every table and changes every episode; this process reads it from memory, so the
             // status object (for `serverless status` elsewhere) is refreshed once a second, not after every episode.

@@ -35,7 +35,7 @@ public static class OrchestrationRegistry
     }
 
     /// <summary>
-    /// Registers the streaming supervisors (capture, one writer per partition, compaction) and their segment activities;
+    /// Registers the streaming supervisors (capture, one writer per partition, compaction, re-snapshot) and their segment activities;
     /// hosts add a <see cref="ChangeLogHost"/> and a <see cref="StreamMonitor"/> to the services.
     /// </summary>
     public static DurableTaskRegistry AddStreaming(this DurableTaskRegistry registry)
@@ -45,9 +45,11 @@ public static class OrchestrationRegistry
             .AddOrchestrator<CaptureSupervisorOrchestrator>(StreamingNames.CaptureSupervisor)
             .AddOrchestrator<WriterSupervisorOrchestrator>(StreamingNames.WriterSupervisor)
             .AddOrchestrator<CompactionSupervisorOrchestrator>(StreamingNames.CompactionSupervisor)
+            .AddOrchestrator<ResnapshotSupervisorOrchestrator>(StreamingNames.ResnapshotSupervisor)
             .AddClassifiedActivity<CaptureSegmentActivity>(StreamingNames.CaptureSegment)
             .AddClassifiedActivity<WriterSegmentActivity>(StreamingNames.WriterSegment)
-            .AddClassifiedActivity<CompactTablesActivity>(StreamingNames.CompactTables);
+            .AddClassifiedActivity<CompactTablesActivity>(StreamingNames.CompactTables)
+            .AddClassifiedActivity<ResnapshotTablesActivity>(StreamingNames.ResnapshotTables);
     }
 
     private static DurableTaskRegistry AddClassifiedActivity<TActivity>(this DurableTaskRegistry registry, string name)

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Serverless.Orchestrations.Streaming;
@@ -16,6 +15,7 @@ public sealed class JobStateStore
 {
     private const string StartPositionRow = "start-position";
     private const string StreamStatusRow = "stream-status";
+    private const string DiscoveryPositionRow = "discovery-position";
 
     // Generated code for the snapshot's entities; the stream status (written every few seconds) by reflection.
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
@@ -54,6 +54,23 @@ public sealed class JobStateStore
     public async Task<StartPosition?> GetStartPositionAsync(CancellationToken cancellationToken = default)
     {
         var entity = await store.GetAsync(partition, StartPositionRow, cancellationToken).ConfigureAwait(false);
+        return entity is null ? null : JsonSerializer.Deserialize<StartPosition>(entity.Json, Json);
+    }
+
+    /// <summary>
+    /// Records the binlog position read just before the snapshot's discovery of the tables (row <c>discovery-position</c>;
+    /// a later discovery replaces it): the migration records it in each lake table it snapshots, and the writers skip the
+    /// table's changes below it (<see cref="Cdc.Writer.SnapshotDiscovery"/>).
+    /// </summary>
+    public async Task SaveDiscoveryPositionAsync(StartPosition position, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(position);
+        await store.UpsertAsync(partition, DiscoveryPositionRow, JsonSerializer.Serialize(position, Json), cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<StartPosition?> GetDiscoveryPositionAsync(CancellationToken cancellationToken = default)
+    {
+        var entity = await store.GetAsync(partition, DiscoveryPositionRow, cancellationToken).ConfigureAwait(false);
         return entity is null ? null : JsonSerializer.Deserialize<StartPosition>(entity.Json, Json);
     }
 
@@ -97,22 +114,5 @@ public sealed class JobStateStore
     }
 
     /// <summary>State keys may not hold '/', '\', '#', '?', '%' or control characters (Azure Table rules); those become %XX.</summary>
-    internal static string TableRow(string sourceTable)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(sourceTable);
-        var sb = new StringBuilder("table-", sourceTable.Length + 6);
-        foreach (var c in sourceTable)
-        {
-            if (c is '/' or '\\' or '#' or '?' or '%' || char.IsControl(c))
-            {
-                sb.Append('%').Append(((int)c).ToString("X2", System.Globalization.CultureInfo.InvariantCulture));
-            }
-            else
-            {
-                sb.Append(c);
-            }
-        }
-
-        return sb.ToString();
-    }
+    internal static string TableRow(string sourceTable) => StateRowKey.Of("table-", sourceTable);
 }

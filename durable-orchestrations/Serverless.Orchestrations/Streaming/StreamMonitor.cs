@@ -22,6 +22,7 @@ public sealed class StreamMonitor
     private readonly Dictionary<int, WriterMetricsSnapshot> previous = [];
     private readonly Dictionary<string, (int Partition, WriterTable Table)> tables = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (long Version, CompactionBacklog Backlog)> backlogs = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ResnapshotStatus> resnapshots = new(StringComparer.Ordinal);
     private readonly CompactionOptions compactionOptions = new();
     private BinlogCapture? capture;
     private CaptureProgress? lastCapture;
@@ -134,6 +135,35 @@ public sealed class StreamMonitor
         }
     }
 
+    /// <summary>Where the re-snapshot of a table stands (<paramref name="phase"/>, chunks read of all).</summary>
+    public void ResnapshotProgress(SnapshotRequest request, string phase, int chunksRead, int chunks)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        lock (gate)
+        {
+            resnapshots.TryGetValue(request.QualifiedTable, out var earlier);
+            resnapshots[request.QualifiedTable] = new ResnapshotStatus
+            {
+                Table = request.QualifiedTable,
+                Phase = phase,
+                ChunksRead = chunksRead,
+                Chunks = chunks,
+                Epoch = request.Epoch,
+                Reason = request.Reason,
+                StartedAtUtc = earlier?.StartedAtUtc ?? DateTimeOffset.UtcNow,
+            };
+        }
+    }
+
+    /// <summary>The table's re-snapshot is published (its writer catches it up next).</summary>
+    public void ResnapshotEnded(string table)
+    {
+        lock (gate)
+        {
+            resnapshots.Remove(table);
+        }
+    }
+
     public void CompactionRoundEnded(DateTimeOffset at)
     {
         lock (gate)
@@ -204,6 +234,7 @@ public sealed class StreamMonitor
                     LagP99 = m?.LagP99,
                     ActiveFiles = b.Backlog?.LiveFiles ?? m?.ActiveFiles ?? 0,
                     StoppedBy = m?.StoppedBy,
+                    Resnapshot = m?.Resnapshot,
                     CompactionBacklogFiles = b.Backlog?.PlannedFiles ?? 0,
                     CompactionBacklogBytes = b.Backlog?.PlannedBytes ?? 0,
                     DeletedRows = b.Backlog?.DeletedRows ?? 0,
@@ -228,6 +259,7 @@ public sealed class StreamMonitor
                 },
                 Partitions = partitions,
                 Tables = tableStatus,
+                Resnapshots = resnapshots.Values.OrderBy(r => r.Table, StringComparer.Ordinal).ToList(),
                 CompactionRounds = compactionRounds,
                 LastCompactionAtUtc = lastCompaction,
             };

@@ -17,6 +17,9 @@ public sealed record StreamStatus
 
     public IReadOnlyList<TableStreamStatus> Tables { get; init; } = [];
 
+    /// <summary>Tables being snapshotted again while the stream runs (their writers hold them meanwhile).</summary>
+    public IReadOnlyList<ResnapshotStatus> Resnapshots { get; init; } = [];
+
     /// <summary>Compaction rounds finished in this run, and when the last one ended.</summary>
     public int CompactionRounds { get; init; }
 

@@ -15,7 +15,7 @@ public static class StreamSupervisors
     public static Task StartCaptureAsync(DurableTaskClient client, string jobName, TimeSpan segment, CancellationToken cancellationToken) =>
         EnsureAsync(client, StreamingNames.CaptureSupervisor, StreamingNames.CaptureInstanceId(jobName), Input(jobName, -1, segment), cancellationToken);
 
-    /// <summary>One writer per partition and the compaction supervisor: once every lake table exists.</summary>
+    /// <summary>One writer per partition, the compaction supervisor and the re-snapshot supervisor: once every lake table exists.</summary>
     public static async Task StartWritersAsync(DurableTaskClient client, string jobName, int partitions, TimeSpan segment, TimeSpan compactionInterval, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(client);
@@ -25,7 +25,11 @@ public static class StreamSupervisors
         }
 
         await EnsureAsync(client, StreamingNames.CompactionSupervisor, StreamingNames.CompactionInstanceId(jobName), Input(jobName, -1, compactionInterval), cancellationToken).ConfigureAwait(false);
+        await EnsureAsync(client, StreamingNames.ResnapshotSupervisor, StreamingNames.ResnapshotInstanceId(jobName), Input(jobName, -1, ResnapshotPollInterval), cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>How often the re-snapshot supervisor looks for requests (a held table waits at most this long before its snapshot starts).</summary>
+    public static TimeSpan ResnapshotPollInterval { get; } = TimeSpan.FromSeconds(2);
 
     /// <summary>Every supervisor instance id of a job with <paramref name="partitions"/> partitions.</summary>
     public static IEnumerable<string> InstanceIds(string jobName, int partitions)
@@ -37,6 +41,7 @@ public static class StreamSupervisors
         }
 
         yield return StreamingNames.CompactionInstanceId(jobName);
+        yield return StreamingNames.ResnapshotInstanceId(jobName);
     }
 
     private static SupervisorInput Input(string jobName, int partition, TimeSpan seconds) =>

@@ -27,8 +27,9 @@ internal static class StreamTables
     /// <summary>
     /// The writer tables of <paramref name="partition"/>: every discovered table that maps to it and has a lake table, each
     /// with its own open lake table (writers commit on their own instances; the snapshot's cached ones stay the snapshot's).
-    /// A table without one (created at the source after the snapshot) is left out with a warning: the partition's other
-    /// tables go on, and a change of it stops the writer with <see cref="UnknownTableException"/> naming it.
+    /// A table without one (created at the source after the snapshot, or renamed into the job and not snapshotted yet) is
+    /// left out with a warning: its CREATE adds it to the writer, a pending re-snapshot request holds it, and otherwise a
+    /// change of it stops the writer with <see cref="UnknownTableException"/> naming it.
     /// </summary>
     public static async Task<IReadOnlyList<WriterTable>> ForPartitionAsync(
         JobEnvironment job, IReadOnlyList<SourceTable> tables, int partitions, int partition, ILogger logger, CancellationToken cancellationToken)
@@ -40,7 +41,7 @@ internal static class StreamTables
             if (!await job.Tables.ExistsAsync(lakeTable, cancellationToken).ConfigureAwait(false))
             {
                 logger.LogWarning(
-                    "{Table} has no lake table ({LakeTable}) yet: the writer of partition {Partition} leaves it out (tables created after the snapshot are not snapshotted and joined yet)",
+                    "{Table} has no lake table ({LakeTable}) yet: the writer of partition {Partition} leaves it out (a table created since comes in at its CREATE, one renamed into the job by its re-snapshot)",
                     table.QualifiedName, lakeTable, partition);
                 continue;
             }

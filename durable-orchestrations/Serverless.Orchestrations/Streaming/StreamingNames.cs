@@ -3,17 +3,19 @@ namespace Serverless.Orchestrations.Streaming;
 /// <summary>
 /// The durable names of the streaming supervisors and their activities, and their instance ids: one capture supervisor
 /// per job and one writer supervisor per change-log partition (the ids make a second start of either a no-op), one
-/// compaction supervisor per job.
+/// compaction supervisor and one re-snapshot supervisor per job.
 /// </summary>
 public static class StreamingNames
 {
     public const string CaptureSupervisor = "CaptureSupervisor";
     public const string WriterSupervisor = "WriterSupervisor";
     public const string CompactionSupervisor = "CompactionSupervisor";
+    public const string ResnapshotSupervisor = "ResnapshotSupervisor";
 
     public const string CaptureSegment = "CaptureSegment";
     public const string WriterSegment = "WriterSegment";
     public const string CompactTables = "CompactTables";
+    public const string ResnapshotTables = "ResnapshotTables";
 
     public static string CaptureInstanceId(string jobName) => "capture-" + jobName;
 
@@ -21,4 +23,6 @@ public static class StreamingNames
         "writer-" + jobName + "-p" + partition.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     public static string CompactionInstanceId(string jobName) => "compact-" + jobName;
+
+    public static string ResnapshotInstanceId(string jobName) => "resnapshot-" + jobName;
 }

@@ -21,6 +21,9 @@ public sealed record TableStreamStatus
     /// <summary>Why the table stopped streaming (a DDL, a row its mapping cannot take), or null.</summary>
     public string? StoppedBy { get; init; }
 
+    /// <summary>Why the table is held for a re-snapshot (the change it could not apply in order), or null.</summary>
+    public string? Resnapshot { get; init; }
+
     /// <summary>Files and bytes the next compaction round would rewrite, and rows hidden by deletion vectors (last measured).</summary>
     public int CompactionBacklogFiles { get; init; }
 

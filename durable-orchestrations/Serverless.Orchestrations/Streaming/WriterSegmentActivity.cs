@@ -22,7 +22,7 @@ public sealed class WriterSegmentActivity(JobEnvironment job, ChangeLogHost chan
         var stopping = context.GetCancellationToken();
         var discovered = await StreamTables.DiscoverAsync(job, "writer discover", logger, stopping).ConfigureAwait(false);
         var tables = await StreamTables.ForPartitionAsync(job, discovered, changeLog.Partitions, input.Partition, logger, stopping).ConfigureAwait(false);
-        using var writer = new PartitionWriter(changeLog.Log, input.Partition, tables, SchemaChangeHandlers.For(job), new WriterOptions(), logger);
+        using var writer = new PartitionWriter(changeLog.Log, input.Partition, tables, SchemaChangeHandlers.For(job), new WriterOptions(), logger, snapshotRequests: StreamSnapshotRequests.For(job));
         monitor.WriterStarted(writer, tables);
         using var segment = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         segment.CancelAfter(TimeSpan.FromSeconds(input.SegmentSeconds));

@@ -74,7 +74,7 @@ public sealed class ChunkReader
                 {
                     ChunkId = chunk.Id,
                     Position = position.ToString(),
-                    PositionSortKey = position.SortKey.ToString(CultureInfo.InvariantCulture),
+                    PositionSortKey = new Capture.SourcePosition(options.SourceGeneration, position).SortKey.ToString(CultureInfo.InvariantCulture),
                     SnapshotTimeUtc = snapshotTime,
                     Rows = rows,
                     Files = files,
@@ -159,7 +159,7 @@ public sealed class ChunkReader
                   (table.KeyIndex is null ? string.Empty : " ORDER BY " + string.Join(", ", keyColumns.Select(k => SqlText.Identifier(k.Name))));
 
         var converter = new RowConverter(mapping, options.Types);
-        var encodedPosition = RowConverter.EncodePosition(position.SortKey);
+        var encodedPosition = RowConverter.EncodePosition(new Capture.SourcePosition(options.SourceGeneration, position).SortKey);
         var timestampMicros = ParquetValues.ToUnixMicros(snapshotTime);
         var batch = new ParquetRowBatch(mapping.ParquetSchema, options.BatchRows);
         var writerOptions = new ParquetWriterOptions

@@ -20,6 +20,12 @@ public sealed record ChunkReaderOptions
 
     public TypeMappingOptions Types { get; init; } = new();
 
+    /// <summary>
+    /// The source generation Lc belongs to (<see cref="Capture.SourcePosition"/>): 0 for the job's first snapshot; a table
+    /// snapshotted again after a failover takes capture's current one, so its chunks order with the stream's changes.
+    /// </summary>
+    public long SourceGeneration { get; init; }
+
     /// <summary>How Lc is taken (preflight says which one the source supports).</summary>
     public SnapshotPositionMethod PositionMethod { get; init; } = SnapshotPositionMethod.ConsistentSnapshotStatus;
 }

@@ -30,11 +30,21 @@ public sealed partial class PartitionWriter : IDisposable
     private readonly TimeProvider time;
     private readonly Dictionary<string, TableWriteState> tables = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, Exception> stoppedUnwritten = new(StringComparer.OrdinalIgnoreCase);
+
+    // Tables renamed into the job whose re-snapshot has not created their lake table yet: held from the request's sequence.
+    private readonly Dictionary<string, SnapshotRequest> awaiting = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ISnapshotRequests? snapshotRequests;
+    private long? lastAwaitingCheck;
     private IPartitionReader? reader;
     private long lastRead = -1;
     private long? holdSet;
 
-    public PartitionWriter(IChangeLog log, int partition, IEnumerable<WriterTable> tables, ISchemaChangeHandler? schemaChanges = null, WriterOptions? options = null, ILogger? logger = null, TimeProvider? time = null)
+    /// <param name="snapshotRequests">
+    /// Where a table that needs a snapshot (<see cref="TableNeedsSnapshotException"/>, or a row its mapping cannot take) is
+    /// asked to be snapshotted again while the writer holds it; null stops such a table instead (a behaviour that must not
+    /// rewrite the lake table, such as schemaChanges=ignore or fail).
+    /// </param>
+    public PartitionWriter(IChangeLog log, int partition, IEnumerable<WriterTable> tables, ISchemaChangeHandler? schemaChanges = null, WriterOptions? options = null, ILogger? logger = null, TimeProvider? time = null, ISnapshotRequests? snapshotRequests = null)
     {
         ArgumentNullException.ThrowIfNull(log);
         ArgumentNullException.ThrowIfNull(tables);
@@ -47,6 +57,7 @@ public sealed partial class PartitionWriter : IDisposable
         this.options.Commit.Validate();
         this.logger = logger ?? NullLogger.Instance;
         this.time = time ?? TimeProvider.System;
+        this.snapshotRequests = snapshotRequests;
         AppId = WriterOptions.AppIdFor(partition);
         foreach (var table in tables)
         {
@@ -76,6 +87,10 @@ public sealed partial class PartitionWriter : IDisposable
     /// <summary>The tables the writer writes now: those it was given, and those created since, less those dropped since.</summary>
     public IReadOnlyCollection<string> Tables => tables.Keys;
 
+    /// <summary>Tables held for a re-snapshot (requested, not yet marked complete at the requested epoch), by name.</summary>
+    public IReadOnlyCollection<string> ResnapshotTables =>
+        tables.Values.Where(t => !t.Live && t.StoppedBy is null && t.Resnapshot).Select(t => t.Table.QualifiedName).Concat(awaiting.Keys).Order(StringComparer.Ordinal).ToList();
+
     /// <summary>
     /// Reads each table's txn version and snapshot mark and opens the partition at the lowest sequence a table may still
     /// need: the sequence after the oldest txn version, or the oldest retained one when a table has none yet.
@@ -99,9 +114,24 @@ public sealed partial class PartitionWriter : IDisposable
                 : state.Table);
             state.Applied = snapshot.GetAppTransactionVersion(AppId);
             state.DdlFloor = SchemaChangeEvolver.AppliedDdlPosition(snapshot, AppId);
+            state.SnapshotFloor = SnapshotDiscovery.Read(snapshot);
             state.Live = SnapshotCompletion.IsComplete(snapshot);
+            state.Resnapshot = !state.Live && SnapshotCompletion.RequiredEpoch(snapshot) > 1;
             state.LastSnapshotCheck = time.GetTimestamp();
             start = Math.Min(start, state.Applied + 1 ?? properties.BeginningSequenceNumber);
+        }
+
+        if (snapshotRequests is not null)
+        {
+            // A table renamed into the job waits for its lake table; the stretch from its request on must be read again.
+            foreach (var request in await snapshotRequests.PendingAsync(Partition, cancellationToken).ConfigureAwait(false))
+            {
+                if (!tables.ContainsKey(request.QualifiedTable))
+                {
+                    awaiting[request.QualifiedTable] = request;
+                    start = Math.Min(start, request.HeldFrom);
+                }
+            }
         }
 
         start = Math.Max(start == long.MaxValue ? properties.BeginningSequenceNumber : start, properties.BeginningSequenceNumber);
@@ -186,7 +216,7 @@ public sealed partial class PartitionWriter : IDisposable
             limit = options.Commit.TimeUntilDue(time.GetElapsedTime(buffered.Min(t => t.OldestBufferedAt)));
         }
 
-        if (tables.Values.Any(t => !t.Live && t.HeldFrom is not null))
+        if (awaiting.Count > 0 || tables.Values.Any(t => !t.Live && t.HeldFrom is not null))
         {
             limit = limit == Timeout.InfiniteTimeSpan || options.SnapshotPollInterval < limit ? options.SnapshotPollInterval : limit;
         }
@@ -242,6 +272,12 @@ public sealed partial class PartitionWriter : IDisposable
             return;
         }
 
+        if (state is null && awaiting.ContainsKey(change.QualifiedTable))
+        {
+            // Held for its re-snapshot (the request's sequence keeps the log): applied once its lake table is complete.
+            return;
+        }
+
         if (change.Kind == ChangeKind.Ddl)
         {
             await SchemaChangeAsync(change, sequence, state, cancellationToken).ConfigureAwait(false);
@@ -251,6 +287,11 @@ public sealed partial class PartitionWriter : IDisposable
         if (state is null && stoppedUnwritten.ContainsKey(change.QualifiedTable))
         {
             return;
+        }
+
+        if (state is null && snapshotRequests is not null && change.Table.Length > 0)
+        {
+            state = await OpenKeptAsync(change.Database, change.Table, sequence, cancellationToken).ConfigureAwait(false);
         }
 
         if (state is null)
@@ -271,6 +312,12 @@ public sealed partial class PartitionWriter : IDisposable
             return;
         }
 
+        if (state.SnapshotFloor is { } discovered && change.SourcePosition.SortKey < discovered)
+        {
+            // Older than every chunk of the table's snapshot, and maybe of a schema older than the one it discovered.
+            return;
+        }
+
         if (state.DdlFloor is { } floor && change.SourcePosition.SortKey < floor)
         {
             // Published again after a capture crash, behind a DDL this writer applied: it follows the schema before the
@@ -284,10 +331,17 @@ public sealed partial class PartitionWriter : IDisposable
         }
         catch (Exception e) when (e is InvalidDataException or NullInNotNullColumnException)
         {
-            // A row the table's mapping cannot take: retrying cannot help, so the table stops after its earlier rows and the
-            // partition's other tables go on.
+            // A row the table's mapping cannot take: retrying cannot help, so the table is snapshotted again (or stops) after
+            // its earlier rows, and the partition's other tables go on.
             await CommitTableAsync(state, sequence - 1, cancellationToken).ConfigureAwait(false);
-            StopTable(state, e, sequence);
+            if (snapshotRequests is not null)
+            {
+                await ResnapshotAsync(state, sequence, e, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                StopTable(state, e, sequence);
+            }
         }
     }
 
@@ -303,6 +357,12 @@ public sealed partial class PartitionWriter : IDisposable
             if (!state.Live)
             {
                 state.HeldFrom ??= sequence;
+                return;
+            }
+
+            if (state.SnapshotFloor is { } discovered && ddl.SourcePosition.SortKey < discovered)
+            {
+                // Already in the schema the table's snapshot discovered.
                 return;
             }
 
@@ -337,6 +397,14 @@ public sealed partial class PartitionWriter : IDisposable
                 LogTableAdded(logger, updated.QualifiedName, Partition, sequence);
             }
         }
+        catch (TableNeedsSnapshotException e) when (state is not null && snapshotRequests is not null)
+        {
+            await ResnapshotAsync(state, sequence, e, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TableNeedsSnapshotException e) when (state is null && snapshotRequests is not null && ddl.Table.Length > 0)
+        {
+            await ResnapshotUnwrittenAsync(ddl, sequence, e, cancellationToken).ConfigureAwait(false);
+        }
         catch (Exception e) when (state is not null && e is not OperationCanceledException)
         {
             StopTable(state, e, sequence);
@@ -354,6 +422,104 @@ public sealed partial class PartitionWriter : IDisposable
         state.Stop(error, sequence);
         Metrics.Stopped(state.Table.QualifiedName, error);
         LogTableStopped(logger, state.Table.QualifiedName, Partition, sequence, error);
+    }
+
+    /// <summary>
+    /// Holds a written table from <paramref name="sequence"/> and asks for it to be snapshotted again: the request first (a
+    /// crash before the lake says so meets the same change again and asks again), then the lake table's required epoch,
+    /// which keeps it held through restarts until the re-snapshot marks it complete.
+    /// </summary>
+    private async Task ResnapshotAsync(TableWriteState state, long sequence, Exception error, CancellationToken cancellationToken)
+    {
+        var lake = state.Table.Lake;
+        var snapshot = await lake.RefreshAsync(cancellationToken).ConfigureAwait(false);
+        var epoch = SnapshotCompletion.IsComplete(snapshot) ? SnapshotCompletion.MarkedEpoch(snapshot) + 1 : SnapshotCompletion.RequiredEpoch(snapshot);
+        var source = state.Table.Mapping.Table;
+        await snapshotRequests!.RequestAsync(new SnapshotRequest(source.Database, source.Name, Partition, sequence, epoch, error.Message, time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+        await SnapshotCompletion.RequestAsync(lake, error.Message, cancellationToken).ConfigureAwait(false);
+        state.ClearBuffer();
+        state.Live = false;
+        state.Resnapshot = true;
+        state.HeldFrom = sequence;
+        state.LastSnapshotCheck = time.GetTimestamp();
+        Metrics.Resnapshotting(state.Table.QualifiedName, error);
+        LogResnapshot(logger, state.Table.QualifiedName, Partition, sequence, epoch, error.Message);
+    }
+
+    /// <summary>
+    /// A table the writer has no lake table for came into the job (renamed into its patterns): held from the DDL and asked
+    /// to be snapshotted; a lake table kept from an earlier table of that name is held like any written table.
+    /// </summary>
+    private async Task ResnapshotUnwrittenAsync(ChangeEvent ddl, long sequence, Exception error, CancellationToken cancellationToken)
+    {
+        var request = new SnapshotRequest(ddl.Database, ddl.Table, Partition, sequence, 1, error.Message, time.GetUtcNow());
+        stoppedUnwritten.Remove(ddl.QualifiedTable);
+        if (await snapshotRequests!.OpenAsync(ddl.Database, ddl.Table, cancellationToken).ConfigureAwait(false) is { } kept)
+        {
+            var state = new TableWriteState(kept with { WriterAppId = AppId }, options);
+            tables[kept.QualifiedName] = state;
+            await ResnapshotAsync(state, sequence, error, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        await snapshotRequests.RequestAsync(request, cancellationToken).ConfigureAwait(false);
+        awaiting[ddl.QualifiedTable] = request;
+        Metrics.Resnapshotting(ddl.QualifiedTable, error);
+        LogResnapshot(logger, ddl.QualifiedTable, Partition, sequence, 1, error.Message);
+    }
+
+    /// <summary>
+    /// A table the writer was not given but meets a change of: after a restart, rows of a table dropped at the source (so no
+    /// longer discovered) that came before its DROP. Its lake table is opened as the writer would have at its start (txn
+    /// version, floors, mark); every such row is at or below its txn version and is skipped, and the DROP lets it go again.
+    /// </summary>
+    private async Task<TableWriteState?> OpenKeptAsync(string database, string table, long sequence, CancellationToken cancellationToken)
+    {
+        if (await snapshotRequests!.OpenAsync(database, table, cancellationToken).ConfigureAwait(false) is not { } kept)
+        {
+            return null;
+        }
+
+        var snapshot = kept.Lake.Snapshot;
+        var state = new TableWriteState(kept with { WriterAppId = AppId }, options)
+        {
+            Applied = snapshot.GetAppTransactionVersion(AppId),
+            DdlFloor = SchemaChangeEvolver.AppliedDdlPosition(snapshot, AppId),
+            SnapshotFloor = SnapshotDiscovery.Read(snapshot),
+            Live = SnapshotCompletion.IsComplete(snapshot),
+            LastSnapshotCheck = time.GetTimestamp(),
+        };
+        tables[kept.QualifiedName] = state;
+        LogTableAdded(logger, kept.QualifiedName, Partition, sequence);
+        return state;
+    }
+
+    /// <summary>Tables awaiting a lake table from their re-snapshot: one that has it now is held like any table whose snapshot loads.</summary>
+    private async Task CheckAwaitingAsync(bool force, CancellationToken cancellationToken)
+    {
+        if (awaiting.Count == 0 || (!force && lastAwaitingCheck is { } last && time.GetElapsedTime(last) < options.SnapshotPollInterval))
+        {
+            return;
+        }
+
+        lastAwaitingCheck = time.GetTimestamp();
+        foreach (var request in awaiting.Values.ToList())
+        {
+            if (await snapshotRequests!.OpenAsync(request.Database, request.Table, cancellationToken).ConfigureAwait(false) is not { } table)
+            {
+                continue;
+            }
+
+            awaiting.Remove(request.QualifiedTable);
+            tables[table.QualifiedName] = new TableWriteState(table with { WriterAppId = AppId }, options)
+            {
+                Live = false,
+                Resnapshot = true,
+                HeldFrom = request.HeldFrom,
+                LastSnapshotCheck = time.GetTimestamp(),
+            };
+            LogTableAdded(logger, table.QualifiedName, Partition, request.HeldFrom);
+        }
     }
 
     private bool IsCommitDue()
@@ -434,6 +600,8 @@ public sealed partial class PartitionWriter : IDisposable
     /// <summary>Looks again at tables whose snapshot was loading; one that completed gets its held changes applied now.</summary>
     private async Task CheckSnapshotsAsync(bool force, CancellationToken cancellationToken)
     {
+        await CheckAwaitingAsync(force, cancellationToken).ConfigureAwait(false);
+
         // A copy: a DDL met while catching up can drop a table.
         foreach (var state in tables.Values.ToList())
         {
@@ -449,8 +617,15 @@ public sealed partial class PartitionWriter : IDisposable
                 continue;
             }
 
-            state.Bind(state.Table);
+            // The snapshot recorded the schema it read the table by (a re-snapshot may have read a new one) and where it discovered it.
+            state.Bind(LakeSourceSchema.ReadFor(snapshot, AppId) is { } recorded
+                ? state.Table with { Mapping = TypeMapper.Map(recorded, state.Table.TypeMapping, state.Table.Mapping.SoftDelete) }
+                : state.Table);
+            state.SnapshotFloor = SnapshotDiscovery.Read(snapshot);
+            state.DdlFloor = SchemaChangeEvolver.AppliedDdlPosition(snapshot, AppId);
             state.Live = true;
+            state.Resnapshot = false;
+            Metrics.Live(state.Table.QualifiedName);
             LogLive(logger, state.Table.QualifiedName, Partition, state.HeldFrom ?? lastRead + 1);
             if (state.HeldFrom is { } from)
             {
@@ -458,6 +633,11 @@ public sealed partial class PartitionWriter : IDisposable
                 try
                 {
                     await CatchUpAsync(state, from, cancellationToken).ConfigureAwait(false);
+                    if (state.Live && state.StoppedBy is null && (state.Applied ?? -1) < lastRead)
+                    {
+                        // Nothing of it to write: its txn still says where a restart must read it from.
+                        await CheckpointIdleAsync(state, cancellationToken).ConfigureAwait(false);
+                    }
                 }
                 catch
                 {
@@ -507,6 +687,11 @@ public sealed partial class PartitionWriter : IDisposable
     private long NextNeeded()
     {
         var next = lastRead + 1;
+        foreach (var request in awaiting.Values)
+        {
+            next = Math.Min(next, request.HeldFrom);
+        }
+
         foreach (var t in tables.Values)
         {
             if (t.HeldFrom is { } held)
@@ -537,7 +722,7 @@ public sealed partial class PartitionWriter : IDisposable
     private void PublishBuffered() => Metrics.SetBuffered(
         tables.Values.Sum(t => (long)t.BufferedCount),
         tables.Values.Sum(t => t.BufferedBytes),
-        tables.Values.Count(t => !t.Live && t.StoppedBy is null && t.HeldFrom is not null));
+        tables.Values.Count(t => !t.Live && t.StoppedBy is null && t.HeldFrom is not null) + awaiting.Count);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Writer of partition {Partition} opened at sequence {Start} for {Tables} tables")]
     private static partial void LogOpened(ILogger logger, int partition, long start, int tables);
@@ -553,6 +738,9 @@ public sealed partial class PartitionWriter : IDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Table} (partition {Partition}) is written from sequence {Sequence}: the schema-change handler added it")]
     private static partial void LogTableAdded(ILogger logger, string table, int partition, long sequence);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Table} (partition {Partition}) is held from sequence {Sequence} for a re-snapshot (epoch {Epoch}): {Reason}")]
+    private static partial void LogResnapshot(ILogger logger, string table, int partition, long sequence, long epoch, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Table} (partition {Partition}) stopped at sequence {Sequence}")]
     private static partial void LogTableStopped(ILogger logger, string table, int partition, long sequence, Exception error);

@@ -36,8 +36,17 @@ internal sealed class TableWriteState
     /// </summary>
     public UInt128? DdlFloor { get; set; }
 
+    /// <summary>
+    /// The source position read just before the table's snapshot discovered its schema (<see cref="SnapshotDiscovery"/>;
+    /// null: none recorded). Its row changes and DDL below it are older than every chunk and are skipped unconverted.
+    /// </summary>
+    public UInt128? SnapshotFloor { get; set; }
+
     /// <summary>The first sequence of this table's changes not applied and not buffered (held for the snapshot, or stopped).</summary>
     public long? HeldFrom { get; set; }
+
+    /// <summary>Whether the table is held for a re-snapshot (not for its first snapshot).</summary>
+    public bool Resnapshot { get; set; }
 
     /// <summary>Why the table stopped (its changes from <see cref="HeldFrom"/> on stay in the log), or null.</summary>
     public Exception? StoppedBy { get; private set; }

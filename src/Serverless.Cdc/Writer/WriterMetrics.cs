@@ -81,6 +81,27 @@ public sealed class WriterMetrics
         }
     }
 
+    /// <summary>The table is held for a re-snapshot, asked for by <paramref name="error"/>.</summary>
+    internal void Resnapshotting(string table, Exception error)
+    {
+        lock (gate)
+        {
+            Table(table).Resnapshot = error.Message;
+        }
+    }
+
+    /// <summary>The table's (re-)snapshot is complete and its changes are applied again.</summary>
+    internal void Live(string table)
+    {
+        lock (gate)
+        {
+            if (tables.TryGetValue(table, out var t))
+            {
+                t.Resnapshot = null;
+            }
+        }
+    }
+
     public WriterMetricsSnapshot Read()
     {
         lock (gate)
@@ -95,7 +116,7 @@ public sealed class WriterMetrics
                 }
 
                 var inWindow = t.Window.Sum(w => (long)w.Changes);
-                perTable.Add(new TableWriterMetrics(name, t.Changes, inWindow / RateWindow.TotalSeconds, t.ActiveFiles, t.Error) { LagP50 = t.Lag.Percentile(50), LagP99 = t.Lag.Percentile(99) });
+                perTable.Add(new TableWriterMetrics(name, t.Changes, inWindow / RateWindow.TotalSeconds, t.ActiveFiles, t.Error) { LagP50 = t.Lag.Percentile(50), LagP99 = t.Lag.Percentile(99), Resnapshot = t.Resnapshot });
             }
 
             return new WriterMetricsSnapshot(
@@ -125,6 +146,8 @@ public sealed class WriterMetrics
         public int ActiveFiles { get; set; }
 
         public string? Error { get; set; }
+
+        public string? Resnapshot { get; set; }
 
         public Queue<(long At, int Changes)> Window { get; } = new();
 
@@ -164,4 +187,7 @@ public sealed record TableWriterMetrics(string Table, long ChangesApplied, doubl
     public double? LagP50 { get; init; }
 
     public double? LagP99 { get; init; }
+
+    /// <summary>Why the table is held for a re-snapshot (the change it could not apply in order), or null.</summary>
+    public string? Resnapshot { get; init; }
 }

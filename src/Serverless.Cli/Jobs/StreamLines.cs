@@ -6,7 +6,8 @@ namespace Serverless.Cli.Jobs;
 /// <summary>
 /// The stream as text, for the live view and <c>serverless status</c>: capture (position, changes/s, lag), one line per
 /// table (changes applied, changes/s, lag p50/p99 source commit to lake commit, files, compaction backlog) and one per
-/// partition's writer (buffered, Parquet flush and object-create p50/p99, commits, retries).
+/// partition's writer (buffered, Parquet flush and object-create p50/p99, commits, retries), and one per table being
+/// snapshotted again (phase, chunks read of all).
 /// </summary>
 internal static class StreamLines
 {
@@ -26,7 +27,7 @@ internal static class StreamLines
             foreach (var t in stream.Tables)
             {
                 var backlog = t.CompactionBacklogFiles > 0 ? Invariant($"{t.CompactionBacklogFiles} f {Bytes(t.CompactionBacklogBytes)}") : "-";
-                lines.Add(Invariant($"{t.Table.PadRight(names)}  {t.ChangesApplied,10:N0}  {t.ChangesPerSecond,7:N0}  {Ms(t.LagP50),8}  {Ms(t.LagP99),8}  {t.ActiveFiles,5:N0}  {backlog,12}{(t.StoppedBy is { } why ? "  stopped: " + why : string.Empty)}"));
+                lines.Add(Invariant($"{t.Table.PadRight(names)}  {t.ChangesApplied,10:N0}  {t.ChangesPerSecond,7:N0}  {Ms(t.LagP50),8}  {Ms(t.LagP99),8}  {t.ActiveFiles,5:N0}  {backlog,12}{(t.StoppedBy is { } why ? "  stopped: " + why : t.Resnapshot is not null ? "  held for a re-snapshot" : string.Empty)}"));
             }
         }
 
@@ -34,6 +35,11 @@ internal static class StreamLines
         {
             lines.Add(Invariant(
                 $"writer p{p.Partition}: read {p.LastSequenceRead + 1:N0}/{p.LastSequencePublished + 1:N0}, buffered {p.BufferedChanges:N0} ({Bytes(p.BufferedBytes)}), flush {Ms(p.ParquetFlushP50)}/{Ms(p.ParquetFlushP99)}, create {Ms(p.ObjectCreateP50)}/{Ms(p.ObjectCreateP99)}, {p.Commits:N0} commits, {p.CommitRetries:N0} retries, {p.ActiveFiles:N0} files{(p.WaitingTables > 0 ? Invariant($", {p.WaitingTables} table(s) wait for their snapshot") : string.Empty)}"));
+        }
+
+        foreach (var r in stream.Resnapshots)
+        {
+            lines.Add(Invariant($"re-snapshot {r.Table}: {r.Phase}, {r.ChunksRead}/{r.Chunks} chunks, epoch {r.Epoch}, since {r.StartedAtUtc:u} ({r.Reason})"));
         }
 
         if (stream.CompactionRounds > 0)

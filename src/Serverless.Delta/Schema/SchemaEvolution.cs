@@ -174,6 +174,57 @@ public static class SchemaEvolution
         return new Change(WithSchema(snapshot, fields, configuration), protocolChanged ? protocol : null);
     }
 
+    /// <summary>
+    /// A whole new schema for a table whose every data file the same commit removes (a table loaded again from its source):
+    /// under column mapping each column gets a new id (counting on from <c>delta.columnMapping.maxColumnId</c>, so no id
+    /// is reused) and a new physical name, so nothing of the old files' columns can be read into the new ones; types and
+    /// nullability are free (no existing file has to fit them). timestampNtz is enabled when a column needs it.
+    /// </summary>
+    public static Change ReplaceSchema(Snapshot snapshot, IReadOnlyList<StructField> columns, IReadOnlyDictionary<string, string> configuration)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        ArgumentNullException.ThrowIfNull(columns);
+        ArgumentNullException.ThrowIfNull(configuration);
+        if (columns.Count == 0)
+        {
+            throw new DeltaSchemaException("A table needs at least one column.");
+        }
+
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var c in columns)
+        {
+            if (!names.Add(c.Name))
+            {
+                throw new DeltaSchemaException($"Column name '{c.Name}' appears twice (Delta column names are case-insensitive).");
+            }
+        }
+
+        foreach (var p in snapshot.Metadata.PartitionColumns)
+        {
+            if (!names.Contains(p))
+            {
+                throw new DeltaSchemaException($"Partition column '{p}' is not one of the new schema's columns.");
+            }
+        }
+
+        var settings = new Dictionary<string, string>(configuration, StringComparer.Ordinal);
+        var fields = columns;
+        if (snapshot.ColumnMapping != ColumnMappingMode.None)
+        {
+            var maxId = long.Parse(snapshot.Metadata.GetConfiguration("delta.columnMapping.maxColumnId") ?? "0", CultureInfo.InvariantCulture);
+            fields = columns.Select(c => DeltaTable.AssignColumnMapping(WithoutColumnMapping(c), ref maxId)).ToList();
+            settings["delta.columnMapping.maxColumnId"] = maxId.ToString(CultureInfo.InvariantCulture);
+        }
+
+        ProtocolAction? protocol = null;
+        if (columns.Any(c => DeltaTable.ContainsType(c.Type, PrimitiveType.TimestampNtz)) && !snapshot.Protocol.HasReaderFeature(TableFeatures.TimestampNtz))
+        {
+            protocol = WithFeature(snapshot.Protocol, TableFeatures.TimestampNtz);
+        }
+
+        return new Change(snapshot.Metadata with { SchemaString = SchemaJson.Serialize(new StructType(fields)), Configuration = settings }, protocol);
+    }
+
     public static bool IsAllowedWidening(DeltaType from, DeltaType to)
     {
         static int IntegralRank(DeltaType t) =>
@@ -215,6 +266,19 @@ public static class SchemaEvolution
         }
 
         return false;
+    }
+
+    /// <summary>The field without column-mapping ids and physical names (nested too), as a new column to be numbered.</summary>
+    private static StructField WithoutColumnMapping(StructField field)
+    {
+        var type = field.Type is StructType s ? new StructType(s.Fields.Select(WithoutColumnMapping).ToList()) : field.Type;
+        if (!field.Metadata.ContainsKey(StructField.ColumnMappingIdKey) && !field.Metadata.ContainsKey(StructField.PhysicalNameKey) && ReferenceEquals(type, field.Type))
+        {
+            return field;
+        }
+
+        var metadata = field.Metadata.Where(m => m.Key != StructField.ColumnMappingIdKey && m.Key != StructField.PhysicalNameKey).ToDictionary(m => m.Key, m => m.Value, StringComparer.Ordinal);
+        return field with { Type = type, Metadata = metadata };
     }
 
     private static void RequireColumnMapping(Snapshot snapshot, string what)

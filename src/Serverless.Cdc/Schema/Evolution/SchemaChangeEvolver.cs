@@ -449,7 +449,7 @@ public sealed partial class SchemaChangeEvolver : ISchemaChangeHandler
         {
             throw new TableNeedsSnapshotException(
                 $"Table {ddl.QualifiedTable} came into the job by '{ddl.Sql}' ({ddl.Position}): its rows were written under another name, so its lake table cannot be built from the changes after the rename. " +
-                $"Snapshot {ddl.QualifiedTable} (re-run the job's snapshot for it); its changes until then are not written.");
+                $"Snapshot {ddl.QualifiedTable} (the streaming host does so itself under schemaChanges evolve or lenient, holding its changes meanwhile; otherwise re-run the job's snapshot for it: its changes until then are not written).");
         }
 
         if (table is null || Behavior == SchemaChangeBehavior.Ignore)
