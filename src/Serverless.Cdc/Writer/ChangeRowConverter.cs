@@ -202,8 +202,11 @@ public sealed class ChangeRowConverter
                 case ValueConversion.Date when value.GetDateTime() is { IsValid: true } date:
                     column.Append(ParquetValues.ToUnixDays(date.ToDateOnly()));
                     break;
-                case ValueConversion.DateTimeNtz or ValueConversion.TimestampUtc when ConvertValue(change, slot, value) is DateTime time:
-                    AppendDateTime(column, time);
+                case ValueConversion.DateTimeNtz when value.GetDateTime().TryGetUnixMicroseconds(out var micros):
+                    AppendDateTime(column, DateTime.SpecifyKind(DateTime.UnixEpoch.AddTicks(micros * 10), DateTimeKind.Unspecified));
+                    break;
+                case ValueConversion.TimestampUtc when value.Bits != 0:
+                    AppendDateTime(column, DateTime.UnixEpoch.AddTicks(value.Bits * 10));
                     break;
                 case ValueConversion.TimeMicroseconds:
                     AppendInt64(column, value.Bits);

@@ -109,9 +109,10 @@ internal sealed class TableWriteState
     private static long SizeOf(ChangeEvent change)
     {
         long size = 96;
-        foreach (var v in change.Row)
+        var row = change.Row;
+        for (var i = 0; i < row.Count; i++)
         {
-            size += 24 + v.Bytes.Length;
+            size += 24 + row[i].Bytes.Length;
         }
 
         return size;
