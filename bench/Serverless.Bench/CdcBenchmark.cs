@@ -82,6 +82,7 @@ public static class CdcBenchmark
             Path.Combine(root, "capture.json"));
         Console.WriteLine($"cdc:   capture only: {changes:N0} changes into the log in {capture.Seconds:0.00} s ({capture.CpuSeconds:0.0} s CPU, peak RSS {capture.PeakRssBytes / 1e6:0} MB)");
 
+        KeepForProfiling(baseLake, captureLog, changes);
         var writerLake = Path.Combine(root, "catchup-writer");
         CdcLake.Copy(baseLake, writerLake);
         var writer = await CdcPipelineChild.RunAsync(
@@ -256,6 +257,26 @@ public static class CdcBenchmark
 
             await Task.Delay(50);
         }
+    }
+
+    /// <summary>
+    /// Diagnostic knob: SERVERLESS_BENCH_CDC_KEEP=folder keeps a copy of the snapshot lake and the captured log there, with
+    /// a writer child's settings (writer.json; copy base/ to lake/ first), so the writer alone can be run and profiled
+    /// again and again: <c>Serverless.Bench cdc --child folder/writer.json</c>.
+    /// </summary>
+    private static void KeepForProfiling(string baseLake, string captureLog, long changes)
+    {
+        if (Environment.GetEnvironmentVariable("SERVERLESS_BENCH_CDC_KEEP") is not { Length: > 0 } keep)
+        {
+            return;
+        }
+
+        CdcLake.Copy(baseLake, Path.Combine(keep, "base"));
+        CdcLake.Copy(captureLog, Path.Combine(keep, "log"));
+        File.WriteAllText(
+            Path.Combine(keep, "writer.json"),
+            System.Text.Json.JsonSerializer.Serialize(new CdcChildSettings("writer", Path.Combine(keep, "log"), string.Empty, Path.Combine(keep, "lake"), null, 0, changes, 0)));
+        Console.WriteLine($"cdc:   kept the snapshot lake and the captured log in {keep} (SERVERLESS_BENCH_CDC_KEEP)");
     }
 
     private static uint NextServerId() => (uint)Interlocked.Increment(ref nextServerId);

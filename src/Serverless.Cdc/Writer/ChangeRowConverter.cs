@@ -103,6 +103,125 @@ public sealed class ChangeRowConverter
         return isDelete && !softDelete ? RowChange.Delete(row) : RowChange.Upsert(row);
     }
 
+    /// <summary>
+    /// Appends the lake row of a row change to <paramref name="batch"/>, each value straight into its column: the values
+    /// <see cref="Convert"/> gives, as the Parquet row API would store them, without an object per value (text in UTF-8
+    /// is copied as its bytes). A change that does not convert leaves the batch as it was.
+    /// </summary>
+    public void Append(ChangeEvent change, bool softDelete, ChangeColumns batch)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        ArgumentNullException.ThrowIfNull(batch);
+        if (change.Kind == ChangeKind.Ddl)
+        {
+            throw new ArgumentException($"{change} is a schema change, not a row; it goes to the schema-change handler.", nameof(change));
+        }
+
+        var columns = batch.Columns;
+        if (columns.Length != slots.Length)
+        {
+            throw new ArgumentException($"The batch has {columns.Length} columns; the lake table of {mapping.Table.QualifiedName} as the converter knows it has {slots.Length}.", nameof(batch));
+        }
+
+        var isDelete = change.Kind == ChangeKind.Delete;
+        try
+        {
+            for (var i = 0; i < slots.Length; i++)
+            {
+                var slot = slots[i];
+                var column = columns[i];
+                switch (slot.Kind)
+                {
+                    case SlotKind.Position:
+                        column.Append(new ParquetDecimal((Int128)change.SourcePosition.SortKey, 0));
+                        break;
+                    case SlotKind.Timestamp:
+                        AppendDateTime(column, change.CommitTime.UtcDateTime);
+                        break;
+                    case SlotKind.Deleted:
+                        column.Append(isDelete);
+                        break;
+                    case SlotKind.LakeOnly:
+                        column.AppendNull();
+                        break;
+                    default:
+                        AppendSource(change, slot, column);
+                        break;
+                }
+            }
+        }
+        catch
+        {
+            batch.DiscardPartialRow();
+            throw;
+        }
+
+        batch.EndRow(isDelete && !softDelete);
+    }
+
+    private void AppendSource(ChangeEvent change, Slot slot, ParquetColumnBuffer column)
+    {
+        var source = slot.Column!;
+        var ordinal = source.Source.Ordinal - 1;
+        if (ordinal >= change.Row.Count || change.Row[ordinal].IsNull)
+        {
+            // The error (or null) of the general path.
+            column.AppendValue(SourceValue(change, slot));
+            return;
+        }
+
+        var value = change.Row[ordinal];
+        try
+        {
+            switch (source.Conversion)
+            {
+                case ValueConversion.Int8:
+                    column.Append((int)checked((sbyte)Integer(value)));
+                    break;
+                case ValueConversion.Int16:
+                    column.Append((int)checked((short)Integer(value)));
+                    break;
+                case ValueConversion.Int32:
+                    AppendInt32(column, checked((int)Integer(value)));
+                    break;
+                case ValueConversion.Int64:
+                    AppendInt64(column, Integer(value));
+                    break;
+                case ValueConversion.Decimal:
+                    column.Append(DecimalOf(value));
+                    break;
+                case ValueConversion.Text when value.Kind == ColumnValueKind.String && IsUtf8Text(slot, column, value):
+                    column.Append(value.Bytes.Span);
+                    break;
+                case ValueConversion.Float:
+                    column.Append((float)value.GetDouble());
+                    break;
+                case ValueConversion.Double:
+                    column.Append(value.GetDouble());
+                    break;
+                case ValueConversion.Date when value.GetDateTime() is { IsValid: true } date:
+                    column.Append(ParquetValues.ToUnixDays(date.ToDateOnly()));
+                    break;
+                case ValueConversion.DateTimeNtz when value.GetDateTime().TryGetUnixMicroseconds(out var micros):
+                    AppendDateTime(column, DateTime.SpecifyKind(DateTime.UnixEpoch.AddTicks(micros * 10), DateTimeKind.Unspecified));
+                    break;
+                case ValueConversion.TimestampUtc when value.Bits != 0:
+                    AppendDateTime(column, DateTime.UnixEpoch.AddTicks(value.Bits * 10));
+                    break;
+                case ValueConversion.TimeMicroseconds:
+                    AppendInt64(column, value.Bits);
+                    break;
+                default:
+                    column.AppendValue(ConvertValue(change, slot, value));
+                    break;
+            }
+        }
+        catch (Exception e) when (e is InvalidOperationException or OverflowException or ArgumentException or FormatException)
+        {
+            throw NotConvertible(change, slot, value, e);
+        }
+    }
+
     private object? SourceValue(ChangeEvent change, Slot slot)
     {
         var column = slot.Column!;
@@ -126,12 +245,67 @@ public sealed class ChangeRowConverter
         }
         catch (Exception e) when (e is InvalidOperationException or OverflowException or ArgumentException or FormatException)
         {
-            throw new InvalidDataException(
-                $"{change}: column '{column.Source.Name}' ({column.Source.ColumnType}) got the binlog value {value}, which does not convert to {column.DeltaType} ({column.Conversion}): {e.Message} " +
-                "The column's definition changed since the writer's mapping was made; the schema-change handler must run first.",
-                e);
+            throw NotConvertible(change, slot, value, e);
         }
     }
+
+    private static InvalidDataException NotConvertible(ChangeEvent change, Slot slot, ChangeValue value, Exception e)
+    {
+        var column = slot.Column!;
+        return new InvalidDataException(
+            $"{change}: column '{column.Source.Name}' ({column.Source.ColumnType}) got the binlog value {value}, which does not convert to {column.DeltaType} ({column.Conversion}): {e.Message} " +
+            "The column's definition changed since the writer's mapping was made; the schema-change handler must run first.",
+            e);
+    }
+
+    /// <summary>An int as the row API appends a boxed int: the unscaled value of a decimal column, else the integer.</summary>
+    private static void AppendInt32(ParquetColumnBuffer column, int value)
+    {
+        if (column.Column.IsDecimal)
+        {
+            column.Append(new ParquetDecimal(value, 0));
+        }
+        else
+        {
+            column.Append(value);
+        }
+    }
+
+    /// <summary>A long as the row API appends a boxed long.</summary>
+    private static void AppendInt64(ParquetColumnBuffer column, long value)
+    {
+        if (column.Column.IsDecimal)
+        {
+            column.Append(new ParquetDecimal(value, 0));
+        }
+        else
+        {
+            column.Append(value);
+        }
+    }
+
+    /// <summary>A DateTime as the row API appends it: microseconds in a MICROS (or plain INT64) column; other units and DATE through the row API itself.</summary>
+    private static void AppendDateTime(ParquetColumnBuffer column, DateTime value)
+    {
+        if (column.Column.PhysicalType == ParquetPhysicalType.Int64 && column.Column.LogicalType?.Unit is null or ParquetTimeUnit.Micros)
+        {
+            column.Append(ParquetValues.ToUnixMicros(value));
+        }
+        else
+        {
+            column.AppendValue(value);
+        }
+    }
+
+    /// <summary>
+    /// Whether a text value goes to the column as its own bytes: a UTF-8 collation (which the general path decodes as
+    /// UTF-8 and the column encodes back) and bytes that are valid UTF-8 (an invalid sequence would become U+FFFD there).
+    /// </summary>
+    private static bool IsUtf8Text(Slot slot, ParquetColumnBuffer column, ChangeValue value) =>
+        column.Column.PhysicalType == ParquetPhysicalType.ByteArray
+        && slot.Column!.Source.DataType is not ("inet4" or "inet6" or "uuid")
+        && ReferenceEquals(MySqlCharsets.EncodingOf(value.Aux), Encoding.UTF8)
+        && System.Text.Unicode.Utf8.IsValid(value.Bytes.Span);
 
     private object? ConvertValue(ChangeEvent change, Slot slot, ChangeValue value)
     {

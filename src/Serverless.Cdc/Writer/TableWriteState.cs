@@ -7,7 +7,7 @@ namespace Serverless.Cdc.Writer;
 /// <summary>One table as its partition writer tracks it: what the lake has, what is buffered, what is held back.</summary>
 internal sealed class TableWriteState
 {
-    private readonly List<RowChange> buffer = [];
+    private ChangeColumns? buffer;
     private readonly List<DateTimeOffset> commitTimes = [];
 
     public TableWriteState(WriterTable table, WriterOptions options)
@@ -57,9 +57,9 @@ internal sealed class TableWriteState
 
     public long BufferedBytes { get; private set; }
 
-    public int BufferedCount => buffer.Count;
+    public int BufferedCount => buffer?.Count ?? 0;
 
-    public IReadOnlyList<RowChange> Buffered => buffer;
+    public ChangeColumns Buffered => buffer!;
 
     public IReadOnlyList<DateTimeOffset> BufferedCommitTimes => commitTimes;
 
@@ -78,24 +78,31 @@ internal sealed class TableWriteState
         Table = table;
         Converter = new ChangeRowConverter(mapping, table.Lake.Snapshot.Schema.Fields, table.TypeMapping);
         Merge = new MergeWriter(table.Lake, new MergeOptions(Converter.KeyColumns, CdcColumns.Position) { Mode = Options.Mode, KeepTombstones = false });
+        var empty = Merge.NewBatch();
+        if (buffer is { Count: > 0 } && !buffer.Fits(empty.Schema))
+        {
+            throw new InvalidOperationException($"Table {mapping.Table.QualifiedName} was bound to a lake table of other columns while {buffer.Count} changes were buffered; commit them first.");
+        }
+
+        buffer = buffer is { Count: > 0 } ? buffer : empty;
     }
 
     public void Add(ChangeEvent change, long sequence, long now)
     {
-        if (buffer.Count == 0)
+        if (BufferedCount == 0)
         {
             FirstBuffered = sequence;
             OldestBufferedAt = now;
         }
 
-        buffer.Add(Converter.Convert(change, Table.Mapping.SoftDelete));
+        Converter.Append(change, Table.Mapping.SoftDelete, buffer!);
         commitTimes.Add(change.CommitTime);
         BufferedBytes += SizeOf(change);
     }
 
     public void ClearBuffer()
     {
-        buffer.Clear();
+        buffer!.Clear();
         commitTimes.Clear();
         FirstBuffered = null;
         BufferedBytes = 0;
@@ -111,9 +118,10 @@ internal sealed class TableWriteState
     private static long SizeOf(ChangeEvent change)
     {
         long size = 96;
-        foreach (var v in change.Row)
+        var row = change.Row;
+        for (var i = 0; i < row.Count; i++)
         {
-            size += 24 + v.Bytes.Length;
+            size += 24 + row[i].Bytes.Length;
         }
 
         return size;

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using Serverless.Delta.Actions;
 using Serverless.Delta.DataFiles;
 using Serverless.Delta.DeletionVectors;
@@ -44,15 +45,46 @@ public sealed class MergeWriter
     /// <summary>Candidate files whose key and position columns are cached.</summary>
     public int CachedFiles => indexes.Count;
 
+    /// <summary>An empty batch of the table's columns as they are now, for changes appended column by column (<see cref="ChangeColumns"/>).</summary>
+    public ChangeColumns NewBatch(int capacity = 1024) => new(Layout.Of(table.Snapshot, options).FileSchema, capacity);
+
     /// <summary>Merges <paramref name="changes"/> as batch <paramref name="batchVersion"/> of <paramref name="appId"/> (skipped when that version is committed already).</summary>
-    public async Task<MergeResult> MergeAsync(IReadOnlyList<RowChange> changes, string appId, long batchVersion, CancellationToken cancellationToken = default)
+    public Task<MergeResult> MergeAsync(IReadOnlyList<RowChange> changes, string appId, long batchVersion, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(changes);
         ArgumentException.ThrowIfNullOrEmpty(appId);
-        if (table.Snapshot.GetAppTransactionVersion(appId) is { } done && done >= batchVersion)
+        if (IsCommitted(appId, batchVersion) is { } skipped)
         {
-            var skipped = new CommitResult(CommitOutcome.AlreadyCommitted, table.Snapshot.Version, table.Snapshot, 0, false, new Dictionary<string, double>());
-            return new MergeResult(skipped, 0, 0, 0, 0, 0);
+            return Task.FromResult(skipped);
+        }
+
+        var layout = Layout.Of(table.Snapshot, options);
+        var batch = new ChangeColumns(layout.FileSchema, changes.Count);
+        for (var i = 0; i < changes.Count; i++)
+        {
+            var change = changes[i];
+            if (change.Row.Length != layout.Fields.Count)
+            {
+                throw new ArgumentException($"Change {i} has {change.Row.Length} values; the table has {layout.Fields.Count} columns ({string.Join(", ", layout.Fields.Select(f => f.Name))}).", nameof(changes));
+            }
+
+            batch.Add(change);
+        }
+
+        return MergeAsync(batch, appId, batchVersion, cancellationToken);
+    }
+
+    /// <summary>
+    /// Merges the rows of <paramref name="changes"/> (made by <see cref="NewBatch"/>) as batch <paramref name="batchVersion"/>
+    /// of <paramref name="appId"/> (skipped when that version is committed already). The batch is only read.
+    /// </summary>
+    public async Task<MergeResult> MergeAsync(ChangeColumns changes, string appId, long batchVersion, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        ArgumentException.ThrowIfNullOrEmpty(appId);
+        if (IsCommitted(appId, batchVersion) is { } skipped)
+        {
+            return skipped;
         }
 
         if (options.KeepTombstones && !table.Snapshot.Protocol.HasWriterFeature(TableFeatures.DomainMetadata))
@@ -68,13 +100,25 @@ public sealed class MergeWriter
             ["mode"] = ModeOf(table.Snapshot) == MergeMode.MergeOnRead ? "merge-on-read" : "copy-on-write",
         });
         tx.SetAppTransaction(appId, batchVersion);
-        var staged = await StageAsync(tx, table.Snapshot, winners, cancellationToken).ConfigureAwait(false);
-        tx.OnConflictRedo(async (redo, snapshot, ct) => staged = await StageAsync(redo, snapshot, Reduce(changes, Layout.Of(snapshot, options)), ct).ConfigureAwait(false));
+        var staged = await StageAsync(tx, table.Snapshot, changes, winners, cancellationToken).ConfigureAwait(false);
+        tx.OnConflictRedo(async (redo, snapshot, ct) => staged = await StageAsync(redo, snapshot, changes, Reduce(changes, Layout.Of(snapshot, options)), ct).ConfigureAwait(false));
         var commit = await table.CommitAsync(tx, cancellationToken).ConfigureAwait(false);
         ForgetRemovedFiles(commit.Snapshot);
         return commit.Outcome == CommitOutcome.AlreadyCommitted
             ? new MergeResult(commit, 0, 0, 0, 0, 0)
             : new MergeResult(commit, staged.RowsWritten, staged.RowsDeleted, staged.Dropped, staged.FilesTouched, staged.Tombstones) { DataFileMilliseconds = staged.DataFileMilliseconds };
+    }
+
+    /// <summary>The result of a batch the table already has (its txn version is at or past <paramref name="batchVersion"/>), or null.</summary>
+    private MergeResult? IsCommitted(string appId, long batchVersion)
+    {
+        if (table.Snapshot.GetAppTransactionVersion(appId) is { } done && done >= batchVersion)
+        {
+            var skipped = new CommitResult(CommitOutcome.AlreadyCommitted, table.Snapshot.Version, table.Snapshot, 0, false, new Dictionary<string, double>());
+            return new MergeResult(skipped, 0, 0, 0, 0, 0);
+        }
+
+        return null;
     }
 
     private MergeMode ModeOf(Snapshot snapshot) =>
@@ -119,31 +163,34 @@ public sealed class MergeWriter
         return features;
     }
 
-    /// <summary>Per key, the change with the highest position (the later one on a tie).</summary>
-    private static Dictionary<MergeKey, (RowChange Change, object Position)> Reduce(IReadOnlyList<RowChange> changes, Layout layout)
+    /// <summary>Per key, the row of the change with the highest position (the later one on a tie).</summary>
+    private static Dictionary<MergeKey, (int Row, object Position)> Reduce(ChangeColumns changes, Layout layout)
     {
-        var winners = new Dictionary<MergeKey, (RowChange Change, object Position)>(changes.Count);
+        if (!changes.Fits(layout.FileSchema))
+        {
+            throw new DeltaException(
+                $"The batch's columns ({string.Join(", ", changes.Schema.Columns.Select(c => c.Name))}) are not those of table {layout.Table} ({string.Join(", ", layout.FileSchema.Columns.Select(c => c.Name))}): " +
+                "its schema changed after the batch was made. Make a new batch (MergeWriter.NewBatch) and append the changes to it again.");
+        }
+
+        var winners = new Dictionary<MergeKey, (int Row, object Position)>(changes.Count);
+        var positions = changes.Columns[layout.PositionIndex];
+        var positionType = layout.Fields[layout.PositionIndex].Type;
         for (var i = 0; i < changes.Count; i++)
         {
-            var change = changes[i];
-            if (change.Row.Length != layout.Fields.Count)
-            {
-                throw new ArgumentException($"Change {i} has {change.Row.Length} values; the table has {layout.Fields.Count} columns ({string.Join(", ", layout.Fields.Select(f => f.Name))}).", nameof(changes));
-            }
-
-            var key = layout.KeyOf(change.Row);
-            var position = Layout.Canonical(change.Row[layout.PositionIndex], layout.Fields[layout.PositionIndex].Type)
+            var key = layout.KeyOf(changes, i);
+            var position = Layout.Canonical(positions.GetValue(i), positionType)
                 ?? throw new ArgumentException($"Change {i} (key {key}) has no value in position column '{layout.Fields[layout.PositionIndex].Name}'.", nameof(changes));
             if (!winners.TryGetValue(key, out var current) || DeltaValues.Compare(position, current.Position) >= 0)
             {
-                winners[key] = (change, position);
+                winners[key] = (i, position);
             }
         }
 
         return winners;
     }
 
-    private async Task<StagedMerge> StageAsync(DeltaTransaction tx, Snapshot snapshot, Dictionary<MergeKey, (RowChange Change, object Position)> winners, CancellationToken cancellationToken)
+    private async Task<StagedMerge> StageAsync(DeltaTransaction tx, Snapshot snapshot, ChangeColumns changes, Dictionary<MergeKey, (int Row, object Position)> winners, CancellationToken cancellationToken)
     {
         var layout = Layout.Of(snapshot, options);
         var mode = ModeOf(snapshot);
@@ -187,12 +234,12 @@ public sealed class MergeWriter
         }
 
         var retired = new Dictionary<AddFile, RoaringBitmapArray>(ReferenceEqualityComparer.Instance);
-        var inserts = new List<object?[]>();
+        var inserts = new List<int>();
         long dropped = 0;
         var tombstonesChanged = false;
         for (var i = 0; i < batch.Length; i++)
         {
-            var (key, (change, position)) = batch[i];
+            var (key, (row, position)) = batch[i];
             if (tombstones.TryGetValue(key, out var deletedAt) && DeltaValues.Compare(position, deletedAt) <= 0)
             {
                 dropped++;
@@ -217,16 +264,16 @@ public sealed class MergeWriter
 
             for (var o = 0; o < occurrences.Count; o++)
             {
-                var (file, row, _) = occurrences[o];
+                var (file, liveRow, _) = occurrences[o];
                 if (!retired.TryGetValue(file, out var bitmap))
                 {
                     retired[file] = bitmap = new RoaringBitmapArray();
                 }
 
-                bitmap.Add(row);
+                bitmap.Add(liveRow);
             }
 
-            if (change.IsDelete)
+            if (changes.IsDelete(row))
             {
                 if (options.KeepTombstones)
                 {
@@ -236,7 +283,7 @@ public sealed class MergeWriter
             }
             else
             {
-                inserts.Add(change.Row);
+                inserts.Add(row);
                 tombstonesChanged |= tombstones.Remove(key);
             }
         }
@@ -260,7 +307,7 @@ public sealed class MergeWriter
 
         if (inserts.Count > 0)
         {
-            tx.Add(await writer.WriteAsync(ToBatch(writer, layout, inserts), null, cancellationToken).ConfigureAwait(false));
+            tx.Add(await writer.WriteAsync(ToBatch(writer, layout, changes, inserts), null, cancellationToken).ConfigureAwait(false));
         }
 
         var dataFileMilliseconds = Stopwatch.GetElapsedTime(dataFileStart).TotalMilliseconds;
@@ -466,18 +513,27 @@ public sealed class MergeWriter
         }
     }
 
-    private static ParquetRowBatch ToBatch(DataFileWriter writer, Layout layout, List<object?[]> rows)
+    /// <summary>The data file's rows: rows <paramref name="rows"/> of the batch, copied column by column.</summary>
+    private static ParquetRowBatch ToBatch(DataFileWriter writer, Layout layout, ChangeColumns changes, List<int> rows)
     {
+        var selected = CollectionsMarshal.AsSpan(rows);
         var batch = new ParquetRowBatch(writer.ParquetSchema, rows.Count);
-        foreach (var row in rows)
+        var to = batch.ColumnBuffers;
+        for (var c = 0; c < to.Length; c++)
         {
-            var column = writer.FirstNullInNotNullColumn(row);
-            if (column >= 0)
+            var from = changes.Columns[c];
+            if (to[c].Column.IsRequired && from.NullCount > 0)
             {
-                throw writer.NullInNotNullColumn(column, $"the row with key {layout.DescribeKey(row)}");
+                foreach (var row in selected)
+                {
+                    if (from.IsNull(row))
+                    {
+                        throw writer.NullInNotNullColumn(c, $"the row with key {layout.DescribeKey(changes, row)}");
+                    }
+                }
             }
 
-            batch.AppendRow(row);
+            to[c].AppendRows(from, selected);
         }
 
         return batch;
@@ -486,14 +542,22 @@ public sealed class MergeWriter
     /// <summary>Where the key and position columns are in the table's rows.</summary>
     private sealed class Layout
     {
-        private Layout(IReadOnlyList<StructField> fields, int[] keyIndexes, int positionIndex)
+        private Layout(string table, ParquetSchema fileSchema, IReadOnlyList<StructField> fields, int[] keyIndexes, int positionIndex)
         {
+            Table = table;
+            FileSchema = fileSchema;
             Fields = fields;
             KeyIndexes = keyIndexes;
             PositionIndex = positionIndex;
             KeyFields = keyIndexes.Select(i => fields[i]).ToList();
             PositionField = fields[positionIndex];
         }
+
+        /// <summary>The table, as error messages name it.</summary>
+        public string Table { get; }
+
+        /// <summary>The columns of the table's data files (<see cref="Fields"/> in order: the table has no partition columns).</summary>
+        public ParquetSchema FileSchema { get; }
 
         public IReadOnlyList<StructField> Fields { get; }
 
@@ -526,11 +590,11 @@ public sealed class MergeWriter
                 throw new DeltaSchemaException($"Merge column '{name}' is not in table {snapshot.Describe()} (columns: {string.Join(", ", fields.Select(f => f.Name))}).");
             }
 
-            return new Layout(fields, options.KeyColumns.Select(IndexOf).ToArray(), IndexOf(options.PositionColumn));
+            return new Layout(snapshot.Describe(), new DataFileWriter(snapshot).ParquetSchema, fields, options.KeyColumns.Select(IndexOf).ToArray(), IndexOf(options.PositionColumn));
         }
 
-        /// <summary>The row's key as <c>name=value, ...</c> (binary in hex), for error messages.</summary>
-        public string DescribeKey(object?[] row) => string.Join(", ", KeyIndexes.Select(i => Fields[i].Name + "=" + row[i] switch
+        /// <summary>The key of row <paramref name="row"/> of the batch as <c>name=value, ...</c> (binary in hex), for error messages.</summary>
+        public string DescribeKey(ChangeColumns changes, int row) => string.Join(", ", KeyIndexes.Select(i => Fields[i].Name + "=" + changes.Columns[i].GetValue(row) switch
         {
             null => "null",
             byte[] b => "0x" + Convert.ToHexString(b),
@@ -538,12 +602,13 @@ public sealed class MergeWriter
             var v => v.ToString(),
         }));
 
-        public MergeKey KeyOf(object?[] row)
+        public MergeKey KeyOf(ChangeColumns changes, int row)
         {
             var values = new object?[KeyIndexes.Length];
+            var columns = changes.Columns;
             for (var k = 0; k < values.Length; k++)
             {
-                values[k] = Canonical(row[KeyIndexes[k]], Fields[KeyIndexes[k]].Type);
+                values[k] = Canonical(columns[KeyIndexes[k]].GetValue(row), Fields[KeyIndexes[k]].Type);
             }
 
             return new MergeKey(values);

@@ -305,6 +305,76 @@ public sealed class ParquetColumnBuffer
         Count += values.Length;
     }
 
+    /// <summary>Drops the values from row <paramref name="count"/> on (a row that could not be completed).</summary>
+    public void Truncate(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(count, Count);
+        if (_nulls is not null)
+        {
+            for (var i = count; i < Count; i++)
+            {
+                if (_nulls[i])
+                {
+                    _nulls[i] = false;
+                    NullCount--;
+                }
+            }
+        }
+
+        if (HoldsBytes)
+        {
+            _byteLength = _offsets[count];
+        }
+
+        Count = count;
+    }
+
+    /// <summary>
+    /// Appends rows <paramref name="rows"/> of <paramref name="source"/>, a buffer of the same column (required or not),
+    /// value by value without boxing; a null for a required column is refused like <see cref="AppendNull"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void AppendRows(ParquetColumnBuffer source, ReadOnlySpan<int> rows)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        if (!Equals(source.Column with { IsRequired = Column.IsRequired }, Column))
+        {
+            throw new ArgumentException($"Rows of column '{source.Column}' cannot be appended to column '{Column}'.", nameof(source));
+        }
+
+        EnsureCapacity(Count + rows.Length);
+        var nulls = source.NullCount > 0 ? source._nulls : null;
+        foreach (var row in rows)
+        {
+            ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)row, (uint)source.Count, nameof(rows));
+            if (nulls is not null && nulls[row])
+            {
+                AppendNull();
+                continue;
+            }
+
+            switch (_physicalType)
+            {
+                case ParquetPhysicalType.Boolean: _bools[Count++] = source._bools[row]; break;
+                case ParquetPhysicalType.Int32: _ints[Count++] = source._ints[row]; break;
+                case ParquetPhysicalType.Int64: _longs[Count++] = source._longs[row]; break;
+                case ParquetPhysicalType.Float: _floats[Count++] = source._floats[row]; break;
+                case ParquetPhysicalType.Double: _doubles[Count++] = source._doubles[row]; break;
+                default:
+                    {
+                        var from = source._offsets[row];
+                        var length = source._offsets[row + 1] - from;
+                        EnsureBytes(length);
+                        source._bytes.AsSpan(from, length).CopyTo(_bytes.AsSpan(_byteLength));
+                        _byteLength += length;
+                        _offsets[++Count] = _byteLength;
+                        break;
+                    }
+            }
+        }
+    }
+
     /// <summary>Appends a CLR value (see <see cref="ParquetValues"/> for the accepted types); boxes, for convenience paths.</summary>
     public void AppendValue(object? value) => ParquetValues.AppendClr(this, value);
 

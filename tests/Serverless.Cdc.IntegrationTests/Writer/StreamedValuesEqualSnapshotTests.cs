@@ -103,6 +103,7 @@ public sealed class StreamedValuesEqualSnapshotTests
         var changes = await BinlogChanges.ReadAsync(start, [source], mappingName == "default" ? 1u : 2u);
         Assert.Equal(4, changes.Count);
         var streamTable = await DeltaTable.CreateAsync(lake.Location("stream"), new TableDefinition(mapping.DeltaFields));
+        AssertColumnsHoldWhatRowsHold(mapping, streamTable, options, changes);
         await SnapshotCompletion.MarkAsync(streamTable);
         await lake.PublishAsync(changes);
         using var writer = new PartitionWriter(lake.Log, 0, [new WriterTable(mapping, streamTable) { TypeMapping = options }]);
@@ -130,6 +131,33 @@ public sealed class StreamedValuesEqualSnapshotTests
         var dateNotNull = mapping.Columns.ToList().FindIndex(c => c.Source.Name == "c_date_nn");
         Assert.Equal(options.ZeroDateValue, streamRows[0][dateNotNull] is DateOnly d ? d : null);
         Assert.All(streamRows[3].Skip(1).Where((_, i) => mapping.Columns[i + 1].Source.Name != "c_date_nn"), v => Assert.Null(v));
+    }
+
+    /// <summary>
+    /// The writer appends the binlog's values straight into typed columns (<see cref="ChangeRowConverter.Append"/>); they
+    /// must be the values the row path (<see cref="ChangeRowConverter.Convert"/> and the Parquet row API) stores.
+    /// </summary>
+    private static void AssertColumnsHoldWhatRowsHold(TableMapping mapping, DeltaTable table, TypeMappingOptions options, List<Serverless.Cdc.Capture.ChangeEvent> changes)
+    {
+        var converter = new ChangeRowConverter(mapping, table.Snapshot.Schema.Fields, options);
+        var columns = new Serverless.Delta.Merge.MergeWriter(table, new Serverless.Delta.Merge.MergeOptions(converter.KeyColumns, CdcColumns.Position)).NewBatch();
+        var rows = new Parquet.ParquetRowBatch(columns.Schema);
+        foreach (var change in changes)
+        {
+            rows.AppendRow(converter.Convert(change, softDelete: false).Row);
+            converter.Append(change, softDelete: false, columns);
+        }
+
+        Assert.Equal(changes.Count, columns.Count);
+        for (var c = 0; c < columns.Columns.Length; c++)
+        {
+            var (expected, actual) = (rows.Columns[c], columns.Columns[c]);
+            Assert.True(expected.ByteData.SequenceEqual(actual.ByteData), $"column {expected.Column.Name}: value bytes differ");
+            for (var r = 0; r < changes.Count; r++)
+            {
+                Assert.True(Same(expected.GetValue(r), actual.GetValue(r)), $"column {expected.Column.Name} row {r}: rows hold {Show(expected.GetValue(r))}, columns {Show(actual.GetValue(r))}");
+            }
+        }
     }
 
     /// <summary>The mapped columns of every row, ordered by id, as our Delta reader decodes them.</summary>
