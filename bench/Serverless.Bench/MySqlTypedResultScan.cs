@@ -6,7 +6,8 @@ namespace Serverless.Bench;
 /// <summary>
 /// Streams a query (<c>SELECT * FROM table</c>) with our client and decodes every field with its typed accessor (integers,
 /// System.Decimal, date/time, double, text into a reused char buffer), folding the values into a checksum so the work
-/// cannot be skipped. Also counts the field bytes received, the MB figure of the report.
+/// cannot be skipped. Also counts the field bytes received, the MB figure of the report. With <c>binary</c> the query
+/// runs as a prepared statement, so its rows come in the binary protocol.
 /// </summary>
 public static class MySqlTypedResultScan
 {
@@ -21,10 +22,11 @@ public static class MySqlTypedResultScan
         Text,
     }
 
-    public static async Task<Totals> ReadAllAsync(string sql, CancellationToken cancellationToken = default)
+    public static async Task<Totals> ReadAllAsync(string sql, bool binary = false, CancellationToken cancellationToken = default)
     {
         await using var conn = await MySqlConnection.OpenAsync(MySqlBenchData.Connection with { Database = MySqlBenchData.Database }, cancellationToken: cancellationToken);
-        await using var reader = await conn.QueryAsync(sql, cancellationToken);
+        await using var statement = binary ? await conn.PrepareAsync(sql, cancellationToken) : null;
+        await using var reader = statement is null ? await conn.QueryAsync(sql, cancellationToken) : await statement.ExecuteAsync(cancellationToken);
         var decode = new Decode[reader.FieldCount];
         for (var i = 0; i < decode.Length; i++)
         {

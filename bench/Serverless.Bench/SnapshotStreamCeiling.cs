@@ -6,12 +6,13 @@ namespace Serverless.Bench;
 /// <summary>
 /// The ceiling for a snapshot: our client streaming the same tables with every field decoded typed
 /// (<see cref="MySqlTypedResultScan"/>), nothing written. One connection reads the tables in turn; with several
-/// connections, a single table is split into equal key ranges and many tables are shared out from a queue.
+/// connections, a single table is split into equal key ranges and many tables are shared out from a queue. With
+/// <c>binary</c> each SELECT runs as a prepared statement (binary protocol rows), as the snapshot's chunk reads do.
 /// </summary>
 public static class SnapshotStreamCeiling
 {
     /// <summary>Wall seconds and this process's CPU seconds (user + system) to stream every row of the scenario.</summary>
-    public static async Task<(double Seconds, double CpuSeconds)> ReadAsync(SnapshotScenario scenario, int connections)
+    public static async Task<(double Seconds, double CpuSeconds)> ReadAsync(SnapshotScenario scenario, int connections, bool binary = false)
     {
         using var self = Process.GetCurrentProcess();
         var cpuBefore = self.TotalProcessorTime;
@@ -31,7 +32,7 @@ public static class SnapshotStreamCeiling
                     }
                 }
 
-                var totals = await MySqlTypedResultScan.ReadAllAsync(sql);
+                var totals = await MySqlTypedResultScan.ReadAllAsync(sql, binary);
                 Interlocked.Add(ref rows, totals.Rows);
             }
         }).ToArray();

@@ -4,7 +4,9 @@ using System.Text.Json;
 using Serverless.Cdc.Jobs;
 using Serverless.Cdc.Schema;
 using Serverless.Cdc.Snapshot;
+using Serverless.MySql.Client;
 using Serverless.MySql.Replication;
+using Serverless.Parquet;
 using Serverless.Storage.Local;
 using Serverless.Testing;
 
@@ -191,6 +193,64 @@ public sealed class EveryColumnTypeTests : IAsyncLifetime
         Assert.Equal(4, stats.RootElement.GetProperty("maxValues").GetProperty("id").GetInt64());
         Assert.Equal(2, stats.RootElement.GetProperty("nullCount").GetProperty("c_date").GetInt64());
         Assert.Equal("1000-01-01", stats.RootElement.GetProperty("minValues").GetProperty("c_date").GetString());
+    }
+
+    [Theory]
+    [InlineData(BitMapping.Long, null)]
+    [InlineData(BitMapping.Binary, "2000-01-02")]
+    public async Task BinaryRowsConvertToTheSameParquetBytesAsTextRows(BitMapping multiBit, string? zeroDate)
+    {
+        var types = new TypeMappingOptions
+        {
+            Time = TimeMapping.Microseconds,
+            MultiBit = multiBit,
+            ZeroDateValue = zeroDate is null ? null : DateOnly.Parse(zeroDate, CultureInfo.InvariantCulture),
+        };
+        var selection = new TableSelection { Include = [TablePattern.TryParse(db.Name + ".every_type", out _)!] };
+        var table = Assert.Single(await SchemaDiscovery.DiscoverAsync(db.Admin, selection));
+        var mapping = TypeMapper.Map(table, types);
+        var sql = $"SELECT {string.Join(", ", mapping.Columns.Select(c => c.SelectExpression))} FROM {SqlText.Table(db.Name, "every_type")} ORDER BY id";
+        await using var connection = await MySqlConnection.OpenAsync(SourceDatabase.AdminOptions());
+        await connection.ExecuteAsync("SET NAMES utf8mb4, time_zone = '+00:00'");
+
+        var text = await ConvertAsync(mapping, new RowConverter(mapping, types), await connection.QueryAsync(sql));
+        byte[] binary;
+        await using (var statement = await connection.PrepareAsync(sql))
+        {
+            var converter = RowConverter.ForBinaryRows(mapping, statement.Columns, types);
+            Assert.NotNull(converter);
+            binary = await ConvertAsync(mapping, converter, await statement.ExecuteAsync());
+        }
+
+        Assert.True(text.Length > 1000, $"{text.Length} bytes");
+        Assert.Equal(text, binary);
+
+        // TIME as the server's text has no binary form that gives the same string: such a table is read as a query.
+        await using var timeAsText = await connection.PrepareAsync(sql);
+        Assert.Null(RowConverter.ForBinaryRows(TypeMapper.Map(table, types with { Time = TimeMapping.String }), timeAsText.Columns, types));
+    }
+
+    /// <summary>Every row of <paramref name="reader"/> through <paramref name="converter"/> into one Parquet file's bytes.</summary>
+    private static async Task<byte[]> ConvertAsync(TableMapping mapping, RowConverter converter, MySqlResultReader reader)
+    {
+        await using (reader)
+        {
+            var batch = new ParquetRowBatch(mapping.ParquetSchema, 16);
+            var position = RowConverter.EncodePosition(12_345u);
+            while (await reader.ReadAsync())
+            {
+                converter.AppendRow(reader.CurrentRow, batch, position, 1_700_000_000_000_000);
+            }
+
+            using var file = new MemoryStream();
+            using (var writer = new ParquetWriter(file, mapping.ParquetSchema, new ParquetWriterOptions { CreatedBy = "test" }, leaveOpen: true))
+            {
+                writer.WriteBatch(batch);
+                writer.Complete();
+            }
+
+            return file.ToArray();
+        }
     }
 
     private static bool Equal(Compare compare, string? expected, string? actual)

@@ -26,6 +26,9 @@ public sealed class MySqlConnection : IAsyncDisposable
     private const byte ComQuit = 0x01;
     private const byte ComQuery = 0x03;
     private const byte ComPing = 0x0E;
+    private const byte ComStmtPrepare = 0x16;
+    private const byte ComStmtExecute = 0x17;
+    private const byte ComStmtClose = 0x19;
 
     private readonly PacketChannel channel;
     private readonly PayloadWriter writer = new(1024);
@@ -223,6 +226,97 @@ public sealed class MySqlConnection : IAsyncDisposable
         activeReader = reader;
         await reader.ReadFirstResultAsync().ConfigureAwait(false);
         return reader;
+    }
+
+    /// <summary>
+    /// Prepares <paramref name="sql"/> on the server (COM_STMT_PREPARE). Its executions return rows in the binary
+    /// protocol; dispose the statement to close it on the server.
+    /// </summary>
+    public async Task<MySqlPreparedStatement> PrepareAsync(string sql, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(sql);
+        cancellationToken.ThrowIfCancellationRequested();
+        var w = StartCommand(ComStmtPrepare);
+        w.WriteUtf8(sql);
+        await SendCommandAsync(w, cancellationToken).ConfigureAwait(false);
+
+        // The reply is short and comes at once: read whole, so a cancellation cannot leave half of it unread.
+        var ok = await ReadReplyAsync().ConfigureAwait(false);
+        if (ok.Span[0] == ErrorPacket.Header)
+        {
+            throw ErrorPacket.ToException(ok.Span, $"Preparing a statement on {Options.Name}");
+        }
+
+        if (ok.Span[0] != 0x00 || ok.Length < 12)
+        {
+            throw MySqlException.Protocol($"COM_STMT_PREPARE was answered with a {ok.Length}-byte packet starting 0x{ok.Span[0]:X2}, not STMT_PREPARE_OK");
+        }
+
+        var r = new PayloadReader(ok.Span, "STMT_PREPARE_OK");
+        r.Skip(1);
+        var id = r.ReadUInt32();
+        var columnCount = r.ReadUInt16();
+        var parameterCount = r.ReadUInt16();
+        var deprecateEof = (Capabilities & CapabilityFlags.DeprecateEof) != 0;
+        for (var i = 0; i < parameterCount; i++)
+        {
+            await ReadReplyAsync().ConfigureAwait(false);
+        }
+
+        if (parameterCount > 0 && !deprecateEof)
+        {
+            await ReadReplyAsync().ConfigureAwait(false);
+        }
+
+        var columns = new MySqlColumn[columnCount];
+        for (var i = 0; i < columns.Length; i++)
+        {
+            columns[i] = MySqlColumn.Parse((await ReadReplyAsync().ConfigureAwait(false)).Span);
+        }
+
+        if (columnCount > 0 && !deprecateEof)
+        {
+            await ReadReplyAsync().ConfigureAwait(false);
+        }
+
+        return new MySqlPreparedStatement(this, id, sql, columns, parameterCount);
+    }
+
+    /// <summary>COM_STMT_EXECUTE without parameters and without a cursor: the rows stream as a query's do.</summary>
+    internal async Task<MySqlResultReader> ExecutePreparedAsync(MySqlPreparedStatement statement, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var w = StartCommand(ComStmtExecute);
+        w.WriteUInt32(statement.Id);
+        w.WriteByte(0); // CURSOR_TYPE_NO_CURSOR
+        w.WriteUInt32(1); // iteration count, always 1
+        await SendCommandAsync(w, cancellationToken).ConfigureAwait(false);
+        var reader = new MySqlResultReader(this, cancellationToken, binaryRows: true);
+        activeReader = reader;
+        await reader.ReadFirstResultAsync().ConfigureAwait(false);
+        return reader;
+    }
+
+    /// <summary>
+    /// COM_STMT_CLOSE (no reply). Skipped when the connection is broken or closed (the server dropped the statement with
+    /// it) or a reader is still open on it (the statement then lives until the connection closes).
+    /// </summary>
+    internal async ValueTask ClosePreparedAsync(MySqlPreparedStatement statement)
+    {
+        if (disposed || channel.IsBroken || activeReader is not null)
+        {
+            return;
+        }
+
+        var w = StartCommand(ComStmtClose);
+        w.WriteUInt32(statement.Id);
+        await SendCommandAsync(w, CancellationToken.None).ConfigureAwait(false);
+    }
+
+    private async ValueTask<ReadOnlyMemory<byte>> ReadReplyAsync()
+    {
+        var payload = await channel.ReadPayloadAsync(CancellationToken.None).ConfigureAwait(false);
+        return payload.IsEmpty ? throw MySqlException.Protocol("empty packet in a COM_STMT_PREPARE reply") : payload;
     }
 
     /// <summary>Runs statements and returns the total affected rows (rows of any result sets are skipped).</summary>

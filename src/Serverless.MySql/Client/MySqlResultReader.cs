@@ -7,7 +7,7 @@ using Serverless.MySql.Protocol;
 namespace Serverless.MySql.Client;
 
 /// <summary>
-/// Streams the results of one COM_QUERY. Each <see cref="ReadAsync"/> moves to the next row; values are parsed
+/// Streams the results of one COM_QUERY (text rows) or COM_STMT_EXECUTE (binary rows). Each <see cref="ReadAsync"/> moves to the next row; values are parsed
 /// on request straight from the packet bytes (the row stays in the connection's receive buffer and is replaced by the
 /// next read). Nothing is allocated per row unless a getter returns a new object (strings, byte arrays).
 /// Several results (multi-statement, CALL) are walked with <see cref="NextResultAsync"/>.
@@ -21,6 +21,9 @@ public sealed class MySqlResultReader : IAsyncDisposable
     private readonly CancellationToken queryToken;
     private readonly bool deprecateEof;
     private MySqlColumn[] columns = NoColumns;
+
+    // Binary rows: each column's field size (BinaryValueParser.FieldSize), set with the columns.
+    private int[] binaryFieldSize = [];
     private int[] fieldStart = new int[16];
     private int[] fieldLength = new int[16];
     private ReadOnlyMemory<byte> row;
@@ -28,12 +31,13 @@ public sealed class MySqlResultReader : IAsyncDisposable
     private bool moreResults;
     private TaskCompletionSource? killDone;
 
-    internal MySqlResultReader(MySqlConnection connection, CancellationToken queryToken)
+    internal MySqlResultReader(MySqlConnection connection, CancellationToken queryToken, bool binaryRows = false)
     {
         this.connection = connection;
         channel = connection.Channel;
         this.queryToken = queryToken;
         deprecateEof = (connection.Capabilities & CapabilityFlags.DeprecateEof) != 0;
+        IsBinary = binaryRows;
     }
 
     private enum State
@@ -47,6 +51,13 @@ public sealed class MySqlResultReader : IAsyncDisposable
     public IReadOnlyList<MySqlColumn> Columns => columns;
 
     public int FieldCount => columns.Length;
+
+    /// <summary>
+    /// True for the rows of a prepared statement (binary protocol): <see cref="CurrentRow"/> and
+    /// <see cref="GetRawBytes"/> then give integers and floating point numbers as little-endian bytes and temporals
+    /// packed (see <see cref="BinaryValueParser"/>); the typed getters read either form.
+    /// </summary>
+    public bool IsBinary { get; }
 
     /// <summary>Rows affected by the current statement (valid once its OK packet arrived: after the last row).</summary>
     public ulong AffectedRows { get; private set; }
@@ -142,6 +153,11 @@ public sealed class MySqlResultReader : IAsyncDisposable
         {
             fieldStart = new int[defs.Length];
             fieldLength = new int[defs.Length];
+        }
+
+        if (IsBinary)
+        {
+            binaryFieldSize = defs.Select(c => BinaryValueParser.FieldSize(c.Type)).ToArray();
         }
 
         state = State.Rows;
@@ -283,6 +299,11 @@ public sealed class MySqlResultReader : IAsyncDisposable
             throw ErrorPacket.ToException(span);
         }
 
+        if (IsBinary)
+        {
+            return AcceptBinaryRow(payload);
+        }
+
         var pos = 0;
         var starts = fieldStart;
         var lengths = fieldLength;
@@ -308,15 +329,7 @@ public sealed class MySqlResultReader : IAsyncDisposable
             }
             else
             {
-                var consumed = LengthEncoding.ReadInteger(span[pos..], out var length);
-                if (consumed <= 0 || length > int.MaxValue)
-                {
-                    throw RowTruncated(i, span.Length);
-                }
-
-                starts[i] = pos + consumed;
-                lengths[i] = (int)length;
-                pos += consumed + (int)length;
+                pos = LongField(span, pos, i);
             }
         }
 
@@ -328,6 +341,88 @@ public sealed class MySqlResultReader : IAsyncDisposable
         row = payload;
         RowsRead++;
         return true;
+    }
+
+    /// <summary>
+    /// A binary row: 0x00, a NULL bitmap (bit i + 2 for column i), then the non-NULL fields: fixed-size integers and
+    /// floating point numbers, temporals after a length byte, the rest length-encoded.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private bool AcceptBinaryRow(ReadOnlyMemory<byte> payload)
+    {
+        var span = payload.Span;
+        if (span[0] != 0x00)
+        {
+            throw RowTruncated(0, span.Length);
+        }
+
+        var n = columns.Length;
+        var pos = 1 + ((n + 9) >> 3);
+        var starts = fieldStart;
+        var lengths = fieldLength;
+        var sizes = binaryFieldSize;
+        for (var i = 0; i < n; i++)
+        {
+            var bit = i + 2;
+            if ((uint)pos > (uint)span.Length)
+            {
+                throw RowTruncated(i, span.Length);
+            }
+
+            if ((span[1 + (bit >> 3)] & (1 << (bit & 7))) != 0)
+            {
+                starts[i] = pos;
+                lengths[i] = -1;
+                continue;
+            }
+
+            var size = sizes[i];
+            if (size > 0)
+            {
+                starts[i] = pos;
+                lengths[i] = size;
+                pos += size;
+            }
+            else if ((uint)pos >= (uint)span.Length)
+            {
+                throw RowTruncated(i, span.Length);
+            }
+            else if (size == 0 || span[pos] < 0xFB)
+            {
+                // Temporals: one length byte (0, 4, 7, 8, 11 or 12); short strings: the same one-byte length.
+                var length = span[pos];
+                starts[i] = pos + 1;
+                lengths[i] = length;
+                pos += 1 + length;
+            }
+            else
+            {
+                pos = LongField(span, pos, i);
+            }
+        }
+
+        if (pos != span.Length)
+        {
+            throw RowTruncated(n, span.Length);
+        }
+
+        row = payload;
+        RowsRead++;
+        return true;
+    }
+
+    /// <summary>A field of 251 bytes or more (a multi-byte length) at <paramref name="pos"/>: records it and returns where the next one starts.</summary>
+    private int LongField(ReadOnlySpan<byte> span, int pos, int column)
+    {
+        var consumed = LengthEncoding.ReadInteger(span[pos..], out var length);
+        if (consumed <= 0 || length > int.MaxValue)
+        {
+            throw RowTruncated(column, span.Length);
+        }
+
+        fieldStart[column] = pos + consumed;
+        fieldLength[column] = (int)length;
+        return pos + consumed + (int)length;
     }
 
     private MySqlException RowTruncated(int column, int length)
@@ -496,6 +591,11 @@ public sealed class MySqlResultReader : IAsyncDisposable
     public long GetInt64(int ordinal)
     {
         var text = GetRawBytes(ordinal);
+        if (IsBinaryNumber(ordinal, out var binary))
+        {
+            return BinaryValueParser.TryReadInt64(text, binary.IsUnsigned, out var n) ? n : throw Invalid(ordinal, "a signed 64-bit integer");
+        }
+
         if (columns[ordinal].Type == ColumnType.Bit)
         {
             return TextValueParser.TryParseBit(text, out var bits) ? (long)bits : throw Invalid(ordinal, "a 64-bit BIT value");
@@ -507,6 +607,11 @@ public sealed class MySqlResultReader : IAsyncDisposable
     public ulong GetUInt64(int ordinal)
     {
         var text = GetRawBytes(ordinal);
+        if (IsBinaryNumber(ordinal, out var binary))
+        {
+            return BinaryValueParser.TryReadUInt64(text, binary.IsUnsigned, out var n) ? n : throw Invalid(ordinal, "an unsigned 64-bit integer");
+        }
+
         if (columns[ordinal].Type == ColumnType.Bit)
         {
             return TextValueParser.TryParseBit(text, out var bits) ? bits : throw Invalid(ordinal, "a 64-bit BIT value");
@@ -560,15 +665,42 @@ public sealed class MySqlResultReader : IAsyncDisposable
     /// <summary>YEAR (0 for the zero year '0000').</summary>
     public int GetYear(int ordinal) => GetInt32(ordinal);
 
-    public double GetDouble(int ordinal) =>
-        TextValueParser.TryParseDouble(GetRawBytes(ordinal), out var v) ? v : throw Invalid(ordinal, "a double");
+    public double GetDouble(int ordinal)
+    {
+        var raw = GetRawBytes(ordinal);
+        if (IsBinary && columns[ordinal].Type is ColumnType.Float or ColumnType.Double)
+        {
+            return BinaryValueParser.TryReadDouble(raw, out var binary) ? binary : throw Invalid(ordinal, "a double");
+        }
 
-    public float GetFloat(int ordinal) =>
-        TextValueParser.TryParseSingle(GetRawBytes(ordinal), out var v) ? v : throw Invalid(ordinal, "a float");
+        if (IsBinaryNumber(ordinal, out var integer))
+        {
+            return integer.IsUnsigned ? GetUInt64(ordinal) : GetInt64(ordinal);
+        }
+
+        return TextValueParser.TryParseDouble(raw, out var v) ? v : throw Invalid(ordinal, "a double");
+    }
+
+    public float GetFloat(int ordinal)
+    {
+        if (IsBinary && columns[ordinal].Type is ColumnType.Float or ColumnType.Double || IsBinaryNumber(ordinal, out _))
+        {
+            return (float)GetDouble(ordinal);
+        }
+
+        return TextValueParser.TryParseSingle(GetRawBytes(ordinal), out var v) ? v : throw Invalid(ordinal, "a float");
+    }
 
     /// <summary>DECIMAL as System.Decimal; throws when the value has more digits than System.Decimal holds (use <see cref="GetMySqlDecimal"/>).</summary>
-    public decimal GetDecimal(int ordinal) =>
-        TextValueParser.TryParseDecimal(GetRawBytes(ordinal), out var v) ? v : throw Invalid(ordinal, "a System.Decimal (at most 28-29 significant digits; use GetMySqlDecimal for up to 65)");
+    public decimal GetDecimal(int ordinal)
+    {
+        if (IsBinaryNumber(ordinal, out var integer))
+        {
+            return integer.IsUnsigned ? GetUInt64(ordinal) : GetInt64(ordinal);
+        }
+
+        return TextValueParser.TryParseDecimal(GetRawBytes(ordinal), out var v) ? v : throw Invalid(ordinal, "a System.Decimal (at most 28-29 significant digits; use GetMySqlDecimal for up to 65)");
+    }
 
     /// <summary>DECIMAL of up to 65 digits, exactly.</summary>
     public MySqlDecimal GetMySqlDecimal(int ordinal)
@@ -588,21 +720,58 @@ public sealed class MySqlResultReader : IAsyncDisposable
         TextValueParser.TryParseUnscaled(GetRawBytes(ordinal), out unscaled, out scale);
 
     /// <summary>DATE, DATETIME or TIMESTAMP, zero dates included.</summary>
-    public MySqlDateTime GetMySqlDateTime(int ordinal) =>
-        TextValueParser.TryParseDateTime(GetRawBytes(ordinal), out var v) ? v : throw Invalid(ordinal, "a DATE/DATETIME");
+    public MySqlDateTime GetMySqlDateTime(int ordinal)
+    {
+        var raw = GetRawBytes(ordinal);
+        if (IsBinary && BinaryValueParser.IsDateTime(columns[ordinal].Type))
+        {
+            return BinaryValueParser.TryReadDateTime(raw, out var binary) ? binary : throw Invalid(ordinal, "a DATE/DATETIME");
+        }
+
+        return TextValueParser.TryParseDateTime(raw, out var v) ? v : throw Invalid(ordinal, "a DATE/DATETIME");
+    }
 
     /// <summary>DATETIME/TIMESTAMP/DATE as System.DateTime (Unspecified kind); throws for zero dates.</summary>
     public DateTime GetDateTime(int ordinal) => GetMySqlDateTime(ordinal).ToDateTime();
 
     /// <summary>TIME as a TimeSpan (may be negative or exceed 24 hours: -838:59:59 to 838:59:59).</summary>
-    public TimeSpan GetTimeSpan(int ordinal) =>
-        TextValueParser.TryParseTime(GetRawBytes(ordinal), out var v) ? v : throw Invalid(ordinal, "a TIME");
+    public TimeSpan GetTimeSpan(int ordinal)
+    {
+        var raw = GetRawBytes(ordinal);
+        if (IsBinary && BinaryValueParser.IsTime(columns[ordinal].Type))
+        {
+            return BinaryValueParser.TryReadTime(raw, out var binary) ? binary : throw Invalid(ordinal, "a TIME");
+        }
+
+        return TextValueParser.TryParseTime(raw, out var v) ? v : throw Invalid(ordinal, "a TIME");
+    }
 
     /// <summary>Text decoded with the column's character set (ENUM, SET and JSON are text too).</summary>
-    public string GetString(int ordinal) => columns[ordinal].Encoding.GetString(GetRawBytes(ordinal));
+    public string GetString(int ordinal) => columns[ordinal].Encoding.GetString(GetTextBytes(ordinal));
 
     /// <summary>Decodes text into <paramref name="destination"/>; returns chars written (see <see cref="GetMaxCharCount"/>).</summary>
-    public int GetChars(int ordinal, Span<char> destination) => columns[ordinal].Encoding.GetChars(GetRawBytes(ordinal), destination);
+    public int GetChars(int ordinal, Span<char> destination) => columns[ordinal].Encoding.GetChars(GetTextBytes(ordinal), destination);
+
+    /// <summary>The field's bytes when they are text: always in the text protocol; in binary rows not for numbers and temporals.</summary>
+    private ReadOnlySpan<byte> GetTextBytes(int ordinal)
+    {
+        var raw = GetRawBytes(ordinal);
+        if (IsBinary && BinaryValueParser.FieldSize(columns[ordinal].Type) >= 0)
+        {
+            throw new InvalidCastException(
+                $"Column {ordinal} '{columns[ordinal].Name}' ({columns[ordinal].Type}) arrives in binary form from a prepared statement; " +
+                "read it with its typed getter (GetInt64, GetDouble, GetMySqlDateTime, GetTimeSpan) or GetValue, or run the statement as a query for text.");
+        }
+
+        return raw;
+    }
+
+    /// <summary>True when the field is a binary-protocol integer (<paramref name="column"/> says whether it is unsigned).</summary>
+    private bool IsBinaryNumber(int ordinal, out MySqlColumn column)
+    {
+        column = columns[ordinal];
+        return IsBinary && BinaryValueParser.IsInteger(column.Type);
+    }
 
     public int GetMaxCharCount(int ordinal) => columns[ordinal].Encoding.GetMaxCharCount(Math.Max(0, fieldLength[CheckOrdinal(ordinal)]));
 
@@ -681,7 +850,9 @@ public sealed class MySqlResultReader : IAsyncDisposable
     private MySqlException Invalid(int ordinal, string what, Exception? inner = null)
     {
         var raw = GetRawBytes(ordinal);
-        var shown = Encoding.UTF8.GetString(raw[..Math.Min(raw.Length, 64)]);
+        var shown = IsBinary && BinaryValueParser.FieldSize(columns[ordinal].Type) >= 0
+            ? "0x" + Convert.ToHexString(raw[..Math.Min(raw.Length, 64)])
+            : Encoding.UTF8.GetString(raw[..Math.Min(raw.Length, 64)]);
         return new MySqlException(
             MySqlErrorKind.InvalidCast,
             $"Column {ordinal} '{columns[ordinal].Name}' ({columns[ordinal].Type}) in row {RowsRead} holds '{shown}', which is not {what}.",
