@@ -28,8 +28,7 @@ public sealed class StreamingJobTests(ITestOutputHelper output)
     public async Task ChangesAfterTheSnapshotStreamIntoTheLakeAndAStoppedRunResumesWithoutLossOrDuplicate()
     {
         await using var db = await ItemsDatabaseAsync("orch_it_stream", 300);
-        await db.Admin.ExecuteAsync("CREATE TABLE tags (tag VARCHAR(20) PRIMARY KEY, uses INT NOT NULL)");
-        await db.Admin.ExecuteAsync("INSERT INTO tags VALUES ('red', 1), ('green', 2), ('blue', 3)");
+        await CreateTagsAsync(db, "('red', 1), ('green', 2), ('blue', 3)");
         using var dir = new TempDirectory("orch-it-stream");
         var lake = Path.Combine(dir.Path, "lake");
         var state = Path.Combine(dir.Path, "state");
@@ -118,8 +117,7 @@ public sealed class StreamingJobTests(ITestOutputHelper output)
     public async Task ATableGoesLiveWhenItsOwnSnapshotIsCommittedWhileAnotherTableIsStillBeingRead()
     {
         await using var db = await ItemsDatabaseAsync("orch_it_streamlive", 3000);
-        await db.Admin.ExecuteAsync("CREATE TABLE tags (tag VARCHAR(20) PRIMARY KEY, uses INT NOT NULL)");
-        await db.Admin.ExecuteAsync("INSERT INTO tags VALUES ('red', 1), ('green', 2), ('blue', 3)");
+        await CreateTagsAsync(db, "('red', 1), ('green', 2), ('blue', 3)");
         using var dir = new TempDirectory("orch-it-streamlive");
         var state = Path.Combine(dir.Path, "state");
 
@@ -131,23 +129,13 @@ public sealed class StreamingJobTests(ITestOutputHelper output)
         var progress = new StreamingProgress();
         var run = JobRunner.RunAsync(spec, options, progress, CancellationToken.None);
         await gate.Waiting.Task.WaitAsync(Bound);
-        var deadline = DateTime.UtcNow + Bound;
-        while (!progress.Last.Tables.Any(t => t.SourceTable == db.Name + ".tags" && t.Complete))
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"The snapshot of tags did not complete within {Bound.TotalSeconds} s.");
-            await Task.Delay(100);
-        }
+        await WaitForAsync(() => Task.FromResult(progress.Last.Tables.Any(t => t.SourceTable == db.Name + ".tags" && t.Complete)), run, "the snapshot of tags to complete");
 
         // A change of tags after its snapshot reaches the lake while items is still held at its first chunk: tags is live
         // on its own, before the job's snapshot ends.
         await db.Admin.ExecuteAsync("UPDATE tags SET uses = uses + 100 WHERE tag = 'red'");
         await db.Admin.ExecuteAsync("INSERT INTO tags VALUES ('black', 0)");
-        while (await DifferencesAsync(spec, db.Name + ".tags") > 0)
-        {
-            Assert.False(run.IsCompleted, "The run ended while items was held.");
-            Assert.True(DateTime.UtcNow < deadline, $"tags did not go live within {Bound.TotalSeconds} s while items was still being read.");
-            await Task.Delay(200);
-        }
+        await WaitForAsync(async () => await DifferencesAsync(spec, db.Name + ".tags") == 0, run, "tags to go live while items was still being read");
 
         Assert.NotEqual(JobPhase.Completed, progress.Last.Phase);
         await db.Admin.ExecuteAsync("UPDATE items SET amount = 7 WHERE id % 500 = 0");
@@ -161,8 +149,7 @@ public sealed class StreamingJobTests(ITestOutputHelper output)
     public async Task ATableDroppedAtTheSourceWhileItsRowsAreStillInTheLogDoesNotStopItsPartitionsWriter()
     {
         await using var db = await ItemsDatabaseAsync("orch_it_streamdrop", 100);
-        await db.Admin.ExecuteAsync("CREATE TABLE tags (tag VARCHAR(20) PRIMARY KEY, uses INT NOT NULL)");
-        await db.Admin.ExecuteAsync("INSERT INTO tags VALUES ('red', 1)");
+        await CreateTagsAsync(db, "('red', 1)");
         using var dir = new TempDirectory("orch-it-streamdrop");
         var state = Path.Combine(dir.Path, "state");
 
@@ -303,6 +290,24 @@ public sealed class StreamingJobTests(ITestOutputHelper output)
     {
         var rows = Enumerable.Range(from, to - from + 1).Select(i => string.Create(CultureInfo.InvariantCulture, $"({i}, 'item {i}', {i}.25, '2026-01-02 03:04:05.{i % 1000000:000000}')"));
         await db.Admin.ExecuteAsync("INSERT INTO items VALUES " + string.Join(", ", rows));
+    }
+
+    private static async Task CreateTagsAsync(SourceDatabase db, string rows)
+    {
+        await db.Admin.ExecuteAsync("CREATE TABLE tags (tag VARCHAR(20) PRIMARY KEY, uses INT NOT NULL)");
+        await db.Admin.ExecuteAsync("INSERT INTO tags VALUES " + rows);
+    }
+
+    /// <summary>Polls <paramref name="condition"/> until it holds; fails after the bound or when the run ends first.</summary>
+    private static async Task WaitForAsync(Func<Task<bool>> condition, Task<int> run, string what)
+    {
+        var deadline = DateTime.UtcNow + Bound;
+        while (!await condition())
+        {
+            Assert.False(run.IsCompleted, $"The run ended before {what}.");
+            Assert.True(DateTime.UtcNow < deadline, $"Waited {Bound.TotalSeconds} s in vain for {what}.");
+            await Task.Delay(100);
+        }
     }
 
     /// <summary>Verifies the job once (no rechecks) until the lake equals the source; fails after the bound or when the run ends.</summary>

@@ -51,40 +51,25 @@ public sealed class JobStateStore
         }
     }
 
-    public async Task<StartPosition?> GetStartPositionAsync(CancellationToken cancellationToken = default)
-    {
-        var entity = await store.GetAsync(partition, StartPositionRow, cancellationToken).ConfigureAwait(false);
-        return entity is null ? null : JsonSerializer.Deserialize<StartPosition>(entity.Json, Json);
-    }
+    public Task<StartPosition?> GetStartPositionAsync(CancellationToken cancellationToken = default) =>
+        ReadAsync<StartPosition>(StartPositionRow, cancellationToken);
 
     /// <summary>
     /// Records the binlog position read just before the snapshot's discovery of the tables (row <c>discovery-position</c>;
     /// a later discovery replaces it): the migration records it in each lake table it snapshots, and the writers skip the
     /// table's changes below it (<see cref="Cdc.Writer.SnapshotDiscovery"/>).
     /// </summary>
-    public async Task SaveDiscoveryPositionAsync(StartPosition position, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(position);
-        await store.UpsertAsync(partition, DiscoveryPositionRow, JsonSerializer.Serialize(position, Json), cancellationToken).ConfigureAwait(false);
-    }
+    public Task SaveDiscoveryPositionAsync(StartPosition position, CancellationToken cancellationToken = default) =>
+        WriteAsync(DiscoveryPositionRow, position, cancellationToken);
 
-    public async Task<StartPosition?> GetDiscoveryPositionAsync(CancellationToken cancellationToken = default)
-    {
-        var entity = await store.GetAsync(partition, DiscoveryPositionRow, cancellationToken).ConfigureAwait(false);
-        return entity is null ? null : JsonSerializer.Deserialize<StartPosition>(entity.Json, Json);
-    }
+    public Task<StartPosition?> GetDiscoveryPositionAsync(CancellationToken cancellationToken = default) =>
+        ReadAsync<StartPosition>(DiscoveryPositionRow, cancellationToken);
 
-    public async Task<TableSnapshotState?> GetTableAsync(string sourceTable, CancellationToken cancellationToken = default)
-    {
-        var entity = await store.GetAsync(partition, TableRow(sourceTable), cancellationToken).ConfigureAwait(false);
-        return entity is null ? null : JsonSerializer.Deserialize<TableSnapshotState>(entity.Json, Json);
-    }
+    public Task<TableSnapshotState?> GetTableAsync(string sourceTable, CancellationToken cancellationToken = default) =>
+        ReadAsync<TableSnapshotState>(TableRow(sourceTable), cancellationToken);
 
-    public async Task SaveTableAsync(TableSnapshotState state, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(state);
-        await store.UpsertAsync(partition, TableRow(state.SourceTable), JsonSerializer.Serialize(state, Json), cancellationToken).ConfigureAwait(false);
-    }
+    public Task SaveTableAsync(TableSnapshotState state, CancellationToken cancellationToken = default) =>
+        WriteAsync(TableRow(state?.SourceTable ?? throw new ArgumentNullException(nameof(state))), state, cancellationToken);
 
     public async Task<IReadOnlyList<TableSnapshotState>> ListTablesAsync(CancellationToken cancellationToken = default)
     {
@@ -101,16 +86,24 @@ public sealed class JobStateStore
     }
 
     /// <summary>Replaces the stream-status record (what <c>serverless status</c> shows from another process or after a stop).</summary>
-    public async Task SaveStreamStatusAsync(StreamStatus status, CancellationToken cancellationToken = default)
+    public Task SaveStreamStatusAsync(StreamStatus status, CancellationToken cancellationToken = default) =>
+        WriteAsync(StreamStatusRow, status, cancellationToken);
+
+    public Task<StreamStatus?> GetStreamStatusAsync(CancellationToken cancellationToken = default) =>
+        ReadAsync<StreamStatus>(StreamStatusRow, cancellationToken);
+
+    private async Task<T?> ReadAsync<T>(string row, CancellationToken cancellationToken)
+        where T : class
     {
-        ArgumentNullException.ThrowIfNull(status);
-        await store.UpsertAsync(partition, StreamStatusRow, JsonSerializer.Serialize(status, Json), cancellationToken).ConfigureAwait(false);
+        var entity = await store.GetAsync(partition, row, cancellationToken).ConfigureAwait(false);
+        return entity is null ? null : JsonSerializer.Deserialize<T>(entity.Json, Json);
     }
 
-    public async Task<StreamStatus?> GetStreamStatusAsync(CancellationToken cancellationToken = default)
+    private async Task WriteAsync<T>(string row, T value, CancellationToken cancellationToken)
+        where T : class
     {
-        var entity = await store.GetAsync(partition, StreamStatusRow, cancellationToken).ConfigureAwait(false);
-        return entity is null ? null : JsonSerializer.Deserialize<StreamStatus>(entity.Json, Json);
+        ArgumentNullException.ThrowIfNull(value);
+        await store.UpsertAsync(partition, row, JsonSerializer.Serialize(value, Json), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>State keys may not hold '/', '\', '#', '?', '%' or control characters (Azure Table rules); those become %XX.</summary>
