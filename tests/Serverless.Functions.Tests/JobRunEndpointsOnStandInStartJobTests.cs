@@ -24,7 +24,7 @@ public sealed class JobRunEndpointsOnStandInStartJobTests
         Assert.Equal("Job shop started.", started.Text("message"));
         Assert.Equal(StartJobOrchestrator.Name, instance.Name);
         var input = instance.ReadInputAs<StartJobInput>()!;
-        Assert.Equal(new StartJobInput("shop", 3, 50_000, 4), input);
+        Assert.Equal(new StartJobInput("shop", 3, 50_000, 4) with { PlanWhileMigrating = true }, input);
     }
 
     [Fact]

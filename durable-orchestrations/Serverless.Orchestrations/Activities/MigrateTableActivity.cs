@@ -19,10 +19,15 @@ public sealed class MigrateTableActivity(JobEnvironment job, ILogger<MigrateTabl
         var ct = context.GetCancellationToken();
         var lakeTable = job.Tables.NameOf(input.Table);
         var mapping = TypeMapper.Map(input.Table, job.Spec.Types, job.Spec.Target.SoftDelete);
+        var discovered = await job.State.GetDiscoveryPositionAsync(ct).ConfigureAwait(false);
+        var discoveryPosition = discovered is null ? (UInt128?)null : new SourcePosition(0, discovered.ToBinlogPosition()).SortKey;
+
+        // A table created now records its snapshot's discovery in the creating commit (RecordAsync below then finds it there).
+        var creationProperties = discoveryPosition is { } p ? LakeSnapshotRecord.Properties(new Dictionary<string, string>(), mapping.Table, p) : new Dictionary<string, string>();
         LakeMigration migration;
         try
         {
-            migration = await new LakeSchemaMigrator(job.Tables, logger).MigrateAsync(mapping, lakeTable, job.Spec.Target.WriteMode, job.JobName, ct).ConfigureAwait(false);
+            migration = await new LakeSchemaMigrator(job.Tables, logger).MigrateAsync(mapping, lakeTable, job.Spec.Target.WriteMode, job.JobName, creationProperties, ct).ConfigureAwait(false);
         }
         catch (LakeSchemaException e)
         {
@@ -33,10 +38,10 @@ public sealed class MigrateTableActivity(JobEnvironment job, ILogger<MigrateTabl
         var sequence = await new SnapshotCommitter(job.Tables, logger).CommittedSequenceAsync(lakeTable, ct).ConfigureAwait(false);
         var state = await job.State.GetTableAsync(input.Table.QualifiedName, ct).ConfigureAwait(false);
         var complete = state is { Phase: TablePhase.SnapshotComplete } && string.Equals(state.LakeTable, lakeTable, StringComparison.Ordinal) && sequence > 0;
-        if (!complete && await job.State.GetDiscoveryPositionAsync(ct).ConfigureAwait(false) is { } discovered)
+        if (!complete && discoveryPosition is { } position)
         {
             // The chunks are read after the discovery: the table's changes below its position are in them (and skipped).
-            await LakeSnapshotRecord.RecordAsync(job.Tables, lakeTable, mapping.Table, new SourcePosition(0, discovered.ToBinlogPosition()).SortKey, ct).ConfigureAwait(false);
+            await LakeSnapshotRecord.RecordAsync(job.Tables, lakeTable, mapping.Table, position, ct).ConfigureAwait(false);
         }
 
         if (!complete)

@@ -38,6 +38,8 @@ public static class JobRunner
         ArgumentNullException.ThrowIfNull(jobSpecPath);
         ArgumentNullException.ThrowIfNull(options);
         var clock = Stopwatch.StartNew();
+        // The idle core builds the JSON metadata while this thread loads the spec and starts the runtime.
+        _ = JsonMetadataWarmup.StartInBackground(OrchestrationRegistry.DataConverter);
         JobSpec? spec = null;
         JobHost host;
         try
@@ -259,7 +261,7 @@ public static class JobRunner
 
             if (!resumed)
             {
-                var input = new StartJobInput(spec.Name, spec.Snapshot.Parallelism, spec.Snapshot.ChunkRows, Math.Max(1, options.ChunksPerCommit), spec.Snapshot.ChunkBytes);
+                var input = new StartJobInput(spec.Name, spec.Snapshot.Parallelism, spec.Snapshot.ChunkRows, Math.Max(1, options.ChunksPerCommit), spec.Snapshot.ChunkBytes, PlanWhileMigrating: true);
                 await client.ScheduleNewOrchestrationInstanceAsync(StartJobOrchestrator.Name, input, new StartOrchestrationOptions(id), cancellationToken).ConfigureAwait(false);
             }
         }

@@ -241,7 +241,7 @@ public sealed class JobApiService
 
     private Task ScheduleAsync(DurableTaskClient client, JobSpec spec, string id, CancellationToken cancellationToken)
     {
-        var input = new StartJobInput(spec.Name, spec.Snapshot.Parallelism, spec.Snapshot.ChunkRows, Math.Max(1, options.ChunksPerCommit), spec.Snapshot.ChunkBytes);
+        var input = new StartJobInput(spec.Name, spec.Snapshot.Parallelism, spec.Snapshot.ChunkRows, Math.Max(1, options.ChunksPerCommit), spec.Snapshot.ChunkBytes, PlanWhileMigrating: true);
         return client.ScheduleNewOrchestrationInstanceAsync(StartJobOrchestrator.Name, input, new StartOrchestrationOptions(InstanceId: id), cancellationToken);
     }
 

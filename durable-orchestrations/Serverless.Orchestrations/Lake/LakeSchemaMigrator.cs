@@ -17,8 +17,17 @@ namespace Serverless.Orchestrations.Lake;
 /// </summary>
 public sealed partial class LakeSchemaMigrator(LakeTables tables, ILogger logger)
 {
-    public async Task<LakeMigration> MigrateAsync(TableMapping mapping, string lakeTable, WriteMode writeMode, string jobName, CancellationToken cancellationToken)
+    public Task<LakeMigration> MigrateAsync(TableMapping mapping, string lakeTable, WriteMode writeMode, string jobName, CancellationToken cancellationToken) =>
+        MigrateAsync(mapping, lakeTable, writeMode, jobName, new Dictionary<string, string>(), cancellationToken);
+
+    /// <param name="creationProperties">
+    /// Table properties a table created here starts with (beside the source schema), so what the caller would record next
+    /// is in the creating commit instead of one more commit; an existing table does not get them.
+    /// </param>
+    public async Task<LakeMigration> MigrateAsync(
+        TableMapping mapping, string lakeTable, WriteMode writeMode, string jobName, IReadOnlyDictionary<string, string> creationProperties, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(creationProperties);
         ArgumentNullException.ThrowIfNull(mapping);
         var source = mapping.Table.QualifiedName;
         var created = false;
@@ -33,7 +42,7 @@ public sealed partial class LakeSchemaMigrator(LakeTables tables, ILogger logger
                 // The source schema the table's rows follow, kept in the table: writers map the change log by it until a DDL
                 // in the log moves it on, not by the source's schema of the day they start (which may already be past a DDL
                 // they have still to apply).
-                Configuration = new Dictionary<string, string> { [LakeSourceSchema.Property] = LakeSourceSchema.Write(mapping.Table) },
+                Configuration = new Dictionary<string, string>(creationProperties, StringComparer.Ordinal) { [LakeSourceSchema.Property] = LakeSourceSchema.Write(mapping.Table) },
             };
             try
             {

@@ -10,7 +10,8 @@ using Serverless.Orchestrations.Lake;
 namespace Serverless.Orchestrations.StartJob;
 
 /// <summary>
-/// Starts a job: Preflight → P0 and discover tables (side by side) → per table MigrateTable then PlanChunks (a few tables at a time),
+/// Starts a job: Preflight → P0 and discover tables (side by side) → per table MigrateTable and PlanChunks (side by side in
+/// instances started with <see cref="StartJobInput.PlanWhileMigrating"/>, else one after the other; a few tables at a time),
 /// and as each table is planned its chunks join one ReadChunk queue shared round-robin by all planned tables under the
 /// parallelism bound; each table's finished chunks are committed in groups (CommitChunks, in sequence order per table)
 /// as they complete → CompleteTableSnapshot per table. Tables an earlier run completed are skipped.
@@ -166,11 +167,38 @@ public sealed class StartJobOrchestrator : TaskOrchestrator<StartJobInput, Start
         async Task<TableSnapshotRun> PrepareTableAsync(int tableIndex)
         {
             var table = tables[tableIndex];
-            var migration = await context.CallActivityAsync<TableMigration>(ActivityNames.MigrateTable, new MigrateTableInput(job, table), LakeRetry);
-            var chunks = migration.SnapshotComplete
-                ? []
-                : await context.CallActivityAsync<List<SnapshotChunk>>(ActivityNames.PlanChunks, new PlanChunksInput(job, table, input.ChunkRows, input.ChunkBytes), SourceRetry);
-            return new TableSnapshotRun(table, tableIndex, migration, chunks, input.ChunksPerCommit);
+            var migrating = context.CallActivityAsync<TableMigration>(ActivityNames.MigrateTable, new MigrateTableInput(job, table), LakeRetry);
+            var planning = input.PlanWhileMigrating ? PlanAsync(table) : null;
+            var migration = await migrating;
+            if (migration.SnapshotComplete)
+            {
+                // Complete in an earlier run: a plan made beside the migration is not needed, nor is its outcome.
+                await IgnoreOutcomeAsync(planning);
+                return new TableSnapshotRun(table, tableIndex, migration, [], input.ChunksPerCommit);
+            }
+
+            return new TableSnapshotRun(table, tableIndex, migration, await (planning ?? PlanAsync(table)), input.ChunksPerCommit);
+        }
+
+        Task<List<SnapshotChunk>> PlanAsync(SourceTable table) =>
+            context.CallActivityAsync<List<SnapshotChunk>>(ActivityNames.PlanChunks, new PlanChunksInput(job, table, input.ChunkRows, input.ChunkBytes), SourceRetry);
+
+        static async Task IgnoreOutcomeAsync(Task? task)
+        {
+            if (task is null)
+            {
+                return;
+            }
+
+            try
+            {
+                await task;
+            }
+#pragma warning disable CA1031 // The table needs no plan; why planning failed does not matter.
+            catch (Exception)
+#pragma warning restore CA1031
+            {
+            }
         }
 
         void ScheduleReadyCommits(TableSnapshotRun run)

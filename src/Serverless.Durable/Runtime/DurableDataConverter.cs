@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.DurableTask;
 
@@ -32,8 +33,14 @@ public sealed class DurableDataConverter : DataConverter
         return new(new JsonSerializerOptions(JsonSerializerDefaults.Web)
         {
             TypeInfoResolver = JsonTypeInfoResolver.Combine(generated, new DefaultJsonTypeInfoResolver()),
-        });
+        })
+        {
+            Generated = generated as JsonSerializerContext,
+        };
     }
+
+    /// <summary>The generated serialization code this converter was made with, if any (see <see cref="JsonMetadataWarmup"/>).</summary>
+    public JsonSerializerContext? Generated { get; private init; }
 
     /// <summary>JSON for <paramref name="value"/> using its runtime type, or null for null.</summary>
     public override string? Serialize(object? value) => value is null ? null : JsonSerializer.Serialize(value, value.GetType(), Options);
