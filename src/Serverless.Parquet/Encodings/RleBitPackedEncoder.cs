@@ -21,13 +21,7 @@ internal static class RleBitPackedEncoder
             var run = RunLength(values, i);
             if (run >= 8 || bitWidth == 0)
             {
-                output.WriteUleb128((ulong)run << 1);
-                var v = values[i];
-                for (var b = 0; b < byteWidth; b++)
-                {
-                    output.WriteByte((byte)(v >> (8 * b)));
-                }
-
+                WriteRleRun(values[i], run, byteWidth, output);
                 i += run;
                 continue;
             }
@@ -47,16 +41,37 @@ internal static class RleBitPackedEncoder
         }
     }
 
-    private static int RunLength(ReadOnlySpan<int> values, int start)
+    /// <summary>
+    /// Encodes <paramref name="count"/> copies of <paramref name="value"/> without materializing them: exactly the bytes
+    /// <see cref="Encode"/> writes for such an array (one RLE run, or one bit-packed group when shorter than 8).
+    /// </summary>
+    public static void EncodeRepeated(int value, int count, int bitWidth, ByteBuffer output)
     {
-        var v = values[start];
-        var j = start + 1;
-        while (j < values.Length && values[j] == v)
+        if (count >= 8 || bitWidth == 0)
         {
-            j++;
+            WriteRleRun(value, count, (bitWidth + 7) / 8, output);
+            return;
         }
 
-        return j - start;
+        Span<int> values = stackalloc int[8];
+        values[..count].Fill(value);
+        Encode(values[..count], bitWidth, output);
+    }
+
+    private static void WriteRleRun(int value, int count, int byteWidth, ByteBuffer output)
+    {
+        output.WriteUleb128((ulong)count << 1);
+        for (var b = 0; b < byteWidth; b++)
+        {
+            output.WriteByte((byte)(value >> (8 * b)));
+        }
+    }
+
+    // Vectorized: definition levels and dictionary indices are mostly long runs.
+    private static int RunLength(ReadOnlySpan<int> values, int start)
+    {
+        var other = values[(start + 1)..].IndexOfAnyExcept(values[start]);
+        return other < 0 ? values.Length - start : other + 1;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
