@@ -318,7 +318,8 @@ public sealed class ParquetColumnBuffer
     public void AppendRepeated(bool value, int count)
     {
         Expect(ParquetPhysicalType.Boolean);
-        _bools.AsSpan(ReserveRun(count), count).Fill(value);
+        var at = ReserveRun(count);
+        _bools.AsSpan(at, count).Fill(value);
         AddRun(count);
     }
 
@@ -332,7 +333,8 @@ public sealed class ParquetColumnBuffer
         }
 
         Expect(ParquetPhysicalType.Int32);
-        _ints.AsSpan(ReserveRun(count), count).Fill(value);
+        var at = ReserveRun(count);
+        _ints.AsSpan(at, count).Fill(value);
         AddRun(count);
     }
 
@@ -340,7 +342,8 @@ public sealed class ParquetColumnBuffer
     public void AppendRepeated(long value, int count)
     {
         Expect(ParquetPhysicalType.Int64);
-        _longs.AsSpan(ReserveRun(count), count).Fill(value);
+        var at = ReserveRun(count);
+        _longs.AsSpan(at, count).Fill(value);
         AddRun(count);
     }
 
@@ -348,7 +351,8 @@ public sealed class ParquetColumnBuffer
     public void AppendRepeated(float value, int count)
     {
         Expect(ParquetPhysicalType.Float);
-        _floats.AsSpan(ReserveRun(count), count).Fill(value);
+        var at = ReserveRun(count);
+        _floats.AsSpan(at, count).Fill(value);
         AddRun(count);
     }
 
@@ -356,7 +360,8 @@ public sealed class ParquetColumnBuffer
     public void AppendRepeated(double value, int count)
     {
         Expect(ParquetPhysicalType.Double);
-        _doubles.AsSpan(ReserveRun(count), count).Fill(value);
+        var at = ReserveRun(count);
+        _doubles.AsSpan(at, count).Fill(value);
         AddRun(count);
     }
 
@@ -642,7 +647,7 @@ public sealed class ParquetColumnBuffer
         array = bigger;
     }
 
-    /// <summary>Room for <paramref name="count"/> more values; returns where they start.</summary>
+    /// <summary>Room for <paramref name="count"/> more values (the arrays may be replaced: read them after); returns where they start.</summary>
     private int ReserveRun(int count)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
