@@ -67,11 +67,25 @@ internal static class RleBitPackedEncoder
         }
     }
 
-    // Vectorized: definition levels and dictionary indices are mostly long runs.
     private static int RunLength(ReadOnlySpan<int> values, int start)
     {
-        var other = values[(start + 1)..].IndexOfAnyExcept(values[start]);
-        return other < 0 ? values.Length - start : other + 1;
+        // Bit-packed stretches ask at every group of 8 and their runs end within a few values: those stay a scalar
+        // loop; a run past 8 (definition levels, a repeated value's indices) is searched vectorized.
+        var v = values[start];
+        var j = start + 1;
+        var limit = Math.Min(values.Length, start + 8);
+        while (j < limit && values[j] == v)
+        {
+            j++;
+        }
+
+        if (j < limit || j == values.Length)
+        {
+            return j - start;
+        }
+
+        var other = values[j..].IndexOfAnyExcept(v);
+        return other < 0 ? values.Length - start : j - start + other;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
