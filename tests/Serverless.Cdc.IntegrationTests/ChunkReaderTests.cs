@@ -3,6 +3,7 @@ using Serverless.Cdc.Jobs;
 using Serverless.Cdc.Schema;
 using Serverless.Cdc.Snapshot;
 using Serverless.MySql.Replication;
+using Serverless.Parquet;
 using Serverless.Storage.Local;
 using Serverless.Testing;
 
@@ -68,6 +69,18 @@ public sealed class ChunkReaderTests : IAsyncLifetime
         Assert.Equal(30_000, Long(row[3]));
         Assert.Equal(await db.Admin.QueryScalarAsync("SELECT SUM(price) FROM items"), row[4].GetString());
         Assert.Equal(0, Long(row[5]));
+
+        // Every row carries its chunk's position and read-view time (the chunk reader appends them once per batch).
+        foreach (var r in results)
+        {
+            var files = string.Join(", ", r.Files.Select(f => DuckDb.Literal(Path.Combine(lake.Path, f.Path))));
+            var cdc = Assert.Single((await DuckDb.QueryAsync(
+                $"SELECT COUNT(*), CAST(MIN(_cdc_position) AS VARCHAR), CAST(MAX(_cdc_position) AS VARCHAR), CAST(epoch_us(MIN(_cdc_ts)) AS VARCHAR), CAST(epoch_us(MAX(_cdc_ts)) AS VARCHAR) FROM read_parquet([{files}])")).Rows);
+            Assert.Equal(r.Rows, Long(cdc[0]));
+            Assert.Equal((r.PositionSortKey, r.PositionSortKey), (cdc[1].GetString(), cdc[2].GetString()));
+            var micros = ParquetValues.ToUnixMicros(r.SnapshotTimeUtc).ToString(CultureInfo.InvariantCulture);
+            Assert.Equal((micros, micros), (cdc[3].GetString(), cdc[4].GetString()));
+        }
 
         // Payload bytes survive exactly.
         var lakeBytes = await DuckDb.QueryAsync($"SELECT hex(payload) FROM read_parquet({glob}) WHERE id IN (1, 777, 29999) ORDER BY id");

@@ -215,23 +215,31 @@ public sealed class EveryColumnTypeTests : IAsyncLifetime
 
         var text = await ConvertAsync(mapping, new RowConverter(mapping, types), await connection.QueryAsync(sql));
         byte[] binary;
+        byte[] binaryCdcOncePerBatch;
         await using (var statement = await connection.PrepareAsync(sql))
         {
             var converter = RowConverter.ForBinaryRows(mapping, statement.Columns, types);
             Assert.NotNull(converter);
             binary = await ConvertAsync(mapping, converter, await statement.ExecuteAsync());
+            binaryCdcOncePerBatch = await ConvertAsync(mapping, converter, await statement.ExecuteAsync(), cdcOncePerBatch: true);
         }
 
         Assert.True(text.Length > 1000, $"{text.Length} bytes");
         Assert.Equal(text, binary);
+
+        // The chunk reader's path: source values per row, the CDC columns as one repeated value per batch.
+        Assert.Equal(text, binaryCdcOncePerBatch);
 
         // TIME as the server's text has no binary form that gives the same string: such a table is read as a query.
         await using var timeAsText = await connection.PrepareAsync(sql);
         Assert.Null(RowConverter.ForBinaryRows(TypeMapper.Map(table, types with { Time = TimeMapping.String }), timeAsText.Columns, types));
     }
 
-    /// <summary>Every row of <paramref name="reader"/> through <paramref name="converter"/> into one Parquet file's bytes.</summary>
-    private static async Task<byte[]> ConvertAsync(TableMapping mapping, RowConverter converter, MySqlResultReader reader)
+    /// <summary>
+    /// Every row of <paramref name="reader"/> through <paramref name="converter"/> into one Parquet file's bytes; with
+    /// <paramref name="cdcOncePerBatch"/> the CDC columns are appended after the rows, as the chunk reader does.
+    /// </summary>
+    private static async Task<byte[]> ConvertAsync(TableMapping mapping, RowConverter converter, MySqlResultReader reader, bool cdcOncePerBatch = false)
     {
         await using (reader)
         {
@@ -239,7 +247,19 @@ public sealed class EveryColumnTypeTests : IAsyncLifetime
             var position = RowConverter.EncodePosition(12_345u);
             while (await reader.ReadAsync())
             {
-                converter.AppendRow(reader.CurrentRow, batch, position, 1_700_000_000_000_000);
+                if (cdcOncePerBatch)
+                {
+                    converter.AppendSourceValues(reader.CurrentRow, batch);
+                }
+                else
+                {
+                    converter.AppendRow(reader.CurrentRow, batch, position, 1_700_000_000_000_000);
+                }
+            }
+
+            if (cdcOncePerBatch)
+            {
+                converter.AppendCdcValues(batch, position, 1_700_000_000_000_000);
             }
 
             using var file = new MemoryStream();

@@ -22,6 +22,42 @@ public sealed class EncodingTests
         Assert.Equal(new byte[] { 0xC8, 0x01, 5 }, buffer.WrittenSpan.ToArray()); // varint(100 << 1), value
     }
 
+    [Fact]
+    public void RunsOfEightOrMoreBetweenNoiseBecomeRleRunsOfTheirExactLength()
+    {
+        // 0..7 bit-packed, then the run, then 0..7 again: a run of 8 or more ends the group and is one RLE run.
+        for (var run = 8; run < 80; run++)
+        {
+            using var buffer = new ByteBuffer();
+            RleBitPackedEncoder.Encode([0, 1, 2, 3, 4, 5, 6, 7, .. Enumerable.Repeat(5, run), 0, 1, 2, 3, 4, 5, 6, 7], 3, buffer);
+            byte[] header = run < 64 ? [(byte)(run << 1)] : [(byte)((run << 1) | 0x80), (byte)((run << 1) >> 7)];
+            Assert.Equal([0x03, 0x88, 0xC6, 0xFA, .. header, 5, 0x03, 0x88, 0xC6, 0xFA], buffer.WrittenSpan.ToArray());
+        }
+
+        // Shorter runs stay in the bit-packed groups: three groups of 8 under one header.
+        using var shortRun = new ByteBuffer();
+        RleBitPackedEncoder.Encode([0, 1, 2, 3, 4, 5, 6, 7, 5, 5, 5, 5, 5, 5, 5, 0, 1, 2, 3, 4, 5, 6, 7, 0], 3, shortRun);
+        Assert.Equal((3 << 1) | 1, shortRun.WrittenSpan[0]);
+        Assert.Equal(1 + (3 * 3), shortRun.Length);
+    }
+
+    [Fact]
+    public void RepeatedValueEncodesLikeItsCopies()
+    {
+        for (var bitWidth = 0; bitWidth <= 12; bitWidth++)
+        {
+            var value = bitWidth == 0 ? 0 : (1 << bitWidth) - 1;
+            for (var count = 1; count <= 40; count++)
+            {
+                using var copies = new ByteBuffer();
+                using var repeated = new ByteBuffer();
+                RleBitPackedEncoder.Encode(Enumerable.Repeat(value, count).ToArray(), bitWidth, copies);
+                RleBitPackedEncoder.EncodeRepeated(value, count, bitWidth, repeated);
+                Assert.Equal(copies.WrittenSpan.ToArray(), repeated.WrittenSpan.ToArray());
+            }
+        }
+    }
+
     [Theory]
     [InlineData(1, 1)]
     [InlineData(1, 1000)]

@@ -132,8 +132,25 @@ public sealed class RowConverter
     }
 
     /// <inheritdoc cref="AppendRow(MySqlResultReader, ParquetRowBatch, ReadOnlySpan{byte}, long)"/>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void AppendRow(MySqlRawRow row, ParquetRowBatch batch, ReadOnlySpan<byte> encodedPosition, long timestampMicros)
+    {
+        AppendSourceValues(row, batch);
+        var columns = batch.ColumnBuffers;
+        var n = conversions.Length;
+        columns[n].Append(encodedPosition);
+        columns[n + 1].Append(timestampMicros);
+        if (mapping.SoftDelete)
+        {
+            columns[n + 2].Append(false);
+        }
+    }
+
+    /// <summary>
+    /// Appends the source values of one row only; <see cref="AppendCdcValues"/> then fills the CDC columns of all rows
+    /// appended so, once per batch (a snapshot chunk's rows share their position and time).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void AppendSourceValues(MySqlRawRow row, ParquetRowBatch batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
         var n = conversions.Length;
@@ -166,12 +183,29 @@ public sealed class RowConverter
                 AppendBinaryValue(row[i], i, buffer, in row);
             }
         }
+    }
 
-        columns[n].Append(encodedPosition);
-        columns[n + 1].Append(timestampMicros);
+    /// <summary>
+    /// Brings the CDC columns of <paramref name="batch"/> level with its source columns: the rows appended by
+    /// <see cref="AppendSourceValues"/> get <paramref name="encodedPosition"/>, <paramref name="timestampMicros"/> and,
+    /// with soft delete, false, each as one repeated value the Parquet writer encodes once.
+    /// </summary>
+    public void AppendCdcValues(ParquetRowBatch batch, ReadOnlySpan<byte> encodedPosition, long timestampMicros)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var columns = batch.ColumnBuffers;
+        var n = conversions.Length;
+        var rows = columns[0].Count - columns[n].Count;
+        if (rows <= 0)
+        {
+            return;
+        }
+
+        columns[n].AppendRepeated(encodedPosition, rows);
+        columns[n + 1].AppendRepeated(timestampMicros, rows);
         if (mapping.SoftDelete)
         {
-            columns[n + 2].Append(false);
+            columns[n + 2].AppendRepeated(false, rows);
         }
     }
 

@@ -17,7 +17,7 @@ namespace Serverless.Cdc.Snapshot;
 /// Reads one <see cref="SnapshotChunk"/> into Parquet files (the ReadChunk activity's body). On its own connection:
 /// START TRANSACTION WITH CONSISTENT SNAPSHOT, take the read view's exact binlog position Lc, SELECT the chunk's key
 /// range, stream the rows into Parquet files rolled at a target size, COMMIT. Every row carries
-/// <c>_cdc_position</c> = Lc and <c>_cdc_ts</c> = the read view's time. Memory is bounded by one row batch and one
+/// <c>_cdc_position</c> = Lc and <c>_cdc_ts</c> = the read view's time, appended once per batch as repeated values. Memory is bounded by one row batch and one
 /// row group, whatever the chunk's size. Files are published only when complete; on failure the files of this
 /// attempt are deleted, so a retry starts clean.
 /// </summary>
@@ -197,10 +197,11 @@ public sealed class ChunkReader
             {
                 while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    converter.AppendRow(reader.CurrentRow, batch, encodedPosition, timestampMicros);
-                    rows += 1 + AppendBufferedRows(reader, converter, batch, encodedPosition, timestampMicros, options.BatchRows);
+                    converter.AppendSourceValues(reader.CurrentRow, batch);
+                    rows += 1 + AppendBufferedRows(reader, converter, batch, options.BatchRows);
                     if (batch.Columns[0].Count >= options.BatchRows)
                     {
+                        converter.AppendCdcValues(batch, encodedPosition, timestampMicros);
                         current ??= await OpenAsync($"{prefix}part-{chunk.Index:D5}-{files.Count:D3}-{attempt}.{Extension()}", mapping.ParquetSchema, writerOptions, cancellationToken).ConfigureAwait(false);
                         current.Writer.WriteBatch(batch);
                         batch.Clear();
@@ -214,6 +215,7 @@ public sealed class ChunkReader
 
                 if (batch.Columns[0].Count > 0 || (files.Count == 0 && current is null && rows > 0))
                 {
+                    converter.AppendCdcValues(batch, encodedPosition, timestampMicros);
                     current ??= await OpenAsync($"{prefix}part-{chunk.Index:D5}-{files.Count:D3}-{attempt}.{Extension()}", mapping.ParquetSchema, writerOptions, cancellationToken).ConfigureAwait(false);
                     current.Writer.WriteBatch(batch);
                     batch.Clear();
@@ -246,16 +248,16 @@ public sealed class ChunkReader
     /// <summary>
     /// Converts the rows already received, without awaiting, until the batch holds <paramref name="batchRows"/>: the
     /// hot loop of a snapshot, kept out of the async state machine so it is compiled fully optimized from the start.
+    /// Only the source values: the CDC columns, the same for every row of the chunk, are filled once per batch.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static long AppendBufferedRows(
-        MySqlResultReader reader, RowConverter converter, ParquetRowBatch batch, byte[] encodedPosition, long timestampMicros, int batchRows)
+    private static long AppendBufferedRows(MySqlResultReader reader, RowConverter converter, ParquetRowBatch batch, int batchRows)
     {
         var first = batch.ColumnBuffers[0];
         long rows = 0;
         while (first.Count < batchRows && reader.TryReadBufferedRow())
         {
-            converter.AppendRow(reader.CurrentRow, batch, encodedPosition, timestampMicros);
+            converter.AppendSourceValues(reader.CurrentRow, batch);
             rows++;
         }
 

@@ -24,6 +24,11 @@ public sealed class ParquetColumnBuffer
     private int _capacity;
     private int _byteLength;
 
+    // Ranges [start, end) appended by AppendRepeated, in row order: the writer encodes such a range as one value.
+    private int[] _runStarts = [];
+    private int[] _runEnds = [];
+    private int _runCount;
+
     // DECIMAL columns: the scale and the exclusive bound 10^precision of the unscaled value (the 64-bit form is 0 for
     // decimals stored as bytes).
     private readonly ParquetPhysicalType _physicalType;
@@ -97,6 +102,7 @@ public sealed class ParquetColumnBuffer
         Count = 0;
         NullCount = 0;
         _byteLength = 0;
+        _runCount = 0;
         if (_nulls is not null)
         {
             Array.Clear(_nulls);
@@ -305,6 +311,120 @@ public sealed class ParquetColumnBuffer
         Count += values.Length;
     }
 
+    /// <summary>
+    /// Appends <paramref name="value"/> <paramref name="count"/> times (a value every row of a batch shares): the slots are
+    /// filled in bulk and the writer encodes the run once, not value by value.
+    /// </summary>
+    public void AppendRepeated(bool value, int count)
+    {
+        Expect(ParquetPhysicalType.Boolean);
+        var at = ReserveRun(count);
+        _bools.AsSpan(at, count).Fill(value);
+        AddRun(count);
+    }
+
+    /// <inheritdoc cref="AppendRepeated(bool, int)"/>
+    public void AppendRepeated(int value, int count)
+    {
+        if (_physicalType == ParquetPhysicalType.Int64)
+        {
+            AppendRepeated((long)value, count);
+            return;
+        }
+
+        Expect(ParquetPhysicalType.Int32);
+        var at = ReserveRun(count);
+        _ints.AsSpan(at, count).Fill(value);
+        AddRun(count);
+    }
+
+    /// <inheritdoc cref="AppendRepeated(bool, int)"/>
+    public void AppendRepeated(long value, int count)
+    {
+        Expect(ParquetPhysicalType.Int64);
+        var at = ReserveRun(count);
+        _longs.AsSpan(at, count).Fill(value);
+        AddRun(count);
+    }
+
+    /// <inheritdoc cref="AppendRepeated(bool, int)"/>
+    public void AppendRepeated(float value, int count)
+    {
+        Expect(ParquetPhysicalType.Float);
+        var at = ReserveRun(count);
+        _floats.AsSpan(at, count).Fill(value);
+        AddRun(count);
+    }
+
+    /// <inheritdoc cref="AppendRepeated(bool, int)"/>
+    public void AppendRepeated(double value, int count)
+    {
+        Expect(ParquetPhysicalType.Double);
+        var at = ReserveRun(count);
+        _doubles.AsSpan(at, count).Fill(value);
+        AddRun(count);
+    }
+
+    /// <inheritdoc cref="AppendRepeated(bool, int)"/>
+    public void AppendRepeated(ReadOnlySpan<byte> value, int count)
+    {
+        if (_physicalType is not (ParquetPhysicalType.ByteArray or ParquetPhysicalType.FixedLenByteArray or ParquetPhysicalType.Int96))
+        {
+            Expect(ParquetPhysicalType.ByteArray);
+        }
+
+        if (_physicalType != ParquetPhysicalType.ByteArray && value.Length != FixedLength)
+        {
+            throw new ArgumentException($"Column '{Column.Name}' holds {FixedLength}-byte values, got {value.Length} bytes.");
+        }
+
+        var total = (long)value.Length * count;
+        if (_byteLength + total > Array.MaxLength)
+        {
+            throw new InvalidOperationException($"Column '{Column.Name}': {count} copies of a {value.Length}-byte value do not fit one buffer; use smaller batches.");
+        }
+
+        ReserveRun(count);
+        EnsureBytes((int)total);
+        FillRepeated(value, count, _bytes.AsSpan(_byteLength, (int)total));
+        var offsets = _offsets.AsSpan(Count + 1, count);
+        var end = _byteLength;
+        for (var k = 0; k < offsets.Length; k++)
+        {
+            end += value.Length;
+            offsets[k] = end;
+        }
+
+        _byteLength = end;
+        AddRun(count);
+    }
+
+    /// <summary>
+    /// Whether rows <paramref name="start"/> to <paramref name="start"/> + <paramref name="count"/> - 1 lie in one range
+    /// appended by <see cref="AppendRepeated(bool, int)"/> (and its overloads), so they all hold the value of row <paramref name="start"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal bool IsRepeatedRange(int start, int count) => _runCount > 0 && count > 0 && FindRunEnd(start) >= start + count;
+
+    /// <summary>Writes <paramref name="count"/> copies of <paramref name="value"/> back to back: one copy, then doubling block copies.</summary>
+    internal static void FillRepeated(ReadOnlySpan<byte> value, int count, Span<byte> target)
+    {
+        if (value.IsEmpty || count == 0)
+        {
+            return;
+        }
+
+        value.CopyTo(target);
+        var filled = value.Length;
+        var total = value.Length * count;
+        while (filled < total)
+        {
+            var chunk = Math.Min(filled, total - filled);
+            target[..chunk].CopyTo(target[filled..]);
+            filled += chunk;
+        }
+    }
+
     /// <summary>Drops the values from row <paramref name="count"/> on (a row that could not be completed).</summary>
     public void Truncate(int count)
     {
@@ -325,6 +445,16 @@ public sealed class ParquetColumnBuffer
         if (HoldsBytes)
         {
             _byteLength = _offsets[count];
+        }
+
+        while (_runCount > 0 && _runStarts[_runCount - 1] >= count)
+        {
+            _runCount--;
+        }
+
+        if (_runCount > 0 && _runEnds[_runCount - 1] > count)
+        {
+            _runEnds[_runCount - 1] = count;
         }
 
         Count = count;
@@ -515,6 +645,84 @@ public sealed class ParquetColumnBuffer
         var bigger = GC.AllocateUninitializedArray<T>(size);
         array.AsSpan(0, Math.Min(used, array.Length)).CopyTo(bigger);
         array = bigger;
+    }
+
+    /// <summary>Room for <paramref name="count"/> more values (the arrays may be replaced: read them after); returns where they start.</summary>
+    private int ReserveRun(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        EnsureCapacity(Count + count);
+        return Count;
+    }
+
+    /// <summary>Counts <paramref name="count"/> just-filled slots as rows and records them as a run (joined to the last run when it ends here with the same value).</summary>
+    private void AddRun(int count)
+    {
+        var start = Count;
+        Count += count;
+        if (count == 0)
+        {
+            return;
+        }
+
+        if (_runCount > 0 && _runEnds[_runCount - 1] == start && SameValue(start - 1, start))
+        {
+            _runEnds[_runCount - 1] = Count;
+            return;
+        }
+
+        if (_runCount == _runStarts.Length)
+        {
+            Array.Resize(ref _runStarts, Math.Max(4, _runCount * 2));
+            Array.Resize(ref _runEnds, _runStarts.Length);
+        }
+
+        _runStarts[_runCount] = start;
+        _runEnds[_runCount] = Count;
+        _runCount++;
+    }
+
+    /// <summary>The end of the run holding row <paramref name="row"/>, or -1 when none does (runs are sorted and disjoint).</summary>
+    private int FindRunEnd(int row)
+    {
+        int lo = 0, hi = _runCount - 1;
+        while (lo <= hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            if (_runStarts[mid] > row)
+            {
+                hi = mid - 1;
+            }
+            else if (_runEnds[mid] <= row)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                return _runEnds[mid];
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>Whether two rows hold the same bits (the writer's dictionary tells values apart by their bits).</summary>
+    private bool SameValue(int a, int b)
+    {
+        if (IsNull(a) || IsNull(b))
+        {
+            return false;
+        }
+
+        return _physicalType switch
+        {
+            ParquetPhysicalType.Boolean => _bools[a] == _bools[b],
+            ParquetPhysicalType.Int32 => _ints[a] == _ints[b],
+            ParquetPhysicalType.Int64 => _longs[a] == _longs[b],
+            ParquetPhysicalType.Float => BitConverter.SingleToInt32Bits(_floats[a]) == BitConverter.SingleToInt32Bits(_floats[b]),
+            ParquetPhysicalType.Double => BitConverter.DoubleToInt64Bits(_doubles[a]) == BitConverter.DoubleToInt64Bits(_doubles[b]),
+            _ => GetBytes(a).SequenceEqual(GetBytes(b)),
+        };
     }
 
     private static Int128 Pow10(int n)

@@ -21,13 +21,7 @@ internal static class RleBitPackedEncoder
             var run = RunLength(values, i);
             if (run >= 8 || bitWidth == 0)
             {
-                output.WriteUleb128((ulong)run << 1);
-                var v = values[i];
-                for (var b = 0; b < byteWidth; b++)
-                {
-                    output.WriteByte((byte)(v >> (8 * b)));
-                }
-
+                WriteRleRun(values[i], run, byteWidth, output);
                 i += run;
                 continue;
             }
@@ -47,16 +41,51 @@ internal static class RleBitPackedEncoder
         }
     }
 
+    /// <summary>
+    /// Encodes <paramref name="count"/> copies of <paramref name="value"/> without materializing them: exactly the bytes
+    /// <see cref="Encode"/> writes for such an array (one RLE run, or one bit-packed group when shorter than 8).
+    /// </summary>
+    public static void EncodeRepeated(int value, int count, int bitWidth, ByteBuffer output)
+    {
+        if (count >= 8 || bitWidth == 0)
+        {
+            WriteRleRun(value, count, (bitWidth + 7) / 8, output);
+            return;
+        }
+
+        Span<int> values = stackalloc int[8];
+        values[..count].Fill(value);
+        Encode(values[..count], bitWidth, output);
+    }
+
+    private static void WriteRleRun(int value, int count, int byteWidth, ByteBuffer output)
+    {
+        output.WriteUleb128((ulong)count << 1);
+        for (var b = 0; b < byteWidth; b++)
+        {
+            output.WriteByte((byte)(value >> (8 * b)));
+        }
+    }
+
     private static int RunLength(ReadOnlySpan<int> values, int start)
     {
+        // Bit-packed stretches ask at every group of 8 and their runs end within a few values: those stay a scalar
+        // loop; a run past 8 (definition levels, a repeated value's indices) is searched vectorized.
         var v = values[start];
         var j = start + 1;
-        while (j < values.Length && values[j] == v)
+        var limit = Math.Min(values.Length, start + 8);
+        while (j < limit && values[j] == v)
         {
             j++;
         }
 
-        return j - start;
+        if (j < limit || j == values.Length)
+        {
+            return j - start;
+        }
+
+        var other = values[j..].IndexOfAnyExcept(v);
+        return other < 0 ? values.Length - start : j - start + other;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

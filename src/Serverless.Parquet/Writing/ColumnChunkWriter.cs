@@ -34,6 +34,10 @@ internal sealed class ColumnChunkWriter : IDisposable
     private bool[] _bools = ArrayPool<bool>.Shared.Rent(1024);
     private int _pageValues;
     private int _pageNonNull;
+
+    // The dictionary index every non-null value of the open page has, while they all have one (runs of a repeated
+    // value); _indices is filled only once the page mixes indices. -1: the indices are in _indices.
+    private int _pageRunIndex = -1;
     private bool _dictionaryMode;
     private bool _usedDictionary;
     private bool _usedPlain;
@@ -244,6 +248,7 @@ internal sealed class ColumnChunkWriter : IDisposable
         _dictionaryMode = _intDictionary is not null || _longDictionary is not null || _bytesDictionary is not null;
         _usedDictionary = _usedPlain = _pendingFallback = false;
         _pageValues = _pageNonNull = _dataPages = 0;
+        _pageRunIndex = -1;
         _uncompressedTotal = 0;
         Statistics.Reset();
     }
@@ -273,6 +278,12 @@ internal sealed class ColumnChunkWriter : IDisposable
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void AddValues(ParquetColumnBuffer source, int from, int count)
     {
+        if (source.IsRepeatedRange(from, count))
+        {
+            AddRepeated(source, from, count);
+            return;
+        }
+
         switch (_column.PhysicalType)
         {
             case ParquetPhysicalType.Boolean:
@@ -326,6 +337,169 @@ internal sealed class ColumnChunkWriter : IDisposable
         }
     }
 
+    /// <summary>
+    /// Adds <paramref name="count"/> copies of the value at row <paramref name="from"/> (a range the buffer holds as one
+    /// repeated value): the statistics, the dictionary and the page see the value once, and the result is exactly what
+    /// adding the copies one by one gives.
+    /// </summary>
+    private void AddRepeated(ParquetColumnBuffer source, int from, int count)
+    {
+        long bits;
+        switch (_column.PhysicalType)
+        {
+            case ParquetPhysicalType.Boolean:
+                {
+                    var value = source.BooleanArray[from];
+                    Statistics.Add(value ? 1L : 0L);
+                    Statistics.CountRepeats(count - 1);
+                    _bools.AsSpan(_pageNonNull, count).Fill(value);
+                    _pageNonNull += count;
+                    return;
+                }
+
+            case ParquetPhysicalType.Int32:
+                Statistics.AddRange(source.Int32Array.AsSpan(from, 1));
+                bits = source.Int32Array[from];
+                break;
+            case ParquetPhysicalType.Float:
+                Statistics.AddRange(source.FloatArray.AsSpan(from, 1));
+                bits = BitConverter.SingleToInt32Bits(source.FloatArray[from]);
+                break;
+            case ParquetPhysicalType.Int64:
+                Statistics.AddRange(source.Int64Array.AsSpan(from, 1));
+                bits = source.Int64Array[from];
+                break;
+            case ParquetPhysicalType.Double:
+                Statistics.AddRange(source.DoubleArray.AsSpan(from, 1));
+                bits = BitConverter.DoubleToInt64Bits(source.DoubleArray[from]);
+                break;
+            default:
+                AddRepeatedByteArray(source.GetBytes(from), count);
+                return;
+        }
+
+        Statistics.CountRepeats(count - 1);
+        AddRepeatedNumber(bits, _column.PhysicalType is ParquetPhysicalType.Int32 or ParquetPhysicalType.Float ? sizeof(int) : sizeof(long), count);
+    }
+
+    /// <summary><paramref name="count"/> copies of a 4- or 8-byte number given by its bits (an INT32/FLOAT's sign-extended, as the dictionary keys them).</summary>
+    private void AddRepeatedNumber(long bits, int width, int count)
+    {
+        if (!_dictionaryMode)
+        {
+            Span<byte> value = stackalloc byte[sizeof(long)];
+            BinaryPrimitives.WriteInt64LittleEndian(value, bits);
+            WriteRepeatedPlain(value[..width], count, lengthPrefixed: false);
+            return;
+        }
+
+        var index = (width == sizeof(int) ? _intDictionary! : _longDictionary!).GetOrAdd(bits, out var added);
+        if (added)
+        {
+            var entry = _numericDictionaryPlain!.GetSpan(width);
+            if (width == sizeof(int))
+            {
+                BinaryPrimitives.WriteInt32LittleEndian(entry, (int)bits);
+            }
+            else
+            {
+                BinaryPrimitives.WriteInt64LittleEndian(entry, bits);
+            }
+
+            _numericDictionaryPlain.Advance(width);
+        }
+
+        AddIndexRun(index, count);
+        if (_numericDictionaryPlain!.Length > _options.DictionaryPageSizeLimit)
+        {
+            _pendingFallback = true;
+        }
+
+        GiveUpDictionaryEarlyIfDistinct();
+    }
+
+    private void AddRepeatedByteArray(ReadOnlySpan<byte> value, int count)
+    {
+        if (!_dictionaryMode)
+        {
+            Statistics.Add(value);
+            Statistics.CountRepeats(count - 1);
+            WriteRepeatedPlain(value, count, _column.PhysicalType == ParquetPhysicalType.ByteArray);
+            return;
+        }
+
+        var dictionary = _bytesDictionary!;
+        var before = dictionary.Count;
+        var index = dictionary.GetOrAdd(value);
+        if (dictionary.Count != before)
+        {
+            Statistics.Add(value);
+            Statistics.CountRepeats(count - 1);
+        }
+        else
+        {
+            Statistics.CountRepeats(count);
+        }
+
+        AddIndexRun(index, count);
+        if (dictionary.Plain.Length > _options.DictionaryPageSizeLimit)
+        {
+            _pendingFallback = true;
+        }
+
+        GiveUpDictionaryEarlyIfDistinct();
+    }
+
+    /// <summary>Appends <paramref name="count"/> dictionary indices that are all <paramref name="index"/>; while the page holds no other index they stay a count.</summary>
+    private void AddIndexRun(int index, int count)
+    {
+        if (_pageNonNull == 0)
+        {
+            _pageRunIndex = index;
+        }
+        else if (_pageRunIndex != index)
+        {
+            MaterializePageRun();
+        }
+
+        if (_pageRunIndex < 0)
+        {
+            _indices.AsSpan(_pageNonNull, count).Fill(index);
+        }
+
+        _pageNonNull += count;
+    }
+
+    /// <summary>Writes the open page's run of one index out into <see cref="_indices"/>, before indices that differ are added.</summary>
+    private void MaterializePageRun()
+    {
+        if (_pageRunIndex >= 0)
+        {
+            _indices.AsSpan(0, _pageNonNull).Fill(_pageRunIndex);
+            _pageRunIndex = -1;
+        }
+    }
+
+    /// <summary>PLAIN bytes of <paramref name="count"/> copies of one value (little-endian bytes, or length-prefixed BYTE_ARRAY).</summary>
+    private void WriteRepeatedPlain(ReadOnlySpan<byte> value, int count, bool lengthPrefixed)
+    {
+        var unit = value.Length + (lengthPrefixed ? sizeof(int) : 0);
+        var target = _plain.GetSpan(unit * count);
+        if (lengthPrefixed)
+        {
+            BinaryPrimitives.WriteInt32LittleEndian(target, value.Length);
+            value.CopyTo(target[sizeof(int)..]);
+            ParquetColumnBuffer.FillRepeated(target[..unit], count, target);
+        }
+        else
+        {
+            ParquetColumnBuffer.FillRepeated(value, count, target);
+        }
+
+        _plain.Advance(unit * count);
+        _pageNonNull += count;
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void AddByteArrays(ParquetColumnBuffer source, int from, int count)
     {
@@ -335,6 +509,7 @@ internal sealed class ColumnChunkWriter : IDisposable
         if (_dictionaryMode)
         {
             // Bounds only need each distinct value once: fold in new dictionary entries, count the repeats.
+            MaterializePageRun();
             var dictionary = _bytesDictionary!;
             var indices = _indices.AsSpan(_pageNonNull, count);
             var repeats = 0;
@@ -393,6 +568,7 @@ internal sealed class ColumnChunkWriter : IDisposable
             return;
         }
 
+        MaterializePageRun();
         var dictionary = _intDictionary!;
         var indices = _indices.AsSpan(_pageNonNull, values.Length);
         var last = 0;
@@ -433,6 +609,7 @@ internal sealed class ColumnChunkWriter : IDisposable
             return;
         }
 
+        MaterializePageRun();
         var dictionary = _longDictionary!;
         var indices = _indices.AsSpan(_pageNonNull, values.Length);
         var last = 0L;
@@ -522,7 +699,15 @@ internal sealed class ColumnChunkWriter : IDisposable
         {
             var bitWidth = Math.Max(1, RleBitPackedEncoder.BitWidth(Math.Max(0, DictionaryCount - 1)));
             _body.WriteByte((byte)bitWidth);
-            RleBitPackedEncoder.Encode(_indices.AsSpan(0, _pageNonNull), bitWidth, _body);
+            if (_pageRunIndex >= 0 && _pageNonNull > 0)
+            {
+                RleBitPackedEncoder.EncodeRepeated(_pageRunIndex, _pageNonNull, bitWidth, _body);
+            }
+            else
+            {
+                RleBitPackedEncoder.Encode(_indices.AsSpan(0, _pageNonNull), bitWidth, _body);
+            }
+
             encoding = PageEncoding.RleDictionary;
             _usedDictionary = true;
         }
@@ -531,11 +716,26 @@ internal sealed class ColumnChunkWriter : IDisposable
             var bytes = (_pageNonNull + 7) / 8;
             var span = _body.GetSpan(bytes);
             span.Clear();
-            for (var i = 0; i < _pageNonNull; i++)
+            var bools = _bools.AsSpan(0, _pageNonNull);
+
+            // A page of one value (a soft-delete flag that is false in a whole snapshot) needs no bit-by-bit packing.
+            var first = bools.IndexOf(true);
+            if (first >= 0 && bools.IndexOf(false) < 0)
             {
-                if (_bools[i])
+                span.Fill(0xFF);
+                if ((_pageNonNull & 7) != 0)
                 {
-                    span[i >> 3] |= (byte)(1 << (i & 7));
+                    span[^1] = (byte)((1 << (_pageNonNull & 7)) - 1);
+                }
+            }
+            else if (first >= 0)
+            {
+                for (var i = first; i < bools.Length; i++)
+                {
+                    if (bools[i])
+                    {
+                        span[i >> 3] |= (byte)(1 << (i & 7));
+                    }
                 }
             }
 
@@ -587,6 +787,7 @@ internal sealed class ColumnChunkWriter : IDisposable
         _pendingFallback = false;
         _pageValues = 0;
         _pageNonNull = 0;
+        _pageRunIndex = -1;
         _plain.Clear();
     }
 }
