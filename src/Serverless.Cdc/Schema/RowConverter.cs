@@ -18,6 +18,9 @@ namespace Serverless.Cdc.Schema;
 public sealed class RowConverter
 {
     private const int UnixEpochDayNumber = 719_162;
+
+    // Rows of room AppendBufferedSourceValues reserves at a time in each column.
+    private const int ReserveStep = 8192;
     private readonly TableMapping mapping;
     private readonly ValueConversion[] conversions;
 
@@ -268,21 +271,25 @@ public sealed class RowConverter
             return rows;
         }
 
-        var room = batchRows - first.Count;
-        if (room <= 0)
+        while (first.Count < batchRows)
         {
-            return 0;
-        }
+            // Room for the rest of the batch, in steps so that a caller's large limit does not allocate ahead.
+            var end = first.Count + Math.Min(batchRows - first.Count, ReserveStep);
+            for (var i = 0; i < plan.Length; i++)
+            {
+                columns[i].Reserve(end - first.Count);
+            }
 
-        for (var i = 0; i < plan.Length; i++)
-        {
-            columns[i].Reserve(room);
-        }
+            while (first.Count < end)
+            {
+                if (!reader.TryReadBufferedRow())
+                {
+                    return rows;
+                }
 
-        while (first.Count < batchRows && reader.TryReadBufferedRow())
-        {
-            AppendWalkedRow(reader, batch, plan, first.Count);
-            rows++;
+                AppendWalkedRow(reader, batch, plan, first.Count);
+                rows++;
+            }
         }
 
         return rows;
