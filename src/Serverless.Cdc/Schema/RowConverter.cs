@@ -406,7 +406,6 @@ public sealed class RowConverter
     /// does; false, with part of the row possibly appended, for anything it does not take as is (see
     /// <see cref="AppendBufferedSourceValues"/>). The fixed-width appends need the room reserved by the caller.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool TryAppendBinaryRow(ReadOnlySpan<byte> span, ReadOnlySpan<ParquetColumnBuffer> columns, RowWalk[] plan)
     {
         if (span.IsEmpty || span[0] != 0x00)
@@ -449,6 +448,13 @@ public sealed class RowConverter
 
                     buffer.AppendReserved(BinaryPrimitives.ReadInt32LittleEndian(span[pos..]));
                     pos += 4;
+                    continue;
+
+                case RowWalk.Date when pos < span.Length - 4 && span[pos] == 4
+                    && BinaryValueParser.TryReadUnixDays(span.Slice(pos + 1, 4), out var days):
+                    // A valid 'YYYY-MM-DD' after its length byte: a narrow table's other usual column. The rest below.
+                    buffer.AppendReserved(days);
+                    pos += 5;
                     continue;
 
                 case RowWalk.Integer32:

@@ -31,6 +31,7 @@ public sealed class MySqlResultReader : IAsyncDisposable
     // Set when a binary row was accepted without splitting it into fields (DeferBinaryFieldSplit): the first field
     // access splits it, and reports a malformed row then.
     private bool splitPending;
+    private bool deferSplit;
     private State state;
     private bool moreResults;
     private TaskCompletionSource? killDone;
@@ -67,9 +68,13 @@ public sealed class MySqlResultReader : IAsyncDisposable
     /// For decoders that walk binary rows themselves (<see cref="CurrentBinaryRow"/>): when set, a binary row is not
     /// checked and split into fields as it is read, only when <see cref="CurrentRow"/> or a field getter first needs
     /// it; a malformed row is then reported there, with the same error. The decoder must check the row's framing
-    /// itself, or fall back to <see cref="CurrentRow"/>, which does.
+    /// itself, or fall back to <see cref="CurrentRow"/>, which does. No effect on text rows.
     /// </summary>
-    public bool DeferBinaryFieldSplit { get; set; }
+    public bool DeferBinaryFieldSplit
+    {
+        get => deferSplit;
+        set => deferSplit = value && IsBinary;
+    }
 
     /// <summary>
     /// The current binary row's payload as received, unchecked: 0x00, a NULL bitmap of (FieldCount + 9) / 8 bytes (bit
@@ -259,6 +264,15 @@ public sealed class MySqlResultReader : IAsyncDisposable
             throw MySqlException.Protocol("empty packet in a result set");
         }
 
+        if (deferSplit && payload.Span[0] == 0x00)
+        {
+            // A binary row (OK, EOF and ERR packets start otherwise), left unsplit: what AcceptRow would do, without its calls.
+            row = payload;
+            splitPending = true;
+            RowsRead++;
+            return true;
+        }
+
         return AcceptRow(payload);
     }
 
@@ -383,7 +397,7 @@ public sealed class MySqlResultReader : IAsyncDisposable
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool AcceptBinaryRow(ReadOnlyMemory<byte> payload)
     {
-        if (DeferBinaryFieldSplit)
+        if (deferSplit)
         {
             row = payload;
             splitPending = true;
