@@ -428,7 +428,8 @@ public sealed class RowConverter
             return false;
         }
 
-        var sizes = walkSizes;
+        // Only the common fields are taken in this loop (INT, a DATE already in the cache, NULL), so that it stays
+        // small enough for its variables to live in registers; the others go through WalkField.
         var n = plan.Length;
         var pos = 1 + ((n + 9) >> 3);
         var deferred = 0;
@@ -452,132 +453,28 @@ public sealed class RowConverter
                 continue;
             }
 
-            var size = sizes[i];
-            switch (plan[i])
+            var kind = plan[i];
+            if (kind == RowWalk.SignedInt32 && pos <= span.Length - 4)
             {
-                case RowWalk.SignedInt32:
-                    if (pos > span.Length - 4)
-                    {
-                        return false;
-                    }
-
-                    buffer.AppendReserved(BinaryPrimitives.ReadInt32LittleEndian(span[pos..]));
-                    pos += 4;
-                    continue;
-
-                case RowWalk.Date when pos < span.Length - 4 && span[pos] == 4:
-                    {
-                        // 'YYYY-MM-DD' after its length byte, a narrow table's other usual column: a valid one's day
-                        // comes from the cache of recent dates (or the calendar); the rest are taken below.
-                        var packed = BinaryPrimitives.ReadUInt32LittleEndian(span.Slice(pos + 1, 4));
-                        var slot = (int)((packed * 0x9E37_79B1u) >> (32 - DateCacheBits));
-                        var keys = dateKeys;
-                        int days;
-                        if (keys[slot] == packed)
-                        {
-                            days = dateDays[slot];
-                        }
-                        else if (BinaryValueParser.TryReadUnixDays(span.Slice(pos + 1, 4), out days))
-                        {
-                            keys[slot] = packed;
-                            dateDays[slot] = days;
-                        }
-                        else
-                        {
-                            break;
-                        }
-
-                        buffer.AppendReserved(days);
-                        pos += 5;
-                        continue;
-                    }
-
-                case RowWalk.Integer32:
-                    if (pos > span.Length - size
-                        || !BinaryValueParser.TryReadInt64(span.Slice(pos, size), unsignedFields[i], out var small)
-                        || small is < int.MinValue or > int.MaxValue)
-                    {
-                        return false;
-                    }
-
-                    buffer.AppendReserved((int)small);
-                    pos += size;
-                    continue;
-
-                case RowWalk.Integer64:
-                    if (pos > span.Length - size || !BinaryValueParser.TryReadInt64(span.Slice(pos, size), unsignedFields[i], out var big))
-                    {
-                        return false;
-                    }
-
-                    buffer.AppendReserved(big);
-                    pos += size;
-                    continue;
-
-                case RowWalk.Float:
-                    if (pos > span.Length - size || !BinaryValueParser.TryReadDouble(span.Slice(pos, size), out var f))
-                    {
-                        return false;
-                    }
-
-                    buffer.Append((float)f);
-                    pos += size;
-                    continue;
-
-                case RowWalk.Double:
-                    if (pos > span.Length - size || !BinaryValueParser.TryReadDouble(span.Slice(pos, size), out var d))
-                    {
-                        return false;
-                    }
-
-                    buffer.Append(d);
-                    pos += size;
-                    continue;
-
-                default:
-                    break;
-            }
-
-            // Temporals (a length byte) and the deferred fields.
-            int start, length;
-            if (size > 0)
-            {
-                start = pos;
-                length = size;
-            }
-            else if ((uint)pos >= (uint)span.Length)
-            {
-                return false;
-            }
-            else if (size == 0 || span[pos] < 0xFB)
-            {
-                start = pos + 1;
-                length = span[pos];
-            }
-            else
-            {
-                var consumed = LengthEncoding.ReadInteger(span[pos..], out var longLength);
-                if (consumed <= 0 || longLength > int.MaxValue)
-                {
-                    return false;
-                }
-
-                start = pos + consumed;
-                length = (int)longLength;
-            }
-
-            pos = start + length;
-            if (plan[i] == RowWalk.Deferred)
-            {
-                // Converted once the whole row is framed: a malformed row must fail as malformed, whatever its values.
-                deferredColumns[deferred] = i;
-                deferredStarts[deferred] = start;
-                deferredLengths[deferred] = length;
-                deferred++;
+                buffer.AppendReserved(BinaryPrimitives.ReadInt32LittleEndian(span.Slice(pos, 4)));
+                pos += 4;
                 continue;
             }
 
-            if ((uint)pos > (uint)span.Length || !TryAppendTemporal(span.Slice(start, length), plan[i], buffer))
+            if (kind == RowWalk.Date && pos < span.Length - 4 && span[pos] == 4)
+            {
+                var packed = BinaryPrimitives.ReadUInt32LittleEndian(span.Slice(pos + 1, 4));
+                var slot = DateSlot(packed);
+                if (dateKeys[slot] == packed)
+                {
+                    buffer.AppendReserved(dateDays[slot]);
+                    pos += 5;
+                    continue;
+                }
+            }
+
+            pos = WalkField(span, pos, i, kind, buffer, ref deferred);
+            if (pos < 0)
             {
                 return false;
             }
@@ -600,15 +497,130 @@ public sealed class RowConverter
         return true;
     }
 
-    /// <summary>A DATE, DATETIME/TIMESTAMP or TIME field of the walk; false where <see cref="AppendBinaryValue"/> would throw or refuse.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int DateSlot(uint packed) => (int)((packed * 0x9E37_79B1u) >> (32 - DateCacheBits));
+
+    /// <summary>
+    /// The walk's field <paramref name="i"/> at <paramref name="pos"/> (not NULL), other than the loop's common cases:
+    /// appended, or framed and recorded as deferred; returns where the next field starts, or -1 to give up on the row.
+    /// A position past the end (a length that overflows included) is returned as it is: the walk then gives up, as the
+    /// reader's split fails there.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private int WalkField(ReadOnlySpan<byte> span, int pos, int i, RowWalk kind, ParquetColumnBuffer buffer, ref int deferred)
+    {
+        var size = walkSizes[i];
+        switch (kind)
+        {
+            case RowWalk.SignedInt32:
+                return -1;
+
+            case RowWalk.Integer32:
+                if (pos > span.Length - size
+                    || !BinaryValueParser.TryReadInt64(span.Slice(pos, size), unsignedFields[i], out var small)
+                    || small is < int.MinValue or > int.MaxValue)
+                {
+                    return -1;
+                }
+
+                buffer.AppendReserved((int)small);
+                return pos + size;
+
+            case RowWalk.Integer64:
+                if (pos > span.Length - size || !BinaryValueParser.TryReadInt64(span.Slice(pos, size), unsignedFields[i], out var big))
+                {
+                    return -1;
+                }
+
+                buffer.AppendReserved(big);
+                return pos + size;
+
+            case RowWalk.Float:
+                if (pos > span.Length - size || !BinaryValueParser.TryReadDouble(span.Slice(pos, size), out var f))
+                {
+                    return -1;
+                }
+
+                buffer.Append((float)f);
+                return pos + size;
+
+            case RowWalk.Double:
+                if (pos > span.Length - size || !BinaryValueParser.TryReadDouble(span.Slice(pos, size), out var d))
+                {
+                    return -1;
+                }
+
+                buffer.Append(d);
+                return pos + size;
+
+            default:
+                break;
+        }
+
+        // Temporals (a length byte) and the deferred fields.
+        int start, length;
+        if (size > 0)
+        {
+            start = pos;
+            length = size;
+        }
+        else if ((uint)pos >= (uint)span.Length)
+        {
+            return -1;
+        }
+        else if (size == 0 || span[pos] < 0xFB)
+        {
+            start = pos + 1;
+            length = span[pos];
+        }
+        else
+        {
+            var consumed = LengthEncoding.ReadInteger(span[pos..], out var longLength);
+            if (consumed <= 0 || longLength > int.MaxValue)
+            {
+                return -1;
+            }
+
+            start = pos + consumed;
+            length = (int)longLength;
+        }
+
+        var next = start + length;
+        if (kind == RowWalk.Deferred)
+        {
+            // Converted once the whole row is framed: a malformed row must fail as malformed, whatever its values.
+            deferredColumns[deferred] = i;
+            deferredStarts[deferred] = start;
+            deferredLengths[deferred] = length;
+            deferred++;
+            return next;
+        }
+
+        if ((uint)next > (uint)span.Length)
+        {
+            return -1;
+        }
+
+        var field = span.Slice(start, length);
+        if (kind == RowWalk.Date && BinaryValueParser.TryReadUnixDays(field, out var days))
+        {
+            // Valid 4-byte dates go into the cache the walk's loop reads.
+            var slot = DateSlot(BinaryPrimitives.ReadUInt32LittleEndian(field));
+            dateKeys[slot] = BinaryPrimitives.ReadUInt32LittleEndian(field);
+            dateDays[slot] = days;
+            buffer.AppendReserved(days);
+            return next;
+        }
+
+        return TryAppendTemporal(field, kind, buffer) ? next : -1;
+    }
+
+    /// <summary>A DATE (other than a valid 4-byte one), DATETIME/TIMESTAMP or TIME field of the walk; false where <see cref="AppendBinaryValue"/> would throw or refuse.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool TryAppendTemporal(ReadOnlySpan<byte> field, RowWalk kind, ParquetColumnBuffer buffer)
     {
         switch (kind)
         {
-            case RowWalk.Date when BinaryValueParser.TryReadUnixDays(field, out var days):
-                buffer.AppendReserved(days);
-                return true;
             case RowWalk.Date:
                 return BinaryValueParser.TryReadDateTime(field, out var date) && TryAppendDate(date, buffer);
             case RowWalk.DateTime when BinaryValueParser.TryReadDateTime(field, out var dt):
