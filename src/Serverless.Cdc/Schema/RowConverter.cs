@@ -421,6 +421,7 @@ public sealed class RowConverter
     /// does; false, with part of the row possibly appended, for anything it does not take as is (see
     /// <see cref="AppendBufferedSourceValues"/>). The fixed-width appends need the room reserved by the caller.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool TryAppendBinaryRow(ReadOnlySpan<byte> span, ReadOnlySpan<ParquetColumnBuffer> columns, RowWalk[] plan)
     {
         if (span.IsEmpty || span[0] != 0x00)
@@ -506,7 +507,7 @@ public sealed class RowConverter
     /// A position past the end (a length that overflows included) is returned as it is: the walk then gives up, as the
     /// reader's split fails there.
     /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private int WalkField(ReadOnlySpan<byte> span, int pos, int i, RowWalk kind, ParquetColumnBuffer buffer, ref int deferred)
     {
         var size = walkSizes[i];
