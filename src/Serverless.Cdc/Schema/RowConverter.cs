@@ -306,7 +306,8 @@ public sealed class RowConverter
     /// <summary>
     /// One binary row by the walk, or, when the walk gives up on it, undone and converted field by field (which throws
     /// the error the row deserves). An exception from a deferred field's conversion is replayed the same way, so the
-    /// batch is left as the field-by-field path leaves it.
+    /// batch is left as the field-by-field path leaves it. <paramref name="rowIndex"/> is the row's index in every source
+    /// column: they are level, since only the converter appends to them.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void AppendWalkedRow(MySqlResultReader reader, ParquetRowBatch batch, RowWalk[] plan, int rowIndex)
