@@ -216,48 +216,68 @@ public sealed class EveryColumnTypeTests : IAsyncLifetime
         var text = await ConvertAsync(mapping, new RowConverter(mapping, types), await connection.QueryAsync(sql));
         byte[] binary;
         byte[] binaryCdcOncePerBatch;
+        byte[] binaryWalked;
         await using (var statement = await connection.PrepareAsync(sql))
         {
             var converter = RowConverter.ForBinaryRows(mapping, statement.Columns, types);
             Assert.NotNull(converter);
             binary = await ConvertAsync(mapping, converter, await statement.ExecuteAsync());
-            binaryCdcOncePerBatch = await ConvertAsync(mapping, converter, await statement.ExecuteAsync(), cdcOncePerBatch: true);
+            binaryCdcOncePerBatch = await ConvertAsync(mapping, converter, await statement.ExecuteAsync(), RowPath.CdcOncePerBatch);
+            binaryWalked = await ConvertAsync(mapping, converter, await statement.ExecuteAsync(), RowPath.ChunkReader);
         }
 
         Assert.True(text.Length > 1000, $"{text.Length} bytes");
         Assert.Equal(text, binary);
 
-        // The chunk reader's path: source values per row, the CDC columns as one repeated value per batch.
+        // Source values per row, the CDC columns as one repeated value per batch.
         Assert.Equal(text, binaryCdcOncePerBatch);
+
+        // The chunk reader's path: each binary row walked once by the converter, the reader's split deferred.
+        Assert.Equal(text, binaryWalked);
 
         // TIME as the server's text has no binary form that gives the same string: such a table is read as a query.
         await using var timeAsText = await connection.PrepareAsync(sql);
         Assert.Null(RowConverter.ForBinaryRows(TypeMapper.Map(table, types with { Time = TimeMapping.String }), timeAsText.Columns, types));
     }
 
-    /// <summary>
-    /// Every row of <paramref name="reader"/> through <paramref name="converter"/> into one Parquet file's bytes; with
-    /// <paramref name="cdcOncePerBatch"/> the CDC columns are appended after the rows, as the chunk reader does.
-    /// </summary>
-    private static async Task<byte[]> ConvertAsync(TableMapping mapping, RowConverter converter, MySqlResultReader reader, bool cdcOncePerBatch = false)
+    private enum RowPath
+    {
+        /// <summary>Every column per row (<see cref="RowConverter.AppendRow(MySqlRawRow, ParquetRowBatch, ReadOnlySpan{byte}, long)"/>).</summary>
+        RowByRow,
+
+        /// <summary>Source values per row from <see cref="MySqlResultReader.CurrentRow"/>, the CDC columns after the rows.</summary>
+        CdcOncePerBatch,
+
+        /// <summary>As the chunk reader: the converter reads the reader's rows itself (binary rows in one pass), the CDC columns after the rows.</summary>
+        ChunkReader,
+    }
+
+    /// <summary>Every row of <paramref name="reader"/> through <paramref name="converter"/> into one Parquet file's bytes, by <paramref name="path"/>.</summary>
+    private static async Task<byte[]> ConvertAsync(TableMapping mapping, RowConverter converter, MySqlResultReader reader, RowPath path = RowPath.RowByRow)
     {
         await using (reader)
         {
             var batch = new ParquetRowBatch(mapping.ParquetSchema, 16);
             var position = RowConverter.EncodePosition(12_345u);
+            reader.DeferBinaryFieldSplit = path == RowPath.ChunkReader;
             while (await reader.ReadAsync())
             {
-                if (cdcOncePerBatch)
+                switch (path)
                 {
-                    converter.AppendSourceValues(reader.CurrentRow, batch);
-                }
-                else
-                {
-                    converter.AppendRow(reader.CurrentRow, batch, position, 1_700_000_000_000_000);
+                    case RowPath.CdcOncePerBatch:
+                        converter.AppendSourceValues(reader.CurrentRow, batch);
+                        break;
+                    case RowPath.ChunkReader:
+                        converter.AppendSourceValues(reader, batch);
+                        converter.AppendBufferedSourceValues(reader, batch, int.MaxValue);
+                        break;
+                    default:
+                        converter.AppendRow(reader.CurrentRow, batch, position, 1_700_000_000_000_000);
+                        break;
                 }
             }
 
-            if (cdcOncePerBatch)
+            if (path != RowPath.RowByRow)
             {
                 converter.AppendCdcValues(batch, position, 1_700_000_000_000_000);
             }

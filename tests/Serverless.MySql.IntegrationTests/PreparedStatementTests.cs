@@ -88,6 +88,16 @@ public sealed class PreparedStatementTests
         Assert.True(differences.Count == 0, string.Join("\n", differences));
         Assert.All(binary[3].Skip(1), v => Assert.Equal("NULL", v));
 
+        // Rows left unsplit until a getter needs them (the snapshot's row walk reads CurrentBinaryRow itself) read the same.
+        Assert.Equal(binary, await ReadAllAsync(await statement.ExecuteAsync(), deferSplit: true));
+        await using (var textReader = await c.QueryAsync(sql))
+        {
+            textReader.DeferBinaryFieldSplit = true;
+            Assert.False(textReader.DeferBinaryFieldSplit);
+            Assert.True(await textReader.ReadAsync());
+            Assert.Contains("text rows", Assert.Throws<InvalidOperationException>(() => textReader.CurrentBinaryRow.Length).Message, StringComparison.Ordinal);
+        }
+
         // Every typed getter reads the binary fields, not only GetValue.
         var again = await statement.ExecuteAsync();
         await using (again)
@@ -149,20 +159,51 @@ public sealed class PreparedStatementTests
         Assert.Equal("2", await c.QueryScalarAsync("SELECT 1 + 1"));
     }
 
+    /// <summary>The bytes of the current row's fields, from the split a getter makes (a binary row's payload is header and bitmap, then these).</summary>
+    private static int FieldBytes(MySqlResultReader reader)
+    {
+        var total = 0;
+        for (var i = 0; i < reader.FieldCount; i++)
+        {
+            if (!reader.IsDBNull(i))
+            {
+                var length = reader.GetRawBytes(i).Length;
+                total += length + BinaryValueParser.FieldSize(reader.Columns[i].Type) switch
+                {
+                    > 0 => 0,
+                    0 => 1,
+                    _ => LengthEncoding.IntegerSize((ulong)length),
+                };
+            }
+        }
+
+        return total;
+    }
+
     private static async Task<long> SessionStatusAsync(MySqlConnection c, string name)
     {
         var rows = await c.QueryTextRowsAsync($"SHOW SESSION STATUS LIKE '{name}'");
         return long.Parse(rows.Single()[1]!, CultureInfo.InvariantCulture);
     }
 
-    /// <summary>Every field of every row through <see cref="MySqlResultReader.GetValue"/>, rendered comparable.</summary>
-    private static async Task<List<string[]>> ReadAllAsync(MySqlResultReader reader)
+    /// <summary>
+    /// Every field of every row through <see cref="MySqlResultReader.GetValue"/>, rendered comparable; with
+    /// <paramref name="deferSplit"/> the binary rows are split only by the first getter.
+    /// </summary>
+    private static async Task<List<string[]>> ReadAllAsync(MySqlResultReader reader, bool deferSplit = false)
     {
         await using (reader)
         {
+            reader.DeferBinaryFieldSplit = deferSplit;
             var rows = new List<string[]>();
             while (await reader.ReadAsync())
             {
+                if (deferSplit)
+                {
+                    Assert.Equal(0x00, reader.CurrentBinaryRow[0]);
+                    Assert.Equal(1 + ((reader.FieldCount + 9) / 8), reader.CurrentBinaryRow.Length - FieldBytes(reader));
+                }
+
                 var row = new string[reader.FieldCount];
                 for (var i = 0; i < row.Length; i++)
                 {

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -193,12 +192,17 @@ public sealed class ChunkReader
                 throw new InvalidOperationException($"Chunk {chunk.Id}: the SELECT returned {reader.FieldCount} columns for {mapping.Columns.Count} mapped columns; re-read the table schema.");
             }
 
+            // The converter walks each binary row once itself; the reader's split is needed only for rows it gives up on.
+            reader.DeferBinaryFieldSplit = binaryConverter is not null;
+
             try
             {
                 while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    converter.AppendSourceValues(reader.CurrentRow, batch);
-                    rows += 1 + AppendBufferedRows(reader, converter, batch, options.BatchRows);
+                    converter.AppendSourceValues(reader, batch);
+                    // The rows already received, without awaiting: the hot loop, kept out of this async state machine.
+                    // Only the source values: the CDC columns, the same for every row of the chunk, are filled once per batch.
+                    rows += 1 + converter.AppendBufferedSourceValues(reader, batch, options.BatchRows);
                     if (batch.Columns[0].Count >= options.BatchRows)
                     {
                         converter.AppendCdcValues(batch, encodedPosition, timestampMicros);
@@ -240,25 +244,6 @@ public sealed class ChunkReader
         if (statement is not null)
         {
             await statement.DisposeAsync().ConfigureAwait(false);
-        }
-
-        return rows;
-    }
-
-    /// <summary>
-    /// Converts the rows already received, without awaiting, until the batch holds <paramref name="batchRows"/>: the
-    /// hot loop of a snapshot, kept out of the async state machine so it is compiled fully optimized from the start.
-    /// Only the source values: the CDC columns, the same for every row of the chunk, are filled once per batch.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static long AppendBufferedRows(MySqlResultReader reader, RowConverter converter, ParquetRowBatch batch, int batchRows)
-    {
-        var first = batch.ColumnBuffers[0];
-        long rows = 0;
-        while (first.Count < batchRows && reader.TryReadBufferedRow())
-        {
-            converter.AppendSourceValues(reader.CurrentRow, batch);
-            rows++;
         }
 
         return rows;

@@ -27,6 +27,11 @@ public sealed class MySqlResultReader : IAsyncDisposable
     private int[] fieldStart = new int[16];
     private int[] fieldLength = new int[16];
     private ReadOnlyMemory<byte> row;
+
+    // Set when a binary row was accepted without splitting it into fields (DeferBinaryFieldSplit): the first field
+    // access splits it, and reports a malformed row then.
+    private bool splitPending;
+    private bool deferSplit;
     private State state;
     private bool moreResults;
     private TaskCompletionSource? killDone;
@@ -58,6 +63,36 @@ public sealed class MySqlResultReader : IAsyncDisposable
     /// packed (see <see cref="BinaryValueParser"/>); the typed getters read either form.
     /// </summary>
     public bool IsBinary { get; }
+
+    /// <summary>
+    /// For decoders that walk binary rows themselves (<see cref="CurrentBinaryRow"/>): when set, a binary row is not
+    /// checked and split into fields as it is read, only when <see cref="CurrentRow"/> or a field getter first needs
+    /// it; a malformed row is then reported there, with the same error. The decoder must check the row's framing
+    /// itself, or fall back to <see cref="CurrentRow"/>, which does. No effect on text rows.
+    /// </summary>
+    public bool DeferBinaryFieldSplit
+    {
+        get => deferSplit;
+        set => deferSplit = value && IsBinary;
+    }
+
+    /// <summary>
+    /// The current binary row's payload as received, unchecked: 0x00, a NULL bitmap of (FieldCount + 9) / 8 bytes (bit
+    /// i + 2 for column i), then the non-NULL fields (see <see cref="BinaryValueParser.FieldSize"/>). Valid until the next read.
+    /// </summary>
+    public ReadOnlySpan<byte> CurrentBinaryRow
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get
+        {
+            if (state != State.Rows || row.IsEmpty || !IsBinary)
+            {
+                ThrowNoCurrentBinaryRow();
+            }
+
+            return row.Span;
+        }
+    }
 
     /// <summary>Rows affected by the current statement (valid once its OK packet arrived: after the last row).</summary>
     public ulong AffectedRows { get; private set; }
@@ -149,6 +184,7 @@ public sealed class MySqlResultReader : IAsyncDisposable
         }
 
         columns = defs;
+        splitPending = false;
         if (fieldStart.Length < defs.Length)
         {
             fieldStart = new int[defs.Length];
@@ -228,6 +264,15 @@ public sealed class MySqlResultReader : IAsyncDisposable
             throw MySqlException.Protocol("empty packet in a result set");
         }
 
+        if (deferSplit && payload.Span[0] == 0x00)
+        {
+            // A binary row (OK, EOF and ERR packets start otherwise), left unsplit: what AcceptRow would do, without its calls.
+            row = payload;
+            splitPending = true;
+            RowsRead++;
+            return true;
+        }
+
         return AcceptRow(payload);
     }
 
@@ -304,6 +349,8 @@ public sealed class MySqlResultReader : IAsyncDisposable
             return AcceptBinaryRow(payload);
         }
 
+        splitPending = false;
+
         var pos = 0;
         var starts = fieldStart;
         var lengths = fieldLength;
@@ -329,7 +376,7 @@ public sealed class MySqlResultReader : IAsyncDisposable
             }
             else
             {
-                pos = LongField(span, pos, i);
+                pos = LongField(span, pos, i, RowsRead + 1);
             }
         }
 
@@ -350,10 +397,36 @@ public sealed class MySqlResultReader : IAsyncDisposable
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool AcceptBinaryRow(ReadOnlyMemory<byte> payload)
     {
-        var span = payload.Span;
+        if (deferSplit)
+        {
+            row = payload;
+            splitPending = true;
+            RowsRead++;
+            return true;
+        }
+
+        SplitBinaryRow(payload.Span, RowsRead + 1);
+        splitPending = false;
+        row = payload;
+        RowsRead++;
+        return true;
+    }
+
+    /// <summary>The deferred split of the current row (<see cref="DeferBinaryFieldSplit"/>), on first field access.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void SplitPendingRow()
+    {
+        splitPending = false;
+        SplitBinaryRow(row.Span, RowsRead);
+    }
+
+    /// <summary>Records the start and length of each field of binary row number <paramref name="rowNumber"/>; throws when the bytes do not frame the columns.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void SplitBinaryRow(ReadOnlySpan<byte> span, long rowNumber)
+    {
         if (span[0] != 0x00)
         {
-            throw RowTruncated(0, span.Length);
+            throw RowTruncated(0, span.Length, rowNumber);
         }
 
         var n = columns.Length;
@@ -366,7 +439,7 @@ public sealed class MySqlResultReader : IAsyncDisposable
             var bit = i + 2;
             if ((uint)pos > (uint)span.Length)
             {
-                throw RowTruncated(i, span.Length);
+                throw RowTruncated(i, span.Length, rowNumber);
             }
 
             if ((span[1 + (bit >> 3)] & (1 << (bit & 7))) != 0)
@@ -385,7 +458,7 @@ public sealed class MySqlResultReader : IAsyncDisposable
             }
             else if ((uint)pos >= (uint)span.Length)
             {
-                throw RowTruncated(i, span.Length);
+                throw RowTruncated(i, span.Length, rowNumber);
             }
             else if (size == 0 || span[pos] < 0xFB)
             {
@@ -397,27 +470,23 @@ public sealed class MySqlResultReader : IAsyncDisposable
             }
             else
             {
-                pos = LongField(span, pos, i);
+                pos = LongField(span, pos, i, rowNumber);
             }
         }
 
         if (pos != span.Length)
         {
-            throw RowTruncated(n, span.Length);
+            throw RowTruncated(n, span.Length, rowNumber);
         }
-
-        row = payload;
-        RowsRead++;
-        return true;
     }
 
     /// <summary>A field of 251 bytes or more (a multi-byte length) at <paramref name="pos"/>: records it and returns where the next one starts.</summary>
-    private int LongField(ReadOnlySpan<byte> span, int pos, int column)
+    private int LongField(ReadOnlySpan<byte> span, int pos, int column, long rowNumber)
     {
         var consumed = LengthEncoding.ReadInteger(span[pos..], out var length);
         if (consumed <= 0 || length > int.MaxValue)
         {
-            throw RowTruncated(column, span.Length);
+            throw RowTruncated(column, span.Length, rowNumber);
         }
 
         fieldStart[column] = pos + consumed;
@@ -425,11 +494,13 @@ public sealed class MySqlResultReader : IAsyncDisposable
         return pos + consumed + (int)length;
     }
 
-    private MySqlException RowTruncated(int column, int length)
+    private MySqlException RowTruncated(int column, int length) => RowTruncated(column, length, RowsRead + 1);
+
+    private MySqlException RowTruncated(int column, int length, long rowNumber)
     {
         Finish();
         channel.Abort();
-        return MySqlException.Protocol($"row {RowsRead + 1} ({length} bytes) does not match its {columns.Length} columns (at column {column})");
+        return MySqlException.Protocol($"row {rowNumber} ({length} bytes) does not match its {columns.Length} columns (at column {column})");
     }
 
     /// <summary>Skips the rest of the current result and moves to the next one; false when there is none.</summary>
@@ -838,11 +909,27 @@ public sealed class MySqlResultReader : IAsyncDisposable
         {
             ThrowNoCurrentRow();
         }
+
+        if (splitPending)
+        {
+            SplitPendingRow();
+        }
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void ThrowNoCurrentRow() =>
         throw new InvalidOperationException("No current row: call ReadAsync first and check that it returned true.");
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ThrowNoCurrentBinaryRow()
+    {
+        if (!IsBinary)
+        {
+            throw new InvalidOperationException("CurrentBinaryRow is for the rows of a prepared statement; this result has text rows: use CurrentRow.");
+        }
+
+        ThrowNoCurrentRow();
+    }
 
     private InvalidCastException NullValue(int ordinal) =>
         new($"Column {ordinal} '{columns[ordinal].Name}' is NULL in row {RowsRead}; check IsDBNull first.");

@@ -196,6 +196,43 @@ public sealed class ParquetColumnBuffer
         _offsets[++Count] = _byteLength;
     }
 
+    /// <summary>
+    /// Room for <paramref name="count"/> more values, so that the <c>AppendReserved</c> overloads that follow need no
+    /// capacity check each (a decoder that fills a batch reserves it once). Byte-array data grows as it is appended.
+    /// </summary>
+    public void Reserve(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        EnsureCapacity(Count + count);
+    }
+
+    /// <summary>
+    /// <see cref="Append(int)"/> into room made by <see cref="Reserve"/>: no capacity check, only the type check and the
+    /// array's own bounds check (appending past the reserved room throws instead of growing).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void AppendReserved(int value)
+    {
+        if (_physicalType == ParquetPhysicalType.Int64)
+        {
+            AppendReserved((long)value);
+            return;
+        }
+
+        Expect(ParquetPhysicalType.Int32);
+        _ints[Count] = value;
+        Count++;
+    }
+
+    /// <summary><see cref="Append(long)"/> into room made by <see cref="Reserve"/> (see <see cref="AppendReserved(int)"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void AppendReserved(long value)
+    {
+        Expect(ParquetPhysicalType.Int64);
+        _longs[Count] = value;
+        Count++;
+    }
+
     /// <summary>Appends text as UTF-8 (STRING, JSON and ENUM columns).</summary>
     public void Append(ReadOnlySpan<char> value)
     {
