@@ -107,11 +107,7 @@ public sealed class ProtocolCorruptInputTests
     /// <summary>A server whose one-column result set carries the given row payloads (then an OK terminator).</summary>
     private static ProtocolScriptedServer ServerSendingRows(params byte[][] rows) => ProtocolScriptedServer.Start(async s =>
     {
-        const CapabilityFlags capabilities = CapabilityFlags.LongPassword | CapabilityFlags.Protocol41 | CapabilityFlags.SecureConnection |
-            CapabilityFlags.PluginAuth | CapabilityFlags.PluginAuthLengthEncodedClientData | CapabilityFlags.DeprecateEof;
-        await s.SendAsync(0, ProtocolScriptedServer.Handshake(capabilities, Encoding.ASCII.GetBytes("01234567890123456789"), "mysql_native_password"));
-        await s.ReceiveAsync();
-        await s.SendAsync(2, ProtocolScriptedServer.Ok());
+        await s.AcceptLoginAsync();
         await s.ReceiveAsync();
         byte seq = 1;
         await s.SendAsync(seq++, [0x01]);

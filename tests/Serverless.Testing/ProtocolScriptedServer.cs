@@ -145,6 +145,16 @@ public sealed class ProtocolScriptedServer : IAsyncDisposable
     {
         private Stream stream = network;
 
+        /// <summary>Greets with a mysql_native_password handshake (no TLS, EOF deprecated), takes the login and answers OK.</summary>
+        public async Task AcceptLoginAsync()
+        {
+            const CapabilityFlags capabilities = CapabilityFlags.LongPassword | CapabilityFlags.Protocol41 | CapabilityFlags.SecureConnection |
+                CapabilityFlags.PluginAuth | CapabilityFlags.PluginAuthLengthEncodedClientData | CapabilityFlags.DeprecateEof;
+            await SendAsync(0, Handshake(capabilities, Encoding.ASCII.GetBytes("01234567890123456789"), "mysql_native_password"));
+            await ReceiveAsync();
+            await SendAsync(2, Ok());
+        }
+
         public async Task SendAsync(byte sequence, byte[] payload)
         {
             byte[] header = [(byte)payload.Length, (byte)(payload.Length >> 8), (byte)(payload.Length >> 16), sequence];

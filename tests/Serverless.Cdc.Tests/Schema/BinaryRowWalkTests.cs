@@ -387,11 +387,7 @@ public sealed class BinaryRowWalkTests
     /// <summary>A server that prepares one statement of <see cref="Columns"/> and answers its execution with <paramref name="rows"/> (then OK).</summary>
     private static ProtocolScriptedServer ServerSendingBinaryRows(IReadOnlyList<byte[]> rows) => ProtocolScriptedServer.Start(async s =>
     {
-        const CapabilityFlags capabilities = CapabilityFlags.LongPassword | CapabilityFlags.Protocol41 | CapabilityFlags.SecureConnection |
-            CapabilityFlags.PluginAuth | CapabilityFlags.PluginAuthLengthEncodedClientData | CapabilityFlags.DeprecateEof;
-        await s.SendAsync(0, ProtocolScriptedServer.Handshake(capabilities, Encoding.ASCII.GetBytes("01234567890123456789"), "mysql_native_password"));
-        await s.ReceiveAsync();
-        await s.SendAsync(2, ProtocolScriptedServer.Ok());
+        await s.AcceptLoginAsync();
 
         // COM_STMT_PREPARE: STMT_PREPARE_OK (statement 1, the columns, no parameters), then the column definitions.
         await s.ReceiveAsync();
