@@ -433,7 +433,7 @@ public sealed class RowConverter
         // Only the common fields are taken in this loop (INT, a DATE already in the cache, NULL), so that it stays
         // small enough for its variables to live in registers; the others go through WalkField.
         var n = plan.Length;
-        var pos = 1 + ((n + 9) >> 3);
+        var pos = BinaryRowLayout.FieldsStart(n);
         var deferred = 0;
         for (var i = 0; i < n; i++)
         {
@@ -442,9 +442,8 @@ public sealed class RowConverter
                 return false;
             }
 
-            var bit = i + 2;
             var buffer = columns[i];
-            if ((span[1 + (bit >> 3)] & (1 << (bit & 7))) != 0)
+            if (BinaryRowLayout.IsNull(span, i))
             {
                 if (buffer.Column.IsRequired)
                 {
@@ -560,31 +559,9 @@ public sealed class RowConverter
         }
 
         // Temporals (a length byte) and the deferred fields.
-        int start, length;
-        if (size > 0)
-        {
-            start = pos;
-            length = size;
-        }
-        else if ((uint)pos >= (uint)span.Length)
+        if (!BinaryRowLayout.TryFrameField(span, pos, size, out var start, out var length))
         {
             return -1;
-        }
-        else if (size == 0 || span[pos] < 0xFB)
-        {
-            start = pos + 1;
-            length = span[pos];
-        }
-        else
-        {
-            var consumed = LengthEncoding.ReadInteger(span[pos..], out var longLength);
-            if (consumed <= 0 || longLength > int.MaxValue)
-            {
-                return -1;
-            }
-
-            start = pos + consumed;
-            length = (int)longLength;
         }
 
         var next = start + length;

@@ -430,48 +430,32 @@ public sealed class MySqlResultReader : IAsyncDisposable
         }
 
         var n = columns.Length;
-        var pos = 1 + ((n + 9) >> 3);
+        var pos = BinaryRowLayout.FieldsStart(n);
         var starts = fieldStart;
         var lengths = fieldLength;
         var sizes = binaryFieldSize;
         for (var i = 0; i < n; i++)
         {
-            var bit = i + 2;
             if ((uint)pos > (uint)span.Length)
             {
                 throw RowTruncated(i, span.Length, rowNumber);
             }
 
-            if ((span[1 + (bit >> 3)] & (1 << (bit & 7))) != 0)
+            if (BinaryRowLayout.IsNull(span, i))
             {
                 starts[i] = pos;
                 lengths[i] = -1;
                 continue;
             }
 
-            var size = sizes[i];
-            if (size > 0)
-            {
-                starts[i] = pos;
-                lengths[i] = size;
-                pos += size;
-            }
-            else if ((uint)pos >= (uint)span.Length)
+            if (!BinaryRowLayout.TryFrameField(span, pos, sizes[i], out var start, out var length))
             {
                 throw RowTruncated(i, span.Length, rowNumber);
             }
-            else if (size == 0 || span[pos] < 0xFB)
-            {
-                // Temporals: one length byte (0, 4, 7, 8, 11 or 12); short strings: the same one-byte length.
-                var length = span[pos];
-                starts[i] = pos + 1;
-                lengths[i] = length;
-                pos += 1 + length;
-            }
-            else
-            {
-                pos = LongField(span, pos, i, rowNumber);
-            }
+
+            starts[i] = start;
+            lengths[i] = length;
+            pos = start + length;
         }
 
         if (pos != span.Length)
@@ -480,18 +464,17 @@ public sealed class MySqlResultReader : IAsyncDisposable
         }
     }
 
-    /// <summary>A field of 251 bytes or more (a multi-byte length) at <paramref name="pos"/>: records it and returns where the next one starts.</summary>
+    /// <summary>A text field of 251 bytes or more (a length-encoded length) at <paramref name="pos"/>: records it and returns where the next one starts.</summary>
     private int LongField(ReadOnlySpan<byte> span, int pos, int column, long rowNumber)
     {
-        var consumed = LengthEncoding.ReadInteger(span[pos..], out var length);
-        if (consumed <= 0 || length > int.MaxValue)
+        if (!BinaryRowLayout.TryFrameField(span, pos, -1, out var start, out var length))
         {
             throw RowTruncated(column, span.Length, rowNumber);
         }
 
-        fieldStart[column] = pos + consumed;
-        fieldLength[column] = (int)length;
-        return pos + consumed + (int)length;
+        fieldStart[column] = start;
+        fieldLength[column] = length;
+        return start + length;
     }
 
     private MySqlException RowTruncated(int column, int length) => RowTruncated(column, length, RowsRead + 1);
